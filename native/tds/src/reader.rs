@@ -1,0 +1,150 @@
+//! A bounds-checked cursor over a byte slice. Every read returns
+//! [`DecodeError::Incomplete`] instead of panicking when the slice is too short.
+
+use crate::error::{DecodeError, DecodeResult};
+
+#[derive(Debug, Clone)]
+pub struct ByteReader<'a> {
+    buf: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> ByteReader<'a> {
+    pub fn new(buf: &'a [u8]) -> Self {
+        ByteReader { buf, pos: 0 }
+    }
+
+    /// Bytes consumed so far.
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
+    pub fn remaining(&self) -> usize {
+        self.buf.len() - self.pos
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.remaining() == 0
+    }
+
+    /// The unread part of the slice.
+    pub fn rest(&self) -> &'a [u8] {
+        &self.buf[self.pos..]
+    }
+
+    pub fn bytes(&mut self, n: usize) -> DecodeResult<&'a [u8]> {
+        if self.remaining() < n {
+            return Err(DecodeError::Incomplete);
+        }
+        let out = &self.buf[self.pos..self.pos + n];
+        self.pos += n;
+        Ok(out)
+    }
+
+    pub fn skip(&mut self, n: usize) -> DecodeResult<()> {
+        self.bytes(n).map(|_| ())
+    }
+
+    pub fn array<const N: usize>(&mut self) -> DecodeResult<[u8; N]> {
+        let mut out = [0u8; N];
+        out.copy_from_slice(self.bytes(N)?);
+        Ok(out)
+    }
+
+    pub fn u8(&mut self) -> DecodeResult<u8> {
+        Ok(self.array::<1>()?[0])
+    }
+
+    pub fn u16_le(&mut self) -> DecodeResult<u16> {
+        Ok(u16::from_le_bytes(self.array()?))
+    }
+
+    pub fn u16_be(&mut self) -> DecodeResult<u16> {
+        Ok(u16::from_be_bytes(self.array()?))
+    }
+
+    pub fn i16_le(&mut self) -> DecodeResult<i16> {
+        Ok(i16::from_le_bytes(self.array()?))
+    }
+
+    pub fn u32_le(&mut self) -> DecodeResult<u32> {
+        Ok(u32::from_le_bytes(self.array()?))
+    }
+
+    pub fn u32_be(&mut self) -> DecodeResult<u32> {
+        Ok(u32::from_be_bytes(self.array()?))
+    }
+
+    pub fn i32_le(&mut self) -> DecodeResult<i32> {
+        Ok(i32::from_le_bytes(self.array()?))
+    }
+
+    pub fn u64_le(&mut self) -> DecodeResult<u64> {
+        Ok(u64::from_le_bytes(self.array()?))
+    }
+
+    pub fn i64_le(&mut self) -> DecodeResult<i64> {
+        Ok(i64::from_le_bytes(self.array()?))
+    }
+
+    /// UTF-16LE text of `chars` code units.
+    pub fn utf16(&mut self, chars: usize) -> DecodeResult<String> {
+        let len = chars.checked_mul(2).ok_or_else(|| DecodeError::malformed("string", "length overflows"))?;
+        decode_utf16le(self.bytes(len)?)
+    }
+
+    /// B_VARCHAR: a 1-byte character count, then UTF-16LE.
+    pub fn b_varchar(&mut self) -> DecodeResult<String> {
+        let n = self.u8()? as usize;
+        self.utf16(n)
+    }
+
+    /// US_VARCHAR: a 2-byte character count, then UTF-16LE.
+    pub fn us_varchar(&mut self) -> DecodeResult<String> {
+        let n = self.u16_le()? as usize;
+        self.utf16(n)
+    }
+}
+
+/// Decodes UTF-16LE bytes; unpaired surrogates become U+FFFD as SQL Server's own tools show them.
+pub fn decode_utf16le(bytes: &[u8]) -> DecodeResult<String> {
+    if bytes.len() % 2 != 0 {
+        return Err(DecodeError::malformed("UTF-16 string", "odd number of bytes"));
+    }
+    let units = bytes.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]]));
+    Ok(char::decode_utf16(units).map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER)).collect())
+}
+
+/// Appends `s` as UTF-16LE.
+pub fn put_utf16le(buf: &mut bytes::BytesMut, s: &str) {
+    for unit in s.encode_utf16() {
+        buf.extend_from_slice(&unit.to_le_bytes());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_reads_are_incomplete_not_panics() {
+        let mut r = ByteReader::new(&[1, 2, 3]);
+        assert_eq!(r.u16_le(), Ok(0x0201));
+        assert_eq!(r.u16_le(), Err(DecodeError::Incomplete));
+        assert_eq!(r.u8(), Ok(3));
+        assert_eq!(r.u8(), Err(DecodeError::Incomplete));
+    }
+
+    #[test]
+    fn b_varchar_reads_utf16() {
+        let mut r = ByteReader::new(&[2, b'h', 0, b'i', 0, 9]);
+        assert_eq!(r.b_varchar().as_deref(), Ok("hi"));
+        assert_eq!(r.remaining(), 1);
+    }
+
+    #[test]
+    fn huge_utf16_length_is_incomplete() {
+        let mut r = ByteReader::new(&[0xff, 0xff]);
+        assert_eq!(r.us_varchar(), Err(DecodeError::Incomplete));
+    }
+}
