@@ -1,1 +1,127 @@
+//! Node.js binding over the Sluice core. It converts between JS and the core's types and does
+//! nothing else: every socket read, TLS record and token decode runs on the Tokio runtime that
+//! napi-rs owns, never on the JS thread.
 
+mod js_cell;
+mod js_error;
+
+use js_cell::{cell_from_value, JsCell};
+use js_error::to_js_error;
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use sluice_client::{BatchResult, Connection};
+use std::sync::Arc;
+use tokio::sync::Mutex;
+
+/// One column of a result set.
+#[napi(object, object_from_js = false)]
+pub struct ColumnInfo {
+    pub name: String,
+    /// The SQL type as declared: `int`, `decimal(18,4)`, `nvarchar(max)`, `datetime2(7)`…
+    #[napi(js_name = "type")]
+    pub type_name: String,
+    pub nullable: bool,
+}
+
+#[napi(object, object_from_js = false)]
+pub struct ResultSet {
+    pub columns: Vec<ColumnInfo>,
+    /// One array per row. bit → boolean; tinyint/smallint/int/real/float → number; bigint → bigint;
+    /// decimal/numeric/money → exact string; date/time/datetime* → ISO-like string as SQL Server
+    /// prints it; uniqueidentifier → uppercase string; binary → Buffer; NULL → null.
+    #[napi(ts_type = "unknown[][]")]
+    pub rows: Vec<Vec<JsCell>>,
+}
+
+/// What `query` resolves to: the first result set as `columns`/`rows`, and all of them.
+#[napi(object, object_from_js = false)]
+pub struct QueryResult {
+    pub columns: Vec<ColumnInfo>,
+    #[napi(ts_type = "unknown[][]")]
+    pub rows: Vec<Vec<JsCell>>,
+    pub result_sets: Vec<ResultSet>,
+    /// Rows counted by the server (inserted, deleted, selected), when it reported any.
+    pub rows_affected: Option<i64>,
+    /// Informational messages (PRINT, "Changed database context…").
+    pub messages: Vec<String>,
+}
+
+fn convert_result(r: BatchResult) -> QueryResult {
+    let mut sets: Vec<ResultSet> = r
+        .result_sets
+        .into_iter()
+        .map(|rs| ResultSet {
+            columns: rs
+                .columns
+                .iter()
+                .map(|c| ColumnInfo { name: c.name.clone(), type_name: c.type_info.ty.sql_name(), nullable: c.is_nullable() })
+                .collect(),
+            rows: rs.rows.into_iter().map(|row| row.into_iter().map(cell_from_value).collect()).collect(),
+        })
+        .collect();
+    let (columns, rows) = match sets.first_mut() {
+        Some(first) => (
+            first
+                .columns
+                .iter()
+                .map(|c| ColumnInfo { name: c.name.clone(), type_name: c.type_name.clone(), nullable: c.nullable })
+                .collect(),
+            std::mem::take(&mut first.rows),
+        ),
+        None => (Vec::new(), Vec::new()),
+    };
+    if let Some(first) = sets.first_mut() {
+        // The first set's rows live in `rows`; keep one copy of the data, not two.
+        first.rows = Vec::new();
+    }
+    QueryResult {
+        columns,
+        rows,
+        result_sets: sets,
+        rows_affected: r.rows_affected.map(|n| n.min(i64::MAX as u64) as i64),
+        messages: r.messages.into_iter().map(|m| m.message).collect(),
+    }
+}
+
+/// An open connection to SQL Server, Azure SQL or the test server.
+#[napi]
+pub struct Client {
+    conn: Arc<Mutex<Option<Connection>>>,
+}
+
+/// Connects and logs in with an ADO.NET connection string.
+#[napi]
+pub async fn connect(connection_string: String) -> Result<Client> {
+    let conn = Connection::connect_str(&connection_string).await.map_err(to_js_error)?;
+    Ok(Client { conn: Arc::new(Mutex::new(Some(conn))) })
+}
+
+#[napi]
+impl Client {
+    /// Runs a SQL batch. Requests on one client run one at a time, in call order.
+    #[napi]
+    pub async fn query(&self, sql: String) -> Result<QueryResult> {
+        let conn = self.conn.clone();
+        let mut guard = conn.lock().await;
+        let c = guard.as_mut().ok_or_else(|| to_js_error(sluice_client::Error::Closed))?;
+        let r = c.execute(&sql).await.map_err(to_js_error)?;
+        Ok(convert_result(r))
+    }
+
+    /// Closes the connection; later calls fail with code ECLOSED.
+    #[napi]
+    pub async fn close(&self) -> Result<()> {
+        let conn = self.conn.clone();
+        let taken = conn.lock().await.take();
+        if let Some(c) = taken {
+            c.close().await.map_err(to_js_error)?;
+        }
+        Ok(())
+    }
+}
+
+/// Runs the `sluice` command line (`args` without the program name); resolves to the exit code.
+#[napi]
+pub async fn run_cli(args: Vec<String>) -> i32 {
+    sluice_cli::run(args).await
+}

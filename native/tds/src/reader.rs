@@ -108,7 +108,7 @@ impl<'a> ByteReader<'a> {
 
 /// Decodes UTF-16LE bytes; unpaired surrogates become U+FFFD as SQL Server's own tools show them.
 pub fn decode_utf16le(bytes: &[u8]) -> DecodeResult<String> {
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return Err(DecodeError::malformed("UTF-16 string", "odd number of bytes"));
     }
     let units = bytes.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]]));

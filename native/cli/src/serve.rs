@@ -1,0 +1,79 @@
+//! `sluice serve`: the test server in the foreground until interrupted.
+
+use clap::Args;
+use sluice_server::{ServerConfig, ServerEncrypt};
+use std::time::Duration;
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on (loopback by default; the server is for tests).
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    /// Port to listen on; 0 picks a free one (the chosen port is printed).
+    #[arg(long, default_value_t = 1433)]
+    port: u16,
+    /// The SQL login the server accepts.
+    #[arg(long, default_value = "sa")]
+    user: String,
+    /// The login's password (or set SLUICE_SERVE_PASSWORD).
+    #[arg(long, env = "SLUICE_SERVE_PASSWORD", default_value = "Sluice_Test_1", hide_env_values = true, hide_default_value = true)]
+    password: String,
+    /// off: no TLS; optional: TLS when the client asks, else login-only; mandatory: always TLS;
+    /// strict: TDS 8.0 (TLS first, ALPN tds/8.0).
+    #[arg(long, default_value = "optional")]
+    encrypt: ServerEncrypt,
+    /// Validate bulk-loaded rows and discard them instead of storing them (for benchmarks).
+    #[arg(long)]
+    sink: bool,
+    /// An Entra ID access token to accept through FEDAUTH (or set SLUICE_SERVE_ACCESS_TOKEN).
+    #[arg(long, env = "SLUICE_SERVE_ACCESS_TOKEN", hide_env_values = true)]
+    access_token: Option<String>,
+    /// Redirect every login to HOST:PORT with an ENVCHANGE routing token, as Azure's gateway does.
+    #[arg(long, value_name = "HOST:PORT")]
+    route_to: Option<String>,
+    /// The server name reported by @@SERVERNAME and in messages.
+    #[arg(long, default_value = "SLUICE-TEST")]
+    name: String,
+    /// Wait this many milliseconds before answering each request (for timeout tests).
+    #[arg(long, default_value_t = 0)]
+    reply_delay_ms: u64,
+}
+
+pub async fn run(a: ServeArgs) -> i32 {
+    let route_to = match a.route_to.as_deref().map(parse_host_port).transpose() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: --route-to: {e}");
+            return 2;
+        }
+    };
+    let config = ServerConfig {
+        host: a.host,
+        port: a.port,
+        user: a.user,
+        password: a.password,
+        access_token: a.access_token,
+        encrypt: a.encrypt,
+        sink: a.sink,
+        route_to,
+        name: a.name,
+        reply_delay: Duration::from_millis(a.reply_delay_ms),
+    };
+    let handle = match sluice_server::start(config).await {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("error: could not listen: {e}");
+            return 1;
+        }
+    };
+    println!("listening on {}", handle.local_addr());
+    let _ = tokio::signal::ctrl_c().await;
+    handle.shutdown().await;
+    0
+}
+
+fn parse_host_port(s: &str) -> Result<(String, u16), String> {
+    let (host, port) = s.rsplit_once(':').ok_or_else(|| format!("{s:?} is not HOST:PORT"))?;
+    let port = port.parse::<u16>().map_err(|_| format!("{port:?} is not a port number"))?;
+    Ok((host.trim_matches(|c| c == '[' || c == ']').to_string(), port))
+}

@@ -1,0 +1,227 @@
+//! An open connection: SQL batches, their results, and cancellation with ATTENTION.
+
+use crate::error::{Error, Result};
+use crate::packet_io::PacketStream;
+use crate::response::ResponseReader;
+use crate::result::{BatchResult, ResultSet};
+use crate::transport::ClientTransport;
+use bytes::BytesMut;
+use std::future::Future;
+use std::time::Duration;
+use tds::conn_string::ConnectionParams;
+use tds::packet::{frame_message, packet_type, PacketWriter};
+use tds::sql_batch::encode_sql_batch;
+use tds::token::{EnvChange, Token};
+use tokio::io::AsyncWriteExt;
+
+/// How long to wait for the server to acknowledge an ATTENTION before giving the connection up.
+const ATTENTION_GRACE: Duration = Duration::from_secs(30);
+
+#[derive(Debug, Clone, Default)]
+pub struct ServerInfo {
+    pub tds_version: u32,
+    pub program: String,
+    pub version: [u8; 4],
+}
+
+pub struct Connection {
+    stream: PacketStream<ClientTransport>,
+    reader: ResponseReader,
+    packet_size: usize,
+    database: String,
+    transaction: u64,
+    info: ServerInfo,
+    command_timeout: Option<Duration>,
+    /// Set when a request was interrupted and its response could not be drained.
+    broken: bool,
+}
+
+impl Connection {
+    pub(crate) fn new(
+        stream: PacketStream<ClientTransport>,
+        reader: ResponseReader,
+        packet_size: usize,
+        database: String,
+        info: ServerInfo,
+        command_timeout: Option<Duration>,
+    ) -> Self {
+        Connection { stream, reader, packet_size, database, transaction: 0, info, command_timeout, broken: false }
+    }
+
+    /// Connects and logs in with an ADO.NET connection string.
+    pub async fn connect_str(conn: &str) -> Result<Connection> {
+        let p = tds::conn_string::parse(conn)?;
+        Self::connect(&p).await
+    }
+
+    pub async fn connect(p: &ConnectionParams) -> Result<Connection> {
+        crate::login::connect(p).await
+    }
+
+    pub fn packet_size(&self) -> usize {
+        self.packet_size
+    }
+
+    pub fn database(&self) -> &str {
+        &self.database
+    }
+
+    pub fn server_info(&self) -> &ServerInfo {
+        &self.info
+    }
+
+    pub fn is_encrypted(&self) -> bool {
+        self.stream.get_ref().is_tls()
+    }
+
+    /// Runs a SQL batch and collects every result set.
+    pub async fn execute(&mut self, sql: &str) -> Result<BatchResult> {
+        self.execute_with_cancel(sql, std::future::pending()).await
+    }
+
+    /// Runs a SQL batch; if `cancel` completes first (or the command timeout passes), sends
+    /// ATTENTION, waits for the server's acknowledgement and returns `Cancelled`/`Timeout`.
+    pub async fn execute_with_cancel(&mut self, sql: &str, cancel: impl Future<Output = ()>) -> Result<BatchResult> {
+        if self.broken {
+            return Err(Error::Closed);
+        }
+        let mut payload = BytesMut::new();
+        encode_sql_batch(sql, self.transaction, &mut payload);
+        let mut w = PacketWriter::new(packet_type::SQL_BATCH, self.packet_size);
+        w.put_slice(&payload);
+        self.stream.write_packets(&w.finish()).await?;
+        self.reader.begin();
+
+        let timeout = self.command_timeout;
+        let outcome = {
+            let collect = collect_response(&mut self.stream, &mut self.reader);
+            tokio::pin!(collect);
+            tokio::pin!(cancel);
+            let sleep = async {
+                match timeout {
+                    Some(t) => tokio::time::sleep(t).await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                r = &mut collect => Ok(r),
+                _ = &mut cancel => Err(Error::Cancelled),
+                _ = sleep => Err(Error::Timeout { what: "the query", after: timeout.unwrap_or_default() }),
+            }
+        };
+        match outcome {
+            Ok(r) => {
+                let (result, env) = r?;
+                self.apply_env(env);
+                result
+            }
+            Err(interrupted) => {
+                self.attention().await?;
+                Err(interrupted)
+            }
+        }
+    }
+
+    fn apply_env(&mut self, env: Vec<EnvChange>) {
+        for e in env {
+            match e {
+                EnvChange::Database { new, .. } => self.database = new,
+                EnvChange::PacketSize { new, .. } => self.packet_size = (new as usize).clamp(512, 32767),
+                EnvChange::BeginTransaction { descriptor } => self.transaction = descriptor,
+                EnvChange::CommitTransaction | EnvChange::RollbackTransaction => self.transaction = 0,
+                _ => {}
+            }
+        }
+    }
+
+    /// Sends ATTENTION (MS-TDS 2.2.1.7) and reads, discarding, until the DONE that carries the
+    /// ATTN bit. Tokens of the interrupted response may still arrive first.
+    pub async fn attention(&mut self) -> Result<()> {
+        self.stream.write_packets(&frame_message(packet_type::ATTENTION, self.packet_size, &[])).await?;
+        let drain = async {
+            loop {
+                if self.reader.is_done() {
+                    // The interrupted response ended; the acknowledgement is a response of its own.
+                    self.reader.begin();
+                }
+                match self.reader.next(&mut self.stream).await? {
+                    Some(Token::Done(d)) if d.is_attention_ack() => {
+                        // Finish the message the acknowledgement came in.
+                        while self.reader.next(&mut self.stream).await?.is_some() {}
+                        return Ok(());
+                    }
+                    Some(_) | None => {}
+                }
+            }
+        };
+        match tokio::time::timeout(ATTENTION_GRACE, drain).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => {
+                self.broken = true;
+                Err(e)
+            }
+            Err(_) => {
+                self.broken = true;
+                Err(Error::Timeout { what: "waiting for the server to acknowledge the cancel", after: ATTENTION_GRACE })
+            }
+        }
+    }
+
+    /// Closes the socket (TLS close_notify first, when encrypted).
+    pub async fn close(mut self) -> Result<()> {
+        let _ = self.stream.get_mut().shutdown().await;
+        Ok(())
+    }
+}
+
+type Collected = (Result<BatchResult>, Vec<EnvChange>);
+
+/// Reads one response to the end, gathering result sets, counts, messages and env changes.
+/// Errors raised by the server are collected and returned after the response is fully read,
+/// so the connection stays in step.
+async fn collect_response(stream: &mut PacketStream<ClientTransport>, reader: &mut ResponseReader) -> Result<Collected> {
+    let mut out = BatchResult::default();
+    let mut errors = Vec::new();
+    let mut env = Vec::new();
+    let mut current: Option<ResultSet> = None;
+    while let Some(token) = reader.next(stream).await? {
+        match token {
+            Token::ColMetadata(columns) => {
+                if let Some(rs) = current.take() {
+                    out.result_sets.push(rs);
+                }
+                if !columns.is_empty() {
+                    current = Some(ResultSet { columns, rows: Vec::new() });
+                }
+            }
+            Token::Row(values) => match current.as_mut() {
+                Some(rs) => rs.rows.push(values),
+                None => return Err(Error::Protocol("a row arrived outside a result set".into())),
+            },
+            Token::Done(d) => {
+                if let Some(rs) = current.take() {
+                    out.result_sets.push(rs);
+                }
+                if let Some(n) = d.count() {
+                    out.rows_affected = Some(out.rows_affected.unwrap_or(0) + n);
+                }
+            }
+            Token::Error(m) => errors.push(m),
+            Token::Info(m) => out.messages.push(m),
+            Token::EnvChange(e) => env.push(e),
+            _ => {}
+        }
+    }
+    if let Some(rs) = current.take() {
+        out.result_sets.push(rs);
+    }
+    // Severity 10 and below are informational even when sent as ERROR (MS-TDS 2.2.7.10).
+    let mut errors: Vec<_> = errors.into_iter().filter(|m| m.class > 10).collect();
+    if !errors.is_empty() {
+        let first = errors.remove(0);
+        let mut all = vec![first.clone()];
+        all.extend(errors);
+        return Ok((Err(Error::Server { first, all }), env));
+    }
+    Ok((Ok(out), env))
+}

@@ -1,0 +1,125 @@
+//! TDS 7.x carries the TLS handshake *inside* PRELOGIN packets (MS-TDS 2.2.6.5, 3.2.5.2):
+//! each flight of TLS records is wrapped in packets of type 0x12, and only once the handshake is
+//! over do TLS records travel bare on the socket. This adapter sits between the socket and
+//! rustls and does the wrapping while `handshaking` is true, then gets out of the way.
+//!
+//! tokio-rustls writes a flight and then flushes; the adapter buffers the writes and frames the
+//! whole flight as one PRELOGIN message on flush. Reads strip packet headers.
+
+use bytes::BytesMut;
+use std::io;
+use std::pin::Pin;
+use std::task::{ready, Context, Poll};
+use tds::packet::{frame_message, packet_type, PacketHeader, DEFAULT_PACKET_SIZE, HEADER_LEN};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+
+#[derive(Debug)]
+pub struct PreloginTls<S> {
+    inner: S,
+    handshaking: bool,
+    /// Header bytes of the packet being read, and payload bytes of it not yet read.
+    header: [u8; HEADER_LEN],
+    header_have: usize,
+    payload_left: usize,
+    /// TLS bytes written since the last flush, and framed bytes not yet on the socket.
+    pending: Vec<u8>,
+    framed: BytesMut,
+}
+
+impl<S> PreloginTls<S> {
+    /// Wraps `inner`; `handshaking` is false for TDS 8.0, where TLS runs bare from the start.
+    pub fn new(inner: S, handshaking: bool) -> Self {
+        PreloginTls {
+            inner,
+            handshaking,
+            header: [0; HEADER_LEN],
+            header_have: 0,
+            payload_left: 0,
+            pending: Vec::new(),
+            framed: BytesMut::new(),
+        }
+    }
+
+    /// Call once the TLS handshake has completed: from then on TLS records pass through bare.
+    pub fn handshake_done(&mut self) {
+        self.handshaking = false;
+    }
+
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+
+    pub fn into_inner(self) -> S {
+        self.inner
+    }
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for PreloginTls<S> {
+    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        let this = &mut *self;
+        if !this.handshaking {
+            return Pin::new(&mut this.inner).poll_read(cx, buf);
+        }
+        while this.payload_left == 0 {
+            while this.header_have < HEADER_LEN {
+                let mut hb = ReadBuf::new(&mut this.header[this.header_have..]);
+                ready!(Pin::new(&mut this.inner).poll_read(cx, &mut hb))?;
+                let n = hb.filled().len();
+                if n == 0 {
+                    return Poll::Ready(Ok(())); // EOF: rustls reports the broken handshake
+                }
+                this.header_have += n;
+            }
+            let h = PacketHeader::decode(&this.header).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))?;
+            if h.ty != packet_type::PRELOGIN && h.ty != packet_type::TABULAR_RESULT {
+                return Poll::Ready(Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("expected a PRELOGIN packet carrying TLS, got packet type 0x{:02X}", h.ty),
+                )));
+            }
+            this.header_have = 0;
+            this.payload_left = h.payload_len();
+        }
+        // Only the handshake goes through here (a few KB), so a scratch copy costs nothing.
+        let want = this.payload_left.min(buf.remaining());
+        let mut scratch = vec![0u8; want];
+        let mut limited = ReadBuf::new(&mut scratch);
+        ready!(Pin::new(&mut this.inner).poll_read(cx, &mut limited))?;
+        let n = limited.filled().len();
+        buf.put_slice(&scratch[..n]);
+        this.payload_left -= n;
+        Poll::Ready(Ok(()))
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for PreloginTls<S> {
+    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, data: &[u8]) -> Poll<io::Result<usize>> {
+        let this = &mut *self;
+        if !this.handshaking {
+            return Pin::new(&mut this.inner).poll_write(cx, data);
+        }
+        this.pending.extend_from_slice(data);
+        Poll::Ready(Ok(data.len()))
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = &mut *self;
+        if this.framed.is_empty() && !this.pending.is_empty() {
+            this.framed = frame_message(packet_type::PRELOGIN, DEFAULT_PACKET_SIZE, &this.pending);
+            this.pending.clear();
+        }
+        while !this.framed.is_empty() {
+            let n = ready!(Pin::new(&mut this.inner).poll_write(cx, &this.framed))?;
+            if n == 0 {
+                return Poll::Ready(Err(io::ErrorKind::WriteZero.into()));
+            }
+            let _ = this.framed.split_to(n);
+        }
+        Pin::new(&mut this.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        ready!(self.as_mut().poll_flush(cx))?;
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}

@@ -1,0 +1,161 @@
+//! rustls settings for the client, following Microsoft's drivers: certificates checked against
+//! the system's roots by default; `TrustServerCertificate=True` skips the chain and name checks
+//! (never the handshake's own signatures); `HostNameInCertificate` names the host the certificate
+//! must be for when it differs from the host dialled (a load balancer, an IP address).
+
+use crate::error::Error;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, CryptoProvider};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use std::sync::{Arc, OnceLock};
+
+/// The ALPN protocol id of TDS 8.0 (MS-TDS 2.2.6.5 / 3.2.5.1).
+pub const ALPN_TDS_8: &[u8] = b"tds/8.0";
+
+pub struct TlsOptions {
+    pub trust_server_certificate: bool,
+    pub host_name_in_certificate: Option<String>,
+    pub strict: bool,
+}
+
+fn provider() -> Arc<CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+/// The system's trusted roots, loaded once per process.
+fn system_roots() -> Result<Arc<RootCertStore>, Error> {
+    static ROOTS: OnceLock<Result<Arc<RootCertStore>, String>> = OnceLock::new();
+    ROOTS
+        .get_or_init(|| {
+            let loaded = rustls_native_certs::load_native_certs();
+            let mut store = RootCertStore::empty();
+            let (added, _ignored) = store.add_parsable_certificates(loaded.certs);
+            if added == 0 {
+                let why = loaded.errors.first().map(|e| e.to_string()).unwrap_or_else(|| "none were found".into());
+                return Err(format!(
+                    "no trusted root certificates could be loaded from the system ({why}); install ca-certificates \
+                     or, for a server you trust, set TrustServerCertificate=True"
+                ));
+            }
+            Ok(Arc::new(store))
+        })
+        .clone()
+        .map_err(Error::Tls)
+}
+
+pub fn client_config(opts: &TlsOptions) -> Result<Arc<ClientConfig>, Error> {
+    let builder = ClientConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| Error::Tls(e.to_string()))?;
+    let mut config = if opts.trust_server_certificate {
+        builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate { provider: provider() }))
+            .with_no_client_auth()
+    } else {
+        let roots = system_roots()?;
+        let webpki = rustls::client::WebPkiServerVerifier::builder_with_provider(roots, provider())
+            .build()
+            .map_err(|e| Error::Tls(e.to_string()))?;
+        match &opts.host_name_in_certificate {
+            Some(name) => {
+                let name = ServerName::try_from(name.clone())
+                    .map_err(|_| Error::Tls(format!("HostNameInCertificate {name:?} is not a valid host name")))?;
+                builder
+                    .dangerous()
+                    .with_custom_certificate_verifier(Arc::new(NameOverride { inner: webpki, name }))
+                    .with_no_client_auth()
+            }
+            None => builder.with_webpki_verifier(webpki).with_no_client_auth(),
+        }
+    };
+    if opts.strict {
+        config.alpn_protocols = vec![ALPN_TDS_8.to_vec()];
+    }
+    Ok(Arc::new(config))
+}
+
+/// `TrustServerCertificate=True`: any certificate is accepted, but the handshake signatures are
+/// still verified, so the session is at least bound to the key the server presented.
+#[derive(Debug)]
+struct AcceptAnyCertificate {
+    provider: Arc<CryptoProvider>,
+}
+
+impl ServerCertVerifier for AcceptAnyCertificate {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+/// `HostNameInCertificate=…`: full validation, against that name instead of the dialled host.
+#[derive(Debug)]
+struct NameOverride {
+    inner: Arc<rustls::client::WebPkiServerVerifier>,
+    name: ServerName<'static>,
+}
+
+impl ServerCertVerifier for NameOverride {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        ocsp: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        self.inner.verify_server_cert(end_entity, intermediates, &self.name, ocsp, now)
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.inner.supported_verify_schemes()
+    }
+}

@@ -1,0 +1,31 @@
+//! A self-signed certificate generated at start-up, so every encryption mode works with no
+//! files to manage. Clients reach it with TrustServerCertificate=True (it is, deliberately, not
+//! trusted by any root), which also lets tests prove that validation is on by default.
+
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use rustls::ServerConfig as TlsServerConfig;
+use std::sync::Arc;
+
+pub fn self_signed_tls_config(extra_name: &str, strict: bool) -> Result<Arc<TlsServerConfig>, String> {
+    let mut names = vec!["localhost".to_string(), "127.0.0.1".to_string()];
+    if !names.iter().any(|n| n == extra_name) {
+        names.push(extra_name.to_string());
+    }
+    let key = rcgen::KeyPair::generate().map_err(|e| e.to_string())?;
+    let mut params = rcgen::CertificateParams::new(names).map_err(|e| e.to_string())?;
+    params.distinguished_name.push(rcgen::DnType::CommonName, "Sluice test server");
+    let cert = params.self_signed(&key).map_err(|e| e.to_string())?;
+    let cert_der = CertificateDer::from(cert.der().to_vec());
+    let key_der = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = TlsServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_no_client_auth()
+        .with_single_cert(vec![cert_der], key_der)
+        .map_err(|e| e.to_string())?;
+    if strict {
+        config.alpn_protocols = vec![b"tds/8.0".to_vec()];
+    }
+    Ok(Arc::new(config))
+}

@@ -1,0 +1,82 @@
+//! What a test server instance does: where it listens, whom it lets in, how it encrypts.
+
+use std::time::Duration;
+
+/// The server's encryption setting, as `sluice serve --encrypt` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ServerEncrypt {
+    /// No TLS at all: PRELOGIN answers ENCRYPT_NOT_SUP.
+    Off,
+    /// TLS available; a client that asks for it gets it, one that doesn't gets login-only TLS.
+    #[default]
+    Optional,
+    /// "Force encryption": every session is encrypted (PRELOGIN answers ENCRYPT_REQ/ON).
+    Mandatory,
+    /// TDS 8.0: TLS (ALPN `tds/8.0`) before any TDS byte.
+    Strict,
+}
+
+impl std::str::FromStr for ServerEncrypt {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "off" => Ok(ServerEncrypt::Off),
+            "optional" => Ok(ServerEncrypt::Optional),
+            "mandatory" => Ok(ServerEncrypt::Mandatory),
+            "strict" => Ok(ServerEncrypt::Strict),
+            _ => Err(format!("unknown encryption mode {s:?}: use off, optional, mandatory or strict")),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct ServerConfig {
+    pub host: String,
+    /// 0 picks a free port; the bound address is in [`crate::ServerHandle::local_addr`].
+    pub port: u16,
+    pub user: String,
+    pub password: String,
+    /// An Entra ID access token the server accepts through FEDAUTH; `None` refuses token logins.
+    pub access_token: Option<String>,
+    pub encrypt: ServerEncrypt,
+    /// Validate bulk-loaded rows and discard them (for benchmarks).
+    pub sink: bool,
+    /// Answer every login with an ENVCHANGE routing the client to this host and port, as
+    /// Azure SQL's gateway does.
+    pub route_to: Option<(String, u16)>,
+    /// The name `@@SERVERNAME` and ERROR tokens report.
+    pub name: String,
+    /// Wait this long before each response (for timeout tests).
+    pub reply_delay: Duration,
+}
+
+impl std::fmt::Debug for ServerConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerConfig")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("user", &self.user)
+            .field("password", &"***")
+            .field("encrypt", &self.encrypt)
+            .field("sink", &self.sink)
+            .field("route_to", &self.route_to)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            host: "127.0.0.1".into(),
+            port: 1433,
+            user: "sa".into(),
+            password: "Sluice_Test_1".into(),
+            access_token: None,
+            encrypt: ServerEncrypt::Optional,
+            sink: false,
+            route_to: None,
+            name: "SLUICE-TEST".into(),
+            reply_delay: Duration::ZERO,
+        }
+    }
+}

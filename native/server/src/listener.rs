@@ -1,0 +1,101 @@
+//! Accepting connections and running each session on its own task.
+
+use crate::cert::self_signed_tls_config;
+use crate::config::{ServerConfig, ServerEncrypt};
+use crate::engine::Catalog;
+use crate::session::run_session;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU16, AtomicU64, Ordering};
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+/// State shared by every session of one server.
+pub(crate) struct Shared {
+    pub config: ServerConfig,
+    pub catalog: Catalog,
+    pub tls: Option<Arc<rustls::ServerConfig>>,
+    pub next_spid: AtomicU16,
+    pub logins: AtomicU64,
+}
+
+/// A running server; dropping it does not stop it, [`ServerHandle::shutdown`] does.
+pub struct ServerHandle {
+    local_addr: SocketAddr,
+    stop: watch::Sender<bool>,
+    task: JoinHandle<()>,
+    shared: Arc<Shared>,
+}
+
+impl ServerHandle {
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// The in-memory databases, for tests that look at what was stored.
+    pub fn catalog(&self) -> &Catalog {
+        &self.shared.catalog
+    }
+
+    /// Successful logins so far.
+    pub fn login_count(&self) -> u64 {
+        self.shared.logins.load(Ordering::Relaxed)
+    }
+
+    /// Stops accepting and closes every session.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(true);
+        let _ = self.task.await;
+    }
+
+    /// Runs until the process is stopped.
+    pub async fn wait(self) {
+        let _ = self.task.await;
+    }
+}
+
+/// Binds and starts serving on the current Tokio runtime.
+pub async fn start(config: ServerConfig) -> std::io::Result<ServerHandle> {
+    let listener = TcpListener::bind((config.host.as_str(), config.port)).await?;
+    let local_addr = listener.local_addr()?;
+    let tls = match config.encrypt {
+        ServerEncrypt::Off => None,
+        mode => Some(
+            self_signed_tls_config(&config.host, mode == ServerEncrypt::Strict)
+                .map_err(|e| std::io::Error::other(format!("could not make a TLS certificate: {e}")))?,
+        ),
+    };
+    let shared = Arc::new(Shared {
+        config,
+        catalog: Catalog::new(),
+        tls,
+        next_spid: AtomicU16::new(51),
+        logins: AtomicU64::new(0),
+    });
+    let (stop, mut stopped) = watch::channel(false);
+    let task_shared = shared.clone();
+    let task = tokio::spawn(async move {
+        let mut sessions = tokio::task::JoinSet::new();
+        loop {
+            tokio::select! {
+                accepted = listener.accept() => {
+                    let Ok((socket, _peer)) = accepted else { continue };
+                    let _ = socket.set_nodelay(true);
+                    let shared = task_shared.clone();
+                    let mut stop = stopped.clone();
+                    sessions.spawn(async move {
+                        tokio::select! {
+                            _ = run_session(socket, shared) => {}
+                            _ = stop.wait_for(|s| *s) => {}
+                        }
+                    });
+                }
+                _ = stopped.wait_for(|s| *s) => break,
+                Some(_) = sessions.join_next(), if !sessions.is_empty() => {}
+            }
+        }
+        sessions.shutdown().await;
+    });
+    Ok(ServerHandle { local_addr, stop, task, shared })
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The main job, as far as it exists: start the TDS test server, load rows into a table over
+# TLS, and read them back with typed results. Point SLUICE_CONNECTION at a real SQL Server or
+# Azure SQL database to run the same load there instead of the test server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+server_pid=""
+cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true; }
+trap cleanup EXIT
+
+if [ -z "${SLUICE_CONNECTION:-}" ]; then
+  log=$(mktemp)
+  node bin/sluice.js serve --port 0 --encrypt mandatory >"$log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 100); do
+    grep -q '^listening on ' "$log" && break
+    sleep 0.1
+  done
+  addr=$(sed -n 's/^listening on //p' "$log" | head -n1)
+  [ -n "$addr" ] || { cat "$log"; echo "demo: the test server did not start" >&2; exit 1; }
+  echo "demo: test server listening on $addr"
+  export SLUICE_CONNECTION="Server=${addr%:*},${addr##*:};User ID=sa;Password=Sluice_Test_1;Encrypt=True;TrustServerCertificate=True"
+fi
+
+run() { echo "+ sluice query \"$1\""; node bin/sluice.js query "$1"; }
+run "DROP TABLE IF EXISTS dbo.demo_sales"
+run "CREATE TABLE dbo.demo_sales (id int NOT NULL, region nvarchar(40) NOT NULL, amount decimal(18,2) NULL, sold_on date NULL)"
+run "INSERT INTO dbo.demo_sales (id, region, amount, sold_on) VALUES (1, N'Nord', 1250.50, '2026-01-15'), (2, N'Süd', 980.00, '2026-02-03'), (3, N'Ost', NULL, NULL)"
+run "SELECT * FROM dbo.demo_sales"
+run "SELECT COUNT(*) FROM dbo.demo_sales"
