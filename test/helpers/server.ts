@@ -1,5 +1,7 @@
 // Starts `sluice serve` as a child process on a free loopback port and stops it after the test.
 import { spawn, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 
 export const REPO = path.resolve(__dirname, '..', '..')
@@ -11,11 +13,14 @@ export interface TestServer {
   port: number
   /** An ADO.NET connection string for this server, with `extra` appended. */
   connectionString(extra?: string): string
+  /** Path of the server's self-signed certificate (PEM), for clients that must trust it. */
+  certificatePath: string
   stop(): Promise<void>
 }
 
 export async function startServer(args: string[] = []): Promise<TestServer> {
-  const child: ChildProcess = spawn(process.execPath, [SLUICE, 'serve', '--port', '0', ...args], {
+  const certificatePath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-cert-')), 'server.pem')
+  const child: ChildProcess = spawn(process.execPath, [SLUICE, 'serve', '--port', '0', '--cert-out', certificatePath, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''
@@ -43,6 +48,7 @@ export async function startServer(args: string[] = []): Promise<TestServer> {
     host,
     port,
     connectionString: (extra = '') => `Server=${host},${port};User ID=sa;Password=${PASSWORD};${extra}`,
+    certificatePath,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve()

@@ -36,6 +36,7 @@ for (const [label, encrypt, which] of [
   test(`tedious connects (${label}), creates a table and reads typed rows`, async () => {
     const server = which === 'strict' ? strict : optional
     const c = await tediousConnect(server, encrypt)
+    try {
     const version = await tediousBatch(c, 'SELECT @@VERSION')
     assert.match(String(version.rows[0]?.[0]), /^Microsoft SQL Server 2022/)
     const table = `t_${label.replace(/\W/g, '_')}`
@@ -46,13 +47,15 @@ for (const [label, encrypt, which] of [
     assert.deepEqual(r.columns, [
       { name: 'id', type: 'Int' },
       { name: 'name', type: 'NVarChar' },
-      { name: 'amount', type: 'Decimal' },
+      { name: 'amount', type: 'DecimalN' },
     ])
     assert.deepEqual(r.rows, [
       [1, 'one', 1.5],
       [2, null, -3.25],
     ])
-    await tediousClose(c)
+    } finally {
+      await tediousClose(c)
+    }
   })
 }
 

@@ -1,5 +1,6 @@
 // A small promise wrapper over tedious, the independent Node.js TDS client used to keep the
 // test server (and so Sluice) honest.
+import fs from 'node:fs'
 import { Connection, Request, type ConnectionConfiguration } from 'tedious'
 import { PASSWORD, type TestServer } from '../helpers/server'
 
@@ -15,7 +16,16 @@ export function tediousConnect(server: TestServer, encrypt: Encrypt, database?: 
   const config: ConnectionConfiguration = {
     server: server.host,
     authentication: { type: 'default', options: { userName: 'sa', password: PASSWORD } },
-    options: { port: server.port, encrypt, trustServerCertificate: true, database, connectTimeout: 10_000 },
+    options: {
+      port: server.port,
+      encrypt,
+      trustServerCertificate: true,
+      database,
+      connectTimeout: 10_000,
+      // Under TDS 8.0 tedious always validates the certificate (trustServerCertificate is
+      // ignored), so it is given the test server's own certificate to trust.
+      ...(encrypt === 'strict' ? { cryptoCredentialsDetails: { ca: fs.readFileSync(server.certificatePath) } } : {}),
+    },
   }
   return new Promise((resolve, reject) => {
     const c = new Connection(config)

@@ -2,8 +2,10 @@
 //! nothing else: every socket read, TLS record and token decode runs on the Tokio runtime that
 //! napi-rs owns, never on the JS thread.
 
+mod bulk;
 mod js_cell;
 mod js_error;
+mod js_row;
 
 use js_cell::{cell_from_value, JsCell};
 use js_error::to_js_error;
@@ -106,6 +108,17 @@ impl Client {
         let c = guard.as_mut().ok_or_else(|| to_js_error(sluice_client::Error::Closed))?;
         let r = c.execute(&sql).await.map_err(to_js_error)?;
         Ok(convert_result(r))
+    }
+
+    /// Starts a bulk load into `table` (see `bulkCopy` in sluice.js, which drives the session).
+    #[napi]
+    pub async fn bulk_begin(
+        &self,
+        table: String,
+        options: bulk::NativeBulkOptions,
+        on_progress: Option<napi::threadsafe_function::ThreadsafeFunction<bulk::BulkProgressInfo, (), bulk::BulkProgressInfo, Status, false>>,
+    ) -> Result<bulk::BulkSession> {
+        bulk::begin(self.conn.clone(), table, options, on_progress).await
     }
 
     /// Closes the connection; later calls fail with code ECLOSED.

@@ -1,7 +1,7 @@
 //! `sluice serve`: the test server in the foreground until interrupted.
 
 use clap::Args;
-use sluice_server::{ServerConfig, ServerEncrypt};
+use sluice_server::{Faults, ServerConfig, ServerEncrypt};
 use std::time::Duration;
 
 #[derive(Args, Debug)]
@@ -37,6 +37,19 @@ pub struct ServeArgs {
     /// Wait this many milliseconds before answering each request (for timeout tests).
     #[arg(long, default_value_t = 0)]
     reply_delay_ms: u64,
+    /// Write the server's self-signed certificate (PEM) to this file, for clients that must
+    /// trust it explicitly.
+    #[arg(long, value_name = "FILE")]
+    cert_out: Option<std::path::PathBuf>,
+    /// Fault: refuse the Nth bulk-load batch (counted across the server) with error 4891.
+    #[arg(long, value_name = "N")]
+    fail_batch: Option<u64>,
+    /// Fault: close the connection once N bulk-load rows have arrived.
+    #[arg(long, value_name = "N")]
+    drop_after_rows: Option<u64>,
+    /// Fault: close the connection once N bytes of bulk-load data have arrived.
+    #[arg(long, value_name = "N")]
+    drop_after_bytes: Option<u64>,
 }
 
 pub async fn run(a: ServeArgs) -> i32 {
@@ -47,6 +60,7 @@ pub async fn run(a: ServeArgs) -> i32 {
             return 2;
         }
     };
+    let cert_out = a.cert_out;
     let config = ServerConfig {
         host: a.host,
         port: a.port,
@@ -58,6 +72,7 @@ pub async fn run(a: ServeArgs) -> i32 {
         route_to,
         name: a.name,
         reply_delay: Duration::from_millis(a.reply_delay_ms),
+        faults: Faults { drop_after_rows: a.drop_after_rows, drop_after_bytes: a.drop_after_bytes, fail_batch: a.fail_batch },
     };
     let handle = match sluice_server::start(config).await {
         Ok(h) => h,
@@ -66,6 +81,12 @@ pub async fn run(a: ServeArgs) -> i32 {
             return 1;
         }
     };
+    if let (Some(path), Some(pem)) = (&cert_out, handle.certificate_pem()) {
+        if let Err(e) = std::fs::write(path, pem) {
+            eprintln!("error: could not write the certificate to {}: {e}", path.display());
+            return 1;
+        }
+    }
     println!("listening on {}", handle.local_addr());
     let _ = tokio::signal::ctrl_c().await;
     handle.shutdown().await;

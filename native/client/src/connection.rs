@@ -70,6 +70,11 @@ impl Connection {
         &self.info
     }
 
+    /// False once a request was cut off in a way that left the connection out of step.
+    pub fn is_usable(&self) -> bool {
+        !self.broken
+    }
+
     pub fn is_encrypted(&self) -> bool {
         self.stream.get_ref().is_tls()
     }
@@ -89,9 +94,24 @@ impl Connection {
         encode_sql_batch(sql, self.transaction, &mut payload);
         let mut w = PacketWriter::new(packet_type::SQL_BATCH, self.packet_size);
         w.put_slice(&payload);
-        self.stream.write_packets(&w.finish()).await?;
-        self.reader.begin();
+        self.send_raw(&w.finish()).await?;
+        self.await_response(cancel).await
+    }
 
+    /// Writes already-framed packets (a request the caller built, such as BulkLoad data).
+    pub(crate) async fn send_raw(&mut self, bytes: &[u8]) -> Result<()> {
+        if let Err(e) = self.stream.write_packets(bytes).await {
+            // A partial write leaves the server mid-packet: nothing more can be said on this socket.
+            self.broken = true;
+            return Err(e.into());
+        }
+        Ok(())
+    }
+
+    /// Reads the response to the request just sent. If `cancel` completes first (or the command
+    /// timeout passes) sends ATTENTION and returns `Cancelled`/`Timeout` once acknowledged.
+    pub(crate) async fn await_response(&mut self, cancel: impl Future<Output = ()>) -> Result<BatchResult> {
+        self.reader.begin();
         let timeout = self.command_timeout;
         let outcome = {
             let collect = collect_response(&mut self.stream, &mut self.reader);
@@ -111,7 +131,13 @@ impl Connection {
         };
         match outcome {
             Ok(r) => {
-                let (result, env) = r?;
+                let (result, env) = match r {
+                    Ok(r) => r,
+                    Err(e) => {
+                        self.broken = true;
+                        return Err(e);
+                    }
+                };
                 self.apply_env(env);
                 result
             }
@@ -120,6 +146,23 @@ impl Connection {
                 Err(interrupted)
             }
         }
+    }
+
+    /// Abandons a message whose packets were partly sent: a last packet with EOM and IGNORE
+    /// tells the server to discard it (MS-TDS 2.2.3.1.2), then ATTENTION ends the request.
+    /// Returns the rows the server reported done before the acknowledgement (normally none).
+    pub(crate) async fn abandon_message(&mut self, ty: u8) -> Result<u64> {
+        let header = tds::packet::PacketHeader {
+            ty,
+            status: tds::packet::status::EOM | tds::packet::status::IGNORE,
+            length: tds::packet::HEADER_LEN as u16,
+            spid: 0,
+            packet_id: 0,
+            window: 0,
+        };
+        self.send_raw(&header.encode()).await?;
+        self.reader.begin();
+        self.attention().await
     }
 
     fn apply_env(&mut self, env: Vec<EnvChange>) {
@@ -135,10 +178,12 @@ impl Connection {
     }
 
     /// Sends ATTENTION (MS-TDS 2.2.1.7) and reads, discarding, until the DONE that carries the
-    /// ATTN bit. Tokens of the interrupted response may still arrive first.
-    pub async fn attention(&mut self) -> Result<()> {
+    /// ATTN bit. Tokens of the interrupted response may still arrive first; returns the sum of
+    /// the row counts their DONEs reported (what completed before the cancel took effect).
+    pub async fn attention(&mut self) -> Result<u64> {
         self.stream.write_packets(&frame_message(packet_type::ATTENTION, self.packet_size, &[])).await?;
         let drain = async {
+            let mut done_rows = 0u64;
             loop {
                 if self.reader.is_done() {
                     // The interrupted response ended; the acknowledgement is a response of its own.
@@ -148,14 +193,15 @@ impl Connection {
                     Some(Token::Done(d)) if d.is_attention_ack() => {
                         // Finish the message the acknowledgement came in.
                         while self.reader.next(&mut self.stream).await?.is_some() {}
-                        return Ok(());
+                        return Ok(done_rows);
                     }
+                    Some(Token::Done(d)) => done_rows += d.count().unwrap_or(0),
                     Some(_) | None => {}
                 }
             }
         };
         match tokio::time::timeout(ATTENTION_GRACE, drain).await {
-            Ok(Ok(())) => Ok(()),
+            Ok(Ok(rows)) => Ok(rows),
             Ok(Err(e)) => {
                 self.broken = true;
                 Err(e)

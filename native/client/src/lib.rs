@@ -2,6 +2,7 @@
 //! The byte-level work is the `tds` crate's; this crate owns sockets, TLS and timing.
 //! The packet and TLS plumbing is shared with the test server (`sluice-server`).
 
+pub mod bulk;
 pub mod connection;
 pub mod error;
 mod login;

@@ -130,7 +130,14 @@ async fn login_once(p: &ConnectionParams, host: &str, port: u16) -> Result<Outco
             let MaybeTls::Plain(tcp) = stream.into_inner() else {
                 return Err(Error::Protocol("TLS started twice".into()));
             };
-            let connector = tokio_rustls::TlsConnector::from(client_config(&tls_opts)?);
+            // Login-only encryption (Encrypt=False/Optional) doesn't validate the certificate,
+            // as in Microsoft's drivers: the client never asked for a protected session.
+            let opts = if protection == Protection::LoginOnly {
+                TlsOptions { trust_server_certificate: true, ..tls_opts }
+            } else {
+                tls_opts
+            };
+            let connector = tokio_rustls::TlsConnector::from(client_config(&opts)?);
             let mut tls = connector.connect(server_name, PreloginTls::new(tcp, true)).await.map_err(tls_error)?;
             tls.get_mut().0.handshake_done();
             stream = PacketStream::new(MaybeTls::Tls(Box::new(tls)));

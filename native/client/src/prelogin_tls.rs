@@ -17,6 +17,11 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 pub struct PreloginTls<S> {
     inner: S,
     handshaking: bool,
+    /// Reads still unwrap PRELOGIN packets (turned off by `handshake_done`, or as soon as the
+    /// peer sends a bare TLS record).
+    read_wrapped: bool,
+    /// Bytes read as a packet header that turned out to start a bare TLS record.
+    stash: Vec<u8>,
     /// Header bytes of the packet being read, and payload bytes of it not yet read.
     header: [u8; HEADER_LEN],
     header_have: usize,
@@ -32,6 +37,8 @@ impl<S> PreloginTls<S> {
         PreloginTls {
             inner,
             handshaking,
+            read_wrapped: handshaking,
+            stash: Vec::new(),
             header: [0; HEADER_LEN],
             header_have: 0,
             payload_left: 0,
@@ -40,7 +47,9 @@ impl<S> PreloginTls<S> {
         }
     }
 
-    /// Call once the TLS handshake has completed: from then on TLS records pass through bare.
+    /// Call once the TLS handshake has completed: from then on TLS records are written bare.
+    /// Reads keep unwrapping PRELOGIN packets until the peer's first bare record shows up, since
+    /// a peer may still send post-handshake messages (TLS 1.3 tickets) in PRELOGIN packets.
     pub fn handshake_done(&mut self) {
         self.handshaking = false;
     }
@@ -57,7 +66,13 @@ impl<S> PreloginTls<S> {
 impl<S: AsyncRead + Unpin> AsyncRead for PreloginTls<S> {
     fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
         let this = &mut *self;
-        if !this.handshaking {
+        if !this.stash.is_empty() {
+            let n = this.stash.len().min(buf.remaining());
+            buf.put_slice(&this.stash[..n]);
+            this.stash.drain(..n);
+            return Poll::Ready(Ok(()));
+        }
+        if !this.read_wrapped {
             return Pin::new(&mut this.inner).poll_read(cx, buf);
         }
         while this.payload_left == 0 {
@@ -70,6 +85,15 @@ impl<S: AsyncRead + Unpin> AsyncRead for PreloginTls<S> {
                 }
                 this.header_have += n;
             }
+            this.header_have = 0;
+            // TLS record types (change_cipher_spec, alert, handshake, application_data) are not
+            // TDS packet types: the peer finished its side of the handshake and now sends bare
+            // records (a client's LOGIN7 right after its Finished). Hand the bytes over as they are.
+            if (0x14..=0x17).contains(&this.header[0]) {
+                this.read_wrapped = false;
+                this.stash.extend_from_slice(&this.header);
+                return self.poll_read(cx, buf);
+            }
             let h = PacketHeader::decode(&this.header).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))?;
             if h.ty != packet_type::PRELOGIN && h.ty != packet_type::TABULAR_RESULT {
                 return Poll::Ready(Err(io::Error::new(
@@ -77,7 +101,6 @@ impl<S: AsyncRead + Unpin> AsyncRead for PreloginTls<S> {
                     format!("expected a PRELOGIN packet carrying TLS, got packet type 0x{:02X}", h.ty),
                 )));
             }
-            this.header_have = 0;
             this.payload_left = h.payload_len();
         }
         // Only the handshake goes through here (a few KB), so a scratch copy costs nothing.

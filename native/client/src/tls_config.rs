@@ -13,6 +13,7 @@ use std::sync::{Arc, OnceLock};
 /// The ALPN protocol id of TDS 8.0 (MS-TDS 2.2.6.5 / 3.2.5.1).
 pub const ALPN_TDS_8: &[u8] = b"tds/8.0";
 
+#[derive(Clone)]
 pub struct TlsOptions {
     pub trust_server_certificate: bool,
     pub host_name_in_certificate: Option<String>,

@@ -6,7 +6,8 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use rustls::ServerConfig as TlsServerConfig;
 use std::sync::Arc;
 
-pub fn self_signed_tls_config(extra_name: &str, strict: bool) -> Result<Arc<TlsServerConfig>, String> {
+/// Returns the TLS settings and the certificate in PEM, so tests can trust it explicitly.
+pub fn self_signed_tls_config(extra_name: &str, strict: bool) -> Result<(Arc<TlsServerConfig>, String), String> {
     let mut names = vec!["localhost".to_string(), "127.0.0.1".to_string()];
     if !names.iter().any(|n| n == extra_name) {
         names.push(extra_name.to_string());
@@ -15,6 +16,7 @@ pub fn self_signed_tls_config(extra_name: &str, strict: bool) -> Result<Arc<TlsS
     let mut params = rcgen::CertificateParams::new(names).map_err(|e| e.to_string())?;
     params.distinguished_name.push(rcgen::DnType::CommonName, "Sluice test server");
     let cert = params.self_signed(&key).map_err(|e| e.to_string())?;
+    let pem = cert.pem();
     let cert_der = CertificateDer::from(cert.der().to_vec());
     let key_der = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
     let provider = Arc::new(rustls::crypto::ring::default_provider());
@@ -24,8 +26,11 @@ pub fn self_signed_tls_config(extra_name: &str, strict: bool) -> Result<Arc<TlsS
         .with_no_client_auth()
         .with_single_cert(vec![cert_der], key_der)
         .map_err(|e| e.to_string())?;
+    // No TLS 1.3 session tickets: they would follow the handshake in PRELOGIN packets, which a
+    // client that switches to bare TLS records (or drops TLS after LOGIN7) doesn't expect.
+    config.send_tls13_tickets = 0;
     if strict {
         config.alpn_protocols = vec![b"tds/8.0".to_vec()];
     }
-    Ok(Arc::new(config))
+    Ok((Arc::new(config), pem))
 }

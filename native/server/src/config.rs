@@ -48,6 +48,20 @@ pub struct ServerConfig {
     pub name: String,
     /// Wait this long before each response (for timeout tests).
     pub reply_delay: Duration,
+    /// Failures to inject, for reliability tests.
+    pub faults: Faults,
+}
+
+/// Failures the server injects on purpose, so tests can prove what a client does about them.
+/// Counters run across the whole server (all connections), starting at 1.
+#[derive(Debug, Clone, Default)]
+pub struct Faults {
+    /// Close the connection once this many bulk-load rows have arrived (the row after is lost).
+    pub drop_after_rows: Option<u64>,
+    /// Close the connection once this many bytes of bulk-load data have arrived.
+    pub drop_after_bytes: Option<u64>,
+    /// Refuse the Nth bulk-load batch with error 4891 (nothing of it is stored).
+    pub fail_batch: Option<u64>,
 }
 
 impl std::fmt::Debug for ServerConfig {
@@ -77,6 +91,7 @@ impl Default for ServerConfig {
             route_to: None,
             name: "SLUICE-TEST".into(),
             reply_delay: Duration::ZERO,
+            faults: Faults::default(),
         }
     }
 }

@@ -16,8 +16,13 @@ pub(crate) struct Shared {
     pub config: ServerConfig,
     pub catalog: Catalog,
     pub tls: Option<Arc<rustls::ServerConfig>>,
+    pub cert_pem: Option<String>,
     pub next_spid: AtomicU16,
     pub logins: AtomicU64,
+    /// Bulk-load counters across the server, for the fault knobs and tests.
+    pub bulk_batches: AtomicU64,
+    pub bulk_rows: AtomicU64,
+    pub bulk_bytes: AtomicU64,
 }
 
 /// A running server; dropping it does not stop it, [`ServerHandle::shutdown`] does.
@@ -38,9 +43,19 @@ impl ServerHandle {
         &self.shared.catalog
     }
 
+    /// The server's self-signed certificate in PEM (none with `ServerEncrypt::Off`).
+    pub fn certificate_pem(&self) -> Option<&str> {
+        self.shared.cert_pem.as_deref()
+    }
+
     /// Successful logins so far.
     pub fn login_count(&self) -> u64 {
         self.shared.logins.load(Ordering::Relaxed)
+    }
+
+    /// Bulk-load rows received so far (stored or, with `sink`, validated and dropped).
+    pub fn bulk_rows_received(&self) -> u64 {
+        self.shared.bulk_rows.load(Ordering::Relaxed)
     }
 
     /// Stops accepting and closes every session.
@@ -59,31 +74,37 @@ impl ServerHandle {
 pub async fn start(config: ServerConfig) -> std::io::Result<ServerHandle> {
     let listener = TcpListener::bind((config.host.as_str(), config.port)).await?;
     let local_addr = listener.local_addr()?;
-    let tls = match config.encrypt {
-        ServerEncrypt::Off => None,
-        mode => Some(
-            self_signed_tls_config(&config.host, mode == ServerEncrypt::Strict)
-                .map_err(|e| std::io::Error::other(format!("could not make a TLS certificate: {e}")))?,
-        ),
+    let (tls, cert_pem) = match config.encrypt {
+        ServerEncrypt::Off => (None, None),
+        mode => {
+            let (tls, pem) = self_signed_tls_config(&config.host, mode == ServerEncrypt::Strict)
+                .map_err(|e| std::io::Error::other(format!("could not make a TLS certificate: {e}")))?;
+            (Some(tls), Some(pem))
+        }
     };
     let shared = Arc::new(Shared {
         config,
         catalog: Catalog::new(),
         tls,
+        cert_pem,
         next_spid: AtomicU16::new(51),
         logins: AtomicU64::new(0),
+        bulk_batches: AtomicU64::new(0),
+        bulk_rows: AtomicU64::new(0),
+        bulk_bytes: AtomicU64::new(0),
     });
     let (stop, mut stopped) = watch::channel(false);
     let task_shared = shared.clone();
     let task = tokio::spawn(async move {
         let mut sessions = tokio::task::JoinSet::new();
+        let session_stop = stopped.clone();
         loop {
             tokio::select! {
                 accepted = listener.accept() => {
                     let Ok((socket, _peer)) = accepted else { continue };
                     let _ = socket.set_nodelay(true);
                     let shared = task_shared.clone();
-                    let mut stop = stopped.clone();
+                    let mut stop = session_stop.clone();
                     sessions.spawn(async move {
                         tokio::select! {
                             _ = run_session(socket, shared) => {}

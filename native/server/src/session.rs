@@ -1,5 +1,6 @@
 //! One client session: PRELOGIN, TLS, LOGIN7, then requests until the client leaves.
 
+use crate::bulk_receive::{self, BulkEnd};
 use crate::config::ServerEncrypt;
 use crate::engine::{self, Session};
 use crate::listener::Shared;
@@ -38,8 +39,12 @@ impl From<std::io::Error> for SessionEnd {
 
 pub(crate) async fn run_session(tcp: TcpStream, shared: Arc<Shared>) {
     // A session ends when the client leaves or breaks the protocol; either way only this
-    // connection is affected, and the server goes on.
-    let _ = session(tcp, &shared).await;
+    // connection is affected, and the server goes on. SLUICE_SERVER_LOG=1 shows why.
+    if let Err(e) = session(tcp, &shared).await {
+        if std::env::var_os("SLUICE_SERVER_LOG").is_some() {
+            eprintln!("sluice serve: session ended: {e:?}");
+        }
+    }
 }
 
 async fn session(tcp: TcpStream, shared: &Shared) -> Result<(), SessionEnd> {
@@ -59,6 +64,8 @@ async fn session(tcp: TcpStream, shared: &Shared) -> Result<(), SessionEnd> {
     }
     let Some((mut session, packet_size)) = accept_login(&mut stream, shared, &login).await? else { return Ok(()) };
     let mut responder = Responder::new(packet_size, shared.config.name.clone());
+    // The INSERT BULK that announced the next bulk-load message, if the last batch was one.
+    let mut pending_bulk: Option<engine::InsertBulk> = None;
     loop {
         let Some(first) = stream.read_packet().await? else { return Ok(()) };
         let ty = first.header.ty;
@@ -68,9 +75,38 @@ async fn session(tcp: TcpStream, shared: &Shared) -> Result<(), SessionEnd> {
         }
         if ty == packet_type::ATTENTION {
             // Nothing is running: acknowledge right away.
+            pending_bulk = None;
             responder.attention_ack(&mut stream).await?;
             continue;
         }
+        if ty == packet_type::BULK_LOAD {
+            let Some(stmt) = pending_bulk.take() else {
+                let err = engine::Outcome::Error(engine::SqlError {
+                    number: 4804,
+                    state: 1,
+                    class: 16,
+                    message: "A bulk-load message arrived without a preceding INSERT BULK statement.".into(),
+                    line: 1,
+                });
+                let (_, _) = stream.read_rest_of_message(first, BATCH_LIMIT).await?;
+                responder.send(&mut stream, &[err]).await?;
+                continue;
+            };
+            match bulk_receive::receive(&mut stream, first, &stmt, shared, &session).await? {
+                BulkEnd::Reply(outcomes) => {
+                    if !shared.config.reply_delay.is_zero() && wait_or_attention(&mut stream, shared.config.reply_delay).await? {
+                        responder.attention_ack(&mut stream).await?;
+                        continue;
+                    }
+                    responder.send(&mut stream, &outcomes).await?
+                }
+                BulkEnd::Ignored => {}
+                BulkEnd::Attention => responder.attention_ack(&mut stream).await?,
+                BulkEnd::Drop => return Ok(()),
+            }
+            continue;
+        }
+        pending_bulk = None;
         let (_, payload) = stream.read_rest_of_message(first, BATCH_LIMIT).await?;
         if !shared.config.reply_delay.is_zero() && wait_or_attention(&mut stream, shared.config.reply_delay).await? {
             responder.attention_ack(&mut stream).await?;
@@ -91,12 +127,12 @@ async fn session(tcp: TcpStream, shared: &Shared) -> Result<(), SessionEnd> {
                     continue;
                 }
                 let outcomes = engine::execute_batch(&shared.catalog, &mut session, &sql);
+                pending_bulk = bulk_receive::announced(&sql, &outcomes);
                 responder.send(&mut stream, &outcomes).await?;
             }
             other => {
                 let what = match other {
                     packet_type::RPC => "RPC requests (sp_executesql, prepared statements)",
-                    packet_type::BULK_LOAD => "a bulk-load stream without a preceding INSERT BULK",
                     packet_type::TRANSACTION_MANAGER => "transaction manager requests",
                     _ => "this request type",
                 };

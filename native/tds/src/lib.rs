@@ -7,6 +7,7 @@
 //!
 //! Section numbers in comments refer to the MS-TDS specification.
 
+pub mod bulk;
 pub mod collation;
 pub mod conn_string;
 pub mod error;

@@ -1,0 +1,328 @@
+//! `bulkCopy` underneath: a session that the JS wrapper (`native/sluice.js`) feeds with arrays
+//! of rows. Rows are encoded on the JS thread, straight from napi values into the packet buffer
+//! (JS values can only be read there); sealed packets go to a Tokio task that owns the
+//! connection and the socket. Progress comes back through a thread-safe function at most ten
+//! times a second.
+
+use crate::js_error::{bulk_failure_error, cell_error_js, stopped_error, to_js_error};
+use crate::js_row::{encode_js_row, Scratch};
+use napi::bindgen_prelude::*;
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
+use napi_derive::napi;
+use sluice_client::bulk::{self, BulkCopyOptions, BulkEncoder, BulkFailure, BulkProgress, BulkSummary, ColumnMapping};
+use sluice_client::Connection;
+use std::sync::Arc;
+use std::time::Duration;
+use tds::bulk::{BulkOptions, OrderColumn};
+use tokio::sync::{mpsc, oneshot, Mutex, OwnedMutexGuard};
+
+/// Chunks of sealed packets waiting for the socket: bounded, so memory stays flat.
+const CHANNEL_CHUNKS: usize = 16;
+const PROGRESS_EVERY: Duration = Duration::from_millis(100);
+
+#[napi(object)]
+pub struct NativeColumnMapping {
+    pub source: u32,
+    pub destination: String,
+}
+
+/// Options as the JS wrapper passes them (it normalises `columnMappings` and `order`).
+#[napi(object)]
+pub struct NativeBulkOptions {
+    pub batch_size: Option<u32>,
+    pub table_lock: Option<bool>,
+    pub check_constraints: Option<bool>,
+    pub fire_triggers: Option<bool>,
+    pub keep_nulls: Option<bool>,
+    pub keep_identity: Option<bool>,
+    pub rows_per_batch: Option<u32>,
+    /// Column names, each optionally followed by ` ASC` or ` DESC`.
+    pub order: Option<Vec<String>>,
+    pub column_mappings: Option<Vec<NativeColumnMapping>>,
+}
+
+#[napi(object)]
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
+pub struct BulkProgressInfo {
+    pub rows_sent: i64,
+    pub rows_committed: i64,
+    pub bytes_sent: i64,
+    pub batch: i64,
+}
+
+#[napi(object)]
+pub struct BulkCopySummary {
+    pub rows_copied: i64,
+    pub batch_count: i64,
+    pub elapsed_ms: f64,
+}
+
+type ProgressFn = ThreadsafeFunction<BulkProgressInfo, (), BulkProgressInfo, Status, false>;
+
+fn snapshot(p: &BulkProgress) -> BulkProgressInfo {
+    let s = p.snapshot();
+    BulkProgressInfo { rows_sent: s.rows_sent as i64, rows_committed: s.rows_committed as i64, bytes_sent: s.bytes_sent as i64, batch: s.batch as i64 }
+}
+
+fn to_options(o: NativeBulkOptions) -> Result<BulkCopyOptions> {
+    let order = o
+        .order
+        .unwrap_or_default()
+        .into_iter()
+        .map(|s| {
+            let t = s.trim();
+            let upper = t.to_ascii_uppercase();
+            if let Some(name) = upper.strip_suffix(" DESC").map(|_| &t[..t.len() - 5]) {
+                OrderColumn { name: name.trim().to_string(), descending: true }
+            } else if let Some(name) = upper.strip_suffix(" ASC").map(|_| &t[..t.len() - 4]) {
+                OrderColumn { name: name.trim().to_string(), descending: false }
+            } else {
+                OrderColumn { name: t.to_string(), descending: false }
+            }
+        })
+        .collect();
+    Ok(BulkCopyOptions {
+        batch_size: o.batch_size.unwrap_or(0) as u64,
+        hints: BulkOptions {
+            table_lock: o.table_lock.unwrap_or(false),
+            check_constraints: o.check_constraints.unwrap_or(false),
+            fire_triggers: o.fire_triggers.unwrap_or(false),
+            keep_nulls: o.keep_nulls.unwrap_or(false),
+            keep_identity: o.keep_identity.unwrap_or(false),
+            rows_per_batch: o.rows_per_batch.map(u64::from),
+            kilobytes_per_batch: None,
+            order,
+        },
+        column_mappings: o
+            .column_mappings
+            .unwrap_or_default()
+            .into_iter()
+            .map(|m| ColumnMapping { source: m.source as usize, destination: m.destination })
+            .collect(),
+    })
+}
+
+/// A JS value handed over as is, for reading with raw napi calls.
+pub struct RawValue(sys::napi_value);
+
+impl TypeName for RawValue {
+    fn type_name() -> &'static str {
+        "unknown[][]"
+    }
+    fn value_type() -> ValueType {
+        ValueType::Object
+    }
+}
+
+impl FromNapiValue for RawValue {
+    unsafe fn from_napi_value(_env: sys::napi_env, v: sys::napi_value) -> Result<Self> {
+        Ok(RawValue(v))
+    }
+}
+
+impl ValidateNapiValue for RawValue {}
+
+/// One running bulk load.
+#[napi]
+pub struct BulkSession {
+    encoder: Option<BulkEncoder>,
+    /// Kept for `ready()`; dropped with the encoder so the runner sees the end of the rows.
+    sender: Option<mpsc::Sender<bulk::Chunk>>,
+    scratch: Scratch,
+    width: usize,
+    cancel: Option<oneshot::Sender<()>>,
+    result: Arc<Mutex<Option<oneshot::Receiver<std::result::Result<BulkSummary, BulkFailure>>>>>,
+    progress: Arc<BulkProgress>,
+}
+
+pub async fn begin(conn: Arc<Mutex<Option<Connection>>>, table: String, options: NativeBulkOptions, on_progress: Option<ProgressFn>) -> Result<BulkSession> {
+    let opts = to_options(options)?;
+    let mut guard: OwnedMutexGuard<Option<Connection>> = conn.lock_owned().await;
+    let c = guard.as_mut().ok_or_else(|| to_js_error(sluice_client::Error::Closed))?;
+    let plan = Arc::new(bulk::prepare(c, &table, &opts).await.map_err(to_js_error)?);
+    let packet_size = c.packet_size();
+    let (tx, rx) = mpsc::channel(CHANNEL_CHUNKS);
+    let (cancel_tx, cancel_rx) = oneshot::channel::<()>();
+    let (result_tx, result_rx) = oneshot::channel();
+    let progress = Arc::new(BulkProgress::default());
+    let run_plan = plan.clone();
+    let run_progress = progress.clone();
+    tokio::spawn(async move {
+        let mut guard = guard;
+        let cancel = async move {
+            // A dropped sender (the session was garbage-collected) is not a cancel.
+            if cancel_rx.await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        };
+        let outcome = match guard.as_mut() {
+            Some(c) => {
+                let ticker = report_progress(run_progress.clone(), on_progress);
+                tokio::pin!(ticker);
+                let run = bulk::run(c, &run_plan, rx, &run_progress, cancel);
+                tokio::pin!(run);
+                let outcome = tokio::select! {
+                    r = &mut run => r,
+                    _ = &mut ticker => unreachable_ticker(),
+                };
+                drop(ticker);
+                outcome
+            }
+            None => unreachable_closed(),
+        };
+        if let Some(c) = guard.as_ref() {
+            if !c.is_usable() {
+                // A load that left the connection out of step closes it; later calls say ECLOSED.
+                *guard = None;
+            }
+        }
+        let _ = result_tx.send(outcome);
+    });
+    let width = plan.source_width();
+    Ok(BulkSession {
+        encoder: Some(BulkEncoder::new(plan, packet_size, tx.clone())),
+        sender: Some(tx),
+        scratch: Scratch::default(),
+        width,
+        cancel: Some(cancel_tx),
+        result: Arc::new(Mutex::new(Some(result_rx))),
+        progress,
+    })
+}
+
+fn unreachable_ticker() -> std::result::Result<BulkSummary, BulkFailure> {
+    // The ticker loops forever; select! needs an arm type.
+    Err(BulkFailure {
+        kind: bulk::BulkFailureKind::Connection,
+        error: sluice_client::Error::Protocol("progress reporting stopped".into()),
+        batches_committed: 0,
+        rows_committed: 0,
+        failed_batch: None,
+        in_doubt_batch: None,
+    })
+}
+
+fn unreachable_closed() -> std::result::Result<BulkSummary, BulkFailure> {
+    Err(BulkFailure {
+        kind: bulk::BulkFailureKind::Connection,
+        error: sluice_client::Error::Closed,
+        batches_committed: 0,
+        rows_committed: 0,
+        failed_batch: None,
+        in_doubt_batch: None,
+    })
+}
+
+/// Calls `on_progress` whenever the counters changed, at most every 100 ms; never returns.
+async fn report_progress(progress: Arc<BulkProgress>, on_progress: Option<ProgressFn>) {
+    let Some(f) = on_progress else { return std::future::pending().await };
+    let mut last = BulkProgressInfo::default();
+    let mut tick = tokio::time::interval(PROGRESS_EVERY);
+    loop {
+        tick.tick().await;
+        let now = snapshot(&progress);
+        if now != last {
+            last = now;
+            f.call(now, ThreadsafeFunctionCallMode::NonBlocking);
+        }
+    }
+}
+
+#[napi]
+impl BulkSession {
+    /// Encodes rows (an array of row arrays) into the outgoing packets. Returns true when every
+    /// sealed packet was handed to the sender task, false when it is behind: then await
+    /// `ready()` and call `flush()` until it returns true. Throws (code EVALUE) on a value that
+    /// does not fit its column, naming the row, column and value; nothing of that row is sent.
+    #[napi(ts_args_type = "rows: unknown[][]")]
+    pub fn push_rows(&mut self, env: Env, rows: RawValue) -> Result<bool> {
+        let enc = self.encoder.as_mut().ok_or_else(|| to_js_error(sluice_client::Error::Closed))?;
+        let raw_env = env.raw();
+        let mut len = 0u32;
+        unsafe {
+            let mut is_array = false;
+            sys::napi_is_array(raw_env, rows.0, &mut is_array);
+            if !is_array {
+                return Err(Error::new(Status::InvalidArg, "rows must be an array of row arrays"));
+            }
+            sys::napi_get_array_length(raw_env, rows.0, &mut len);
+        }
+        let width = self.width;
+        for i in 0..len {
+            let mut row = std::ptr::null_mut();
+            unsafe { sys::napi_get_element(raw_env, rows.0, i, &mut row) };
+            let scratch = &mut self.scratch;
+            let r = enc.encode_row(|plan, buf| unsafe { encode_js_row(raw_env, row, &plan.columns, &plan.sources, width, scratch, buf) });
+            if let Err(e) = r {
+                let row_number = enc.rows_encoded() + 1;
+                return Err(cell_error_js(row_number, &e));
+            }
+        }
+        enc.try_flush().map_err(|_| stopped_error())
+    }
+
+    /// Ends the last batch. Follow with `flush()`/`ready()` until `flush()` returns true.
+    #[napi]
+    pub fn end(&mut self) -> Result<()> {
+        if let Some(enc) = self.encoder.as_mut() {
+            enc.finish();
+        }
+        Ok(())
+    }
+
+    /// Hands queued packets to the sender task without waiting; true when none are left.
+    #[napi]
+    pub fn flush(&mut self) -> Result<bool> {
+        match self.encoder.as_mut() {
+            Some(enc) => enc.try_flush().map_err(|_| stopped_error()),
+            None => Ok(true),
+        }
+    }
+
+    /// Resolves when the sender task has room for more packets (or has stopped).
+    #[napi]
+    pub async fn ready(&self) -> Result<()> {
+        if let Some(tx) = self.sender.clone() {
+            if let Ok(permit) = tx.reserve().await {
+                drop(permit);
+            }
+        }
+        Ok(())
+    }
+
+    /// No more rows: closes the stream. An open batch without `end()` is abandoned (ATTENTION).
+    #[napi]
+    pub fn close(&mut self) {
+        self.encoder = None;
+        self.sender = None;
+    }
+
+    /// Cancels the load: the batch in flight is abandoned with ATTENTION.
+    #[napi]
+    pub fn cancel(&mut self) {
+        if let Some(c) = self.cancel.take() {
+            let _ = c.send(());
+        }
+        self.encoder = None;
+        self.sender = None;
+    }
+
+    /// The counters now.
+    #[napi]
+    pub fn progress(&self) -> BulkProgressInfo {
+        snapshot(&self.progress)
+    }
+
+    /// Resolves with the summary once the sender task is done (call `close()` first), or rejects
+    /// with the reason and the account of committed batches (rowsCommitted, batchesCommitted,
+    /// failedBatch, inDoubtBatch).
+    #[napi]
+    pub async fn result(&self) -> Result<BulkCopySummary> {
+        let rx = self.result.lock().await.take().ok_or_else(|| Error::new(Status::GenericFailure, "result() was already awaited"))?;
+        match rx.await {
+            Ok(Ok(s)) => Ok(BulkCopySummary { rows_copied: s.rows_copied as i64, batch_count: s.batch_count as i64, elapsed_ms: s.elapsed.as_secs_f64() * 1000.0 }),
+            Ok(Err(f)) => Err(bulk_failure_error(&f)),
+            Err(_) => Err(to_js_error(sluice_client::Error::Closed)),
+        }
+    }
+}

@@ -1,0 +1,156 @@
+//! Reading JS row arrays straight into TDS bytes: each value is looked at once, as a napi
+//! value, turned into a borrowed `Cell` on the stack (strings into a reused scratch buffer) and
+//! written by `tds::bulk::encode_cell` into the packet being filled. No row or value objects.
+
+use napi::sys;
+use std::ptr;
+use tds::bulk::{encode_cell, BulkColumn, Cell, CellError};
+use tds::types::SqlType;
+
+/// Scratch space reused for every string of every row.
+#[derive(Default)]
+pub struct Scratch {
+    utf16: Vec<u16>,
+    utf8: Vec<u8>,
+}
+
+fn wants_utf16(ty: &SqlType) -> bool {
+    matches!(ty, SqlType::NChar { .. } | SqlType::NVarChar { .. })
+}
+
+fn cell_error(col: &BulkColumn, value: &str, reason: impl Into<String>) -> CellError {
+    CellError { column: col.name.clone(), value: value.to_string(), reason: reason.into() }
+}
+
+/// Encodes one JS value into `col`.
+///
+/// # Safety
+/// `env` and `value` must be live napi handles of the current call on the JS thread.
+pub unsafe fn encode_js_value(
+    env: sys::napi_env,
+    value: sys::napi_value,
+    col: &BulkColumn,
+    scratch: &mut Scratch,
+    buf: &mut bytes::BytesMut,
+) -> Result<(), CellError> {
+    let mut t = 0;
+    if sys::napi_typeof(env, value, &mut t) != sys::Status::napi_ok {
+        return Err(cell_error(col, "?", "the value could not be read"));
+    }
+    match t {
+        sys::ValueType::napi_undefined | sys::ValueType::napi_null => encode_cell(col, Cell::Null, buf),
+        sys::ValueType::napi_boolean => {
+            let mut b = false;
+            sys::napi_get_value_bool(env, value, &mut b);
+            encode_cell(col, Cell::Bool(b), buf)
+        }
+        sys::ValueType::napi_number => {
+            let mut f = 0f64;
+            sys::napi_get_value_double(env, value, &mut f);
+            encode_cell(col, Cell::Float(f), buf)
+        }
+        sys::ValueType::napi_bigint => {
+            let mut i = 0i64;
+            let mut lossless = false;
+            sys::napi_get_value_bigint_int64(env, value, &mut i, &mut lossless);
+            if lossless {
+                return encode_cell(col, Cell::Int(i), buf);
+            }
+            // Wider than 64 bits: read the words (at most two fit an i128).
+            let mut sign = 0i32;
+            let mut count = 2usize;
+            let mut words = [0u64; 2];
+            let st = sys::napi_get_value_bigint_words(env, value, &mut sign, &mut count, words.as_mut_ptr());
+            if st != sys::Status::napi_ok || count > 2 || words[1] >> 63 != 0 {
+                return Err(cell_error(col, "(bigint)", "the bigint is too large"));
+            }
+            let mag = (words[1] as i128) << 64 | words[0] as i128;
+            encode_cell(col, Cell::Int128(if sign != 0 { -mag } else { mag }), buf)
+        }
+        sys::ValueType::napi_string => {
+            if wants_utf16(&col.ty) {
+                let mut len = 0usize;
+                sys::napi_get_value_string_utf16(env, value, ptr::null_mut(), 0, &mut len);
+                scratch.utf16.resize(len + 1, 0);
+                sys::napi_get_value_string_utf16(env, value, scratch.utf16.as_mut_ptr(), len + 1, &mut len);
+                encode_cell(col, Cell::Utf16(&scratch.utf16[..len]), buf)
+            } else {
+                let mut len = 0usize;
+                sys::napi_get_value_string_utf8(env, value, ptr::null_mut(), 0, &mut len);
+                scratch.utf8.resize(len + 1, 0);
+                sys::napi_get_value_string_utf8(env, value, scratch.utf8.as_mut_ptr().cast(), len + 1, &mut len);
+                match std::str::from_utf8(&scratch.utf8[..len]) {
+                    Ok(s) => encode_cell(col, Cell::Text(s), buf),
+                    Err(_) => Err(cell_error(col, "(string)", "the string is not valid Unicode")),
+                }
+            }
+        }
+        sys::ValueType::napi_object => {
+            let mut is = false;
+            sys::napi_is_date(env, value, &mut is);
+            if is {
+                let mut ms = 0f64;
+                sys::napi_get_date_value(env, value, &mut ms);
+                return encode_cell(col, Cell::DateMs(ms), buf);
+            }
+            sys::napi_is_buffer(env, value, &mut is);
+            if is {
+                let mut data = ptr::null_mut();
+                let mut len = 0usize;
+                sys::napi_get_buffer_info(env, value, &mut data, &mut len);
+                let bytes = if len == 0 { &[][..] } else { std::slice::from_raw_parts(data as *const u8, len) };
+                return encode_cell(col, Cell::Bytes(bytes), buf);
+            }
+            sys::napi_is_typedarray(env, value, &mut is);
+            if is {
+                let mut kind = 0;
+                let mut len = 0usize;
+                let mut data = ptr::null_mut();
+                let mut ab = ptr::null_mut();
+                let mut offset = 0usize;
+                sys::napi_get_typedarray_info(env, value, &mut kind, &mut len, &mut data, &mut ab, &mut offset);
+                if kind == sys::TypedarrayType::uint8_array {
+                    let bytes = if len == 0 { &[][..] } else { std::slice::from_raw_parts(data as *const u8, len) };
+                    return encode_cell(col, Cell::Bytes(bytes), buf);
+                }
+            }
+            Err(cell_error(col, "(object)", "objects other than Date, Buffer and Uint8Array cannot be loaded"))
+        }
+        _ => Err(cell_error(col, "(value)", "symbols and functions cannot be loaded")),
+    }
+}
+
+/// Encodes the cells of one JS row (an array) in plan order.
+///
+/// # Safety
+/// `env` and `row` must be live napi handles of the current call on the JS thread.
+pub unsafe fn encode_js_row(
+    env: sys::napi_env,
+    row: sys::napi_value,
+    columns: &[BulkColumn],
+    sources: &[usize],
+    width: usize,
+    scratch: &mut Scratch,
+    buf: &mut bytes::BytesMut,
+) -> Result<(), CellError> {
+    let mut is_array = false;
+    sys::napi_is_array(env, row, &mut is_array);
+    if !is_array {
+        return Err(CellError { column: String::new(), value: "(row)".into(), reason: "each row must be an array of values".into() });
+    }
+    let mut len = 0u32;
+    sys::napi_get_array_length(env, row, &mut len);
+    if (len as usize) < width {
+        return Err(CellError {
+            column: String::new(),
+            value: "(row)".into(),
+            reason: format!("the row has {len} values; the column mapping needs {width}"),
+        });
+    }
+    for (col, &src) in columns.iter().zip(sources) {
+        let mut v = ptr::null_mut();
+        sys::napi_get_element(env, row, src as u32, &mut v);
+        encode_js_value(env, v, col, scratch, buf)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,334 @@
+//! Row values of the bulk stream (MS-TDS 2.2.7.19 ROW, values as in 2.2.5.5), written from the
+//! source's borrowed cells.
+//!
+//! [`encode_cell`] runs for every value of every row, so the common pairs allocate nothing:
+//! numbers, booleans and JS dates become a heap-free [`Value`] handed to the crate's
+//! [`encode_value`] (which is allocation-free unless it fails); text and UTF-16 go straight into
+//! the buffer for character columns (`chars.rs`); a float for a decimal column is formatted on
+//! the stack. Text for the other types goes through [`parse_text`], SQL Server's string
+//! conversion. Where SQL Server would silently change the data, these refuse: a decimal
+//! digit that does not fit the scale, a fraction for an integer column, NaN.
+
+use super::chars::{binary_column, char_column, put_binary, put_chars, Src, StackText};
+use super::BulkColumn;
+use crate::token::token_type;
+use crate::types::{SqlType, TypeInfo};
+use crate::value::encode::encode_value;
+use crate::value::text::parse_text;
+use crate::value::text::temporal::{coerce_temporal, MAX_DATE};
+use crate::value::{Date, Decimal, Time, Value};
+use bytes::{BufMut, BytesMut};
+
+/// A value as it comes from the source: borrowed, on the stack, never heap-allocated.
+#[derive(Debug, Clone, Copy)]
+pub enum Cell<'a> {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Text(&'a str),
+    Utf16(&'a [u16]),
+    Bytes(&'a [u8]),
+    /// A JS Date: milliseconds since 1970-01-01T00:00:00Z.
+    DateMs(f64),
+    /// A JS bigint or other wide integer.
+    Int128(i128),
+}
+
+/// Why a cell could not be encoded into its column; the caller adds the row number.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("column {column}: {reason}")]
+pub struct CellError {
+    pub column: String,
+    /// The value as text, shortened to about 100 characters.
+    pub value: String,
+    pub reason: String,
+}
+
+/// Writes the ROW token byte (0xD1); the row's cells follow, one per column in order.
+pub fn begin_row(buf: &mut BytesMut) {
+    buf.put_u8(token_type::ROW);
+}
+
+/// Appends `cell` in the row encoding of `col`'s nullable ("N") form, the form
+/// [`super::encode_bulk_colmetadata`] announces. On error nothing is written.
+///
+/// NULL into a NOT NULL column is refused here rather than by the server, which would fail the
+/// whole batch. Numbers are range-checked; decimal, numeric and money take a float through its
+/// shortest round-trip text and refuse non-zero digits beyond the column's scale; integer
+/// columns refuse fractions (`2.0` is fine); NaN and infinities are refused everywhere; JS dates
+/// are UTC and round to the column's precision as SQL Server rounds (`datetime` to 1/300 s);
+/// text is checked against the column length in its own units (code-page bytes for varchar,
+/// UTF-16 code units for nvarchar). Numbers, booleans and dates written into a character column
+/// become their text (`42`, `0.5`, `true`, `2024-01-31T12:00:00.000Z`).
+pub fn encode_cell(col: &BulkColumn, cell: Cell<'_>, buf: &mut BytesMut) -> Result<(), CellError> {
+    let start = buf.len();
+    write_cell(col, cell, buf).map_err(|reason| {
+        buf.truncate(start);
+        CellError {
+            column: col.name.clone(),
+            value: describe(cell),
+            reason,
+        }
+    })
+}
+
+fn write_cell(col: &BulkColumn, cell: Cell<'_>, buf: &mut BytesMut) -> Result<(), String> {
+    let ty = &col.ty;
+    match cell {
+        Cell::Null if !col.nullable => Err("NULL into a NOT NULL column".into()),
+        Cell::Null => put_value(ty, &Value::Null, buf),
+        Cell::Float(f) if !f.is_finite() => {
+            Err(format!("{} cannot be stored in SQL Server", show_float(f)))
+        }
+        Cell::Text(s) => write_text(ty, s, buf),
+        Cell::Utf16(units) => match char_column(ty) {
+            Some((collation, frame)) => put_chars(collation, frame, Src::Utf16(units), buf),
+            None => {
+                let s = String::from_utf16(units)
+                    .map_err(|_| "invalid UTF-16 text (unpaired surrogate)".to_string())?;
+                write_text(ty, &s, buf)
+            }
+        },
+        _ if char_column(ty).is_some() => write_as_text(ty, cell, buf),
+        Cell::Bytes(b) => write_bytes(ty, b, buf),
+        Cell::Float(f) => write_float(ty, f, buf),
+        Cell::Bool(b) => put_value(ty, &Value::Bit(b), buf),
+        Cell::Int(n) => put_value(ty, &Value::BigInt(n), buf),
+        Cell::Int128(n) => put_value(
+            ty,
+            &Value::Decimal(Decimal {
+                mantissa: n,
+                scale: 0,
+            }),
+            buf,
+        ),
+        Cell::DateMs(ms) => put_value(ty, &date_ms_value(ms)?, buf),
+    }
+}
+
+/// The crate's value encoder on the nullable form; `v` holds no heap data on the hot paths.
+fn put_value(ty: &SqlType, v: &Value, buf: &mut BytesMut) -> Result<(), String> {
+    encode_value(&TypeInfo::nullable(*ty), v, buf).map_err(|e| e.to_string())
+}
+
+fn is_integer(ty: &SqlType) -> bool {
+    matches!(
+        ty,
+        SqlType::TinyInt | SqlType::SmallInt | SqlType::Int | SqlType::BigInt
+    )
+}
+
+/// The scale of the exact decimal types (money and smallmoney have 4).
+fn exact_scale(ty: &SqlType) -> Option<u8> {
+    match *ty {
+        SqlType::Decimal { scale, .. } | SqlType::Numeric { scale, .. } => Some(scale),
+        SqlType::Money | SqlType::SmallMoney => Some(4),
+        _ => None,
+    }
+}
+
+fn write_text(ty: &SqlType, s: &str, buf: &mut BytesMut) -> Result<(), String> {
+    if let Some((collation, frame)) = char_column(ty) {
+        return put_chars(collation, frame, Src::Str(s), buf);
+    }
+    if let Some(scale) = exact_scale(ty) {
+        return write_exact_decimal(ty, scale, s, buf);
+    }
+    if is_integer(ty) {
+        return write_integer_text(ty, s, buf);
+    }
+    let v = parse_text(ty, s).map_err(|e| e.to_string())?;
+    put_value(ty, &v, buf)
+}
+
+fn write_float(ty: &SqlType, f: f64, buf: &mut BytesMut) -> Result<(), String> {
+    if is_integer(ty) && f.fract() != 0.0 {
+        return Err(format!(
+            "value {} is not a whole number for {}",
+            show_float(f),
+            ty.sql_name()
+        ));
+    }
+    if let Some(scale) = exact_scale(ty) {
+        // Display is the shortest text that reads back as `f`, never with an exponent: 0.1
+        // is "0.1", 0.1 + 0.2 is "0.30000000000000004".
+        let text = StackText::format(format_args!("{f}")).ok_or("cannot format the number")?;
+        return write_exact_decimal(ty, scale, text.as_str(), buf);
+    }
+    put_value(ty, &Value::Float(f), buf)
+}
+
+/// Decimal text for decimal/numeric/money: `parse_text` rounds extra digits as SQL Server
+/// does, so digits beyond the scale are checked first; only zeros may go.
+fn write_exact_decimal(
+    ty: &SqlType,
+    scale: u8,
+    text: &str,
+    buf: &mut BytesMut,
+) -> Result<(), String> {
+    let t = text.trim();
+    if let Some((_, frac)) = t.split_once('.') {
+        let all_digits = frac.bytes().all(|b| b.is_ascii_digit());
+        if all_digits && frac.bytes().skip(usize::from(scale)).any(|b| b != b'0') {
+            return Err(format!(
+                "value {} has more than {scale} decimal places for {}",
+                shorten(t),
+                ty.sql_name()
+            ));
+        }
+    }
+    let v = parse_text(ty, text).map_err(|e| e.to_string())?;
+    put_value(ty, &v, buf)
+}
+
+/// Integer text; `2.0` and `2.` are taken as 2 (files written from floats), `2.5` is refused.
+fn write_integer_text(ty: &SqlType, s: &str, buf: &mut BytesMut) -> Result<(), String> {
+    let err = match parse_text(ty, s) {
+        Ok(v) => return put_value(ty, &v, buf),
+        Err(e) => e,
+    };
+    let t = s.trim();
+    if let Some((int, frac)) = t.split_once('.') {
+        let digits = int.strip_prefix(['+', '-']).unwrap_or(int);
+        let all_digits = |x: &str| x.bytes().all(|b| b.is_ascii_digit());
+        if !digits.is_empty() && all_digits(digits) && all_digits(frac) {
+            if frac.bytes().all(|b| b == b'0') {
+                let v = parse_text(ty, int).map_err(|e| e.to_string())?;
+                return put_value(ty, &v, buf);
+            }
+            return Err(format!(
+                "value {} is not a whole number for {}",
+                shorten(t),
+                ty.sql_name()
+            ));
+        }
+    }
+    Err(err.to_string())
+}
+
+fn write_bytes(ty: &SqlType, b: &[u8], buf: &mut BytesMut) -> Result<(), String> {
+    if let Some(frame) = binary_column(ty) {
+        return put_binary(frame, b, buf);
+    }
+    if let SqlType::UniqueIdentifier = ty {
+        // Display order in, the mixed-endian wire form out (encode_value swaps).
+        let g: [u8; 16] = b
+            .try_into()
+            .map_err(|_| format!("uniqueidentifier takes 16 bytes, got {}", b.len()))?;
+        return put_value(ty, &Value::Guid(g), buf);
+    }
+    Err(format!(
+        "binary data cannot be loaded into a column of type {}",
+        ty.sql_name()
+    ))
+}
+
+/// A non-text cell for a character column: its text, formatted on the stack.
+fn write_as_text(ty: &SqlType, cell: Cell<'_>, buf: &mut BytesMut) -> Result<(), String> {
+    let Some((collation, frame)) = char_column(ty) else {
+        return Err(format!("{} is not a character type", ty.sql_name()));
+    };
+    let text = match cell {
+        Cell::Int(n) => StackText::format(format_args!("{n}")),
+        Cell::Int128(n) => StackText::format(format_args!("{n}")),
+        Cell::Float(f) => StackText::format(format_args!("{f}")),
+        Cell::Bool(b) => StackText::format(format_args!("{b}")),
+        Cell::DateMs(ms) => {
+            let iso = date_ms_iso(ms)?;
+            return put_chars(collation, frame, Src::Str(&iso), buf);
+        }
+        Cell::Bytes(_) => {
+            return Err(format!(
+                "binary data cannot be loaded into a column of type {}",
+                ty.sql_name()
+            ))
+        }
+        Cell::Null | Cell::Text(_) | Cell::Utf16(_) => None,
+    }
+    .ok_or("cannot format the value as text")?;
+    put_chars(collation, frame, Src::Str(text.as_str()), buf)
+}
+
+/// 1970-01-01 as days since 0001-01-01 (the `date` unit).
+const UNIX_EPOCH_DAYS: i128 = 719_162;
+/// 100-ns units (`datetime2(7)`) per day and per millisecond.
+const UNITS7_PER_DAY: i128 = 864_000_000_000;
+const UNITS7_PER_MS: i128 = 10_000;
+/// A JS Date holds at most ±8.64e15 ms around the epoch (ECMA-262 TimeClip).
+const JS_DATE_MAX_MS: f64 = 8.64e15;
+
+/// A JS date as a UTC `datetime2(7)` value; the column's own type then rounds it.
+fn date_ms_value(ms: f64) -> Result<Value, String> {
+    if !ms.is_finite() || ms.abs() > JS_DATE_MAX_MS {
+        return Err(format!("{} is not a valid date", show_float(ms)));
+    }
+    // |ms| < 2^53, so its whole part is exact as an integer; the fraction adds sub-ms units.
+    let whole = ms.floor();
+    let frac_units = ((ms - whole) * 10_000.0).round() as i128;
+    let units = (whole as i64 as i128)
+        .checked_mul(UNITS7_PER_MS)
+        .and_then(|u| u.checked_add(frac_units))
+        .ok_or("date out of range")?;
+    let days = units.div_euclid(UNITS7_PER_DAY) + UNIX_EPOCH_DAYS;
+    let date = u32::try_from(days)
+        .ok()
+        .filter(|&d| d <= MAX_DATE)
+        .ok_or("date outside 0001-01-01..9999-12-31")?;
+    let units7 = u64::try_from(units.rem_euclid(UNITS7_PER_DAY)).map_err(|_| "invalid time")?;
+    Ok(Value::DateTime2 {
+        date: Date(date),
+        time: Time {
+            units: units7,
+            scale: 7,
+        },
+    })
+}
+
+/// `2024-01-31T12:00:00.000Z`, the form of JavaScript's `toISOString`.
+fn date_ms_iso(ms: f64) -> Result<String, String> {
+    let v = coerce_temporal(&SqlType::DateTime2 { scale: 3 }, &date_ms_value(ms)?)?;
+    let text = v.to_text().ok_or("invalid date")?;
+    Ok(format!("{}Z", text.replacen(' ', "T", 1)))
+}
+
+fn show_float(f: f64) -> String {
+    match f {
+        f if f.is_nan() => "NaN".into(),
+        f64::INFINITY => "Infinity".into(),
+        f64::NEG_INFINITY => "-Infinity".into(),
+        // Debug switches to an exponent for very large and small magnitudes.
+        _ => format!("{f:?}"),
+    }
+}
+
+const SHOWN_CHARS: usize = 100;
+
+fn shorten(s: &str) -> String {
+    match s.char_indices().nth(SHOWN_CHARS) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
+/// The value for an error message (only built on error).
+fn describe(cell: Cell<'_>) -> String {
+    match cell {
+        Cell::Null => "NULL".into(),
+        Cell::Bool(b) => b.to_string(),
+        Cell::Int(n) => n.to_string(),
+        Cell::Int128(n) => n.to_string(),
+        Cell::Float(f) => show_float(f),
+        Cell::Text(s) => shorten(s),
+        Cell::Utf16(u) => shorten(&String::from_utf16_lossy(
+            u.get(..=SHOWN_CHARS).unwrap_or(u),
+        )),
+        Cell::Bytes(b) => {
+            let shown = b.get(..SHOWN_CHARS / 2).unwrap_or(b);
+            let hex: String = shown.iter().map(|x| format!("{x:02X}")).collect();
+            let more = if shown.len() < b.len() { "…" } else { "" };
+            format!("0x{hex}{more}")
+        }
+        Cell::DateMs(ms) => date_ms_iso(ms).unwrap_or_else(|_| show_float(ms)),
+    }
+}
