@@ -9,7 +9,9 @@ use crate::js_row::{encode_js_row, Scratch};
 use napi::bindgen_prelude::*;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
-use sluice_client::bulk::{self, BulkCopyOptions, BulkEncoder, BulkFailure, BulkProgress, BulkSummary, ColumnMapping};
+use sluice_client::bulk::{
+    self, BulkCopyOptions, BulkEncoder, BulkFailure, BulkProgress, BulkSummary, ColumnMapping,
+};
 use sluice_client::Connection;
 use std::sync::Arc;
 use std::time::Duration;
@@ -57,11 +59,17 @@ pub struct BulkCopySummary {
     pub elapsed_ms: f64,
 }
 
-type ProgressFn = ThreadsafeFunction<BulkProgressInfo, (), BulkProgressInfo, Status, false>;
+pub type ProgressFn = ThreadsafeFunction<BulkProgressInfo, (), BulkProgressInfo, Status, false>;
+type BulkOutcome = std::result::Result<BulkSummary, BulkFailure>;
 
 fn snapshot(p: &BulkProgress) -> BulkProgressInfo {
     let s = p.snapshot();
-    BulkProgressInfo { rows_sent: s.rows_sent as i64, rows_committed: s.rows_committed as i64, bytes_sent: s.bytes_sent as i64, batch: s.batch as i64 }
+    BulkProgressInfo {
+        rows_sent: s.rows_sent as i64,
+        rows_committed: s.rows_committed as i64,
+        bytes_sent: s.bytes_sent as i64,
+        batch: s.batch as i64,
+    }
 }
 
 fn to_options(o: NativeBulkOptions) -> Result<BulkCopyOptions> {
@@ -73,11 +81,20 @@ fn to_options(o: NativeBulkOptions) -> Result<BulkCopyOptions> {
             let t = s.trim();
             let upper = t.to_ascii_uppercase();
             if let Some(name) = upper.strip_suffix(" DESC").map(|_| &t[..t.len() - 5]) {
-                OrderColumn { name: name.trim().to_string(), descending: true }
+                OrderColumn {
+                    name: name.trim().to_string(),
+                    descending: true,
+                }
             } else if let Some(name) = upper.strip_suffix(" ASC").map(|_| &t[..t.len() - 4]) {
-                OrderColumn { name: name.trim().to_string(), descending: false }
+                OrderColumn {
+                    name: name.trim().to_string(),
+                    descending: false,
+                }
             } else {
-                OrderColumn { name: t.to_string(), descending: false }
+                OrderColumn {
+                    name: t.to_string(),
+                    descending: false,
+                }
             }
         })
         .collect();
@@ -97,7 +114,10 @@ fn to_options(o: NativeBulkOptions) -> Result<BulkCopyOptions> {
             .column_mappings
             .unwrap_or_default()
             .into_iter()
-            .map(|m| ColumnMapping { source: m.source as usize, destination: m.destination })
+            .map(|m| ColumnMapping {
+                source: m.source as usize,
+                destination: m.destination,
+            })
             .collect(),
     })
 }
@@ -131,14 +151,22 @@ pub struct BulkSession {
     scratch: Scratch,
     width: usize,
     cancel: Option<oneshot::Sender<()>>,
-    result: Arc<Mutex<Option<oneshot::Receiver<std::result::Result<BulkSummary, BulkFailure>>>>>,
+    result: Arc<Mutex<Option<oneshot::Receiver<BulkOutcome>>>>,
     progress: Arc<BulkProgress>,
 }
 
-pub async fn begin(conn: Arc<Mutex<Option<Connection>>>, table: String, options: NativeBulkOptions, on_progress: Option<ProgressFn>) -> Result<BulkSession> {
+pub async fn begin(
+    conn: Arc<Mutex<Option<Connection>>>,
+    table: String,
+    options: NativeBulkOptions,
+    on_progress: Option<ProgressFn>,
+) -> Result<BulkSession> {
+    let on_progress = on_progress.map(Arc::new);
     let opts = to_options(options)?;
     let mut guard: OwnedMutexGuard<Option<Connection>> = conn.lock_owned().await;
-    let c = guard.as_mut().ok_or_else(|| to_js_error(sluice_client::Error::Closed))?;
+    let c = guard
+        .as_mut()
+        .ok_or_else(|| to_js_error(sluice_client::Error::Closed))?;
     let plan = Arc::new(bulk::prepare(c, &table, &opts).await.map_err(to_js_error)?);
     let packet_size = c.packet_size();
     let (tx, rx) = mpsc::channel(CHANNEL_CHUNKS);
@@ -149,32 +177,21 @@ pub async fn begin(conn: Arc<Mutex<Option<Connection>>>, table: String, options:
     let run_progress = progress.clone();
     tokio::spawn(async move {
         let mut guard = guard;
+        let Some(c) = guard.as_mut() else { return };
         let cancel = async move {
             // A dropped sender (the session was garbage-collected) is not a cancel.
             if cancel_rx.await.is_err() {
                 std::future::pending::<()>().await;
             }
         };
-        let outcome = match guard.as_mut() {
-            Some(c) => {
-                let ticker = report_progress(run_progress.clone(), on_progress);
-                tokio::pin!(ticker);
-                let run = bulk::run(c, &run_plan, rx, &run_progress, cancel);
-                tokio::pin!(run);
-                let outcome = tokio::select! {
-                    r = &mut run => r,
-                    _ = &mut ticker => unreachable_ticker(),
-                };
-                drop(ticker);
-                outcome
-            }
-            None => unreachable_closed(),
-        };
-        if let Some(c) = guard.as_ref() {
-            if !c.is_usable() {
-                // A load that left the connection out of step closes it; later calls say ECLOSED.
-                *guard = None;
-            }
+        let ticker = on_progress.map(|f| tokio::spawn(report_progress(run_progress.clone(), f)));
+        let outcome = bulk::run(c, &run_plan, rx, &run_progress, cancel).await;
+        if let Some(t) = ticker {
+            t.abort();
+        }
+        if !c.is_usable() {
+            // A load that left the connection out of step closes it; later calls say ECLOSED.
+            *guard = None;
         }
         let _ = result_tx.send(outcome);
     });
@@ -190,32 +207,8 @@ pub async fn begin(conn: Arc<Mutex<Option<Connection>>>, table: String, options:
     })
 }
 
-fn unreachable_ticker() -> std::result::Result<BulkSummary, BulkFailure> {
-    // The ticker loops forever; select! needs an arm type.
-    Err(BulkFailure {
-        kind: bulk::BulkFailureKind::Connection,
-        error: sluice_client::Error::Protocol("progress reporting stopped".into()),
-        batches_committed: 0,
-        rows_committed: 0,
-        failed_batch: None,
-        in_doubt_batch: None,
-    })
-}
-
-fn unreachable_closed() -> std::result::Result<BulkSummary, BulkFailure> {
-    Err(BulkFailure {
-        kind: bulk::BulkFailureKind::Connection,
-        error: sluice_client::Error::Closed,
-        batches_committed: 0,
-        rows_committed: 0,
-        failed_batch: None,
-        in_doubt_batch: None,
-    })
-}
-
-/// Calls `on_progress` whenever the counters changed, at most every 100 ms; never returns.
-async fn report_progress(progress: Arc<BulkProgress>, on_progress: Option<ProgressFn>) {
-    let Some(f) = on_progress else { return std::future::pending().await };
+/// Calls `f` whenever the counters changed, at most every 100 ms, until aborted.
+async fn report_progress(progress: Arc<BulkProgress>, f: Arc<ProgressFn>) {
     let mut last = BulkProgressInfo::default();
     let mut tick = tokio::time::interval(PROGRESS_EVERY);
     loop {
@@ -236,14 +229,20 @@ impl BulkSession {
     /// does not fit its column, naming the row, column and value; nothing of that row is sent.
     #[napi(ts_args_type = "rows: unknown[][]")]
     pub fn push_rows(&mut self, env: Env, rows: RawValue) -> Result<bool> {
-        let enc = self.encoder.as_mut().ok_or_else(|| to_js_error(sluice_client::Error::Closed))?;
+        let enc = self
+            .encoder
+            .as_mut()
+            .ok_or_else(|| to_js_error(sluice_client::Error::Closed))?;
         let raw_env = env.raw();
         let mut len = 0u32;
         unsafe {
             let mut is_array = false;
             sys::napi_is_array(raw_env, rows.0, &mut is_array);
             if !is_array {
-                return Err(Error::new(Status::InvalidArg, "rows must be an array of row arrays"));
+                return Err(Error::new(
+                    Status::InvalidArg,
+                    "rows must be an array of row arrays",
+                ));
             }
             sys::napi_get_array_length(raw_env, rows.0, &mut len);
         }
@@ -252,7 +251,17 @@ impl BulkSession {
             let mut row = std::ptr::null_mut();
             unsafe { sys::napi_get_element(raw_env, rows.0, i, &mut row) };
             let scratch = &mut self.scratch;
-            let r = enc.encode_row(|plan, buf| unsafe { encode_js_row(raw_env, row, &plan.columns, &plan.sources, width, scratch, buf) });
+            let r = enc.encode_row(|plan, buf| unsafe {
+                encode_js_row(
+                    raw_env,
+                    row,
+                    &plan.columns,
+                    &plan.sources,
+                    width,
+                    scratch,
+                    buf,
+                )
+            });
             if let Err(e) = r {
                 let row_number = enc.rows_encoded() + 1;
                 return Err(cell_error_js(row_number, &e));
@@ -318,9 +327,16 @@ impl BulkSession {
     /// failedBatch, inDoubtBatch).
     #[napi]
     pub async fn result(&self) -> Result<BulkCopySummary> {
-        let rx = self.result.lock().await.take().ok_or_else(|| Error::new(Status::GenericFailure, "result() was already awaited"))?;
+        let rx =
+            self.result.lock().await.take().ok_or_else(|| {
+                Error::new(Status::GenericFailure, "result() was already awaited")
+            })?;
         match rx.await {
-            Ok(Ok(s)) => Ok(BulkCopySummary { rows_copied: s.rows_copied as i64, batch_count: s.batch_count as i64, elapsed_ms: s.elapsed.as_secs_f64() * 1000.0 }),
+            Ok(Ok(s)) => Ok(BulkCopySummary {
+                rows_copied: s.rows_copied as i64,
+                batch_count: s.batch_count as i64,
+                elapsed_ms: s.elapsed.as_secs_f64() * 1000.0,
+            }),
             Ok(Err(f)) => Err(bulk_failure_error(&f)),
             Err(_) => Err(to_js_error(sluice_client::Error::Closed)),
         }

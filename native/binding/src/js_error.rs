@@ -29,7 +29,10 @@ pub fn cell_error_js(row: u64, e: &tds::bulk::CellError) -> Error {
     let message = if e.column.is_empty() {
         format!("row {row}: {}", e.reason)
     } else {
-        format!("row {row}, column {:?}, value {}: {}", e.column, e.value, e.reason)
+        format!(
+            "row {row}, column {:?}, value {}: {}",
+            e.column, e.value, e.reason
+        )
     };
     let detail = json!({ "code": "EVALUE", "message": message, "row": row, "column": e.column, "value": e.value, "reason": e.reason });
     Error::new(Status::GenericFailure, format!("{MARKER}{detail}"))
@@ -66,6 +69,7 @@ pub fn bulk_failure_error(f: &sluice_client::bulk::BulkFailure) -> Error {
 
 /// The sender task has stopped; `result()` says why. The JS wrapper looks there instead.
 pub fn stopped_error() -> Error {
-    let detail = json!({ "code": "ESTOPPED", "message": "the bulk load stopped; its result says why" });
+    let detail =
+        json!({ "code": "ESTOPPED", "message": "the bulk load stopped; its result says why" });
     Error::new(Status::GenericFailure, format!("{MARKER}{detail}"))
 }

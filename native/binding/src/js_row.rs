@@ -19,7 +19,11 @@ fn wants_utf16(ty: &SqlType) -> bool {
 }
 
 fn cell_error(col: &BulkColumn, value: &str, reason: impl Into<String>) -> CellError {
-    CellError { column: col.name.clone(), value: value.to_string(), reason: reason.into() }
+    CellError {
+        column: col.name.clone(),
+        value: value.to_string(),
+        reason: reason.into(),
+    }
 }
 
 /// Encodes one JS value into `col`.
@@ -38,7 +42,9 @@ pub unsafe fn encode_js_value(
         return Err(cell_error(col, "?", "the value could not be read"));
     }
     match t {
-        sys::ValueType::napi_undefined | sys::ValueType::napi_null => encode_cell(col, Cell::Null, buf),
+        sys::ValueType::napi_undefined | sys::ValueType::napi_null => {
+            encode_cell(col, Cell::Null, buf)
+        }
         sys::ValueType::napi_boolean => {
             let mut b = false;
             sys::napi_get_value_bool(env, value, &mut b);
@@ -60,7 +66,13 @@ pub unsafe fn encode_js_value(
             let mut sign = 0i32;
             let mut count = 2usize;
             let mut words = [0u64; 2];
-            let st = sys::napi_get_value_bigint_words(env, value, &mut sign, &mut count, words.as_mut_ptr());
+            let st = sys::napi_get_value_bigint_words(
+                env,
+                value,
+                &mut sign,
+                &mut count,
+                words.as_mut_ptr(),
+            );
             if st != sys::Status::napi_ok || count > 2 || words[1] >> 63 != 0 {
                 return Err(cell_error(col, "(bigint)", "the bigint is too large"));
             }
@@ -72,16 +84,32 @@ pub unsafe fn encode_js_value(
                 let mut len = 0usize;
                 sys::napi_get_value_string_utf16(env, value, ptr::null_mut(), 0, &mut len);
                 scratch.utf16.resize(len + 1, 0);
-                sys::napi_get_value_string_utf16(env, value, scratch.utf16.as_mut_ptr(), len + 1, &mut len);
+                sys::napi_get_value_string_utf16(
+                    env,
+                    value,
+                    scratch.utf16.as_mut_ptr(),
+                    len + 1,
+                    &mut len,
+                );
                 encode_cell(col, Cell::Utf16(&scratch.utf16[..len]), buf)
             } else {
                 let mut len = 0usize;
                 sys::napi_get_value_string_utf8(env, value, ptr::null_mut(), 0, &mut len);
                 scratch.utf8.resize(len + 1, 0);
-                sys::napi_get_value_string_utf8(env, value, scratch.utf8.as_mut_ptr().cast(), len + 1, &mut len);
+                sys::napi_get_value_string_utf8(
+                    env,
+                    value,
+                    scratch.utf8.as_mut_ptr().cast(),
+                    len + 1,
+                    &mut len,
+                );
                 match std::str::from_utf8(&scratch.utf8[..len]) {
                     Ok(s) => encode_cell(col, Cell::Text(s), buf),
-                    Err(_) => Err(cell_error(col, "(string)", "the string is not valid Unicode")),
+                    Err(_) => Err(cell_error(
+                        col,
+                        "(string)",
+                        "the string is not valid Unicode",
+                    )),
                 }
             }
         }
@@ -98,7 +126,11 @@ pub unsafe fn encode_js_value(
                 let mut data = ptr::null_mut();
                 let mut len = 0usize;
                 sys::napi_get_buffer_info(env, value, &mut data, &mut len);
-                let bytes = if len == 0 { &[][..] } else { std::slice::from_raw_parts(data as *const u8, len) };
+                let bytes = if len == 0 {
+                    &[][..]
+                } else {
+                    std::slice::from_raw_parts(data as *const u8, len)
+                };
                 return encode_cell(col, Cell::Bytes(bytes), buf);
             }
             sys::napi_is_typedarray(env, value, &mut is);
@@ -108,15 +140,35 @@ pub unsafe fn encode_js_value(
                 let mut data = ptr::null_mut();
                 let mut ab = ptr::null_mut();
                 let mut offset = 0usize;
-                sys::napi_get_typedarray_info(env, value, &mut kind, &mut len, &mut data, &mut ab, &mut offset);
+                sys::napi_get_typedarray_info(
+                    env,
+                    value,
+                    &mut kind,
+                    &mut len,
+                    &mut data,
+                    &mut ab,
+                    &mut offset,
+                );
                 if kind == sys::TypedarrayType::uint8_array {
-                    let bytes = if len == 0 { &[][..] } else { std::slice::from_raw_parts(data as *const u8, len) };
+                    let bytes = if len == 0 {
+                        &[][..]
+                    } else {
+                        std::slice::from_raw_parts(data as *const u8, len)
+                    };
                     return encode_cell(col, Cell::Bytes(bytes), buf);
                 }
             }
-            Err(cell_error(col, "(object)", "objects other than Date, Buffer and Uint8Array cannot be loaded"))
+            Err(cell_error(
+                col,
+                "(object)",
+                "objects other than Date, Buffer and Uint8Array cannot be loaded",
+            ))
         }
-        _ => Err(cell_error(col, "(value)", "symbols and functions cannot be loaded")),
+        _ => Err(cell_error(
+            col,
+            "(value)",
+            "symbols and functions cannot be loaded",
+        )),
     }
 }
 
@@ -136,7 +188,11 @@ pub unsafe fn encode_js_row(
     let mut is_array = false;
     sys::napi_is_array(env, row, &mut is_array);
     if !is_array {
-        return Err(CellError { column: String::new(), value: "(row)".into(), reason: "each row must be an array of values".into() });
+        return Err(CellError {
+            column: String::new(),
+            value: "(row)".into(),
+            reason: "each row must be an array of values".into(),
+        });
     }
     let mut len = 0u32;
     sys::napi_get_array_length(env, row, &mut len);

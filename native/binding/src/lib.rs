@@ -56,9 +56,17 @@ fn convert_result(r: BatchResult) -> QueryResult {
             columns: rs
                 .columns
                 .iter()
-                .map(|c| ColumnInfo { name: c.name.clone(), type_name: c.type_info.ty.sql_name(), nullable: c.is_nullable() })
+                .map(|c| ColumnInfo {
+                    name: c.name.clone(),
+                    type_name: c.type_info.ty.sql_name(),
+                    nullable: c.is_nullable(),
+                })
                 .collect(),
-            rows: rs.rows.into_iter().map(|row| row.into_iter().map(cell_from_value).collect()).collect(),
+            rows: rs
+                .rows
+                .into_iter()
+                .map(|row| row.into_iter().map(cell_from_value).collect())
+                .collect(),
         })
         .collect();
     let (columns, rows) = match sets.first_mut() {
@@ -66,7 +74,11 @@ fn convert_result(r: BatchResult) -> QueryResult {
             first
                 .columns
                 .iter()
-                .map(|c| ColumnInfo { name: c.name.clone(), type_name: c.type_name.clone(), nullable: c.nullable })
+                .map(|c| ColumnInfo {
+                    name: c.name.clone(),
+                    type_name: c.type_name.clone(),
+                    nullable: c.nullable,
+                })
                 .collect(),
             std::mem::take(&mut first.rows),
         ),
@@ -94,8 +106,12 @@ pub struct Client {
 /// Connects and logs in with an ADO.NET connection string.
 #[napi]
 pub async fn connect(connection_string: String) -> Result<Client> {
-    let conn = Connection::connect_str(&connection_string).await.map_err(to_js_error)?;
-    Ok(Client { conn: Arc::new(Mutex::new(Some(conn))) })
+    let conn = Connection::connect_str(&connection_string)
+        .await
+        .map_err(to_js_error)?;
+    Ok(Client {
+        conn: Arc::new(Mutex::new(Some(conn))),
+    })
 }
 
 #[napi]
@@ -105,7 +121,9 @@ impl Client {
     pub async fn query(&self, sql: String) -> Result<QueryResult> {
         let conn = self.conn.clone();
         let mut guard = conn.lock().await;
-        let c = guard.as_mut().ok_or_else(|| to_js_error(sluice_client::Error::Closed))?;
+        let c = guard
+            .as_mut()
+            .ok_or_else(|| to_js_error(sluice_client::Error::Closed))?;
         let r = c.execute(&sql).await.map_err(to_js_error)?;
         Ok(convert_result(r))
     }
@@ -116,7 +134,15 @@ impl Client {
         &self,
         table: String,
         options: bulk::NativeBulkOptions,
-        on_progress: Option<napi::threadsafe_function::ThreadsafeFunction<bulk::BulkProgressInfo, (), bulk::BulkProgressInfo, Status, false>>,
+        on_progress: Option<
+            napi::threadsafe_function::ThreadsafeFunction<
+                bulk::BulkProgressInfo,
+                (),
+                bulk::BulkProgressInfo,
+                Status,
+                false,
+            >,
+        >,
     ) -> Result<bulk::BulkSession> {
         bulk::begin(self.conn.clone(), table, options, on_progress).await
     }

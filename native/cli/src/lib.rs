@@ -9,7 +9,11 @@ mod serve;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser, Debug)]
-#[command(name = "sluice", version, about = "Load files into SQL Server and Azure SQL, fast.")]
+#[command(
+    name = "sluice",
+    version,
+    about = "Load files into SQL Server and Azure SQL, fast."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -36,7 +36,10 @@ pub fn print_json(r: &BatchResult) {
             })
         })
         .collect();
-    let first = sets.first().cloned().unwrap_or_else(|| json!({"columns": [], "rows": []}));
+    let first = sets
+        .first()
+        .cloned()
+        .unwrap_or_else(|| json!({"columns": [], "rows": []}));
     let doc = json!({
         "columns": first["columns"],
         "rows": first["rows"],
@@ -52,9 +55,26 @@ pub fn print_table(r: &BatchResult) {
         println!("{}", m.message);
     }
     for rs in &r.result_sets {
-        let headers: Vec<String> = rs.columns.iter().map(|c| if c.name.is_empty() { "(no column name)".into() } else { c.name.clone() }).collect();
-        let cells: Vec<Vec<String>> =
-            rs.rows.iter().map(|row| row.iter().map(|v| v.to_text().unwrap_or_else(|| "NULL".into())).collect()).collect();
+        let headers: Vec<String> = rs
+            .columns
+            .iter()
+            .map(|c| {
+                if c.name.is_empty() {
+                    "(no column name)".into()
+                } else {
+                    c.name.clone()
+                }
+            })
+            .collect();
+        let cells: Vec<Vec<String>> = rs
+            .rows
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .map(|v| v.to_text().unwrap_or_else(|| "NULL".into()))
+                    .collect()
+            })
+            .collect();
         let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
         for row in &cells {
             for (i, c) in row.iter().enumerate() {
@@ -64,14 +84,29 @@ pub fn print_table(r: &BatchResult) {
             }
         }
         let line = |vals: &[String]| {
-            vals.iter().zip(&widths).map(|(v, w)| format!("{:<w$}", truncate(v, 80), w = *w)).collect::<Vec<_>>().join(" | ")
+            vals.iter()
+                .zip(&widths)
+                .map(|(v, w)| format!("{:<w$}", truncate(v, 80), w = *w))
+                .collect::<Vec<_>>()
+                .join(" | ")
         };
         println!("{}", line(&headers));
-        println!("{}", widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("-+-"));
+        println!(
+            "{}",
+            widths
+                .iter()
+                .map(|w| "-".repeat(*w))
+                .collect::<Vec<_>>()
+                .join("-+-")
+        );
         for row in &cells {
             println!("{}", line(row));
         }
-        println!("({} row{})", rs.rows.len(), if rs.rows.len() == 1 { "" } else { "s" });
+        println!(
+            "({} row{})",
+            rs.rows.len(),
+            if rs.rows.len() == 1 { "" } else { "s" }
+        );
     }
     if r.result_sets.is_empty() {
         if let Some(n) = r.rows_affected {

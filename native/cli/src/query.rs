@@ -39,7 +39,15 @@ pub async fn run(a: QueryArgs) -> i32 {
 
 fn fail(e: &sluice_client::Error) -> i32 {
     match e.server_message() {
-        Some(m) => eprintln!("error {} (Msg {}, Level {}, State {}, Line {}): {}", e.code(), m.number, m.class, m.state, m.line, m.message),
+        Some(m) => eprintln!(
+            "error {} (Msg {}, Level {}, State {}, Line {}): {}",
+            e.code(),
+            m.number,
+            m.class,
+            m.state,
+            m.line,
+            m.message
+        ),
         None => eprintln!("error {}: {e}", e.code()),
     }
     1

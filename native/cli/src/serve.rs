@@ -16,7 +16,13 @@ pub struct ServeArgs {
     #[arg(long, default_value = "sa")]
     user: String,
     /// The login's password (or set SLUICE_SERVE_PASSWORD).
-    #[arg(long, env = "SLUICE_SERVE_PASSWORD", default_value = "Sluice_Test_1", hide_env_values = true, hide_default_value = true)]
+    #[arg(
+        long,
+        env = "SLUICE_SERVE_PASSWORD",
+        default_value = "Sluice_Test_1",
+        hide_env_values = true,
+        hide_default_value = true
+    )]
     password: String,
     /// off: no TLS; optional: TLS when the client asks, else login-only; mandatory: always TLS;
     /// strict: TDS 8.0 (TLS first, ALPN tds/8.0).
@@ -41,6 +47,9 @@ pub struct ServeArgs {
     /// trust it explicitly.
     #[arg(long, value_name = "FILE")]
     cert_out: Option<std::path::PathBuf>,
+    /// Write each bulk-load message's payload to DIR/bulk-<batch>.bin (for byte comparisons).
+    #[arg(long, value_name = "DIR")]
+    capture_bulk: Option<std::path::PathBuf>,
     /// Fault: refuse the Nth bulk-load batch (counted across the server) with error 4891.
     #[arg(long, value_name = "N")]
     fail_batch: Option<u64>,
@@ -72,7 +81,12 @@ pub async fn run(a: ServeArgs) -> i32 {
         route_to,
         name: a.name,
         reply_delay: Duration::from_millis(a.reply_delay_ms),
-        faults: Faults { drop_after_rows: a.drop_after_rows, drop_after_bytes: a.drop_after_bytes, fail_batch: a.fail_batch },
+        capture_bulk: a.capture_bulk,
+        faults: Faults {
+            drop_after_rows: a.drop_after_rows,
+            drop_after_bytes: a.drop_after_bytes,
+            fail_batch: a.fail_batch,
+        },
     };
     let handle = match sluice_server::start(config).await {
         Ok(h) => h,
@@ -83,7 +97,10 @@ pub async fn run(a: ServeArgs) -> i32 {
     };
     if let (Some(path), Some(pem)) = (&cert_out, handle.certificate_pem()) {
         if let Err(e) = std::fs::write(path, pem) {
-            eprintln!("error: could not write the certificate to {}: {e}", path.display());
+            eprintln!(
+                "error: could not write the certificate to {}: {e}",
+                path.display()
+            );
             return 1;
         }
     }
@@ -94,7 +111,14 @@ pub async fn run(a: ServeArgs) -> i32 {
 }
 
 fn parse_host_port(s: &str) -> Result<(String, u16), String> {
-    let (host, port) = s.rsplit_once(':').ok_or_else(|| format!("{s:?} is not HOST:PORT"))?;
-    let port = port.parse::<u16>().map_err(|_| format!("{port:?} is not a port number"))?;
-    Ok((host.trim_matches(|c| c == '[' || c == ']').to_string(), port))
+    let (host, port) = s
+        .rsplit_once(':')
+        .ok_or_else(|| format!("{s:?} is not HOST:PORT"))?;
+    let port = port
+        .parse::<u16>()
+        .map_err(|_| format!("{port:?} is not a port number"))?;
+    Ok((
+        host.trim_matches(|c| c == '[' || c == ']').to_string(),
+        port,
+    ))
 }

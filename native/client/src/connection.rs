@@ -45,7 +45,16 @@ impl Connection {
         info: ServerInfo,
         command_timeout: Option<Duration>,
     ) -> Self {
-        Connection { stream, reader, packet_size, database, transaction: 0, info, command_timeout, broken: false }
+        Connection {
+            stream,
+            reader,
+            packet_size,
+            database,
+            transaction: 0,
+            info,
+            command_timeout,
+            broken: false,
+        }
     }
 
     /// Connects and logs in with an ADO.NET connection string.
@@ -86,7 +95,11 @@ impl Connection {
 
     /// Runs a SQL batch; if `cancel` completes first (or the command timeout passes), sends
     /// ATTENTION, waits for the server's acknowledgement and returns `Cancelled`/`Timeout`.
-    pub async fn execute_with_cancel(&mut self, sql: &str, cancel: impl Future<Output = ()>) -> Result<BatchResult> {
+    pub async fn execute_with_cancel(
+        &mut self,
+        sql: &str,
+        cancel: impl Future<Output = ()>,
+    ) -> Result<BatchResult> {
         if self.broken {
             return Err(Error::Closed);
         }
@@ -110,7 +123,10 @@ impl Connection {
 
     /// Reads the response to the request just sent. If `cancel` completes first (or the command
     /// timeout passes) sends ATTENTION and returns `Cancelled`/`Timeout` once acknowledged.
-    pub(crate) async fn await_response(&mut self, cancel: impl Future<Output = ()>) -> Result<BatchResult> {
+    pub(crate) async fn await_response(
+        &mut self,
+        cancel: impl Future<Output = ()>,
+    ) -> Result<BatchResult> {
         self.reader.begin();
         let timeout = self.command_timeout;
         let outcome = {
@@ -169,9 +185,13 @@ impl Connection {
         for e in env {
             match e {
                 EnvChange::Database { new, .. } => self.database = new,
-                EnvChange::PacketSize { new, .. } => self.packet_size = (new as usize).clamp(512, 32767),
+                EnvChange::PacketSize { new, .. } => {
+                    self.packet_size = (new as usize).clamp(512, 32767)
+                }
                 EnvChange::BeginTransaction { descriptor } => self.transaction = descriptor,
-                EnvChange::CommitTransaction | EnvChange::RollbackTransaction => self.transaction = 0,
+                EnvChange::CommitTransaction | EnvChange::RollbackTransaction => {
+                    self.transaction = 0
+                }
                 _ => {}
             }
         }
@@ -181,7 +201,13 @@ impl Connection {
     /// ATTN bit. Tokens of the interrupted response may still arrive first; returns the sum of
     /// the row counts their DONEs reported (what completed before the cancel took effect).
     pub async fn attention(&mut self) -> Result<u64> {
-        self.stream.write_packets(&frame_message(packet_type::ATTENTION, self.packet_size, &[])).await?;
+        self.stream
+            .write_packets(&frame_message(
+                packet_type::ATTENTION,
+                self.packet_size,
+                &[],
+            ))
+            .await?;
         let drain = async {
             let mut done_rows = 0u64;
             loop {
@@ -208,7 +234,10 @@ impl Connection {
             }
             Err(_) => {
                 self.broken = true;
-                Err(Error::Timeout { what: "waiting for the server to acknowledge the cancel", after: ATTENTION_GRACE })
+                Err(Error::Timeout {
+                    what: "waiting for the server to acknowledge the cancel",
+                    after: ATTENTION_GRACE,
+                })
             }
         }
     }
@@ -225,7 +254,10 @@ type Collected = (Result<BatchResult>, Vec<EnvChange>);
 /// Reads one response to the end, gathering result sets, counts, messages and env changes.
 /// Errors raised by the server are collected and returned after the response is fully read,
 /// so the connection stays in step.
-async fn collect_response(stream: &mut PacketStream<ClientTransport>, reader: &mut ResponseReader) -> Result<Collected> {
+async fn collect_response(
+    stream: &mut PacketStream<ClientTransport>,
+    reader: &mut ResponseReader,
+) -> Result<Collected> {
     let mut out = BatchResult::default();
     let mut errors = Vec::new();
     let mut env = Vec::new();
@@ -237,7 +269,10 @@ async fn collect_response(stream: &mut PacketStream<ClientTransport>, reader: &m
                     out.result_sets.push(rs);
                 }
                 if !columns.is_empty() {
-                    current = Some(ResultSet { columns, rows: Vec::new() });
+                    current = Some(ResultSet {
+                        columns,
+                        rows: Vec::new(),
+                    });
                 }
             }
             Token::Row(values) => match current.as_mut() {

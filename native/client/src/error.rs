@@ -12,7 +12,11 @@ pub enum Error {
     #[error("{0}")]
     Unsupported(String),
     #[error("could not connect to {host}:{port}: {source}")]
-    Connect { host: String, port: u16, source: std::io::Error },
+    Connect {
+        host: String,
+        port: u16,
+        source: std::io::Error,
+    },
     #[error("{what} timed out after {} ms", .after.as_millis())]
     Timeout { what: &'static str, after: Duration },
     #[error("TLS: {0}")]
@@ -22,7 +26,10 @@ pub enum Error {
     #[error("login failed: {}", .0.message)]
     Login(ServerMessage),
     #[error("{}", .first.message)]
-    Server { first: ServerMessage, all: Vec<ServerMessage> },
+    Server {
+        first: ServerMessage,
+        all: Vec<ServerMessage>,
+    },
     #[error("protocol error: {0}")]
     Protocol(String),
     #[error("network error: {0}")]

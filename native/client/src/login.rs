@@ -58,7 +58,10 @@ pub async fn connect(p: &ConnectionParams) -> Result<Connection> {
     } else {
         tokio::time::timeout(p.connect_timeout, work)
             .await
-            .map_err(|_| Error::Timeout { what: "connecting and logging in", after: p.connect_timeout })?
+            .map_err(|_| Error::Timeout {
+                what: "connecting and logging in",
+                after: p.connect_timeout,
+            })?
     }
 }
 
@@ -94,7 +97,11 @@ fn check_supported(p: &ConnectionParams) -> Result<()> {
 async fn login_once(p: &ConnectionParams, host: &str, port: u16) -> Result<Outcome> {
     let tcp = TcpStream::connect((host, port))
         .await
-        .map_err(|source| Error::Connect { host: host.to_string(), port, source })?;
+        .map_err(|source| Error::Connect {
+            host: host.to_string(),
+            port,
+            source,
+        })?;
     tcp.set_nodelay(true)?;
     let tls_opts = TlsOptions {
         trust_server_certificate: p.trust_server_certificate,
@@ -108,17 +115,30 @@ async fn login_once(p: &ConnectionParams, host: &str, port: u16) -> Result<Outco
     // TDS 8.0: TLS first, then everything inside it.
     let (mut stream, protection, fedauth_echo) = if p.encrypt == Encrypt::Strict {
         let connector = tokio_rustls::TlsConnector::from(client_config(&tls_opts)?);
-        let tls = connector.connect(server_name.clone(), PreloginTls::new(tcp, false)).await.map_err(tls_error)?;
+        let tls = connector
+            .connect(server_name.clone(), PreloginTls::new(tcp, false))
+            .await
+            .map_err(tls_error)?;
         let mut stream = PacketStream::new(MaybeTls::Tls(Box::new(tls)));
         let (_, echo) = prelogin(&mut stream, p, EncryptionLevel::On, uses_token).await?;
         (stream, Protection::Full, echo)
     } else {
         let mut stream: PacketStream<ClientTransport> = PacketStream::new(MaybeTls::Plain(tcp));
-        let asked = if p.encrypt == Encrypt::On { EncryptionLevel::On } else { EncryptionLevel::Off };
+        let asked = if p.encrypt == Encrypt::On {
+            EncryptionLevel::On
+        } else {
+            EncryptionLevel::Off
+        };
         let (answer, echo) = prelogin(&mut stream, p, asked, uses_token).await?;
         let protection = match (asked, answer) {
             (EncryptionLevel::On, EncryptionLevel::NotSupported | EncryptionLevel::Off) => {
-                return Err(Error::EncryptionRefused(if answer == EncryptionLevel::Off { "ENCRYPT_OFF" } else { "ENCRYPT_NOT_SUP" }))
+                return Err(Error::EncryptionRefused(
+                    if answer == EncryptionLevel::Off {
+                        "ENCRYPT_OFF"
+                    } else {
+                        "ENCRYPT_NOT_SUP"
+                    },
+                ))
             }
             (_, EncryptionLevel::NotSupported) => Protection::None,
             (EncryptionLevel::Off, EncryptionLevel::Off) => Protection::LoginOnly,
@@ -133,12 +153,18 @@ async fn login_once(p: &ConnectionParams, host: &str, port: u16) -> Result<Outco
             // Login-only encryption (Encrypt=False/Optional) doesn't validate the certificate,
             // as in Microsoft's drivers: the client never asked for a protected session.
             let opts = if protection == Protection::LoginOnly {
-                TlsOptions { trust_server_certificate: true, ..tls_opts }
+                TlsOptions {
+                    trust_server_certificate: true,
+                    ..tls_opts
+                }
             } else {
                 tls_opts
             };
             let connector = tokio_rustls::TlsConnector::from(client_config(&opts)?);
-            let mut tls = connector.connect(server_name, PreloginTls::new(tcp, true)).await.map_err(tls_error)?;
+            let mut tls = connector
+                .connect(server_name, PreloginTls::new(tcp, true))
+                .await
+                .map_err(tls_error)?;
             tls.get_mut().0.handshake_done();
             stream = PacketStream::new(MaybeTls::Tls(Box::new(tls)));
         }
@@ -148,7 +174,13 @@ async fn login_once(p: &ConnectionParams, host: &str, port: u16) -> Result<Outco
     let login = build_login7(p, host, fedauth_echo);
     let mut payload = BytesMut::new();
     login.encode(&mut payload);
-    stream.write_packets(&frame_message(packet_type::LOGIN7, DEFAULT_PACKET_SIZE, &payload)).await?;
+    stream
+        .write_packets(&frame_message(
+            packet_type::LOGIN7,
+            DEFAULT_PACKET_SIZE,
+            &payload,
+        ))
+        .await?;
     drop(payload);
 
     if protection == Protection::LoginOnly {
@@ -176,7 +208,9 @@ async fn login_once(p: &ConnectionParams, host: &str, port: u16) -> Result<Outco
                 info.program = a.prog_name;
                 info.version = a.prog_version;
             }
-            Token::EnvChange(EnvChange::PacketSize { new, .. }) => packet_size = (new as usize).clamp(512, 32767),
+            Token::EnvChange(EnvChange::PacketSize { new, .. }) => {
+                packet_size = (new as usize).clamp(512, 32767)
+            }
             Token::EnvChange(EnvChange::Database { new, .. }) => database = new,
             Token::EnvChange(EnvChange::Routing { host, port }) => routed = Some((host, port)),
             Token::Error(m) => {
@@ -192,9 +226,18 @@ async fn login_once(p: &ConnectionParams, host: &str, port: u16) -> Result<Outco
         return Ok(Outcome::Routed { host, port });
     }
     if !acked {
-        return Err(Error::Protocol("the server ended the login without LOGINACK or an error".into()));
+        return Err(Error::Protocol(
+            "the server ended the login without LOGINACK or an error".into(),
+        ));
     }
-    Ok(Outcome::Ready(Connection::new(stream, reader, packet_size, database, info, p.command_timeout)))
+    Ok(Outcome::Ready(Connection::new(
+        stream,
+        reader,
+        packet_size,
+        database,
+        info,
+        p.command_timeout,
+    )))
 }
 
 fn tls_error(e: std::io::Error) -> Error {
@@ -220,13 +263,24 @@ async fn prelogin(
     };
     let mut payload = BytesMut::new();
     req.encode(&mut payload);
-    stream.write_packets(&frame_message(packet_type::PRELOGIN, DEFAULT_PACKET_SIZE, &payload)).await?;
-    let (_, answer) = stream
-        .read_message(PRELOGIN_LIMIT)
-        .await?
-        .ok_or_else(|| Error::Protocol("the server closed the connection during PRELOGIN (is it a SQL Server?)".into()))?;
-    let answer = PreLogin::decode(&answer).map_err(|e| Error::Protocol(format!("bad PRELOGIN response: {e}")))?;
-    Ok((answer.encryption.unwrap_or(EncryptionLevel::NotSupported), answer.fed_auth_required.unwrap_or(false)))
+    stream
+        .write_packets(&frame_message(
+            packet_type::PRELOGIN,
+            DEFAULT_PACKET_SIZE,
+            &payload,
+        ))
+        .await?;
+    let (_, answer) = stream.read_message(PRELOGIN_LIMIT).await?.ok_or_else(|| {
+        Error::Protocol(
+            "the server closed the connection during PRELOGIN (is it a SQL Server?)".into(),
+        )
+    })?;
+    let answer = PreLogin::decode(&answer)
+        .map_err(|e| Error::Protocol(format!("bad PRELOGIN response: {e}")))?;
+    Ok((
+        answer.encryption.unwrap_or(EncryptionLevel::NotSupported),
+        answer.fed_auth_required.unwrap_or(false),
+    ))
 }
 
 fn build_login7(p: &ConnectionParams, host: &str, fedauth_echo: bool) -> Login7 {
@@ -248,10 +302,17 @@ fn build_login7(p: &ConnectionParams, host: &str, fedauth_echo: bool) -> Login7 
         l.type_flags |= 0x20; // fReadOnlyIntent
     }
     match &p.access_token {
-        Some(token) => l.features.push(FeatureExt::FedAuthToken { echo: fedauth_echo, token: token.expose().to_string() }),
+        Some(token) => l.features.push(FeatureExt::FedAuthToken {
+            echo: fedauth_echo,
+            token: token.expose().to_string(),
+        }),
         None => {
             l.username = p.user.clone().unwrap_or_default();
-            l.password = p.password.as_ref().map(|pw| pw.expose().to_string()).unwrap_or_default();
+            l.password = p
+                .password
+                .as_ref()
+                .map(|pw| pw.expose().to_string())
+                .unwrap_or_default();
         }
     }
     l
@@ -260,6 +321,10 @@ fn build_login7(p: &ConnectionParams, host: &str, fedauth_echo: bool) -> Login7 
 fn local_host_name() -> String {
     std::env::var("HOSTNAME")
         .ok()
-        .or_else(|| std::fs::read_to_string("/etc/hostname").ok().map(|s| s.trim().to_string()))
+        .or_else(|| {
+            std::fs::read_to_string("/etc/hostname")
+                .ok()
+                .map(|s| s.trim().to_string())
+        })
         .unwrap_or_else(|| "sluice".into())
 }

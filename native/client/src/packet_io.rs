@@ -19,7 +19,10 @@ pub struct Packet {
 
 impl<S: AsyncRead + AsyncWrite + Unpin> PacketStream<S> {
     pub fn new(io: S) -> Self {
-        PacketStream { io, rbuf: BytesMut::with_capacity(8192) }
+        PacketStream {
+            io,
+            rbuf: BytesMut::with_capacity(8192),
+        }
     }
 
     pub fn get_ref(&self) -> &S {
@@ -43,12 +46,16 @@ impl<S: AsyncRead + AsyncWrite + Unpin> PacketStream<S> {
     pub async fn read_packet(&mut self) -> io::Result<Option<Packet>> {
         loop {
             if self.rbuf.len() >= HEADER_LEN {
-                let header = PacketHeader::decode(&self.rbuf).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))?;
+                let header = PacketHeader::decode(&self.rbuf)
+                    .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))?;
                 let len = header.length as usize;
                 if self.rbuf.len() >= len {
                     let mut packet = self.rbuf.split_to(len);
                     packet.advance(HEADER_LEN);
-                    return Ok(Some(Packet { header, payload: packet }));
+                    return Ok(Some(Packet {
+                        header,
+                        payload: packet,
+                    }));
                 }
                 self.rbuf.reserve(len - self.rbuf.len());
             }
@@ -57,30 +64,47 @@ impl<S: AsyncRead + AsyncWrite + Unpin> PacketStream<S> {
                 if self.rbuf.is_empty() {
                     return Ok(None);
                 }
-                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the connection closed in the middle of a packet"));
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "the connection closed in the middle of a packet",
+                ));
             }
         }
     }
 
     /// Reads packets up to and including the one marked EOM, returning the first packet's header
     /// (type, status bits) and the joined payload. Refuses messages larger than `limit` bytes.
-    pub async fn read_message(&mut self, limit: usize) -> io::Result<Option<(PacketHeader, BytesMut)>> {
-        let Some(first) = self.read_packet().await? else { return Ok(None) };
+    pub async fn read_message(
+        &mut self,
+        limit: usize,
+    ) -> io::Result<Option<(PacketHeader, BytesMut)>> {
+        let Some(first) = self.read_packet().await? else {
+            return Ok(None);
+        };
         self.read_rest_of_message(first, limit).await.map(Some)
     }
 
     /// Completes a message whose first packet the caller already read.
-    pub async fn read_rest_of_message(&mut self, first: Packet, limit: usize) -> io::Result<(PacketHeader, BytesMut)> {
+    pub async fn read_rest_of_message(
+        &mut self,
+        first: Packet,
+        limit: usize,
+    ) -> io::Result<(PacketHeader, BytesMut)> {
         let header = first.header;
         let mut payload = first.payload;
         let mut eom = first.header.is_eom();
         while !eom {
-            let p = self
-                .read_packet()
-                .await?
-                .ok_or_else(|| io::Error::new(io::ErrorKind::UnexpectedEof, "the connection closed in the middle of a message"))?;
+            let p = self.read_packet().await?.ok_or_else(|| {
+                io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "the connection closed in the middle of a message",
+                )
+            })?;
             if payload.len() + p.payload.len() > limit {
-                return Err(io::Error::new(io::ErrorKind::InvalidData, format!("message larger than {limit} bytes")));
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("message larger than {limit} bytes"),
+                ));
             }
             eom = p.header.is_eom();
             payload.extend_from_slice(&p.payload);

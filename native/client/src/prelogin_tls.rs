@@ -64,7 +64,11 @@ impl<S> PreloginTls<S> {
 }
 
 impl<S: AsyncRead + Unpin> AsyncRead for PreloginTls<S> {
-    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
         let this = &mut *self;
         if !this.stash.is_empty() {
             let n = this.stash.len().min(buf.remaining());
@@ -94,11 +98,15 @@ impl<S: AsyncRead + Unpin> AsyncRead for PreloginTls<S> {
                 this.stash.extend_from_slice(&this.header);
                 return self.poll_read(cx, buf);
             }
-            let h = PacketHeader::decode(&this.header).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))?;
+            let h = PacketHeader::decode(&this.header)
+                .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))?;
             if h.ty != packet_type::PRELOGIN && h.ty != packet_type::TABULAR_RESULT {
                 return Poll::Ready(Err(io::Error::new(
                     io::ErrorKind::InvalidData,
-                    format!("expected a PRELOGIN packet carrying TLS, got packet type 0x{:02X}", h.ty),
+                    format!(
+                        "expected a PRELOGIN packet carrying TLS, got packet type 0x{:02X}",
+                        h.ty
+                    ),
                 )));
             }
             this.payload_left = h.payload_len();
@@ -116,7 +124,11 @@ impl<S: AsyncRead + Unpin> AsyncRead for PreloginTls<S> {
 }
 
 impl<S: AsyncWrite + Unpin> AsyncWrite for PreloginTls<S> {
-    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, data: &[u8]) -> Poll<io::Result<usize>> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        data: &[u8],
+    ) -> Poll<io::Result<usize>> {
         let this = &mut *self;
         if !this.handshaking {
             return Pin::new(&mut this.inner).poll_write(cx, data);

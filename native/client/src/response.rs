@@ -22,7 +22,10 @@ pub struct ResponseReader {
 
 impl ResponseReader {
     pub fn new() -> Self {
-        ResponseReader { idle: true, ..Default::default() }
+        ResponseReader {
+            idle: true,
+            ..Default::default()
+        }
     }
 
     /// Starts reading a new response (after a request was sent).
@@ -40,7 +43,10 @@ impl ResponseReader {
 
     /// The next token of the response, or `None` once the message has ended.
     /// Cancel-safe: dropping the future loses nothing.
-    pub async fn next(&mut self, stream: &mut PacketStream<ClientTransport>) -> Result<Option<Token>> {
+    pub async fn next(
+        &mut self,
+        stream: &mut PacketStream<ClientTransport>,
+    ) -> Result<Option<Token>> {
         loop {
             if self.idle {
                 return Ok(None);
@@ -57,14 +63,20 @@ impl ResponseReader {
             }
             if self.eom {
                 if !self.buf.is_empty() {
-                    return Err(Error::Protocol(format!("the response ended inside a token ({} bytes left over)", self.buf.len())));
+                    return Err(Error::Protocol(format!(
+                        "the response ended inside a token ({} bytes left over)",
+                        self.buf.len()
+                    )));
                 }
                 self.idle = true;
                 return Ok(None);
             }
             let packet = stream.read_packet().await?.ok_or(Error::Closed)?;
             if packet.header.ty != packet_type::TABULAR_RESULT {
-                return Err(Error::Protocol(format!("expected a tabular result packet, got type 0x{:02X}", packet.header.ty)));
+                return Err(Error::Protocol(format!(
+                    "expected a tabular result packet, got type 0x{:02X}",
+                    packet.header.ty
+                )));
             }
             self.eom = packet.header.is_eom();
             if self.buf.is_empty() {

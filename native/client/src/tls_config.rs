@@ -52,7 +52,9 @@ pub fn client_config(opts: &TlsOptions) -> Result<Arc<ClientConfig>, Error> {
     let mut config = if opts.trust_server_certificate {
         builder
             .dangerous()
-            .with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate { provider: provider() }))
+            .with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate {
+                provider: provider(),
+            }))
             .with_no_client_auth()
     } else {
         let roots = system_roots()?;
@@ -61,11 +63,17 @@ pub fn client_config(opts: &TlsOptions) -> Result<Arc<ClientConfig>, Error> {
             .map_err(|e| Error::Tls(e.to_string()))?;
         match &opts.host_name_in_certificate {
             Some(name) => {
-                let name = ServerName::try_from(name.clone())
-                    .map_err(|_| Error::Tls(format!("HostNameInCertificate {name:?} is not a valid host name")))?;
+                let name = ServerName::try_from(name.clone()).map_err(|_| {
+                    Error::Tls(format!(
+                        "HostNameInCertificate {name:?} is not a valid host name"
+                    ))
+                })?;
                 builder
                     .dangerous()
-                    .with_custom_certificate_verifier(Arc::new(NameOverride { inner: webpki, name }))
+                    .with_custom_certificate_verifier(Arc::new(NameOverride {
+                        inner: webpki,
+                        name,
+                    }))
                     .with_no_client_auth()
             }
             None => builder.with_webpki_verifier(webpki).with_no_client_auth(),
@@ -102,7 +110,12 @@ impl ServerCertVerifier for AcceptAnyCertificate {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+        verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
     }
 
     fn verify_tls13_signature(
@@ -111,11 +124,18 @@ impl ServerCertVerifier for AcceptAnyCertificate {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+        verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider.signature_verification_algorithms.supported_schemes()
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
     }
 }
 
@@ -135,7 +155,8 @@ impl ServerCertVerifier for NameOverride {
         ocsp: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        self.inner.verify_server_cert(end_entity, intermediates, &self.name, ocsp, now)
+        self.inner
+            .verify_server_cert(end_entity, intermediates, &self.name, ocsp, now)
     }
 
     fn verify_tls12_signature(

@@ -30,7 +30,13 @@ pub(crate) enum BulkEnd {
 }
 
 fn error(number: u32, class: u8, message: String) -> Outcome {
-    Outcome::Error(SqlError { number, state: 1, class, message, line: 1 })
+    Outcome::Error(SqlError {
+        number,
+        state: 1,
+        class,
+        message,
+        line: 1,
+    })
 }
 
 pub(crate) async fn receive(
@@ -47,22 +53,37 @@ pub(crate) async fn receive(
     let mut rows: Vec<Vec<Value>> = Vec::new();
     let mut count = 0u64;
     let mut problem: Option<Outcome> = None;
+    let mut capture = match &cfg.capture_bulk {
+        Some(dir) => Some(std::fs::File::create(
+            dir.join(format!("bulk-{batch}.bin")),
+        )?),
+        None => None,
+    };
     let mut packet = first;
     loop {
         if packet.header.ty == packet_type::ATTENTION {
             return Ok(BulkEnd::Attention);
         }
         if packet.header.ty != packet_type::BULK_LOAD {
-            return Err(SessionEnd::Protocol(format!("packet type 0x{:02X} inside a bulk-load message", packet.header.ty)));
+            return Err(SessionEnd::Protocol(format!(
+                "packet type 0x{:02X} inside a bulk-load message",
+                packet.header.ty
+            )));
         }
         if packet.header.status & status::IGNORE != 0 {
             return Ok(BulkEnd::Ignored);
         }
-        let total = shared.bulk_bytes.fetch_add(packet.payload.len() as u64, Ordering::Relaxed) + packet.payload.len() as u64;
+        let total = shared
+            .bulk_bytes
+            .fetch_add(packet.payload.len() as u64, Ordering::Relaxed)
+            + packet.payload.len() as u64;
         if cfg.faults.drop_after_bytes.is_some_and(|n| total >= n) {
             return Ok(BulkEnd::Drop);
         }
         let eom = packet.header.is_eom();
+        if let Some(f) = capture.as_mut() {
+            std::io::Write::write_all(f, &packet.payload)?;
+        }
         buf.extend_from_slice(&packet.payload);
         while problem.is_none() && !buf.is_empty() {
             match decoder.decode(&buf) {
@@ -95,24 +116,40 @@ pub(crate) async fn receive(
                             }
                         }
                         other => {
-                            problem = Some(error(4804, 16, format!("Unexpected token in a bulk-load stream: {other:?}")));
+                            problem = Some(error(
+                                4804,
+                                16,
+                                format!("Unexpected token in a bulk-load stream: {other:?}"),
+                            ));
                         }
                     }
                 }
                 Err(DecodeError::Incomplete) => break,
-                Err(e) => problem = Some(error(4804, 16, format!("The bulk-load stream could not be read: {e}"))),
+                Err(e) => {
+                    problem = Some(error(
+                        4804,
+                        16,
+                        format!("The bulk-load stream could not be read: {e}"),
+                    ))
+                }
             }
         }
         if eom {
             break;
         }
-        packet = stream
-            .read_packet()
-            .await?
-            .ok_or_else(|| SessionEnd::Protocol("the client left in the middle of a bulk load".into()))?;
+        packet = stream.read_packet().await?.ok_or_else(|| {
+            SessionEnd::Protocol("the client left in the middle of a bulk load".into())
+        })?;
     }
     if problem.is_none() && !buf.is_empty() {
-        problem = Some(error(4804, 16, format!("The bulk-load message ended inside a token ({} bytes left over).", buf.len())));
+        problem = Some(error(
+            4804,
+            16,
+            format!(
+                "The bulk-load message ended inside a token ({} bytes left over).",
+                buf.len()
+            ),
+        ));
     }
     if let Some(p) = problem {
         return Ok(BulkEnd::Reply(vec![p]));
@@ -127,12 +164,18 @@ pub(crate) async fn receive(
     if cfg.sink {
         // Validate what storing would check cheaply: the declared columns exist (INSERT BULK
         // already did) and the rows decoded against their COLMETADATA.
-        return Ok(BulkEnd::Reply(vec![Outcome::Done { rows_affected: Some(count) }]));
+        return Ok(BulkEnd::Reply(vec![Outcome::Done {
+            rows_affected: Some(count),
+        }]));
     }
-    Ok(BulkEnd::Reply(match shared.catalog.bulk_insert(session, stmt, rows) {
-        Ok(n) => vec![Outcome::Done { rows_affected: Some(n) }],
-        Err(e) => vec![Outcome::Error(e)],
-    }))
+    Ok(BulkEnd::Reply(
+        match shared.catalog.bulk_insert(session, stmt, rows) {
+            Ok(n) => vec![Outcome::Done {
+                rows_affected: Some(n),
+            }],
+            Err(e) => vec![Outcome::Error(e)],
+        },
+    ))
 }
 
 /// `INSERT BULK …` announcing the next message, if `sql` is one that just succeeded.

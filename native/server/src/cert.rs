@@ -7,14 +7,19 @@ use rustls::ServerConfig as TlsServerConfig;
 use std::sync::Arc;
 
 /// Returns the TLS settings and the certificate in PEM, so tests can trust it explicitly.
-pub fn self_signed_tls_config(extra_name: &str, strict: bool) -> Result<(Arc<TlsServerConfig>, String), String> {
+pub fn self_signed_tls_config(
+    extra_name: &str,
+    strict: bool,
+) -> Result<(Arc<TlsServerConfig>, String), String> {
     let mut names = vec!["localhost".to_string(), "127.0.0.1".to_string()];
     if !names.iter().any(|n| n == extra_name) {
         names.push(extra_name.to_string());
     }
     let key = rcgen::KeyPair::generate().map_err(|e| e.to_string())?;
     let mut params = rcgen::CertificateParams::new(names).map_err(|e| e.to_string())?;
-    params.distinguished_name.push(rcgen::DnType::CommonName, "Sluice test server");
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "Sluice test server");
     let cert = params.self_signed(&key).map_err(|e| e.to_string())?;
     let pem = cert.pem();
     let cert_der = CertificateDer::from(cert.der().to_vec());

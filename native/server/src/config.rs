@@ -24,7 +24,9 @@ impl std::str::FromStr for ServerEncrypt {
             "optional" => Ok(ServerEncrypt::Optional),
             "mandatory" => Ok(ServerEncrypt::Mandatory),
             "strict" => Ok(ServerEncrypt::Strict),
-            _ => Err(format!("unknown encryption mode {s:?}: use off, optional, mandatory or strict")),
+            _ => Err(format!(
+                "unknown encryption mode {s:?}: use off, optional, mandatory or strict"
+            )),
         }
     }
 }
@@ -50,6 +52,9 @@ pub struct ServerConfig {
     pub reply_delay: Duration,
     /// Failures to inject, for reliability tests.
     pub faults: Faults,
+    /// Write each bulk-load message's payload (packet headers removed) to
+    /// `DIR/bulk-<batch>.bin`, so tests can compare what different clients sent byte for byte.
+    pub capture_bulk: Option<std::path::PathBuf>,
 }
 
 /// Failures the server injects on purpose, so tests can prove what a client does about them.
@@ -92,6 +97,7 @@ impl Default for ServerConfig {
             name: "SLUICE-TEST".into(),
             reply_delay: Duration::ZERO,
             faults: Faults::default(),
+            capture_bulk: None,
         }
     }
 }

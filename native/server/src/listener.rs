@@ -78,7 +78,9 @@ pub async fn start(config: ServerConfig) -> std::io::Result<ServerHandle> {
         ServerEncrypt::Off => (None, None),
         mode => {
             let (tls, pem) = self_signed_tls_config(&config.host, mode == ServerEncrypt::Strict)
-                .map_err(|e| std::io::Error::other(format!("could not make a TLS certificate: {e}")))?;
+                .map_err(|e| {
+                    std::io::Error::other(format!("could not make a TLS certificate: {e}"))
+                })?;
             (Some(tls), Some(pem))
         }
     };
@@ -118,5 +120,10 @@ pub async fn start(config: ServerConfig) -> std::io::Result<ServerHandle> {
         }
         sessions.shutdown().await;
     });
-    Ok(ServerHandle { local_addr, stop, task, shared })
+    Ok(ServerHandle {
+        local_addr,
+        stop,
+        task,
+        shared,
+    })
 }

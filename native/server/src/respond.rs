@@ -9,8 +9,9 @@ use tds::collation::Collation;
 use tds::login7::{feature, FeatureExt, Login7};
 use tds::packet::{packet_type, PacketWriter, DEFAULT_PACKET_SIZE};
 use tds::token::{
-    done_status, encode_colmetadata, encode_done, encode_envchange, encode_feature_ext_ack, encode_loginack, encode_message,
-    encode_row, Done, DoneKind, EnvChange, FeatureAck, LoginAck, ServerMessage,
+    done_status, encode_colmetadata, encode_done, encode_envchange, encode_feature_ext_ack,
+    encode_loginack, encode_message, encode_row, Done, DoneKind, EnvChange, FeatureAck, LoginAck,
+    ServerMessage,
 };
 
 type Stream = PacketStream<ServerTransport>;
@@ -31,7 +32,11 @@ pub(crate) struct Responder {
 
 impl Responder {
     pub fn new(packet_size: usize, server_name: String) -> Self {
-        Responder { packet_size, server_name, env: Vec::new() }
+        Responder {
+            packet_size,
+            server_name,
+            env: Vec::new(),
+        }
     }
 
     /// An ENVCHANGE to put at the start of the next response.
@@ -51,14 +56,26 @@ impl Responder {
         }
     }
 
-    pub async fn send(&mut self, stream: &mut Stream, outcomes: &[Outcome]) -> Result<(), SessionEnd> {
+    pub async fn send(
+        &mut self,
+        stream: &mut Stream,
+        outcomes: &[Outcome],
+    ) -> Result<(), SessionEnd> {
         let mut w = PacketWriter::new(packet_type::TABULAR_RESULT, self.packet_size);
         for e in self.env.drain(..) {
             encode_envchange(&e, w.buf_mut());
         }
         let last = outcomes.len().saturating_sub(1);
+        let mut skip = false;
         for (i, o) in outcomes.iter().enumerate() {
-            let more = if i < last { done_status::MORE } else { done_status::FINAL };
+            if std::mem::take(&mut skip) {
+                continue;
+            }
+            let more = if i < last {
+                done_status::MORE
+            } else {
+                done_status::FINAL
+            };
             match o {
                 Outcome::Rows { columns, rows } => {
                     encode_colmetadata(columns, w.buf_mut());
@@ -82,16 +99,28 @@ impl Responder {
                             number: 8114,
                             state: 1,
                             class: 16,
-                            message: format!("The test server could not encode a stored value: {e}"),
+                            message: format!(
+                                "The test server could not encode a stored value: {e}"
+                            ),
                             server: self.server_name.clone(),
                             procedure: String::new(),
                             line: 1,
                         };
                         encode_message(&m, true, w.buf_mut());
-                        let d = Done { kind: DoneKind::Done, status: more | done_status::ERROR, cur_cmd: CMD_SELECT, row_count: 0 };
+                        let d = Done {
+                            kind: DoneKind::Done,
+                            status: more | done_status::ERROR,
+                            cur_cmd: CMD_SELECT,
+                            row_count: 0,
+                        };
                         encode_done(&d, w.buf_mut());
                     } else {
-                        let d = Done { kind: DoneKind::Done, status: more | done_status::COUNT, cur_cmd: CMD_SELECT, row_count: sent };
+                        let d = Done {
+                            kind: DoneKind::Done,
+                            status: more | done_status::COUNT,
+                            cur_cmd: CMD_SELECT,
+                            row_count: sent,
+                        };
                         encode_done(&d, w.buf_mut());
                     }
                 }
@@ -100,31 +129,109 @@ impl Responder {
                         Some(n) => (more | done_status::COUNT, *n),
                         None => (more, 0),
                     };
-                    encode_done(&Done { kind: DoneKind::Done, status, cur_cmd: CMD_INSERT, row_count: count }, w.buf_mut());
+                    encode_done(
+                        &Done {
+                            kind: DoneKind::Done,
+                            status,
+                            cur_cmd: CMD_INSERT,
+                            row_count: count,
+                        },
+                        w.buf_mut(),
+                    );
                 }
                 Outcome::DatabaseChanged { old, new } => {
-                    encode_envchange(&EnvChange::Database { new: new.clone(), old: old.clone() }, w.buf_mut());
-                    let info = SqlError { number: 5701, state: 1, class: 0, message: format!("Changed database context to '{new}'."), line: 1 };
+                    encode_envchange(
+                        &EnvChange::Database {
+                            new: new.clone(),
+                            old: old.clone(),
+                        },
+                        w.buf_mut(),
+                    );
+                    let info = SqlError {
+                        number: 5701,
+                        state: 1,
+                        class: 0,
+                        message: format!("Changed database context to '{new}'."),
+                        line: 1,
+                    };
                     encode_message(&self.message(&info), false, w.buf_mut());
-                    encode_done(&Done { kind: DoneKind::Done, status: more, cur_cmd: 0, row_count: 0 }, w.buf_mut());
+                    encode_done(
+                        &Done {
+                            kind: DoneKind::Done,
+                            status: more,
+                            cur_cmd: 0,
+                            row_count: 0,
+                        },
+                        w.buf_mut(),
+                    );
                 }
                 Outcome::Error(e) => {
                     encode_message(&self.message(e), true, w.buf_mut());
-                    let d = Done { kind: DoneKind::Done, status: more | done_status::ERROR, cur_cmd: 0, row_count: 0 };
+                    // "The statement has been terminated." belongs to the same statement: SQL
+                    // Server sends ERROR, INFO, then the statement's DONE.
+                    let mut more = more;
+                    if let Some(Outcome::Info {
+                        number: 3621,
+                        message,
+                    }) = outcomes.get(i + 1)
+                    {
+                        let info = SqlError {
+                            number: 3621,
+                            state: 1,
+                            class: 0,
+                            message: message.clone(),
+                            line: 1,
+                        };
+                        encode_message(&self.message(&info), false, w.buf_mut());
+                        skip = true;
+                        more = if i + 1 < last {
+                            done_status::MORE
+                        } else {
+                            done_status::FINAL
+                        };
+                    }
+                    let d = Done {
+                        kind: DoneKind::Done,
+                        status: more | done_status::ERROR,
+                        cur_cmd: 0,
+                        row_count: 0,
+                    };
                     encode_done(&d, w.buf_mut());
                 }
                 Outcome::Info { number, message } => {
-                    let info = SqlError { number: *number, state: 1, class: 0, message: message.clone(), line: 1 };
+                    let info = SqlError {
+                        number: *number,
+                        state: 1,
+                        class: 0,
+                        message: message.clone(),
+                        line: 1,
+                    };
                     encode_message(&self.message(&info), false, w.buf_mut());
                     if i == last {
-                        encode_done(&Done { kind: DoneKind::Done, status: 0, cur_cmd: 0, row_count: 0 }, w.buf_mut());
+                        encode_done(
+                            &Done {
+                                kind: DoneKind::Done,
+                                status: 0,
+                                cur_cmd: 0,
+                                row_count: 0,
+                            },
+                            w.buf_mut(),
+                        );
                     }
                 }
             }
             w.seal_full();
         }
         if outcomes.is_empty() {
-            encode_done(&Done { kind: DoneKind::Done, status: 0, cur_cmd: 0, row_count: 0 }, w.buf_mut());
+            encode_done(
+                &Done {
+                    kind: DoneKind::Done,
+                    status: 0,
+                    cur_cmd: 0,
+                    row_count: 0,
+                },
+                w.buf_mut(),
+            );
         }
         w.seal_full();
         stream.write_packets(&w.finish()).await?;
@@ -134,18 +241,38 @@ impl Responder {
     /// DONE with the ATTN bit: the acknowledgement ATTENTION waits for (MS-TDS 2.2.1.7).
     pub async fn attention_ack(&mut self, stream: &mut Stream) -> Result<(), SessionEnd> {
         let mut w = PacketWriter::new(packet_type::TABULAR_RESULT, self.packet_size);
-        encode_done(&Done { kind: DoneKind::Done, status: done_status::ATTN, cur_cmd: 0, row_count: 0 }, w.buf_mut());
+        encode_done(
+            &Done {
+                kind: DoneKind::Done,
+                status: done_status::ATTN,
+                cur_cmd: 0,
+                row_count: 0,
+            },
+            w.buf_mut(),
+        );
         stream.write_packets(&w.finish()).await?;
         Ok(())
     }
 
     /// ERROR tokens and a DONE with the error bit, as SQL Server answers a refused LOGIN7.
-    pub async fn login_failed(&mut self, stream: &mut Stream, msgs: &[ServerMessage]) -> Result<(), SessionEnd> {
+    pub async fn login_failed(
+        &mut self,
+        stream: &mut Stream,
+        msgs: &[ServerMessage],
+    ) -> Result<(), SessionEnd> {
         let mut w = PacketWriter::new(packet_type::TABULAR_RESULT, DEFAULT_PACKET_SIZE);
         for m in msgs {
             encode_message(m, true, w.buf_mut());
         }
-        encode_done(&Done { kind: DoneKind::Done, status: done_status::ERROR, cur_cmd: 0, row_count: 0 }, w.buf_mut());
+        encode_done(
+            &Done {
+                kind: DoneKind::Done,
+                status: done_status::ERROR,
+                cur_cmd: 0,
+                row_count: 0,
+            },
+            w.buf_mut(),
+        );
         w.seal_full();
         stream.write_packets(&w.finish()).await?;
         Ok(())
@@ -153,27 +280,83 @@ impl Responder {
 }
 
 /// The answer to an accepted LOGIN7, in the order SQL Server sends it.
-pub(crate) async fn login_ack(stream: &mut Stream, shared: &Shared, login: &Login7, database: &str, packet_size: usize) -> Result<(), SessionEnd> {
+pub(crate) async fn login_ack(
+    stream: &mut Stream,
+    shared: &Shared,
+    login: &Login7,
+    database: &str,
+    packet_size: usize,
+) -> Result<(), SessionEnd> {
     let name = &shared.config.name;
-    let info = |number: u32, message: String| ServerMessage { number, state: 1, class: 0, message, server: name.clone(), procedure: String::new(), line: 1 };
+    let info = |number: u32, message: String| ServerMessage {
+        number,
+        state: 1,
+        class: 0,
+        message,
+        server: name.clone(),
+        procedure: String::new(),
+        line: 1,
+    };
     let mut w = PacketWriter::new(packet_type::TABULAR_RESULT, DEFAULT_PACKET_SIZE);
     let b = w.buf_mut();
-    encode_envchange(&EnvChange::Database { new: database.to_string(), old: "master".into() }, b);
-    encode_message(&info(5701, format!("Changed database context to '{database}'.")), false, b);
-    encode_envchange(&EnvChange::Collation { new: Some(Collation::SQL_LATIN1_GENERAL_CP1_CI_AS) }, b);
-    encode_envchange(&EnvChange::Language { new: "us_english".into(), old: String::new() }, b);
-    encode_message(&info(5703, "Changed language setting to us_english.".into()), false, b);
-    encode_loginack(
-        &LoginAck { interface: 1, tds_version: tds::login7::TDS_VERSION_7_4, prog_name: "Microsoft SQL Server".into(), prog_version: [16, 0, 0x03, 0xE8] },
+    encode_envchange(
+        &EnvChange::Database {
+            new: database.to_string(),
+            old: "master".into(),
+        },
         b,
     );
-    encode_envchange(&EnvChange::PacketSize { new: packet_size as u32, old: DEFAULT_PACKET_SIZE as u32 }, b);
+    encode_message(
+        &info(5701, format!("Changed database context to '{database}'.")),
+        false,
+        b,
+    );
+    encode_envchange(
+        &EnvChange::Collation {
+            new: Some(Collation::SQL_LATIN1_GENERAL_CP1_CI_AS),
+        },
+        b,
+    );
+    encode_envchange(
+        &EnvChange::Language {
+            new: "us_english".into(),
+            old: String::new(),
+        },
+        b,
+    );
+    encode_message(
+        &info(5703, "Changed language setting to us_english.".into()),
+        false,
+        b,
+    );
+    encode_loginack(
+        &LoginAck {
+            interface: 1,
+            tds_version: tds::login7::TDS_VERSION_7_4,
+            prog_name: "Microsoft SQL Server".into(),
+            prog_version: [16, 0, 0x03, 0xE8],
+        },
+        b,
+    );
+    encode_envchange(
+        &EnvChange::PacketSize {
+            new: packet_size as u32,
+            old: DEFAULT_PACKET_SIZE as u32,
+        },
+        b,
+    );
     let acks: Vec<FeatureAck> = login
         .features
         .iter()
         .filter_map(|f| match f {
-            FeatureExt::FedAuthToken { .. } => Some(FeatureAck { id: feature::FEDAUTH, data: vec![] }),
-            FeatureExt::Utf8Support => Some(FeatureAck { id: feature::UTF8_SUPPORT, data: vec![1] }),
+            FeatureExt::FedAuthToken { .. } => Some(FeatureAck {
+                id: feature::FEDAUTH,
+                data: vec![],
+            }),
+            FeatureExt::Utf8Support => Some(FeatureAck {
+                id: feature::UTF8_SUPPORT,
+                data: vec![1],
+            }),
             FeatureExt::Other { .. } => None,
         })
         .collect();
@@ -181,9 +364,23 @@ pub(crate) async fn login_ack(stream: &mut Stream, shared: &Shared, login: &Logi
         encode_feature_ext_ack(&acks, b);
     }
     if let Some((host, port)) = &shared.config.route_to {
-        encode_envchange(&EnvChange::Routing { host: host.clone(), port: *port }, b);
+        encode_envchange(
+            &EnvChange::Routing {
+                host: host.clone(),
+                port: *port,
+            },
+            b,
+        );
     }
-    encode_done(&Done { kind: DoneKind::Done, status: 0, cur_cmd: 0, row_count: 0 }, b);
+    encode_done(
+        &Done {
+            kind: DoneKind::Done,
+            status: 0,
+            cur_cmd: 0,
+            row_count: 0,
+        },
+        b,
+    );
     w.seal_full();
     stream.write_packets(&w.finish()).await?;
     Ok(())

@@ -31,6 +31,15 @@ pub(crate) enum SessionEnd {
     Protocol(String),
 }
 
+impl std::fmt::Display for SessionEnd {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SessionEnd::Io(e) => write!(f, "network: {e}"),
+            SessionEnd::Protocol(m) => write!(f, "protocol: {m}"),
+        }
+    }
+}
+
 impl From<std::io::Error> for SessionEnd {
     fn from(e: std::io::Error) -> Self {
         SessionEnd::Io(e)
@@ -42,16 +51,23 @@ pub(crate) async fn run_session(tcp: TcpStream, shared: Arc<Shared>) {
     // connection is affected, and the server goes on. SLUICE_SERVER_LOG=1 shows why.
     if let Err(e) = session(tcp, &shared).await {
         if std::env::var_os("SLUICE_SERVER_LOG").is_some() {
-            eprintln!("sluice serve: session ended: {e:?}");
+            eprintln!("sluice serve: session ended: {e}");
         }
     }
 }
 
 async fn session(tcp: TcpStream, shared: &Shared) -> Result<(), SessionEnd> {
-    let Some((mut stream, login_only)) = negotiate(tcp, shared).await? else { return Ok(()) };
-    let Some((header, payload)) = stream.read_message(LOGIN_LIMIT).await? else { return Ok(()) };
+    let Some((mut stream, login_only)) = negotiate(tcp, shared).await? else {
+        return Ok(());
+    };
+    let Some((header, payload)) = stream.read_message(LOGIN_LIMIT).await? else {
+        return Ok(());
+    };
     if header.ty != packet_type::LOGIN7 {
-        return Err(SessionEnd::Protocol(format!("expected LOGIN7, got packet type 0x{:02X}", header.ty)));
+        return Err(SessionEnd::Protocol(format!(
+            "expected LOGIN7, got packet type 0x{:02X}",
+            header.ty
+        )));
     }
     let login = Login7::decode(&payload).map_err(|e| SessionEnd::Protocol(e.to_string()))?;
     if login_only {
@@ -62,14 +78,20 @@ async fn session(tcp: TcpStream, shared: &Shared) -> Result<(), SessionEnd> {
         let (wrapper, _) = (*tls).into_inner();
         stream = PacketStream::new(MaybeTls::Plain(wrapper.into_inner()));
     }
-    let Some((mut session, packet_size)) = accept_login(&mut stream, shared, &login).await? else { return Ok(()) };
+    let Some((mut session, packet_size)) = accept_login(&mut stream, shared, &login).await? else {
+        return Ok(());
+    };
     let mut responder = Responder::new(packet_size, shared.config.name.clone());
     // The INSERT BULK that announced the next bulk-load message, if the last batch was one.
     let mut pending_bulk: Option<engine::InsertBulk> = None;
     loop {
-        let Some(first) = stream.read_packet().await? else { return Ok(()) };
+        let Some(first) = stream.read_packet().await? else {
+            return Ok(());
+        };
         let ty = first.header.ty;
-        if first.header.status & (status::RESET_CONNECTION | status::RESET_CONNECTION_SKIP_TRAN) != 0 {
+        if first.header.status & (status::RESET_CONNECTION | status::RESET_CONNECTION_SKIP_TRAN)
+            != 0
+        {
             session = Session::new(&session.database);
             responder.pending_env(EnvChange::ResetConnectionAck);
         }
@@ -85,7 +107,9 @@ async fn session(tcp: TcpStream, shared: &Shared) -> Result<(), SessionEnd> {
                     number: 4804,
                     state: 1,
                     class: 16,
-                    message: "A bulk-load message arrived without a preceding INSERT BULK statement.".into(),
+                    message:
+                        "A bulk-load message arrived without a preceding INSERT BULK statement."
+                            .into(),
                     line: 1,
                 });
                 let (_, _) = stream.read_rest_of_message(first, BATCH_LIMIT).await?;
@@ -94,7 +118,9 @@ async fn session(tcp: TcpStream, shared: &Shared) -> Result<(), SessionEnd> {
             };
             match bulk_receive::receive(&mut stream, first, &stmt, shared, &session).await? {
                 BulkEnd::Reply(outcomes) => {
-                    if !shared.config.reply_delay.is_zero() && wait_or_attention(&mut stream, shared.config.reply_delay).await? {
+                    if !shared.config.reply_delay.is_zero()
+                        && wait_or_attention(&mut stream, shared.config.reply_delay).await?
+                    {
                         responder.attention_ack(&mut stream).await?;
                         continue;
                     }
@@ -108,7 +134,9 @@ async fn session(tcp: TcpStream, shared: &Shared) -> Result<(), SessionEnd> {
         }
         pending_bulk = None;
         let (_, payload) = stream.read_rest_of_message(first, BATCH_LIMIT).await?;
-        if !shared.config.reply_delay.is_zero() && wait_or_attention(&mut stream, shared.config.reply_delay).await? {
+        if !shared.config.reply_delay.is_zero()
+            && wait_or_attention(&mut stream, shared.config.reply_delay).await?
+        {
             responder.attention_ack(&mut stream).await?;
             continue;
         }
@@ -122,7 +150,14 @@ async fn session(tcp: TcpStream, shared: &Shared) -> Result<(), SessionEnd> {
                     if wait_or_attention(&mut stream, delay).await? {
                         responder.attention_ack(&mut stream).await?;
                     } else {
-                        responder.send(&mut stream, &[engine::Outcome::Done { rows_affected: None }]).await?;
+                        responder
+                            .send(
+                                &mut stream,
+                                &[engine::Outcome::Done {
+                                    rows_affected: None,
+                                }],
+                            )
+                            .await?;
                     }
                     continue;
                 }
@@ -155,16 +190,22 @@ async fn negotiate(tcp: TcpStream, shared: &Shared) -> Result<Option<(Stream, bo
     let mode = shared.config.encrypt;
     let tls = shared.tls.clone();
     if mode == ServerEncrypt::Strict {
-        let Some(tls) = tls else { return Err(SessionEnd::Protocol("strict mode without TLS".into())) };
+        let Some(tls) = tls else {
+            return Err(SessionEnd::Protocol("strict mode without TLS".into()));
+        };
         let acceptor = tokio_rustls::TlsAcceptor::from(tls);
         let tls = acceptor.accept(PreloginTls::new(tcp, false)).await?;
         let mut stream: Stream = PacketStream::new(MaybeTls::Tls(Box::new(tls)));
-        let Some(req) = read_prelogin(&mut stream).await? else { return Ok(None) };
+        let Some(req) = read_prelogin(&mut stream).await? else {
+            return Ok(None);
+        };
         write_prelogin(&mut stream, EncryptionLevel::On, &req).await?;
         return Ok(Some((stream, false)));
     }
     let mut stream: Stream = PacketStream::new(MaybeTls::Plain(tcp));
-    let Some(req) = read_prelogin(&mut stream).await? else { return Ok(None) };
+    let Some(req) = read_prelogin(&mut stream).await? else {
+        return Ok(None);
+    };
     let client = req.encryption.unwrap_or(EncryptionLevel::NotSupported);
     use EncryptionLevel::*;
     // MS-TDS 2.2.6.5's table: what the server answers, given its setting and the client's.
@@ -182,29 +223,47 @@ async fn negotiate(tcp: TcpStream, shared: &Shared) -> Result<Option<(Stream, bo
         (ServerEncrypt::Strict, _) => return Ok(None),
     };
     write_prelogin(&mut stream, answer, &req).await?;
-    let Some(login_only) = tls_mode else { return Ok(Some((stream, false))) };
+    let Some(login_only) = tls_mode else {
+        return Ok(Some((stream, false)));
+    };
     if client == On && answer == NotSupported {
         return Ok(None);
     }
-    let Some(tls) = tls else { return Ok(Some((stream, false))) };
+    let Some(tls) = tls else {
+        return Ok(Some((stream, false)));
+    };
     let MaybeTls::Plain(tcp) = stream.into_inner() else {
         return Err(SessionEnd::Protocol("TLS started twice".into()));
     };
     let acceptor = tokio_rustls::TlsAcceptor::from(tls);
     let mut tls = acceptor.accept(PreloginTls::new(tcp, true)).await?;
     tls.get_mut().0.handshake_done();
-    Ok(Some((PacketStream::new(MaybeTls::Tls(Box::new(tls))), login_only)))
+    Ok(Some((
+        PacketStream::new(MaybeTls::Tls(Box::new(tls))),
+        login_only,
+    )))
 }
 
 async fn read_prelogin(stream: &mut Stream) -> Result<Option<PreLogin>, SessionEnd> {
-    let Some((header, payload)) = stream.read_message(LOGIN_LIMIT).await? else { return Ok(None) };
+    let Some((header, payload)) = stream.read_message(LOGIN_LIMIT).await? else {
+        return Ok(None);
+    };
     if header.ty != packet_type::PRELOGIN {
-        return Err(SessionEnd::Protocol(format!("expected PRELOGIN, got packet type 0x{:02X}", header.ty)));
+        return Err(SessionEnd::Protocol(format!(
+            "expected PRELOGIN, got packet type 0x{:02X}",
+            header.ty
+        )));
     }
-    PreLogin::decode(&payload).map(Some).map_err(|e| SessionEnd::Protocol(e.to_string()))
+    PreLogin::decode(&payload)
+        .map(Some)
+        .map_err(|e| SessionEnd::Protocol(e.to_string()))
 }
 
-async fn write_prelogin(stream: &mut Stream, encryption: EncryptionLevel, req: &PreLogin) -> Result<(), SessionEnd> {
+async fn write_prelogin(
+    stream: &mut Stream,
+    encryption: EncryptionLevel,
+    req: &PreLogin,
+) -> Result<(), SessionEnd> {
     let resp = PreLogin {
         // SQL Server 2022 RTM: 16.0.1000.
         version: Some([16, 0, 0x03, 0xE8, 0, 0]),
@@ -217,20 +276,36 @@ async fn write_prelogin(stream: &mut Stream, encryption: EncryptionLevel, req: &
     };
     let mut payload = BytesMut::new();
     resp.encode(&mut payload);
-    stream.write_packets(&frame_message(packet_type::TABULAR_RESULT, DEFAULT_PACKET_SIZE, &payload)).await?;
+    stream
+        .write_packets(&frame_message(
+            packet_type::TABULAR_RESULT,
+            DEFAULT_PACKET_SIZE,
+            &payload,
+        ))
+        .await?;
     Ok(())
 }
 
 /// Checks the credentials and answers LOGIN7. `None` when the login was refused.
-async fn accept_login(stream: &mut Stream, shared: &Shared, login: &Login7) -> Result<Option<(Session, usize)>, SessionEnd> {
+async fn accept_login(
+    stream: &mut Stream,
+    shared: &Shared,
+    login: &Login7,
+) -> Result<Option<(Session, usize)>, SessionEnd> {
     let cfg = &shared.config;
     let token = login.features.iter().find_map(|f| match f {
         FeatureExt::FedAuthToken { token, .. } => Some(token.as_str()),
         _ => None,
     });
     let (ok, who) = match token {
-        Some(t) => (cfg.access_token.as_deref() == Some(t), "<token-identified principal>".to_string()),
-        None => (login.username.eq_ignore_ascii_case(&cfg.user) && login.password == cfg.password, login.username.clone()),
+        Some(t) => (
+            cfg.access_token.as_deref() == Some(t),
+            "<token-identified principal>".to_string(),
+        ),
+        None => (
+            login.username.eq_ignore_ascii_case(&cfg.user) && login.password == cfg.password,
+            login.username.clone(),
+        ),
     };
     let mut responder = Responder::new(DEFAULT_PACKET_SIZE, cfg.name.clone());
     if !ok {
@@ -246,14 +321,20 @@ async fn accept_login(stream: &mut Stream, shared: &Shared, login: &Login7) -> R
         responder.login_failed(stream, &[m]).await?;
         return Ok(None);
     }
-    let database = if login.database.is_empty() { "master".to_string() } else { login.database.clone() };
+    let database = if login.database.is_empty() {
+        "master".to_string()
+    } else {
+        login.database.clone()
+    };
     if !shared.catalog.database_exists(&database) {
         let msgs = [
             ServerMessage {
                 number: 4060,
                 state: 1,
                 class: 11,
-                message: format!("Cannot open database \"{database}\" requested by the login. The login failed."),
+                message: format!(
+                    "Cannot open database \"{database}\" requested by the login. The login failed."
+                ),
                 server: cfg.name.clone(),
                 procedure: String::new(),
                 line: 1,
@@ -303,7 +384,11 @@ async fn wait_or_attention(stream: &mut Stream, delay: Duration) -> Result<bool,
 fn parse_waitfor_delay(sql: &str) -> Option<Duration> {
     let s = sql.trim().trim_end_matches(';').trim();
     let lower = s.to_ascii_lowercase();
-    let rest = lower.strip_prefix("waitfor")?.trim_start().strip_prefix("delay")?.trim();
+    let rest = lower
+        .strip_prefix("waitfor")?
+        .trim_start()
+        .strip_prefix("delay")?
+        .trim();
     let inner = rest.strip_prefix('\'')?.strip_suffix('\'')?;
     let mut parts = inner.split(':');
     let h: u64 = parts.next()?.trim().parse().ok()?;
@@ -321,8 +406,14 @@ mod tests {
 
     #[test]
     fn waitfor_delay_is_parsed() {
-        assert_eq!(parse_waitfor_delay("WAITFOR DELAY '00:00:02'"), Some(Duration::from_secs(2)));
-        assert_eq!(parse_waitfor_delay("waitfor delay '00:00:00.5';"), Some(Duration::from_millis(500)));
+        assert_eq!(
+            parse_waitfor_delay("WAITFOR DELAY '00:00:02'"),
+            Some(Duration::from_secs(2))
+        );
+        assert_eq!(
+            parse_waitfor_delay("waitfor delay '00:00:00.5';"),
+            Some(Duration::from_millis(500))
+        );
         assert_eq!(parse_waitfor_delay("WAITFOR DELAY '99:00:00'"), None);
         assert_eq!(parse_waitfor_delay("SELECT 1"), None);
     }

@@ -13,7 +13,10 @@ pub enum DecodeError {
 
 impl DecodeError {
     pub fn malformed(what: &'static str, detail: impl Into<String>) -> Self {
-        DecodeError::Malformed { what, detail: detail.into() }
+        DecodeError::Malformed {
+            what,
+            detail: detail.into(),
+        }
     }
 }
 

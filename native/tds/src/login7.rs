@@ -39,17 +39,27 @@ pub const FEDAUTH_LIBRARY_SECURITY_TOKEN: u8 = 0x01;
 #[derive(Clone, PartialEq, Eq)]
 pub enum FeatureExt {
     /// An Entra ID (Azure AD) access token, sent as UTF-16LE.
-    FedAuthToken { echo: bool, token: String },
+    FedAuthToken {
+        echo: bool,
+        token: String,
+    },
     Utf8Support,
-    Other { id: u8, data: Vec<u8> },
+    Other {
+        id: u8,
+        data: Vec<u8>,
+    },
 }
 
 impl std::fmt::Debug for FeatureExt {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            FeatureExt::FedAuthToken { echo, .. } => write!(f, "FedAuthToken {{ echo: {echo}, token: *** }}"),
+            FeatureExt::FedAuthToken { echo, .. } => {
+                write!(f, "FedAuthToken {{ echo: {echo}, token: *** }}")
+            }
             FeatureExt::Utf8Support => write!(f, "Utf8Support"),
-            FeatureExt::Other { id, data } => write!(f, "Other {{ id: {id:#04x}, {} bytes }}", data.len()),
+            FeatureExt::Other { id, data } => {
+                write!(f, "Other {{ id: {id:#04x}, {} bytes }}", data.len())
+            }
         }
     }
 }
@@ -227,7 +237,8 @@ impl Login7 {
             let at = 36 + idx * 4;
             let off = u16_at(at) as usize;
             let chars = u16_at(at + 2) as usize;
-            p.get(off..off + chars * 2).ok_or_else(|| bad("a string points outside the message"))
+            p.get(off..off + chars * 2)
+                .ok_or_else(|| bad("a string points outside the message"))
         };
         let string = |idx: usize| -> DecodeResult<String> { decode_utf16le(text(idx)?) };
         let password_bytes: Vec<u8> = text(2)?.iter().map(|b| unscramble(*b)).collect();
@@ -237,7 +248,10 @@ impl Login7 {
             let ext = text_bytes(p, u16_at(56) as usize, u16_at(58) as usize)?;
             if ext.len() >= 4 {
                 let feat_at = u32::from_le_bytes([ext[0], ext[1], ext[2], ext[3]]) as usize;
-                features = decode_features(p.get(feat_at..).ok_or_else(|| bad("FeatureExt points outside the message"))?)?;
+                features = decode_features(
+                    p.get(feat_at..)
+                        .ok_or_else(|| bad("FeatureExt points outside the message"))?,
+                )?;
             }
         }
         let mut client_id = [0u8; 6];
@@ -269,7 +283,8 @@ impl Login7 {
 }
 
 fn text_bytes(p: &[u8], off: usize, len: usize) -> DecodeResult<&[u8]> {
-    p.get(off..off + len).ok_or_else(|| DecodeError::malformed("LOGIN7", "Extension points outside the message"))
+    p.get(off..off + len)
+        .ok_or_else(|| DecodeError::malformed("LOGIN7", "Extension points outside the message"))
 }
 
 fn encode_feature(f: &FeatureExt, buf: &mut BytesMut) {
@@ -299,7 +314,9 @@ fn decode_features(mut b: &[u8]) -> DecodeResult<Vec<FeatureExt>> {
     let bad = |d: String| DecodeError::malformed("LOGIN7 FeatureExt", d);
     let mut out = Vec::new();
     loop {
-        let (&id, rest) = b.split_first().ok_or_else(|| bad("not terminated".into()))?;
+        let (&id, rest) = b
+            .split_first()
+            .ok_or_else(|| bad("not terminated".into()))?;
         if id == feature::TERMINATOR {
             return Ok(out);
         }
@@ -307,23 +324,38 @@ fn decode_features(mut b: &[u8]) -> DecodeResult<Vec<FeatureExt>> {
             return Err(bad("truncated feature header".into()));
         }
         let len = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
-        let data = rest.get(4..4usize.saturating_add(len)).ok_or_else(|| bad(format!("feature 0x{id:02X} is longer than the message")))?;
+        let data = rest
+            .get(4..4usize.saturating_add(len))
+            .ok_or_else(|| bad(format!("feature 0x{id:02X} is longer than the message")))?;
         b = &rest[4 + len..];
         out.push(match id {
             feature::FEDAUTH => {
-                let (&opts, rest) = data.split_first().ok_or_else(|| bad("empty FEDAUTH".into()))?;
+                let (&opts, rest) = data
+                    .split_first()
+                    .ok_or_else(|| bad("empty FEDAUTH".into()))?;
                 if opts >> 1 != FEDAUTH_LIBRARY_SECURITY_TOKEN {
-                    return Err(bad(format!("FEDAUTH library 0x{:02X} is not supported", opts >> 1)));
+                    return Err(bad(format!(
+                        "FEDAUTH library 0x{:02X} is not supported",
+                        opts >> 1
+                    )));
                 }
                 if rest.len() < 4 {
                     return Err(bad("FEDAUTH token length missing".into()));
                 }
                 let tlen = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
-                let tok = rest.get(4..4usize.saturating_add(tlen)).ok_or_else(|| bad("FEDAUTH token is longer than its feature".into()))?;
-                FeatureExt::FedAuthToken { echo: opts & 1 != 0, token: decode_utf16le(tok)? }
+                let tok = rest
+                    .get(4..4usize.saturating_add(tlen))
+                    .ok_or_else(|| bad("FEDAUTH token is longer than its feature".into()))?;
+                FeatureExt::FedAuthToken {
+                    echo: opts & 1 != 0,
+                    token: decode_utf16le(tok)?,
+                }
             }
             feature::UTF8_SUPPORT => FeatureExt::Utf8Support,
-            _ => FeatureExt::Other { id, data: data.to_vec() },
+            _ => FeatureExt::Other {
+                id,
+                data: data.to_vec(),
+            },
         });
     }
 }
@@ -344,10 +376,18 @@ mod tests {
 
     #[test]
     fn golden_fixed_part() {
-        let l = Login7 { hostname: "h".into(), username: "sa".into(), password: "a".into(), ..Default::default() };
+        let l = Login7 {
+            hostname: "h".into(),
+            username: "sa".into(),
+            password: "a".into(),
+            ..Default::default()
+        };
         let mut b = BytesMut::new();
         l.encode(&mut b);
-        assert_eq!(u32::from_le_bytes(b[0..4].try_into().unwrap()) as usize, b.len());
+        assert_eq!(
+            u32::from_le_bytes(b[0..4].try_into().unwrap()) as usize,
+            b.len()
+        );
         assert_eq!(&b[4..8], &[0x04, 0x00, 0x00, 0x74]);
         // HostName at 94, 1 char; UserName at 96, 2 chars; Password at 100, 1 char.
         assert_eq!(&b[36..48], &[94, 0, 1, 0, 96, 0, 2, 0, 100, 0, 1, 0]);
@@ -364,20 +404,37 @@ mod tests {
             server_name: "db.example".into(),
             library_name: "Sluice".into(),
             database: "sales".into(),
-            features: vec![FeatureExt::FedAuthToken { echo: false, token: "eyJ0eXAi".into() }, FeatureExt::Utf8Support],
+            features: vec![
+                FeatureExt::FedAuthToken {
+                    echo: false,
+                    token: "eyJ0eXAi".into(),
+                },
+                FeatureExt::Utf8Support,
+            ],
             ..Default::default()
         };
         let mut b = BytesMut::new();
         l.encode(&mut b);
         let d = Login7::decode(&b).unwrap();
         assert_ne!(d.option_flags3 & flags3::EXTENSION, 0);
-        assert_eq!(d, Login7 { option_flags3: flags3::EXTENSION, ..l });
+        assert_eq!(
+            d,
+            Login7 {
+                option_flags3: flags3::EXTENSION,
+                ..l
+            }
+        );
         assert!(!format!("{d:?}").contains("eyJ0"));
     }
 
     #[test]
     fn round_trips_sql_login_and_hides_password_in_debug() {
-        let l = Login7 { username: "sa".into(), password: "Secr3t!pässword".into(), database: "master".into(), ..Default::default() };
+        let l = Login7 {
+            username: "sa".into(),
+            password: "Secr3t!pässword".into(),
+            database: "master".into(),
+            ..Default::default()
+        };
         let mut b = BytesMut::new();
         l.encode(&mut b);
         let d = Login7::decode(&b).unwrap();
@@ -387,7 +444,10 @@ mod tests {
 
     #[test]
     fn truncated_or_lying_messages_are_errors() {
-        let l = Login7 { username: "sa".into(), ..Default::default() };
+        let l = Login7 {
+            username: "sa".into(),
+            ..Default::default()
+        };
         let mut b = BytesMut::new();
         l.encode(&mut b);
         for n in 0..b.len() {

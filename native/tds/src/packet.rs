@@ -60,7 +60,10 @@ impl PacketHeader {
         }
         let length = u16::from_be_bytes([b[2], b[3]]);
         if (length as usize) < HEADER_LEN {
-            return Err(DecodeError::malformed("packet header", format!("length {length} is shorter than the header")));
+            return Err(DecodeError::malformed(
+                "packet header",
+                format!("length {length} is shorter than the header"),
+            ));
         }
         Ok(PacketHeader {
             ty: b[0],
@@ -75,7 +78,16 @@ impl PacketHeader {
     pub fn encode(&self) -> [u8; HEADER_LEN] {
         let l = self.length.to_be_bytes();
         let s = self.spid.to_be_bytes();
-        [self.ty, self.status, l[0], l[1], s[0], s[1], self.packet_id, self.window]
+        [
+            self.ty,
+            self.status,
+            l[0],
+            l[1],
+            s[0],
+            s[1],
+            self.packet_id,
+            self.window,
+        ]
     }
 }
 
@@ -112,7 +124,16 @@ impl PacketWriter {
         buf.clear();
         let packet_size = packet_size.clamp(MIN_PACKET_SIZE, MAX_PACKET_SIZE);
         buf.put_bytes(0, HEADER_LEN);
-        PacketWriter { buf, current: 0, packet_size, ty, first_status: 0, next_id: 1, wrote_first: false, scratch: Vec::new() }
+        PacketWriter {
+            buf,
+            current: 0,
+            packet_size,
+            ty,
+            first_status: 0,
+            next_id: 1,
+            wrote_first: false,
+            scratch: Vec::new(),
+        }
     }
 
     pub fn set_first_status(&mut self, bits: u8) {
@@ -135,7 +156,11 @@ impl PacketWriter {
             let room = (self.current + self.packet_size).saturating_sub(self.buf.len());
             // A full packet is sealed only when a byte spills over: write at most one packet's
             // payload past it, which seal_full then moves behind the next header.
-            let n = if room == 0 { data.len().min(self.packet_size - HEADER_LEN) } else { room.min(data.len()) };
+            let n = if room == 0 {
+                data.len().min(self.packet_size - HEADER_LEN)
+            } else {
+                room.min(data.len())
+            };
             self.buf.extend_from_slice(&data[..n]);
             data = &data[n..];
             self.seal_full();
@@ -167,7 +192,14 @@ impl PacketWriter {
             st |= self.first_status;
             self.wrote_first = true;
         }
-        let h = PacketHeader { ty: self.ty, status: st, length: len as u16, spid: 0, packet_id: self.next_id, window: 0 };
+        let h = PacketHeader {
+            ty: self.ty,
+            status: st,
+            length: len as u16,
+            spid: 0,
+            packet_id: self.next_id,
+            window: 0,
+        };
         self.next_id = self.next_id.wrapping_add(1);
         self.buf[at..at + HEADER_LEN].copy_from_slice(&h.encode());
     }
@@ -216,7 +248,10 @@ mod tests {
     #[test]
     fn golden_single_packet_sql_batch_header() {
         let b = frame_message(packet_type::SQL_BATCH, 4096, &[0xAA; 4]);
-        assert_eq!(&b[..], &[0x01, 0x01, 0x00, 0x0C, 0x00, 0x00, 0x01, 0x00, 0xAA, 0xAA, 0xAA, 0xAA]);
+        assert_eq!(
+            &b[..],
+            &[0x01, 0x01, 0x00, 0x0C, 0x00, 0x00, 0x01, 0x00, 0xAA, 0xAA, 0xAA, 0xAA]
+        );
     }
 
     #[test]
@@ -282,7 +317,13 @@ mod tests {
 
     #[test]
     fn header_shorter_than_itself_is_malformed() {
-        assert!(matches!(PacketHeader::decode(&[4, 1, 0, 7, 0, 0, 1, 0]), Err(DecodeError::Malformed { .. })));
-        assert_eq!(PacketHeader::decode(&[4, 1, 0]), Err(DecodeError::Incomplete));
+        assert!(matches!(
+            PacketHeader::decode(&[4, 1, 0, 7, 0, 0, 1, 0]),
+            Err(DecodeError::Malformed { .. })
+        ));
+        assert_eq!(
+            PacketHeader::decode(&[4, 1, 0]),
+            Err(DecodeError::Incomplete)
+        );
     }
 }

@@ -44,7 +44,10 @@ impl EncryptionLevel {
             1 => Ok(EncryptionLevel::On),
             2 => Ok(EncryptionLevel::NotSupported),
             3 => Ok(EncryptionLevel::Required),
-            _ => Err(DecodeError::malformed("PRELOGIN ENCRYPTION", format!("unknown value 0x{b:02X}"))),
+            _ => Err(DecodeError::malformed(
+                "PRELOGIN ENCRYPTION",
+                format!("unknown value 0x{b:02X}"),
+            )),
         }
     }
 }
@@ -112,7 +115,9 @@ impl PreLogin {
         let mut out = PreLogin::default();
         let mut count = 0;
         loop {
-            let token = r.u8().map_err(|_| DecodeError::malformed("PRELOGIN", "option list not terminated"))?;
+            let token = r
+                .u8()
+                .map_err(|_| DecodeError::malformed("PRELOGIN", "option list not terminated"))?;
             if token == option::TERMINATOR {
                 break;
             }
@@ -120,15 +125,29 @@ impl PreLogin {
             if count > 64 {
                 return Err(DecodeError::malformed("PRELOGIN", "too many options"));
             }
-            let offset = r.u16_be().map_err(|_| DecodeError::malformed("PRELOGIN", "truncated option header"))? as usize;
-            let len = r.u16_be().map_err(|_| DecodeError::malformed("PRELOGIN", "truncated option header"))? as usize;
+            let offset = r
+                .u16_be()
+                .map_err(|_| DecodeError::malformed("PRELOGIN", "truncated option header"))?
+                as usize;
+            let len = r
+                .u16_be()
+                .map_err(|_| DecodeError::malformed("PRELOGIN", "truncated option header"))?
+                as usize;
             let data = offset
                 .checked_add(len)
                 .and_then(|end| payload.get(offset..end))
-                .ok_or_else(|| DecodeError::malformed("PRELOGIN", format!("option 0x{token:02X} points outside the message")))?;
+                .ok_or_else(|| {
+                    DecodeError::malformed(
+                        "PRELOGIN",
+                        format!("option 0x{token:02X} points outside the message"),
+                    )
+                })?;
             let exact = |n: usize| -> DecodeResult<()> {
                 if data.len() < n {
-                    Err(DecodeError::malformed("PRELOGIN", format!("option 0x{token:02X} is {} bytes, expected {n}", data.len())))
+                    Err(DecodeError::malformed(
+                        "PRELOGIN",
+                        format!("option 0x{token:02X} is {} bytes, expected {n}", data.len()),
+                    ))
                 } else {
                     Ok(())
                 }
@@ -216,7 +235,10 @@ mod tests {
     #[test]
     fn option_pointing_outside_is_malformed() {
         let bad = [0x01, 0x00, 0x40, 0x00, 0x01, 0xFF];
-        assert!(matches!(PreLogin::decode(&bad), Err(DecodeError::Malformed { .. })));
+        assert!(matches!(
+            PreLogin::decode(&bad),
+            Err(DecodeError::Malformed { .. })
+        ));
     }
 
     #[test]
@@ -227,7 +249,9 @@ mod tests {
 
     #[test]
     fn unknown_options_are_skipped() {
-        let msg = [0x09, 0x00, 0x0B, 0x00, 0x01, 0x01, 0x00, 0x0B, 0x00, 0x01, 0xFF, 0x03];
+        let msg = [
+            0x09, 0x00, 0x0B, 0x00, 0x01, 0x01, 0x00, 0x0B, 0x00, 0x01, 0xFF, 0x03,
+        ];
         let p = PreLogin::decode(&msg).unwrap();
         assert_eq!(p.encryption, Some(EncryptionLevel::Required));
     }

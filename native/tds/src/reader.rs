@@ -89,7 +89,9 @@ impl<'a> ByteReader<'a> {
 
     /// UTF-16LE text of `chars` code units.
     pub fn utf16(&mut self, chars: usize) -> DecodeResult<String> {
-        let len = chars.checked_mul(2).ok_or_else(|| DecodeError::malformed("string", "length overflows"))?;
+        let len = chars
+            .checked_mul(2)
+            .ok_or_else(|| DecodeError::malformed("string", "length overflows"))?;
         decode_utf16le(self.bytes(len)?)
     }
 
@@ -109,10 +111,17 @@ impl<'a> ByteReader<'a> {
 /// Decodes UTF-16LE bytes; unpaired surrogates become U+FFFD as SQL Server's own tools show them.
 pub fn decode_utf16le(bytes: &[u8]) -> DecodeResult<String> {
     if !bytes.len().is_multiple_of(2) {
-        return Err(DecodeError::malformed("UTF-16 string", "odd number of bytes"));
+        return Err(DecodeError::malformed(
+            "UTF-16 string",
+            "odd number of bytes",
+        ));
     }
-    let units = bytes.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]]));
-    Ok(char::decode_utf16(units).map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER)).collect())
+    let units = bytes
+        .chunks_exact(2)
+        .map(|c| u16::from_le_bytes([c[0], c[1]]));
+    Ok(char::decode_utf16(units)
+        .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect())
 }
 
 /// Appends `s` as UTF-16LE.

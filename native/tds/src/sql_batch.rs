@@ -22,13 +22,19 @@ pub fn encode_sql_batch(sql: &str, transaction: u64, buf: &mut BytesMut) {
 /// Skips ALL_HEADERS at the start of a SQL batch, RPC or bulk-load request; returns the rest.
 pub fn skip_all_headers(payload: &[u8]) -> DecodeResult<&[u8]> {
     if payload.len() < 4 {
-        return Err(DecodeError::malformed("ALL_HEADERS", "shorter than its length field"));
+        return Err(DecodeError::malformed(
+            "ALL_HEADERS",
+            "shorter than its length field",
+        ));
     }
     let total = u32::from_le_bytes([payload[0], payload[1], payload[2], payload[3]]) as usize;
     // Pre-7.2 clients send no ALL_HEADERS; their text starts right away. A TotalLength that is
     // implausible as a header means exactly that, as SQL Server treats it.
     if !(4..=payload.len()).contains(&total) {
-        return Err(DecodeError::malformed("ALL_HEADERS", format!("TotalLength {total} does not fit the message")));
+        return Err(DecodeError::malformed(
+            "ALL_HEADERS",
+            format!("TotalLength {total} does not fit the message"),
+        ));
     }
     Ok(&payload[total..])
 }

@@ -21,25 +21,53 @@ pub enum SqlType {
     BigInt,
     Real,
     Float,
-    Decimal { precision: u8, scale: u8 },
-    Numeric { precision: u8, scale: u8 },
+    Decimal {
+        precision: u8,
+        scale: u8,
+    },
+    Numeric {
+        precision: u8,
+        scale: u8,
+    },
     Money,
     SmallMoney,
     Date,
     /// `scale` is the number of fractional-second digits, 0..=7.
-    Time { scale: u8 },
+    Time {
+        scale: u8,
+    },
     DateTime,
     SmallDateTime,
-    DateTime2 { scale: u8 },
-    DateTimeOffset { scale: u8 },
+    DateTime2 {
+        scale: u8,
+    },
+    DateTimeOffset {
+        scale: u8,
+    },
     UniqueIdentifier,
-    Char { len: u16, collation: Collation },
-    VarChar { len: VarLen, collation: Collation },
+    Char {
+        len: u16,
+        collation: Collation,
+    },
+    VarChar {
+        len: VarLen,
+        collation: Collation,
+    },
     /// `len` in characters (the wire carries bytes, twice as many).
-    NChar { len: u16, collation: Collation },
-    NVarChar { len: VarLen, collation: Collation },
-    Binary { len: u16 },
-    VarBinary { len: VarLen },
+    NChar {
+        len: u16,
+        collation: Collation,
+    },
+    NVarChar {
+        len: VarLen,
+        collation: Collation,
+    },
+    Binary {
+        len: u16,
+    },
+    VarBinary {
+        len: VarLen,
+    },
 }
 
 /// How a column's type is written in TYPE_INFO.

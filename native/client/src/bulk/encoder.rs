@@ -45,7 +45,16 @@ pub struct BulkEncoder {
 
 impl BulkEncoder {
     pub fn new(plan: Arc<BulkPlan>, packet_size: usize, tx: mpsc::Sender<Chunk>) -> Self {
-        BulkEncoder { plan, packet_size, writer: None, rows_in_batch: 0, rows_unsent: 0, rows_total: 0, queue: VecDeque::new(), tx }
+        BulkEncoder {
+            plan,
+            packet_size,
+            writer: None,
+            rows_in_batch: 0,
+            rows_unsent: 0,
+            rows_total: 0,
+            queue: VecDeque::new(),
+            tx,
+        }
     }
 
     pub fn plan(&self) -> &BulkPlan {
@@ -84,17 +93,27 @@ impl BulkEncoder {
             self.end_batch();
         } else if writer.buf_mut().len() >= HANDOFF_BYTES {
             let bytes = writer.take_sealed();
-            self.queue.push_back(Chunk::Packets { bytes, rows: std::mem::take(&mut self.rows_unsent) });
+            self.queue.push_back(Chunk::Packets {
+                bytes,
+                rows: std::mem::take(&mut self.rows_unsent),
+            });
         }
         Ok(())
     }
 
     fn end_batch(&mut self) {
-        let Some(mut w) = self.writer.take() else { return };
+        let Some(mut w) = self.writer.take() else {
+            return;
+        };
         encode_bulk_done(w.buf_mut());
         w.seal_full();
-        self.queue.push_back(Chunk::Packets { bytes: w.finish(), rows: std::mem::take(&mut self.rows_unsent) });
-        self.queue.push_back(Chunk::EndBatch { rows: std::mem::take(&mut self.rows_in_batch) });
+        self.queue.push_back(Chunk::Packets {
+            bytes: w.finish(),
+            rows: std::mem::take(&mut self.rows_unsent),
+        });
+        self.queue.push_back(Chunk::EndBatch {
+            rows: std::mem::take(&mut self.rows_in_batch),
+        });
     }
 
     /// Closes the last batch (if it has rows). Call `flush` afterwards, then drop the encoder.

@@ -3,7 +3,9 @@
 
 use crate::connection::Connection;
 use crate::error::{Error, Result};
-use tds::bulk::{insert_bulk_statement, parse_multipart_name, quote_multipart, BulkColumn, BulkOptions};
+use tds::bulk::{
+    insert_bulk_statement, parse_multipart_name, quote_multipart, BulkColumn, BulkOptions,
+};
 use tds::value::Value;
 
 /// `[source index, destination column name]`.
@@ -42,72 +44,141 @@ impl BulkPlan {
 }
 
 /// Reads the table's metadata (types, lengths, precision, collations, flags) and builds the plan.
-pub async fn prepare(conn: &mut Connection, table: &str, opts: &BulkCopyOptions) -> Result<BulkPlan> {
-    let parts = parse_multipart_name(table).map_err(|e| Error::Unsupported(format!("table name {table:?}: {e}")))?;
+pub async fn prepare(
+    conn: &mut Connection,
+    table: &str,
+    opts: &BulkCopyOptions,
+) -> Result<BulkPlan> {
+    let parts = parse_multipart_name(table)
+        .map_err(|e| Error::Unsupported(format!("table name {table:?}: {e}")))?;
     let quoted = quote_multipart(&parts);
-    let meta = conn.execute(&format!("SELECT TOP 0 * FROM {quoted}")).await?;
+    let meta = conn
+        .execute(&format!("SELECT TOP 0 * FROM {quoted}"))
+        .await?;
     let cols = meta
         .result_sets
         .first()
         .map(|rs| rs.columns.clone())
-        .ok_or_else(|| Error::Protocol(format!("the server returned no column metadata for {quoted}")))?;
+        .ok_or_else(|| {
+            Error::Protocol(format!(
+                "the server returned no column metadata for {quoted}"
+            ))
+        })?;
     let collations = collation_names(conn, &parts, &quoted).await;
     let all: Vec<BulkColumn> = cols
         .iter()
         .map(|m| {
-            let name = collations.iter().find(|(n, _)| n.eq_ignore_ascii_case(&m.name)).map(|(_, c)| c.clone());
+            let name = collations
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(&m.name))
+                .map(|(_, c)| c.clone());
             BulkColumn::from_meta(m, name)
         })
         .collect();
     let (columns, sources) = map_columns(&all, opts, &quoted)?;
     let statement = insert_bulk_statement(&parts, &columns, &opts.hints);
-    Ok(BulkPlan { table: parts, columns, sources, statement, batch_size: opts.batch_size })
+    Ok(BulkPlan {
+        table: parts,
+        columns,
+        sources,
+        statement,
+        batch_size: opts.batch_size,
+    })
 }
 
 /// Column collation names from `sp_tablecollations_100`, as SqlBulkCopy asks for them. When the
 /// procedure is unavailable, `INSERT BULK` goes without COLLATE clauses and the server applies
 /// the columns' own collations; the bytes are still encoded in each column's code page.
-async fn collation_names(conn: &mut Connection, parts: &[String], quoted: &str) -> Vec<(String, String)> {
+async fn collation_names(
+    conn: &mut Connection,
+    parts: &[String],
+    quoted: &str,
+) -> Vec<(String, String)> {
     let temp = parts.last().is_some_and(|p| p.starts_with('#'));
     let sql = if temp {
-        format!("EXEC tempdb..sp_tablecollations_100 N'{}'", quoted.replace('\'', "''"))
+        format!(
+            "EXEC tempdb..sp_tablecollations_100 N'{}'",
+            quoted.replace('\'', "''")
+        )
     } else {
-        format!("EXEC ..sp_tablecollations_100 N'{}'", quoted.replace('\'', "''"))
+        format!(
+            "EXEC ..sp_tablecollations_100 N'{}'",
+            quoted.replace('\'', "''")
+        )
     };
-    let Ok(r) = conn.execute(&sql).await else { return Vec::new() };
-    let Some(rs) = r.result_sets.first() else { return Vec::new() };
-    let idx = |name: &str| rs.columns.iter().position(|c| c.name.eq_ignore_ascii_case(name));
+    let Ok(r) = conn.execute(&sql).await else {
+        return Vec::new();
+    };
+    let Some(rs) = r.result_sets.first() else {
+        return Vec::new();
+    };
+    let idx = |name: &str| {
+        rs.columns
+            .iter()
+            .position(|c| c.name.eq_ignore_ascii_case(name))
+    };
     // SQL Server names the column `collation`; some versions' docs say `collation_name`.
-    let (Some(n), Some(c)) = (idx("name"), idx("collation").or_else(|| idx("collation_name"))) else { return Vec::new() };
+    let (Some(n), Some(c)) = (
+        idx("name"),
+        idx("collation").or_else(|| idx("collation_name")),
+    ) else {
+        return Vec::new();
+    };
     rs.rows
         .iter()
         .filter_map(|row| match (row.get(n), row.get(c)) {
-            (Some(Value::String(name)), Some(Value::String(coll))) if !coll.is_empty() => Some((name.clone(), coll.clone())),
+            (Some(Value::String(name)), Some(Value::String(coll))) if !coll.is_empty() => {
+                Some((name.clone(), coll.clone()))
+            }
             _ => None,
         })
         .collect()
 }
 
-fn map_columns(all: &[BulkColumn], opts: &BulkCopyOptions, table: &str) -> Result<(Vec<BulkColumn>, Vec<usize>)> {
+fn map_columns(
+    all: &[BulkColumn],
+    opts: &BulkCopyOptions,
+    table: &str,
+) -> Result<(Vec<BulkColumn>, Vec<usize>)> {
     let keep_identity = opts.hints.keep_identity;
     if opts.column_mappings.is_empty() {
-        let cols: Vec<BulkColumn> = all.iter().filter(|c| !c.computed && (keep_identity || !c.identity)).cloned().collect();
+        let cols: Vec<BulkColumn> = all
+            .iter()
+            .filter(|c| !c.computed && (keep_identity || !c.identity))
+            .cloned()
+            .collect();
         if cols.is_empty() {
-            return Err(Error::Unsupported(format!("{table} has no column a bulk load can fill")));
+            return Err(Error::Unsupported(format!(
+                "{table} has no column a bulk load can fill"
+            )));
         }
         let sources = (0..cols.len()).collect();
         return Ok((cols, sources));
     }
-    let names = || all.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ");
+    let names = || {
+        all.iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let mut cols = Vec::new();
     let mut sources = Vec::new();
     for m in &opts.column_mappings {
         let col = all
             .iter()
             .find(|c| c.name.eq_ignore_ascii_case(&m.destination))
-            .ok_or_else(|| Error::Unsupported(format!("column mapping names {:?}, which {table} does not have (it has: {})", m.destination, names())))?;
+            .ok_or_else(|| {
+                Error::Unsupported(format!(
+                    "column mapping names {:?}, which {table} does not have (it has: {})",
+                    m.destination,
+                    names()
+                ))
+            })?;
         if col.computed {
-            return Err(Error::Unsupported(format!("column {:?} of {table} is computed and cannot be loaded", col.name)));
+            return Err(Error::Unsupported(format!(
+                "column {:?} of {table} is computed and cannot be loaded",
+                col.name
+            )));
         }
         if col.identity && !keep_identity {
             return Err(Error::Unsupported(format!(
@@ -115,8 +186,14 @@ fn map_columns(all: &[BulkColumn], opts: &BulkCopyOptions, table: &str) -> Resul
                 col.name
             )));
         }
-        if cols.iter().any(|c: &BulkColumn| c.name.eq_ignore_ascii_case(&col.name)) {
-            return Err(Error::Unsupported(format!("column {:?} is mapped twice", col.name)));
+        if cols
+            .iter()
+            .any(|c: &BulkColumn| c.name.eq_ignore_ascii_case(&col.name))
+        {
+            return Err(Error::Unsupported(format!(
+                "column {:?} is mapped twice",
+                col.name
+            )));
         }
         cols.push(col.clone());
         sources.push(m.source);

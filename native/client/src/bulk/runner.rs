@@ -49,7 +49,11 @@ pub struct BulkFailure {
 
 impl std::fmt::Display for BulkFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} ({} batch(es), {} row(s) committed", self.error, self.batches_committed, self.rows_committed)?;
+        write!(
+            f,
+            "{} ({} batch(es), {} row(s) committed",
+            self.error, self.batches_committed, self.rows_committed
+        )?;
         if let Some(b) = self.failed_batch {
             write!(f, "; batch {b} did not commit")?;
         }
@@ -70,7 +74,13 @@ struct State<'p> {
 }
 
 impl State<'_> {
-    fn failure(&self, kind: BulkFailureKind, error: Error, failed: bool, in_doubt: bool) -> BulkFailure {
+    fn failure(
+        &self,
+        kind: BulkFailureKind,
+        error: Error,
+        failed: bool,
+        in_doubt: bool,
+    ) -> BulkFailure {
         BulkFailure {
             kind,
             error,
@@ -84,7 +94,9 @@ impl State<'_> {
     fn committed(&mut self, rows: u64) {
         self.batches_committed += 1;
         self.rows_committed += rows;
-        self.progress.rows_committed.store(self.rows_committed, Ordering::Relaxed);
+        self.progress
+            .rows_committed
+            .store(self.rows_committed, Ordering::Relaxed);
     }
 }
 
@@ -98,7 +110,13 @@ pub async fn run(
     cancel: impl Future<Output = ()>,
 ) -> Result<BulkSummary, BulkFailure> {
     let started = Instant::now();
-    let mut st = State { progress, batch: 0, batches_committed: 0, rows_committed: 0, mid_message: false };
+    let mut st = State {
+        progress,
+        batch: 0,
+        batches_committed: 0,
+        rows_committed: 0,
+        mid_message: false,
+    };
     tokio::pin!(cancel);
     loop {
         let chunk = tokio::select! {
@@ -109,17 +127,24 @@ pub async fn run(
         let chunk = match chunk {
             Err(()) => {
                 rx.close();
-                return Err(abandon(conn, &mut st, BulkFailureKind::Cancelled, Error::Cancelled).await);
+                return Err(
+                    abandon(conn, &mut st, BulkFailureKind::Cancelled, Error::Cancelled).await,
+                );
             }
             Ok(c) => c,
         };
         match chunk {
             None if st.mid_message => {
-                let e = Error::Unsupported("the row source stopped in the middle of a batch".into());
+                let e =
+                    Error::Unsupported("the row source stopped in the middle of a batch".into());
                 return Err(abandon(conn, &mut st, BulkFailureKind::Source, e).await);
             }
             None => {
-                return Ok(BulkSummary { rows_copied: st.rows_committed, batch_count: st.batches_committed, elapsed: started.elapsed() });
+                return Ok(BulkSummary {
+                    rows_copied: st.rows_committed,
+                    batch_count: st.batches_committed,
+                    elapsed: started.elapsed(),
+                });
             }
             Some(Chunk::Packets { bytes, rows }) => {
                 if !st.mid_message {
@@ -127,7 +152,11 @@ pub async fn run(
                     progress.batch.store(st.batch, Ordering::Relaxed);
                     // Each batch is its own INSERT BULK, committed on its own (MS-TDS 2.2.6.1).
                     if let Err(e) = conn.execute(&plan.statement).await {
-                        let kind = if matches!(e, Error::Server { .. }) { BulkFailureKind::Server } else { BulkFailureKind::Connection };
+                        let kind = if matches!(e, Error::Server { .. }) {
+                            BulkFailureKind::Server
+                        } else {
+                            BulkFailureKind::Connection
+                        };
                         rx.close();
                         return Err(st.failure(kind, e, true, false));
                     }
@@ -139,7 +168,9 @@ pub async fn run(
                     rx.close();
                     return Err(st.failure(BulkFailureKind::Connection, e, true, false));
                 }
-                progress.bytes_sent.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+                progress
+                    .bytes_sent
+                    .fetch_add(bytes.len() as u64, Ordering::Relaxed);
                 progress.rows_sent.fetch_add(rows, Ordering::Relaxed);
             }
             Some(Chunk::EndBatch { rows }) => {
@@ -148,7 +179,12 @@ pub async fn run(
                     Ok(r) => st.committed(r.rows_affected.unwrap_or(rows)),
                     Err(Error::Cancelled) => {
                         rx.close();
-                        return Err(st.failure(BulkFailureKind::Cancelled, Error::Cancelled, true, false));
+                        return Err(st.failure(
+                            BulkFailureKind::Cancelled,
+                            Error::Cancelled,
+                            true,
+                            false,
+                        ));
                     }
                     Err(e @ Error::Server { .. }) => {
                         rx.close();
@@ -165,7 +201,12 @@ pub async fn run(
 }
 
 /// Stops a batch whose message is partly sent, so that none of it commits.
-async fn abandon(conn: &mut Connection, st: &mut State<'_>, kind: BulkFailureKind, error: Error) -> BulkFailure {
+async fn abandon(
+    conn: &mut Connection,
+    st: &mut State<'_>,
+    kind: BulkFailureKind,
+    error: Error,
+) -> BulkFailure {
     if !st.mid_message {
         return st.failure(kind, error, false, false);
     }

@@ -25,7 +25,12 @@ pub fn decode_colmetadata(r: &mut ByteReader<'_>) -> DecodeResult<Vec<ColumnMeta
         let flags = r.u16_le()?;
         let type_info = decode_type_info(r)?;
         let name = r.b_varchar()?;
-        cols.push(ColumnMeta { name, user_type, flags, type_info });
+        cols.push(ColumnMeta {
+            name,
+            user_type,
+            flags,
+            type_info,
+        });
     }
     Ok(cols)
 }
@@ -64,7 +69,11 @@ pub fn decode_nbcrow(cols: &[ColumnMeta], r: &mut ByteReader<'_>) -> DecodeResul
 }
 
 /// Appends a ROW token. On error the buffer is left as it was.
-pub fn encode_row(cols: &[ColumnMeta], values: &[Value], buf: &mut BytesMut) -> Result<(), ConvertError> {
+pub fn encode_row(
+    cols: &[ColumnMeta],
+    values: &[Value],
+    buf: &mut BytesMut,
+) -> Result<(), ConvertError> {
     let start = buf.len();
     buf.put_u8(token_type::ROW);
     for (c, v) in cols.iter().zip(values) {
@@ -77,7 +86,11 @@ pub fn encode_row(cols: &[ColumnMeta], values: &[Value], buf: &mut BytesMut) -> 
 }
 
 /// Appends an NBCROW token (what SQL Server sends when many values are NULL).
-pub fn encode_nbcrow(cols: &[ColumnMeta], values: &[Value], buf: &mut BytesMut) -> Result<(), ConvertError> {
+pub fn encode_nbcrow(
+    cols: &[ColumnMeta],
+    values: &[Value],
+    buf: &mut BytesMut,
+) -> Result<(), ConvertError> {
     let start = buf.len();
     buf.put_u8(token_type::NBCROW);
     let mut bitmap = vec![0u8; cols.len().div_ceil(8)];

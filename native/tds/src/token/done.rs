@@ -32,7 +32,12 @@ pub struct Done {
 
 impl Done {
     pub fn decode(kind: DoneKind, r: &mut ByteReader<'_>) -> DecodeResult<Done> {
-        Ok(Done { kind, status: r.u16_le()?, cur_cmd: r.u16_le()?, row_count: r.u64_le()? })
+        Ok(Done {
+            kind,
+            status: r.u16_le()?,
+            cur_cmd: r.u16_le()?,
+            row_count: r.u64_le()?,
+        })
     }
 
     /// More results follow in this response.

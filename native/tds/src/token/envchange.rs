@@ -22,18 +22,36 @@ pub mod env_type {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EnvChange {
-    Database { new: String, old: String },
-    Language { new: String, old: String },
-    PacketSize { new: u32, old: u32 },
+    Database {
+        new: String,
+        old: String,
+    },
+    Language {
+        new: String,
+        old: String,
+    },
+    PacketSize {
+        new: u32,
+        old: u32,
+    },
     /// `None` when the server sent an empty collation.
-    Collation { new: Option<Collation> },
-    BeginTransaction { descriptor: u64 },
+    Collation {
+        new: Option<Collation>,
+    },
+    BeginTransaction {
+        descriptor: u64,
+    },
     CommitTransaction,
     RollbackTransaction,
     ResetConnectionAck,
     /// Azure SQL's gateway redirect: log in again at this host and port.
-    Routing { host: String, port: u16 },
-    Other { ty: u8 },
+    Routing {
+        host: String,
+        port: u16,
+    },
+    Other {
+        ty: u8,
+    },
 }
 
 impl EnvChange {
@@ -41,7 +59,9 @@ impl EnvChange {
     pub fn decode(body: &[u8]) -> DecodeResult<EnvChange> {
         let mut r = ByteReader::new(body);
         Self::decode_inner(&mut r).map_err(|e| match e {
-            DecodeError::Incomplete => DecodeError::malformed("ENVCHANGE", "fields run past the token's length"),
+            DecodeError::Incomplete => {
+                DecodeError::malformed("ENVCHANGE", "fields run past the token's length")
+            }
             e => e,
         })
     }
@@ -49,33 +69,54 @@ impl EnvChange {
     fn decode_inner(r: &mut ByteReader<'_>) -> DecodeResult<EnvChange> {
         let ty = r.u8()?;
         Ok(match ty {
-            env_type::DATABASE => EnvChange::Database { new: r.b_varchar()?, old: r.b_varchar()? },
-            env_type::LANGUAGE => EnvChange::Language { new: r.b_varchar()?, old: r.b_varchar()? },
+            env_type::DATABASE => EnvChange::Database {
+                new: r.b_varchar()?,
+                old: r.b_varchar()?,
+            },
+            env_type::LANGUAGE => EnvChange::Language {
+                new: r.b_varchar()?,
+                old: r.b_varchar()?,
+            },
             env_type::PACKET_SIZE => {
                 let new = r.b_varchar()?;
                 let old = r.b_varchar()?;
                 let parse = |s: &str| {
-                    s.trim()
-                        .parse::<u32>()
-                        .map_err(|_| DecodeError::malformed("ENVCHANGE packet size", format!("{s:?} is not a number")))
+                    s.trim().parse::<u32>().map_err(|_| {
+                        DecodeError::malformed(
+                            "ENVCHANGE packet size",
+                            format!("{s:?} is not a number"),
+                        )
+                    })
                 };
-                EnvChange::PacketSize { new: parse(&new)?, old: if old.is_empty() { 0 } else { parse(&old)? } }
+                EnvChange::PacketSize {
+                    new: parse(&new)?,
+                    old: if old.is_empty() { 0 } else { parse(&old)? },
+                }
             }
             env_type::SQL_COLLATION => {
                 let n = r.u8()? as usize;
                 let b = r.bytes(n)?;
-                let new = if n == 5 { Some(Collation::from_bytes([b[0], b[1], b[2], b[3], b[4]])) } else { None };
+                let new = if n == 5 {
+                    Some(Collation::from_bytes([b[0], b[1], b[2], b[3], b[4]]))
+                } else {
+                    None
+                };
                 EnvChange::Collation { new }
             }
             env_type::BEGIN_TRAN => {
                 let n = r.u8()? as usize;
                 let b = r.bytes(n)?;
                 if n != 8 {
-                    return Err(DecodeError::malformed("ENVCHANGE begin transaction", format!("descriptor of {n} bytes")));
+                    return Err(DecodeError::malformed(
+                        "ENVCHANGE begin transaction",
+                        format!("descriptor of {n} bytes"),
+                    ));
                 }
                 let mut d = [0u8; 8];
                 d.copy_from_slice(b);
-                EnvChange::BeginTransaction { descriptor: u64::from_le_bytes(d) }
+                EnvChange::BeginTransaction {
+                    descriptor: u64::from_le_bytes(d),
+                }
             }
             env_type::COMMIT_TRAN => EnvChange::CommitTransaction,
             env_type::ROLLBACK_TRAN => EnvChange::RollbackTransaction,
@@ -84,7 +125,10 @@ impl EnvChange {
                 let _len = r.u16_le()?;
                 let protocol = r.u8()?;
                 if protocol != 0 {
-                    return Err(DecodeError::malformed("ENVCHANGE routing", format!("protocol {protocol} is not TCP")));
+                    return Err(DecodeError::malformed(
+                        "ENVCHANGE routing",
+                        format!("protocol {protocol} is not TCP"),
+                    ));
                 }
                 let port = r.u16_le()?;
                 let host = r.us_varchar()?;
@@ -134,7 +178,11 @@ pub fn encode_envchange(e: &EnvChange, buf: &mut BytesMut) {
             buf.put_u8(0);
         }
         EnvChange::CommitTransaction | EnvChange::RollbackTransaction => {
-            buf.put_u8(if matches!(e, EnvChange::CommitTransaction) { env_type::COMMIT_TRAN } else { env_type::ROLLBACK_TRAN });
+            buf.put_u8(if matches!(e, EnvChange::CommitTransaction) {
+                env_type::COMMIT_TRAN
+            } else {
+                env_type::ROLLBACK_TRAN
+            });
             buf.put_u8(0);
             buf.put_u8(0);
         }

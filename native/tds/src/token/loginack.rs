@@ -29,7 +29,9 @@ impl LoginAck {
             })
         })()
         .map_err(|e: DecodeError| match e {
-            DecodeError::Incomplete => DecodeError::malformed("LOGINACK", "fields run past the token's length"),
+            DecodeError::Incomplete => {
+                DecodeError::malformed("LOGINACK", "fields run past the token's length")
+            }
             e => e,
         })
     }
@@ -65,7 +67,10 @@ impl FeatureAck {
                 return Err(DecodeError::malformed("FEATUREEXTACK", "too many features"));
             }
             let len = r.u32_le()? as usize;
-            out.push(FeatureAck { id, data: r.bytes(len)?.to_vec() });
+            out.push(FeatureAck {
+                id,
+                data: r.bytes(len)?.to_vec(),
+            });
         }
     }
 }

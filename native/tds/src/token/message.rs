@@ -33,7 +33,9 @@ impl ServerMessage {
             })
         })();
         m.map_err(|e: DecodeError| match e {
-            DecodeError::Incomplete => DecodeError::malformed("ERROR/INFO", "fields run past the token's length"),
+            DecodeError::Incomplete => {
+                DecodeError::malformed("ERROR/INFO", "fields run past the token's length")
+            }
             e => e,
         })
     }
@@ -41,7 +43,11 @@ impl ServerMessage {
 
 /// Appends an ERROR (`is_error`) or INFO token.
 pub fn encode_message(m: &ServerMessage, is_error: bool, buf: &mut BytesMut) {
-    buf.put_u8(if is_error { token_type::ERROR } else { token_type::INFO });
+    buf.put_u8(if is_error {
+        token_type::ERROR
+    } else {
+        token_type::INFO
+    });
     let len_at = buf.len();
     buf.put_u16_le(0);
     buf.put_u32_le(m.number);

@@ -7,7 +7,9 @@ mod envchange;
 mod loginack;
 mod message;
 
-pub use colmetadata::{decode_colmetadata, decode_nbcrow, decode_row, encode_colmetadata, encode_nbcrow, encode_row};
+pub use colmetadata::{
+    decode_colmetadata, decode_nbcrow, decode_row, encode_colmetadata, encode_nbcrow, encode_row,
+};
 pub use done::{done_status, encode_done, Done, DoneKind};
 pub use envchange::{encode_envchange, env_type, EnvChange};
 pub use loginack::{encode_feature_ext_ack, encode_loginack, FeatureAck, LoginAck};
@@ -64,7 +66,9 @@ pub enum Token {
     FedAuthInfo(Vec<u8>),
     /// A token with a length prefix that Sluice has no use for (TABNAME, COLINFO, SESSIONSTATE,
     /// SSPI, DATACLASSIFICATION…), skipped whole.
-    Skipped { ty: u8 },
+    Skipped {
+        ty: u8,
+    },
 }
 
 /// Decodes tokens in order, remembering the current COLMETADATA that ROW tokens need.
@@ -94,10 +98,9 @@ impl TokenDecoder {
                 Token::ColMetadata(cols)
             }
             token_type::ROW | token_type::NBCROW => {
-                let cols = self
-                    .columns
-                    .as_ref()
-                    .ok_or_else(|| DecodeError::malformed("ROW", "a row arrived before any COLMETADATA"))?;
+                let cols = self.columns.as_ref().ok_or_else(|| {
+                    DecodeError::malformed("ROW", "a row arrived before any COLMETADATA")
+                })?;
                 if ty == token_type::ROW {
                     Token::Row(decode_row(cols, &mut r)?)
                 } else {
@@ -125,7 +128,9 @@ impl TokenDecoder {
                     Token::Info(m)
                 }
             }
-            token_type::LOGINACK => Token::LoginAck(LoginAck::decode(length_prefixed_u16(&mut r)?)?),
+            token_type::LOGINACK => {
+                Token::LoginAck(LoginAck::decode(length_prefixed_u16(&mut r)?)?)
+            }
             token_type::FEATUREEXTACK => Token::FeatureExtAck(FeatureAck::decode_all(&mut r)?),
             token_type::RETURNSTATUS => Token::ReturnStatus(r.i32_le()?),
             token_type::ORDER => {
@@ -133,13 +138,20 @@ impl TokenDecoder {
                 if body.len() % 2 != 0 {
                     return Err(DecodeError::malformed("ORDER", "odd length"));
                 }
-                Token::Order(body.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect())
+                Token::Order(
+                    body.chunks_exact(2)
+                        .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                        .collect(),
+                )
             }
             token_type::FEDAUTHINFO => {
                 let len = r.u32_le()? as usize;
                 Token::FedAuthInfo(r.bytes(len)?.to_vec())
             }
-            token_type::TABNAME | token_type::COLINFO | token_type::SSPI | token_type::DATACLASSIFICATION => {
+            token_type::TABNAME
+            | token_type::COLINFO
+            | token_type::SSPI
+            | token_type::DATACLASSIFICATION => {
                 length_prefixed_u16(&mut r)?;
                 Token::Skipped { ty }
             }
@@ -151,13 +163,19 @@ impl TokenDecoder {
             _ => {
                 return Err(DecodeError::malformed(
                     "token stream",
-                    format!("token type 0x{ty:02X} is not supported (or the stream is out of step)"),
+                    format!(
+                        "token type 0x{ty:02X} is not supported (or the stream is out of step)"
+                    ),
                 ))
             }
         };
         if let Token::ColMetadata(cols) = &token {
             // An empty COLMETADATA (count 0xFFFF) means "no metadata"; rows can't follow it.
-            self.columns = if cols.is_empty() { None } else { Some(cols.clone()) };
+            self.columns = if cols.is_empty() {
+                None
+            } else {
+                Some(cols.clone())
+            };
         }
         Ok((token, r.position()))
     }

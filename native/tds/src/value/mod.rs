@@ -38,12 +38,25 @@ pub enum Value {
     Date(Date),
     Time(Time),
     /// datetime: days since 1900-01-01 and 1/300-second ticks since midnight.
-    DateTime { days: i32, ticks: u32 },
+    DateTime {
+        days: i32,
+        ticks: u32,
+    },
     /// smalldatetime: days since 1900-01-01 and minutes since midnight.
-    SmallDateTime { days: u16, minutes: u16 },
-    DateTime2 { date: Date, time: Time },
+    SmallDateTime {
+        days: u16,
+        minutes: u16,
+    },
+    DateTime2 {
+        date: Date,
+        time: Time,
+    },
     /// `date` and `time` are UTC; `offset_minutes` is the offset of the local time from UTC.
-    DateTimeOffset { date: Date, time: Time, offset_minutes: i16 },
+    DateTimeOffset {
+        date: Date,
+        time: Time,
+        offset_minutes: i16,
+    },
     /// The 16 bytes in display order: the string `00112233-4455-…` is bytes 0x00, 0x11, ….
     Guid([u8; 16]),
     String(String),
