@@ -2,7 +2,7 @@
 import os
 import re
 import subprocess
-import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -13,9 +13,10 @@ PASSWORD = "Sluice_Test_1"
 
 
 class Server:
-    def __init__(self, encrypt: str):
+    def __init__(self, encrypt: str, *extra: str):
+        self.cert_path = str(Path(tempfile.mkdtemp(prefix="sluice-cert-")) / "server.pem")
         self.proc = subprocess.Popen(
-            ["node", str(REPO / "bin" / "sluice.js"), "serve", "--port", "0", "--encrypt", encrypt],
+            ["node", str(REPO / "bin" / "sluice.js"), "serve", "--port", "0", "--encrypt", encrypt, "--cert-out", self.cert_path, *extra],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

@@ -189,7 +189,7 @@ impl Connection {
                     self.packet_size = (new as usize).clamp(512, 32767)
                 }
                 EnvChange::BeginTransaction { descriptor } => self.transaction = descriptor,
-                EnvChange::CommitTransaction | EnvChange::RollbackTransaction => {
+                EnvChange::CommitTransaction { .. } | EnvChange::RollbackTransaction { .. } => {
                     self.transaction = 0
                 }
                 _ => {}

@@ -9,6 +9,7 @@ pub mod engine;
 mod listener;
 mod respond;
 mod session;
+mod transaction_manager;
 
 pub use config::{Faults, ServerConfig, ServerEncrypt};
 pub use listener::{start, ServerHandle};

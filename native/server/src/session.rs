@@ -5,6 +5,7 @@ use crate::config::ServerEncrypt;
 use crate::engine::{self, Session};
 use crate::listener::Shared;
 use crate::respond::{self, Responder};
+use crate::transaction_manager::TmState;
 use bytes::BytesMut;
 use sluice_client::packet_io::PacketStream;
 use sluice_client::prelogin_tls::PreloginTls;
@@ -84,6 +85,7 @@ async fn session(tcp: TcpStream, shared: &Shared) -> Result<(), SessionEnd> {
     let mut responder = Responder::new(packet_size, shared.config.name.clone());
     // The INSERT BULK that announced the next bulk-load message, if the last batch was one.
     let mut pending_bulk: Option<engine::InsertBulk> = None;
+    let mut tm = TmState::default();
     loop {
         let Some(first) = stream.read_packet().await? else {
             return Ok(());
@@ -165,10 +167,22 @@ async fn session(tcp: TcpStream, shared: &Shared) -> Result<(), SessionEnd> {
                 pending_bulk = bulk_receive::announced(&sql, &outcomes);
                 responder.send(&mut stream, &outcomes).await?;
             }
+            packet_type::TRANSACTION_MANAGER => {
+                if std::env::var_os("SLUICE_SERVER_LOG").is_some() {
+                    eprintln!(
+                        "sluice serve: transaction manager request {:02X?}",
+                        &payload[..]
+                    );
+                }
+                let reply = tm.handle(&payload);
+                for e in reply.env {
+                    responder.pending_env(e);
+                }
+                responder.send(&mut stream, &reply.outcomes).await?;
+            }
             other => {
                 let what = match other {
                     packet_type::RPC => "RPC requests (sp_executesql, prepared statements)",
-                    packet_type::TRANSACTION_MANAGER => "transaction manager requests",
                     _ => "this request type",
                 };
                 let err = engine::Outcome::Error(engine::SqlError {

@@ -41,8 +41,13 @@ pub enum EnvChange {
     BeginTransaction {
         descriptor: u64,
     },
-    CommitTransaction,
-    RollbackTransaction,
+    /// The transaction that ended (the token's OldValue).
+    CommitTransaction {
+        descriptor: u64,
+    },
+    RollbackTransaction {
+        descriptor: u64,
+    },
     ResetConnectionAck,
     /// Azure SQL's gateway redirect: log in again at this host and port.
     Routing {
@@ -118,8 +123,23 @@ impl EnvChange {
                     descriptor: u64::from_le_bytes(d),
                 }
             }
-            env_type::COMMIT_TRAN => EnvChange::CommitTransaction,
-            env_type::ROLLBACK_TRAN => EnvChange::RollbackTransaction,
+            env_type::COMMIT_TRAN | env_type::ROLLBACK_TRAN => {
+                // NewValue is empty; OldValue is the descriptor of the transaction that ended.
+                let n = r.u8()? as usize;
+                r.skip(n)?;
+                let n = r.u8()? as usize;
+                let b = r.bytes(n)?;
+                let mut d = [0u8; 8];
+                if n == 8 {
+                    d.copy_from_slice(b);
+                }
+                let descriptor = u64::from_le_bytes(d);
+                if ty == env_type::COMMIT_TRAN {
+                    EnvChange::CommitTransaction { descriptor }
+                } else {
+                    EnvChange::RollbackTransaction { descriptor }
+                }
+            }
             env_type::RESET_CONNECTION_ACK => EnvChange::ResetConnectionAck,
             env_type::ROUTING => {
                 let _len = r.u16_le()?;
@@ -177,14 +197,16 @@ pub fn encode_envchange(e: &EnvChange, buf: &mut BytesMut) {
             buf.put_u64_le(*descriptor);
             buf.put_u8(0);
         }
-        EnvChange::CommitTransaction | EnvChange::RollbackTransaction => {
-            buf.put_u8(if matches!(e, EnvChange::CommitTransaction) {
+        EnvChange::CommitTransaction { descriptor }
+        | EnvChange::RollbackTransaction { descriptor } => {
+            buf.put_u8(if matches!(e, EnvChange::CommitTransaction { .. }) {
                 env_type::COMMIT_TRAN
             } else {
                 env_type::ROLLBACK_TRAN
             });
             buf.put_u8(0);
-            buf.put_u8(0);
+            buf.put_u8(8);
+            buf.put_u64_le(*descriptor);
         }
         EnvChange::ResetConnectionAck => {
             buf.put_u8(env_type::RESET_CONNECTION_ACK);

@@ -71,8 +71,10 @@ fn envchanges_round_trip() {
         EnvChange::BeginTransaction {
             descriptor: 0x0102_0304_0506_0708,
         },
-        EnvChange::CommitTransaction,
-        EnvChange::RollbackTransaction,
+        EnvChange::CommitTransaction { descriptor: 7 },
+        EnvChange::RollbackTransaction {
+            descriptor: 0x0102_0304_0506_0708,
+        },
         EnvChange::Routing {
             host: "replica.example.net".into(),
             port: 11000,
