@@ -1,4 +1,3 @@
-'use strict'
 // The benchmark's rows, generated lazily and deterministically. bench/gen.py is the same
 // generator in Python: both draw 32-bit words from MT19937 seeded exactly as CPython's
 // `random.Random(seed)` seeds it (init_by_array over the seed's 32-bit words), 17 words per
@@ -24,22 +23,90 @@ const SEED = 20240229
 const WORDS_PER_ROW = 17
 
 const FIRST = [
-  'Ada', 'Zoë', 'José', 'Łukasz', 'Amélie', 'Björn', 'Chloé', 'Dmitri',
-  'Émile', 'Fatima', 'Grace', 'Hiroshi', 'Inès', 'Jürgen', 'Kai', 'Leila',
-  'Mateo', 'Nadia', 'Olaf', 'Priya', 'Quentin', 'Renée', 'Søren', 'Tomás',
-  'Uma', 'Václav', 'Wei', 'Xavier', 'Yusuf', 'Zaïd', '陈静', 'Ольга',
+  'Ada',
+  'Zoë',
+  'José',
+  'Łukasz',
+  'Amélie',
+  'Björn',
+  'Chloé',
+  'Dmitri',
+  'Émile',
+  'Fatima',
+  'Grace',
+  'Hiroshi',
+  'Inès',
+  'Jürgen',
+  'Kai',
+  'Leila',
+  'Mateo',
+  'Nadia',
+  'Olaf',
+  'Priya',
+  'Quentin',
+  'Renée',
+  'Søren',
+  'Tomás',
+  'Uma',
+  'Václav',
+  'Wei',
+  'Xavier',
+  'Yusuf',
+  'Zaïd',
+  '陈静',
+  'Ольга',
 ]
 const LAST = [
-  'Lovelace', 'Müller', 'García', 'Nowak', 'Dubois', 'Andersson', 'Rossi', 'Ivanov',
-  'Smith', 'Haddad', 'Hopper', 'Tanaka', 'Fernández', 'Schäfer', 'Kim', 'Ahmadi',
-  'Silva', 'Petrov', 'Larsen', 'Sharma', 'Lefèvre', 'O’Brien', 'Jørgensen', 'Novák',
-  'Okafor', 'Dvořák', 'Wang', 'Costa', 'Yilmaz', 'Nguyễn', '李', 'Смирнова',
+  'Lovelace',
+  'Müller',
+  'García',
+  'Nowak',
+  'Dubois',
+  'Andersson',
+  'Rossi',
+  'Ivanov',
+  'Smith',
+  'Haddad',
+  'Hopper',
+  'Tanaka',
+  'Fernández',
+  'Schäfer',
+  'Kim',
+  'Ahmadi',
+  'Silva',
+  'Petrov',
+  'Larsen',
+  'Sharma',
+  'Lefèvre',
+  'O’Brien',
+  'Jørgensen',
+  'Novák',
+  'Okafor',
+  'Dvořák',
+  'Wang',
+  'Costa',
+  'Yilmaz',
+  'Nguyễn',
+  '李',
+  'Смирнова',
 ]
 const NOTES = [
-  'delivered', 'pending review', 'back-ordered', 'returned by customer', 'gift wrap',
-  'fragile — handle with care', 'express', 'partial shipment', 'address corrected',
-  'paid in full', 'awaiting stock', 'priority', 'customs hold', 'résumé attached',
-  'call before delivery', 'no notes',
+  'delivered',
+  'pending review',
+  'back-ordered',
+  'returned by customer',
+  'gift wrap',
+  'fragile — handle with care',
+  'express',
+  'partial shipment',
+  'address corrected',
+  'paid in full',
+  'awaiting stock',
+  'priority',
+  'customs hold',
+  'résumé attached',
+  'call before delivery',
+  'no notes',
 ]
 
 const DAY_MS = 86_400_000
@@ -129,9 +196,7 @@ function* rows(count, seed = SEED) {
     const flag = ((z >>> 8) & 1) === 1
     const born = new Date(BORN_BASE_MS + (w[6] % 36_525) * DAY_MS)
     const created = new Date(CREATED_BASE_MS + (w[7] % 946_080_000) * 1000 + (w[8] % 1000))
-    const guid =
-      hex8(w[9]) + '-' + hex4(w[10] >>> 16) + '-' + hex4(w[10]) + '-' +
-      hex4(w[11] >>> 16) + '-' + hex4(w[11]) + hex8(w[12])
+    const guid = hex8(w[9]) + '-' + hex4(w[10] >>> 16) + '-' + hex4(w[10]) + '-' + hex4(w[11] >>> 16) + '-' + hex4(w[11]) + hex8(w[12])
     const code = 'SKU-' + w[13]
     const name = FIRST[w[14] % 32] + ' ' + LAST[(w[14] >>> 16) % 32]
     const note = ((z >>> 9) & 7) === 0 ? null : NOTES[w[15] % 16] + ' #' + (w[15] >>> 8)

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-'use strict'
+
 // `npx sluice …`: the command line lives in Rust (native/cli); this only hands it the arguments.
 const { runCli } = require('@sluice/native')
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs on `npm install`: builds the native addon from source with cargo (there is no prebuilt
 // binary to download). Set SLUICE_SKIP_NATIVE_BUILD=1 to skip, e.g. when only JS is needed.
-'use strict'
+
 const { spawnSync } = require('node:child_process')
 
 if (process.env.SLUICE_SKIP_NATIVE_BUILD === '1') {

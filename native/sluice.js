@@ -1,4 +1,3 @@
-'use strict'
 // The public entry of @sluice/native: the generated binding (index.js), with errors rebuilt
 // into proper `Error`s carrying `code` (and the server's number, state, class, lineNumber,
 // serverName) — see binding/src/js_error.rs for why they travel as JSON.

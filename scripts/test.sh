@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Everything CI checks, in order: formatting and lints, Rust tests, TypeScript types, the JS
+# Everything CI checks, in order: formatting and lints (rustfmt, clippy, biome), Rust tests,
+# TypeScript types, the JS
 # tests (the napi addon against the test server, tedious as an independent peer), the Python
 # peer (mssql-python), and a short run of every fuzz target.
 set -euo pipefail
@@ -18,6 +19,9 @@ cargo test --workspace --quiet
 
 step "tsc --noEmit (strict)"
 npx tsc -p tsconfig.json --noEmit
+
+step "biome (TS/JS format and lint)"
+npx biome ci --error-on-warnings .
 
 step "JS tests (node --test)"
 npm run --silent test:js

@@ -1,4 +1,3 @@
-'use strict'
 // What the JS clients share: argument parsing, the schema, and the one-line JSON report.
 const fs = require('node:fs')
 const path = require('node:path')

@@ -1,4 +1,3 @@
-'use strict'
 // Baseline: only generates the rows (the same lazy generator the JS clients consume) and
 // drops them, so the cost of producing the data can be told apart from the cost of loading it.
 const { rows } = require('../gen.js')

@@ -1,4 +1,3 @@
-'use strict'
 // Sluice: `bulkCopy` fed by the lazy generator (rows are produced as the encoder pulls them, in
 // chunks of 1024 — nothing holds the whole data set).
 const { connect } = require('@sluice/native')

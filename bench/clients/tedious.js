@@ -1,4 +1,3 @@
-'use strict'
 // tedious 19: `newBulkLoad` + `execBulkLoad` fed by the same lazy generator (the very same row
 // arrays Sluice gets). tedious sends one INSERT BULK per BulkLoad, so batches are one BulkLoad
 // per `--batch` rows, run one after another, as Sluice commits one batch per `batchSize`.

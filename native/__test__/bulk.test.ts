@@ -37,11 +37,34 @@ test('every type is bulk-loaded and reads back exactly', async () => {
   await c.query(`CREATE TABLE dbo.all_types ${ALL_TYPES}`)
   const long = 'é'.repeat(5000)
   const row = [
-    true, 255, -32768, 2147483647, 9223372036854775807n, 1.5, 1e308,
-    '-12345678901234.5678', '1234567890123456789012345678.0123456789', '922337203685477.5807', -214748.3648, '2024-02-29', '23:59:59.9999999',
-    new Date(Date.UTC(2024, 1, 29, 13, 45, 1, 997)), '2079-06-06 23:59:00', '9999-12-31 23:59:59.9999999', '2024-06-01 12:30:00.123 +05:30', '6F9619FF-8B86-D011-B42D-00C04FC964FF',
-    'ab', 'plain ascii', 'Grüße 東京', 'äöü', 'Ünïcödé 😀 text', Buffer.from([1, 2, 3, 4]), Buffer.from([0xff]),
-    'x'.repeat(10000), long, Buffer.alloc(9000, 7),
+    true,
+    255,
+    -32768,
+    2147483647,
+    9223372036854775807n,
+    1.5,
+    1e308,
+    '-12345678901234.5678',
+    '1234567890123456789012345678.0123456789',
+    '922337203685477.5807',
+    -214748.3648,
+    '2024-02-29',
+    '23:59:59.9999999',
+    new Date(Date.UTC(2024, 1, 29, 13, 45, 1, 997)),
+    '2079-06-06 23:59:00',
+    '9999-12-31 23:59:59.9999999',
+    '2024-06-01 12:30:00.123 +05:30',
+    '6F9619FF-8B86-D011-B42D-00C04FC964FF',
+    'ab',
+    'plain ascii',
+    'Grüße 東京',
+    'äöü',
+    'Ünïcödé 😀 text',
+    Buffer.from([1, 2, 3, 4]),
+    Buffer.from([0xff]),
+    'x'.repeat(10000),
+    long,
+    Buffer.alloc(9000, 7),
   ]
   const nulls = row.map(() => null)
   const summary = await c.bulkCopy('dbo.all_types', [row, nulls])
@@ -49,11 +72,34 @@ test('every type is bulk-loaded and reads back exactly', async () => {
   assert.equal(summary.batchCount, 1)
   const { rows } = await c.query('SELECT * FROM dbo.all_types')
   assert.deepEqual(rows[0], [
-    true, 255, -32768, 2147483647, 9223372036854775807n, 1.5, 1e308,
-    '-12345678901234.5678', '1234567890123456789012345678.0123456789', '922337203685477.5807', '-214748.3648', '2024-02-29', '23:59:59.9999999',
-    '2024-02-29 13:45:01.997', '2079-06-06 23:59:00', '9999-12-31 23:59:59.9999999', '2024-06-01 12:30:00.123 +05:30', '6F9619FF-8B86-D011-B42D-00C04FC964FF',
-    'ab   ', 'plain ascii', 'Grüße 東京', 'äöü', 'Ünïcödé 😀 text', Buffer.from([1, 2, 3, 4]), Buffer.from([0xff]),
-    'x'.repeat(10000), long, Buffer.alloc(9000, 7),
+    true,
+    255,
+    -32768,
+    2147483647,
+    9223372036854775807n,
+    1.5,
+    1e308,
+    '-12345678901234.5678',
+    '1234567890123456789012345678.0123456789',
+    '922337203685477.5807',
+    '-214748.3648',
+    '2024-02-29',
+    '23:59:59.9999999',
+    '2024-02-29 13:45:01.997',
+    '2079-06-06 23:59:00',
+    '9999-12-31 23:59:59.9999999',
+    '2024-06-01 12:30:00.123 +05:30',
+    '6F9619FF-8B86-D011-B42D-00C04FC964FF',
+    'ab   ',
+    'plain ascii',
+    'Grüße 東京',
+    'äöü',
+    'Ünïcödé 😀 text',
+    Buffer.from([1, 2, 3, 4]),
+    Buffer.from([0xff]),
+    'x'.repeat(10000),
+    long,
+    Buffer.alloc(9000, 7),
   ])
   assert.deepEqual(rows[1], nulls)
   await c.close()
@@ -86,7 +132,12 @@ test('async iterables and column mappings', async () => {
       yield [`L${i}`, i * 1.25]
     }
   }
-  const s = await c.bulkCopy('dbo.mapped', rows(), { columnMappings: [[1, 'amount'], [0, 'label']] })
+  const s = await c.bulkCopy('dbo.mapped', rows(), {
+    columnMappings: [
+      [1, 'amount'],
+      [0, 'label'],
+    ],
+  })
   assert.equal(s.rowsCopied, 3)
   const { rows: back } = await c.query('SELECT * FROM dbo.mapped')
   assert.deepEqual(back, [
@@ -141,13 +192,19 @@ test('a batch the server refuses is reported with the server error and the commi
 test('NULL into a NOT NULL column is caught before the row is sent', async () => {
   const c = await client()
   await c.query('CREATE TABLE dbo.not_null (id int NOT NULL, v int NOT NULL)')
-  await assert.rejects(c.bulkCopy('dbo.not_null', [[1, 1], [2, null]]), (e: SluiceError) => {
-    assert.equal(e.code, 'EVALUE')
-    assert.equal(e.row, 2)
-    assert.equal(e.column, 'v')
-    assert.equal(e.rowsCommitted, 0)
-    return true
-  })
+  await assert.rejects(
+    c.bulkCopy('dbo.not_null', [
+      [1, 1],
+      [2, null],
+    ]),
+    (e: SluiceError) => {
+      assert.equal(e.code, 'EVALUE')
+      assert.equal(e.row, 2)
+      assert.equal(e.column, 'v')
+      assert.equal(e.rowsCommitted, 0)
+      return true
+    },
+  )
   await c.close()
 })
 
@@ -186,7 +243,7 @@ test('an AbortSignal cancels the load; committed batches stay, the one in flight
     return true
   })
   const { rows: back } = await c.query('SELECT COUNT(*) FROM dbo.cancelled')
-  assert.equal(back[0]![0]! as number % 1000, 0)
+  assert.equal((back[0]![0]! as number) % 1000, 0)
   assert.deepEqual((await c.query('SELECT 1')).rows, [[1]])
   await c.close()
 })

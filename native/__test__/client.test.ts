@@ -51,7 +51,20 @@ test('creates a table, inserts rows and reads them back typed', async () => {
   const { columns, rows } = await client.query('SELECT * FROM dbo.typed')
   assert.deepEqual(
     columns.map((c) => c.type),
-    ['int', 'bigint', 'bit', 'decimal(18,4)', 'float', 'nvarchar(50)', 'varchar(10)', 'date', 'datetime2(3)', 'uniqueidentifier', 'varbinary(8)', 'money'],
+    [
+      'int',
+      'bigint',
+      'bit',
+      'decimal(18,4)',
+      'float',
+      'nvarchar(50)',
+      'varchar(10)',
+      'date',
+      'datetime2(3)',
+      'uniqueidentifier',
+      'varbinary(8)',
+      'money',
+    ],
   )
   assert.deepEqual(rows[0], [
     1,

@@ -59,17 +59,17 @@ export interface BulkStream {
 }
 
 const FIXED_SIZES: Record<number, number> = {
-  0x30: 1, // INT1
-  0x32: 1, // BIT
-  0x34: 2, // INT2
-  0x38: 4, // INT4
-  0x3a: 4, // DATETIM4
-  0x3b: 4, // FLT4
-  0x3c: 8, // MONEY
-  0x3d: 8, // DATETIME
-  0x3e: 8, // FLT8
-  0x7a: 4, // MONEY4
-  0x7f: 8, // INT8
+  48: 1, // INT1
+  50: 1, // BIT
+  52: 2, // INT2
+  56: 4, // INT4
+  58: 4, // DATETIM4
+  59: 4, // FLT4
+  60: 8, // MONEY
+  61: 8, // DATETIME
+  62: 8, // FLT8
+  122: 4, // MONEY4
+  127: 8, // INT8
 }
 
 const PLP_NULL = 0xffffffffffffffffn

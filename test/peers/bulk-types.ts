@@ -88,8 +88,8 @@ export const COLUMNS: ColSpec[] = [
   { name: 'vbm', sql: 'varbinary(max)', kind: 'binary', tedious: TYPES.VarBinary, length: MAX },
 ]
 
-export function createTableSql(table: string): string {
-  return `CREATE TABLE ${table} (${COLUMNS.map((c) => `${c.name} ${c.sql} NULL`).join(', ')})`
+export function createTableSql(table: string, columns: ColSpec[] = COLUMNS): string {
+  return `CREATE TABLE ${table} (${columns.map((c) => `${c.name} ${c.sql} NULL`).join(', ')})`
 }
 
 /** 50 UTF-16 code units (nvarchar(50) full): a surrogate pair counts two. */
@@ -106,9 +106,13 @@ const NVC50 = ('Ünïcödé 😀 東京 ' + 'ω'.repeat(50)).slice(0, 50)
  *   ×10^4 is not exactly an integer in binary floating point are avoided.
  * - binary(n) values are exactly n bytes: tedious writes the column length, not the value's,
  *   as the length prefix of a binary(n) value (and only `slice(0, n)` of the data).
- * - datetimeoffset: tedious sends the process's local UTC offset (`-getTimezoneOffset()`),
- *   whatever the value was meant to be; the test file runs with TZ=Asia/Kolkata, so every
- *   datetimeoffset value here is at +05:30.
+ * - datetimeoffset: tedious sends the process's local UTC offset at that instant
+ *   (`-getTimezoneOffset()`), whatever the value was meant to be. The test file runs with
+ *   TZ=UTC, so these values are at +00:00; DTO_ROWS (a non-zero offset) are loaded under
+ *   another TZ. (UTC is also needed because tedious's bulk-load validation checks the *local*
+ *   year of date/time values — `validate(value, collation)` is called without the useUTC
+ *   option — so under any non-zero offset 0001-01-01 or 9999-12-31 would fall outside
+ *   1..9999 and tedious would refuse the row.)
  * - smalldatetime values have 0 seconds: tedious drops the seconds instead of rounding.
  * - datetime values are on the 1/300 s grid (.000, .003, .007, .997), which both clients and
  *   the server map to the same ticks.
@@ -139,10 +143,9 @@ const VALUES: Record<string, Canon>[] = [
     dt20: '0001-01-01 00:00:00',
     dt23: '0001-01-01 00:00:00.000',
     dt27: '0001-01-01 00:00:00.0000000',
-    // The earliest instant (0001-01-01 00:00 UTC) seen from +05:30.
-    dto0: '0001-01-01 05:30:00 +05:30',
-    dto4: '0001-01-01 05:30:00.0000 +05:30',
-    dto7: '0001-01-01 05:30:00.0000000 +05:30',
+    dto0: '0001-01-01 00:00:00 +00:00',
+    dto4: '0001-01-01 00:00:00.0000 +00:00',
+    dto7: '0001-01-01 00:00:00.0000000 +00:00',
     g: '00000000-0000-0000-0000-000000000000',
     c: '',
     vc: '',
@@ -179,9 +182,9 @@ const VALUES: Record<string, Canon>[] = [
     dt20: '9999-12-31 23:59:59',
     dt23: '9999-12-31 23:59:59.999',
     dt27: '9999-12-31 23:59:59.9999999',
-    dto0: '9999-12-31 23:59:59 +05:30',
-    dto4: '9999-12-31 23:59:59.9999 +05:30',
-    dto7: '9999-12-31 23:59:59.9999999 +05:30',
+    dto0: '9999-12-31 23:59:59 +00:00',
+    dto4: '9999-12-31 23:59:59.9999 +00:00',
+    dto7: '9999-12-31 23:59:59.9999999 +00:00',
     g: 'FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF',
     c: 'abcde',
     vc: 'ABCDEFGHIJKLMNOPQRST',
@@ -220,9 +223,9 @@ const VALUES: Record<string, Canon>[] = [
     dt20: '2024-02-29 13:45:01',
     dt23: '2024-02-29 13:45:01.123',
     dt27: '2024-02-29 13:45:01.1234567',
-    dto0: '2024-06-01 12:30:00 +05:30',
-    dto4: '2024-06-01 12:30:00.1234 +05:30',
-    dto7: '2024-06-01 12:30:00.1234567 +05:30',
+    dto0: '2024-06-01 12:30:00 +00:00',
+    dto4: '2024-06-01 12:30:00.1234 +00:00',
+    dto7: '2024-06-01 12:30:00.1234567 +00:00',
     g: '6F9619FF-8B86-D011-B42D-00C04FC964FF',
     c: 'ab',
     vc: 'Grüße, café – €5',
@@ -259,9 +262,9 @@ const VALUES: Record<string, Canon>[] = [
     dt20: '1970-01-01 00:00:00',
     dt23: '1969-12-31 23:59:59.999',
     dt27: '2000-01-01 00:00:00.0000001',
-    dto0: '2024-01-01 00:00:00 +05:30',
-    dto4: '2024-01-01 00:00:00.0001 +05:30',
-    dto7: '2024-01-01 00:00:00.0000001 +05:30',
+    dto0: '2024-01-01 00:00:00 +00:00',
+    dto4: '2024-01-01 00:00:00.0001 +00:00',
+    dto7: '2024-01-01 00:00:00.0000001 +00:00',
     g: '01234567-89AB-CDEF-0123-456789ABCDEF',
     c: 'a b c',
     vc: 'trailing  ',
@@ -277,9 +280,23 @@ const VALUES: Record<string, Canon>[] = [
 
 export const ROWS: Record<string, Canon>[] = VALUES.map((r, i) => ({ id: i + 1, ...r }))
 
+/**
+ * datetimeoffset with a non-zero offset: tedious can only send the process's own offset, so
+ * these are loaded with TZ=Asia/Kolkata (+05:30 all year since 1945; dates before that have
+ * other offsets there, so none are used). Includes instants whose UTC date differs from the
+ * local one.
+ */
+export const DTO_COLUMNS: ColSpec[] = COLUMNS.filter((c) => c.name === 'id' || c.kind === 'datetimeoffset')
+export const DTO_ROWS: Record<string, Canon>[] = [
+  { id: 1, dto0: '2024-06-01 12:30:00 +05:30', dto4: '2024-06-01 12:30:00.1234 +05:30', dto7: '2024-06-01 12:30:00.1234567 +05:30' },
+  { id: 2, dto0: '2000-01-01 05:29:59 +05:30', dto4: '2000-01-01 05:29:59.9999 +05:30', dto7: '2000-01-01 05:29:59.9999999 +05:30' },
+  { id: 3, dto0: '9999-12-31 23:59:59 +05:30', dto4: '9999-12-31 23:59:59.9999 +05:30', dto7: '9999-12-31 23:59:59.9999999 +05:30' },
+  { id: 4, dto0: null, dto4: null, dto7: null },
+]
+
 /** The row as an array in column order. */
-export function rowArray(row: Record<string, Canon>): Canon[] {
-  return COLUMNS.map((c) => {
+export function rowArray(row: Record<string, Canon>, columns: ColSpec[] = COLUMNS): Canon[] {
+  return columns.map((c) => {
     const v = row[c.name]
     if (v === undefined) throw new Error(`test data: row has no value for ${c.name}`)
     return v

@@ -37,22 +37,22 @@ for (const [label, encrypt, which] of [
     const server = which === 'strict' ? strict : optional
     const c = await tediousConnect(server, encrypt)
     try {
-    const version = await tediousBatch(c, 'SELECT @@VERSION')
-    assert.match(String(version.rows[0]?.[0]), /^Microsoft SQL Server 2022/)
-    const table = `t_${label.replace(/\W/g, '_')}`
-    await tediousBatch(c, `CREATE TABLE ${table} (id int NOT NULL, name nvarchar(20) NULL, amount decimal(10,2) NULL)`)
-    const ins = await tediousBatch(c, `INSERT INTO ${table} VALUES (1, N'one', 1.50), (2, NULL, -3.25)`)
-    assert.equal(ins.rowCount, 2)
-    const r = await tediousBatch(c, `SELECT * FROM ${table}`)
-    assert.deepEqual(r.columns, [
-      { name: 'id', type: 'Int' },
-      { name: 'name', type: 'NVarChar' },
-      { name: 'amount', type: 'DecimalN' },
-    ])
-    assert.deepEqual(r.rows, [
-      [1, 'one', 1.5],
-      [2, null, -3.25],
-    ])
+      const version = await tediousBatch(c, 'SELECT @@VERSION')
+      assert.match(String(version.rows[0]?.[0]), /^Microsoft SQL Server 2022/)
+      const table = `t_${label.replace(/\W/g, '_')}`
+      await tediousBatch(c, `CREATE TABLE ${table} (id int NOT NULL, name nvarchar(20) NULL, amount decimal(10,2) NULL)`)
+      const ins = await tediousBatch(c, `INSERT INTO ${table} VALUES (1, N'one', 1.50), (2, NULL, -3.25)`)
+      assert.equal(ins.rowCount, 2)
+      const r = await tediousBatch(c, `SELECT * FROM ${table}`)
+      assert.deepEqual(r.columns, [
+        { name: 'id', type: 'Int' },
+        { name: 'name', type: 'NVarChar' },
+        { name: 'amount', type: 'DecimalN' },
+      ])
+      assert.deepEqual(r.rows, [
+        [1, 'one', 1.5],
+        [2, null, -3.25],
+      ])
     } finally {
       await tediousClose(c)
     }
