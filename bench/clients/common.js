@@ -4,6 +4,7 @@ const path = require('node:path')
 
 const SCHEMA = fs.readFileSync(path.join(__dirname, '..', 'schema.sql'), 'utf8')
 const TABLE = 'dbo.bench'
+const DROP = `DROP TABLE IF EXISTS ${TABLE}`
 const PASSWORD = 'Sluice_Test_1'
 
 function parseArgs(argv) {
@@ -38,4 +39,15 @@ function report(obj) {
   process.stdout.write('RESULT ' + JSON.stringify(r) + '\n')
 }
 
-module.exports = { SCHEMA, TABLE, PASSWORD, parseArgs, timed, report }
+/** Runs main(); any failure ends the process with exit code 1 (open sockets would keep it alive). */
+function run(main) {
+  main().then(
+    () => process.exit(0),
+    (e) => {
+      console.error(e)
+      process.exit(1)
+    },
+  )
+}
+
+module.exports = { run, DROP, SCHEMA, TABLE, PASSWORD, parseArgs, timed, report }

@@ -1,7 +1,7 @@
 // Baseline: only generates the rows (the same lazy generator the JS clients consume) and
 // drops them, so the cost of producing the data can be told apart from the cost of loading it.
 const { rows } = require('../gen.js')
-const { parseArgs, timed, report } = require('./common.js')
+const { run, parseArgs, timed, report } = require('./common.js')
 
 async function main() {
   const a = parseArgs([...process.argv.slice(2), '--gen-only'])
@@ -12,7 +12,4 @@ async function main() {
   })
   report({ client: 'gen-only-js', ...r })
 }
-main().catch((e) => {
-  console.error(e)
-  process.exitCode = 1
-})
+run(main)

@@ -2,12 +2,13 @@
 // chunks of 1024 — nothing holds the whole data set).
 const { connect } = require('@sluice/native')
 const { rows } = require('../gen.js')
-const { SCHEMA, TABLE, PASSWORD, parseArgs, timed, report } = require('./common.js')
+const { run, DROP, SCHEMA, TABLE, PASSWORD, parseArgs, timed, report } = require('./common.js')
 
 async function main() {
   const a = parseArgs(process.argv.slice(2))
   const encrypt = a.encrypt === 'off' ? 'False' : 'True;TrustServerCertificate=True'
   const c = await connect(`Server=${a.host},${a.port};User ID=sa;Password=${PASSWORD};Encrypt=${encrypt}`)
+  await c.query(DROP)
   await c.query(SCHEMA)
   const r = await timed(async () => {
     const s = await c.bulkCopy(TABLE, rows(a.rows), { batchSize: a.batch, tableLock: true })
@@ -17,7 +18,4 @@ async function main() {
   if (r.rows !== a.rows) throw new Error(`loaded ${r.rows} rows, expected ${a.rows}`)
   report({ client: 'sluice', ...r })
 }
-main().catch((e) => {
-  console.error(e)
-  process.exitCode = 1
-})
+run(main)

@@ -3,7 +3,7 @@
 // per `--batch` rows, run one after another, as Sluice commits one batch per `batchSize`.
 const { Connection, Request, TYPES } = require('tedious')
 const { rows } = require('../gen.js')
-const { SCHEMA, TABLE, PASSWORD, parseArgs, timed, report } = require('./common.js')
+const { run, DROP, SCHEMA, TABLE, PASSWORD, parseArgs, timed, report } = require('./common.js')
 
 const COLUMNS = [
   ['id', TYPES.Int, { nullable: false }],
@@ -56,6 +56,7 @@ function bulk(c, source, n) {
 async function main() {
   const a = parseArgs(process.argv.slice(2))
   const c = await open(a)
+  await batch(c, DROP)
   await batch(c, SCHEMA)
   const r = await timed(async () => {
     const source = rows(a.rows)
@@ -74,7 +75,4 @@ async function main() {
   if (r.rows !== a.rows) throw new Error(`loaded ${r.rows} rows, expected ${a.rows}`)
   report({ client: 'tedious', ...r })
 }
-main().catch((e) => {
-  console.error(e)
-  process.exitCode = 1
-})
+run(main)

@@ -12,6 +12,12 @@ pub const MARKER: &str = "SLUICE_ERROR:";
 
 pub fn to_js_error(e: sluice_client::Error) -> Error {
     let mut detail = json!({ "code": e.code(), "message": e.to_string() });
+    add_server_fields(&mut detail, &e);
+    Error::new(Status::GenericFailure, format!("{MARKER}{detail}"))
+}
+
+/// The server's number, state, class, line, server and procedure names, when the error has them.
+fn add_server_fields(detail: &mut serde_json::Value, e: &sluice_client::Error) {
     if let Some(m) = e.server_message() {
         detail["number"] = json!(m.number);
         detail["state"] = json!(m.state);
@@ -20,7 +26,6 @@ pub fn to_js_error(e: sluice_client::Error) -> Error {
         detail["serverName"] = json!(m.server);
         detail["procName"] = json!(m.procedure);
     }
-    Error::new(Status::GenericFailure, format!("{MARKER}{detail}"))
 }
 
 /// A value that does not fit its column: code EVALUE, with the 1-based row, the column, the
@@ -57,13 +62,7 @@ pub fn bulk_failure_error(f: &sluice_client::bulk::BulkFailure) -> Error {
         "failedBatch": f.failed_batch,
         "inDoubtBatch": f.in_doubt_batch,
     });
-    if let Some(m) = e.server_message() {
-        detail["number"] = json!(m.number);
-        detail["state"] = json!(m.state);
-        detail["class"] = json!(m.class);
-        detail["lineNumber"] = json!(m.line);
-        detail["serverName"] = json!(m.server);
-    }
+    add_server_fields(&mut detail, e);
     Error::new(Status::GenericFailure, format!("{MARKER}{detail}"))
 }
 

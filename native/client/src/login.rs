@@ -106,6 +106,7 @@ async fn login_once(p: &ConnectionParams, host: &str, port: u16) -> Result<Outco
     let tls_opts = TlsOptions {
         trust_server_certificate: p.trust_server_certificate,
         host_name_in_certificate: p.host_name_in_certificate.clone(),
+        server_certificate: p.server_certificate.clone(),
         strict: p.encrypt == Encrypt::Strict,
     };
     let server_name = ServerName::try_from(host.to_string())

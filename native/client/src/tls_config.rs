@@ -17,7 +17,25 @@ pub const ALPN_TDS_8: &[u8] = b"tds/8.0";
 pub struct TlsOptions {
     pub trust_server_certificate: bool,
     pub host_name_in_certificate: Option<String>,
+    /// A file with the exact certificate the server must present (PEM or DER).
+    pub server_certificate: Option<String>,
     pub strict: bool,
+}
+
+/// Reads a pinned certificate: the first certificate of a PEM file, or a DER file.
+fn load_pinned(path: &str) -> Result<CertificateDer<'static>, Error> {
+    use rustls::pki_types::pem::PemObject;
+    let bytes =
+        std::fs::read(path).map_err(|e| Error::Tls(format!("ServerCertificate {path:?}: {e}")))?;
+    if let Some(Ok(cert)) = CertificateDer::pem_slice_iter(&bytes).next() {
+        return Ok(cert);
+    }
+    if bytes.first() == Some(&0x30) {
+        return Ok(CertificateDer::from(bytes));
+    }
+    Err(Error::Tls(format!(
+        "ServerCertificate {path:?} holds no PEM or DER certificate"
+    )))
 }
 
 fn provider() -> Arc<CryptoProvider> {
@@ -49,7 +67,15 @@ pub fn client_config(opts: &TlsOptions) -> Result<Arc<ClientConfig>, Error> {
     let builder = ClientConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
         .map_err(|e| Error::Tls(e.to_string()))?;
-    let mut config = if opts.trust_server_certificate {
+    let mut config = if let Some(path) = &opts.server_certificate {
+        builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(PinnedCertificate {
+                pinned: load_pinned(path)?,
+                provider: provider(),
+            }))
+            .with_no_client_auth()
+    } else if opts.trust_server_certificate {
         builder
             .dangerous()
             .with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate {
@@ -102,6 +128,67 @@ impl ServerCertVerifier for AcceptAnyCertificate {
         _now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
         Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+}
+
+/// `ServerCertificate=…`: the server must present exactly this certificate (SqlClient's rule:
+/// the pin replaces chain and host-name checks); handshake signatures are still verified.
+#[derive(Debug)]
+struct PinnedCertificate {
+    pinned: CertificateDer<'static>,
+    provider: Arc<CryptoProvider>,
+}
+
+impl ServerCertVerifier for PinnedCertificate {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        if end_entity.as_ref() == self.pinned.as_ref() {
+            Ok(ServerCertVerified::assertion())
+        } else {
+            Err(rustls::Error::InvalidCertificate(
+                rustls::CertificateError::ApplicationVerificationFailure,
+            ))
+        }
     }
 
     fn verify_tls12_signature(

@@ -322,17 +322,18 @@ async fn accept_login(
         ),
     };
     let mut responder = Responder::new(DEFAULT_PACKET_SIZE, cfg.name.clone());
+    let message = |number: u32, class: u8, message: String| ServerMessage {
+        number,
+        state: 1,
+        class,
+        message,
+        server: cfg.name.clone(),
+        procedure: String::new(),
+        line: 1,
+    };
+    let login_failed = message(18456, 14, format!("Login failed for user '{who}'."));
     if !ok {
-        let m = ServerMessage {
-            number: 18456,
-            state: 1,
-            class: 14,
-            message: format!("Login failed for user '{who}'."),
-            server: cfg.name.clone(),
-            procedure: String::new(),
-            line: 1,
-        };
-        responder.login_failed(stream, &[m]).await?;
+        responder.login_failed(stream, &[login_failed]).await?;
         return Ok(None);
     }
     let database = if login.database.is_empty() {
@@ -342,26 +343,14 @@ async fn accept_login(
     };
     if !shared.catalog.database_exists(&database) {
         let msgs = [
-            ServerMessage {
-                number: 4060,
-                state: 1,
-                class: 11,
-                message: format!(
+            message(
+                4060,
+                11,
+                format!(
                     "Cannot open database \"{database}\" requested by the login. The login failed."
                 ),
-                server: cfg.name.clone(),
-                procedure: String::new(),
-                line: 1,
-            },
-            ServerMessage {
-                number: 18456,
-                state: 1,
-                class: 14,
-                message: format!("Login failed for user '{who}'."),
-                server: cfg.name.clone(),
-                procedure: String::new(),
-                line: 1,
-            },
+            ),
+            login_failed,
         ];
         responder.login_failed(stream, &msgs).await?;
         return Ok(None);

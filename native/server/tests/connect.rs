@@ -105,6 +105,31 @@ async fn certificates_are_validated_by_default() {
 }
 
 #[tokio::test]
+async fn a_pinned_server_certificate_is_trusted_and_any_other_refused() {
+    let h = server(ServerEncrypt::Strict).await;
+    let dir = std::env::temp_dir().join(format!("sluice-pin-{}", h.local_addr().port()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let pem = dir.join("server.pem");
+    std::fs::write(&pem, h.certificate_pem().unwrap()).unwrap();
+    let mut c = connect(
+        &h,
+        &format!("Encrypt=Strict;ServerCertificate={}", pem.display()),
+    )
+    .await
+    .expect("pinned certificate");
+    assert_eq!(select_one(&mut c).await, Value::Int(1));
+    let other = server(ServerEncrypt::Strict).await;
+    let e = connect(
+        &other,
+        &format!("Encrypt=Strict;ServerCertificate={}", pem.display()),
+    )
+    .await
+    .err()
+    .expect("another certificate");
+    assert_eq!(e.code(), "ETLS", "{e}");
+}
+
+#[tokio::test]
 async fn a_wrong_password_gets_error_18456() {
     let h = server(ServerEncrypt::Optional).await;
     let s = format!(

@@ -12,6 +12,7 @@ pub(super) enum Key {
     Encrypt,
     TrustServerCertificate,
     HostNameInCertificate,
+    ServerCertificate,
     ConnectTimeout,
     CommandTimeout,
     ApplicationName,
@@ -53,6 +54,10 @@ const KEYS: &[(Key, &[&str])] = &[
     (
         Key::HostNameInCertificate,
         &["HostNameInCertificate", "Host Name In Certificate"],
+    ),
+    (
+        Key::ServerCertificate,
+        &["ServerCertificate", "Server Certificate"],
     ),
     (
         Key::ConnectTimeout,

@@ -68,6 +68,9 @@ pub struct ConnectionParams {
     pub encrypt: Encrypt,
     pub trust_server_certificate: bool,
     pub host_name_in_certificate: Option<String>,
+    /// `ServerCertificate=path` (SqlClient 5.1+, ODBC 18.1+): a PEM or DER file holding the
+    /// exact certificate the server must present; it replaces chain and host-name validation.
+    pub server_certificate: Option<String>,
     /// Login timeout; [`Duration::ZERO`] means no limit. Defaults to 15 s.
     pub connect_timeout: Duration,
     /// Per-command timeout; `None` means no limit.
@@ -300,6 +303,7 @@ pub fn parse(s: &str) -> Result<ConnectionParams, ConnStringError> {
         encrypt,
         trust_server_certificate,
         host_name_in_certificate: settings.string(Key::HostNameInCertificate),
+        server_certificate: settings.string(Key::ServerCertificate),
         connect_timeout,
         command_timeout,
         application_name: settings
@@ -504,6 +508,7 @@ impl ConnectionParams {
             ("Database", &self.database),
             ("User ID", &self.user),
             ("HostNameInCertificate", &self.host_name_in_certificate),
+            ("ServerCertificate", &self.server_certificate),
             ("Workstation ID", &self.workstation_id),
             ("Current Language", &self.language),
         ];

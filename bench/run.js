@@ -1,0 +1,534 @@
+// The bulk-load benchmark: each client loads the same N generated rows into its own fresh
+// `sluice serve --sink --encrypt off` on this machine, in its own process under /usr/bin/time -v,
+// one after another. Writes bench/RESULTS.md (and prints the raw figures as JSON lines).
+// Read bench/README.md. `node bench/run.js --help` lists the options.
+const { spawn, spawnSync } = require('node:child_process')
+const fs = require('node:fs')
+const os = require('node:os')
+const path = require('node:path')
+
+const ROOT = path.resolve(__dirname, '..')
+const BENCH = __dirname
+const SLUICE_BIN = path.join(ROOT, 'bin', 'sluice.js')
+const TIME = '/usr/bin/time'
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100
+
+const HELP = `usage: node bench/run.js [options]     (npm run bench -- [options])
+  --rows N          rows per load (default 1000000)
+  --flat-rows N     rows for the memory-flatness run of Sluice (default 5 × --rows; 0 skips it)
+  --batch N         rows per batch for every client (default 100000)
+  --repeat R        runs per client, the median is reported (default 3)
+  --only LIST       comma-separated subset of: gen,sluice,tedious,mssql-python,control,flat
+  --no-control      skip the control run of Sluice through the mssql-python relay
+  --out FILE        where to write the report (default bench/RESULTS.md; '-' = don't write)`
+
+function parseArgs(argv) {
+  const a = { rows: 1_000_000, flatRows: null, batch: 100_000, repeat: 3, only: null, control: true, out: path.join(BENCH, 'RESULTS.md') }
+  for (let i = 0; i < argv.length; i++) {
+    const k = argv[i]
+    const v = () => argv[++i]
+    if (k === '--rows') a.rows = Number(v())
+    else if (k === '--flat-rows') a.flatRows = Number(v())
+    else if (k === '--batch') a.batch = Number(v())
+    else if (k === '--repeat') a.repeat = Number(v())
+    else if (k === '--only') a.only = new Set(v().split(','))
+    else if (k === '--no-control') a.control = false
+    else if (k === '--out') a.out = v()
+    else if (k === '--help' || k === '-h') {
+      console.log(HELP)
+      process.exit(0)
+    } else {
+      console.error(`unknown option ${k}\n${HELP}`)
+      process.exit(2)
+    }
+  }
+  if (a.flatRows === null) a.flatRows = 5 * a.rows
+  return a
+}
+
+const log = (...m) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...m)
+
+function python() {
+  const venv = path.join(ROOT, '.venv', 'bin', 'python')
+  return fs.existsSync(venv) ? venv : 'python3'
+}
+
+/** CPU seconds (user + sys, all threads) a live process has used so far. */
+function procCpu(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(f[11]) + Number(f[12])) / CLK_TCK // utime, stime (fields 14 and 15)
+  } catch {
+    return Number.NaN
+  }
+}
+
+/** Starts a child that prints `listening on HOST:PORT`; resolves with { port, pid, stop }. */
+function startListening(cmd, args, name) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    const timer = setTimeout(() => reject(new Error(`${name} did not start within 20 s: ${out}`)), 20_000)
+    child.stdout.on('data', (d) => {
+      out += d
+      const m = /^listening on (.+):(\d+)$/m.exec(out)
+      if (m) {
+        clearTimeout(timer)
+        resolve({
+          port: Number(m[2]),
+          pid: child.pid,
+          log: () => out,
+          stop: () =>
+            new Promise((r) => {
+              if (child.exitCode !== null) return r()
+              child.once('exit', () => r())
+              child.kill('SIGTERM')
+            }),
+        })
+      }
+    })
+    child.stderr.on('data', (d) => {
+      out += d
+    })
+    child.on('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`${name} exited with ${code}: ${out}`))
+    })
+  })
+}
+
+const startServer = () =>
+  startListening(process.execPath, [SLUICE_BIN, 'serve', '--port', '0', '--sink', '--encrypt', 'off'], 'sluice serve')
+const startShim = (port) => startListening(process.execPath, [path.join(BENCH, 'tds-shim.js'), '--target', `127.0.0.1:${port}`], 'tds-shim')
+
+const lastLine = (text) =>
+  text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .at(-1) ?? ''
+
+/** Runs `argv` under /usr/bin/time -v; resolves with its RESULT line and time's figures. */
+function timedRun(argv, timeoutMs) {
+  return new Promise((resolve) => {
+    const child = spawn(TIME, ['-v', ...argv], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => {
+      stdout += d
+    })
+    child.stderr.on('data', (d) => {
+      stderr += d
+    })
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+    child.on('exit', (code) => {
+      clearTimeout(timer)
+      const num = (re) => {
+        const m = re.exec(stderr)
+        return m ? Number(m[1]) : Number.NaN
+      }
+      const m = /^RESULT (.*)$/m.exec(stdout)
+      resolve({
+        ok: code === 0 && !!m,
+        code,
+        result: m ? JSON.parse(m[1]) : null,
+        maxRssKB: num(/Maximum resident set size \(kbytes\): (\d+)/),
+        userS: num(/User time \(seconds\): ([\d.]+)/),
+        sysS: num(/System time \(seconds\): ([\d.]+)/),
+        errorText: code === 0 ? '' : lastLine(stderr.split(/\n\s*Command (?:exited|terminated)/)[0]) || lastLine(stdout) || `exit ${code}`,
+      })
+    })
+  })
+}
+
+const CLIENT_ARGS = (a, rows, port) => ['--port', String(port), '--rows', String(rows), '--batch', String(a.batch)]
+
+/**
+ * The clients. `cmd(a, rows, port)` is the argv of one load. A client with `shim` loads
+ * through bench/tds-shim.js (see there why).
+ *
+ * Columnar input: when the addon offers one (e.g. bulkCopy from typed column arrays), add
+ * `sluice-columnar: { label: 'Sluice, columnar input', cmd: … bench/clients/sluice-columnar.js … }`
+ * here and to ORDER; the report then lists it beside the row-array figure.
+ */
+const CLIENTS = {
+  sluice: {
+    label: 'Sluice (JS row arrays, lazy Iterable)',
+    cmd: (a, n, p) => [process.execPath, 'bench/clients/sluice.js', ...CLIENT_ARGS(a, n, p)],
+  },
+  tedious: {
+    label: 'tedious 19 BulkLoad (same row arrays)',
+    cmd: (a, n, p) => [process.execPath, 'bench/clients/tedious.js', ...CLIENT_ARGS(a, n, p)],
+  },
+  'mssql-python': {
+    label: 'mssql-python 1.16 cursor.bulkcopy (tuples, lazy generator)',
+    cmd: (a, n, p) => [python(), 'bench/clients/mssql_python_client.py', ...CLIENT_ARGS(a, n, p)],
+  },
+}
+
+/** Loads `rows` rows with one client against a fresh sink server; returns one run's figures. */
+async function runOnce(a, name, rows, { shim = false, cmdOf = CLIENTS[name].cmd } = {}) {
+  const server = await startServer()
+  const relay = shim ? await startShim(server.port) : null
+  try {
+    const port = relay ? relay.port : server.port
+    const argv = cmdOf(a, rows, port)
+    const s0 = procCpu(server.pid)
+    const r0 = relay ? procCpu(relay.pid) : 0
+    const r = await timedRun(argv, 20 * 60_000)
+    const serverCpuS = procCpu(server.pid) - s0
+    const shimCpuS = relay ? procCpu(relay.pid) - r0 : null
+    const command = `${TIME} -v ${argv
+      .map((x) => (x === process.execPath ? 'node' : path.isAbsolute(x) ? path.relative(ROOT, x) : x))
+      .join(' ')
+      .replace(`--port ${port}`, '--port PORT')}`
+    return { name, rows, shim, ...r, serverCpuS, shimCpuS, command, relayLog: relay ? relay.log() : '' }
+  } finally {
+    await relay?.stop()
+    await server.stop()
+  }
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((x, y) => x - y)
+  const n = s.length
+  return n === 0 ? Number.NaN : n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2
+}
+
+async function runClient(a, name, opts = {}) {
+  const runs = []
+  const repeat = opts.repeat ?? a.repeat
+  const rows = opts.rows ?? a.rows
+  for (let i = 0; i < repeat; i++) {
+    log(`${name}${opts.shim ? ' (through tds-shim)' : ''}: run ${i + 1}/${repeat}, ${rows} rows`)
+    const r = await runOnce(a, name, rows, opts)
+    if (!r.ok) {
+      log(`${name}: FAILED (exit ${r.code}): ${r.errorText}`)
+      return { name, ok: false, runs: [r], error: r.errorText }
+    }
+    log(
+      `${name}: ${Math.round(r.result.rowsPerSec)} rows/s, ${(r.userS + r.sysS).toFixed(2)} s client CPU, ` +
+        `${Math.round(r.maxRssKB / 1024)} MiB peak RSS, server ${r.serverCpuS.toFixed(2)} s CPU`,
+    )
+    console.log(JSON.stringify({ client: name, ...r, relayLog: undefined }))
+    runs.push(r)
+  }
+  const pick = (f) => median(runs.map(f))
+  return {
+    name,
+    ok: true,
+    runs,
+    rows,
+    rowsPerSec: pick((r) => r.result.rowsPerSec),
+    rowsPerSecMin: Math.min(...runs.map((r) => r.result.rowsPerSec)),
+    rowsPerSecMax: Math.max(...runs.map((r) => r.result.rowsPerSec)),
+    seconds: pick((r) => r.result.seconds),
+    cpuS: pick((r) => r.userS + r.sysS),
+    loadCpuS: pick((r) => r.result.loadCpuUser + r.result.loadCpuSys),
+    maxRssKB: pick((r) => r.maxRssKB),
+    serverCpuS: pick((r) => r.serverCpuS),
+    shimCpuS: opts.shim ? pick((r) => r.shimCpuS) : null,
+    command: runs[0].command,
+  }
+}
+
+/** Generation-only baselines (no server): the cost of producing the rows in each language. */
+async function runGen(a, lang) {
+  const argv =
+    lang === 'js'
+      ? [process.execPath, 'bench/clients/gen-only.js', '--rows', String(a.rows)]
+      : [python(), 'bench/clients/mssql_python_client.py', '--gen-only', '--rows', String(a.rows)]
+  log(`gen-only ${lang}: ${a.rows} rows`)
+  const r = await timedRun(argv, 10 * 60_000)
+  if (!r.ok) return { name: `gen-${lang}`, ok: false, error: r.errorText }
+  const command = `${TIME} -v ${argv.map((x) => (x === process.execPath ? 'node' : path.isAbsolute(x) ? path.relative(ROOT, x) : x)).join(' ')}`
+  return {
+    name: `gen-${lang}`,
+    ok: true,
+    rowsPerSec: r.result.rowsPerSec,
+    seconds: r.result.seconds,
+    loadCpuS: r.result.loadCpuUser + r.result.loadCpuSys,
+    cpuS: r.userS + r.sysS,
+    maxRssKB: r.maxRssKB,
+    command,
+  }
+}
+
+/** Both generators must produce identical canonical text; otherwise nothing is comparable. */
+function checkGenerators() {
+  const js = spawnSync(process.execPath, [path.join(BENCH, 'gen.js'), '--digest', '20000'], { encoding: 'utf8' })
+  const py = spawnSync(python(), [path.join(BENCH, 'gen.py'), '--digest', '20000'], { encoding: 'utf8' })
+  const a = js.stdout.trim()
+  const b = py.stdout.trim()
+  if (!a || a !== b) throw new Error(`bench/gen.js and bench/gen.py disagree: ${a || js.stderr} vs ${b || py.stderr}`)
+  return a
+}
+
+function machine() {
+  const sh = (cmd, args) => {
+    const r = spawnSync(cmd, args, { encoding: 'utf8' })
+    return r.status === 0 ? (r.stdout || r.stderr).trim() : '?'
+  }
+  const cpuinfo = fs.readFileSync('/proc/cpuinfo', 'utf8')
+  const model = /^model name\s*:\s*(.*)$/m.exec(cpuinfo)?.[1] ?? '?'
+  const mhz = /^cpu MHz\s*:\s*(.*)$/m.exec(cpuinfo)?.[1]
+  const pkg = (p) => {
+    try {
+      return JSON.parse(fs.readFileSync(p, 'utf8')).version
+    } catch {
+      return '?'
+    }
+  }
+  return {
+    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    nproc: sh('nproc', []),
+    cpu: model + (mhz ? ` (${Math.round(Number(mhz))} MHz reported)` : ''),
+    memGiB: (os.totalmem() / 2 ** 30).toFixed(1),
+    loadavg: os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' '),
+    kernel: os.release(),
+    node: process.version,
+    python: sh(python(), ['--version']),
+    pythonPath: path.relative(ROOT, python()) || python(),
+    mssqlPython: sh(python(), ['-c', "import importlib.metadata as m; print(m.version('mssql-python'))"]),
+    tedious: pkg(path.join(ROOT, 'node_modules', 'tedious', 'package.json')),
+    sluice: pkg(path.join(ROOT, 'native', 'package.json')),
+    commit: sh('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']),
+    dirty: sh('git', ['-C', ROOT, 'status', '--porcelain', '--', 'native']).length > 0,
+    addon: (() => {
+      try {
+        return fs
+          .statSync(path.join(ROOT, 'native', 'sluice.linux-x64-gnu.node'))
+          .mtime.toISOString()
+          .replace(/\.\d+Z$/, 'Z')
+      } catch {
+        return '?'
+      }
+    })(),
+  }
+}
+
+const fmtInt = (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '—')
+const fmt1 = (n) => (Number.isFinite(n) ? n.toFixed(1) : '—')
+const fmt2 = (n) => (Number.isFinite(n) ? n.toFixed(2) : '—')
+const mib = (kb) => (Number.isFinite(kb) ? `${Math.round(kb / 1024)}` : '—')
+
+function report(a, m, digest, res) {
+  const L = []
+  const p = (s = '') => L.push(s)
+  const { sluice, tedious, mssql } = res
+  p('# Bulk-load benchmark results')
+  p()
+  p('Generated by `bench/run.js` (see `bench/README.md`); re-running overwrites this file.')
+  p()
+  p('## Machine and run')
+  p()
+  p(`- Date: ${m.date}`)
+  p(`- CPU: ${m.cpu}; \`nproc\` = ${m.nproc}; memory ${m.memGiB} GiB; Linux ${m.kernel}; load average at start ${m.loadavg}`)
+  p(`- Node.js ${m.node}; ${m.python} (\`${m.pythonPath}\`); tedious ${m.tedious}; mssql-python ${m.mssqlPython}`)
+  p(
+    `- Sluice ${m.sluice} at commit ${m.commit}${m.dirty ? ' (native/ has uncommitted changes)' : ''}; ` +
+      `addon native/sluice.linux-x64-gnu.node (release build) dated ${m.addon}`,
+  )
+  p(
+    `- ${fmtInt(a.rows)} rows per load, batches of ${fmtInt(a.batch)} rows, TABLOCK; ` +
+      `median of ${a.repeat} run(s) per client, each client in its own process against its own fresh ` +
+      '`sluice serve --sink --encrypt off` (validates every row, stores nothing; no TLS), all on this machine',
+  )
+  p(`- Same data for every client: generator digest (first 20,000 rows) \`${digest.slice(0, 16)}…\` in both bench/gen.js and bench/gen.py`)
+  p(
+    `- Command: \`npm run bench${a.argv.length ? ` -- ${a.argv.join(' ')}` : ''}\` (= \`node bench/run.js${a.argv.length ? ` ${a.argv.join(' ')}` : ''}\`)`,
+  )
+  p()
+  p('## Side by side')
+  p()
+  p('rows/s = rows ÷ wall time of the load call (from starting the bulk copy to its summary), rows generated lazily inside it.')
+  p('Client CPU = user + sys of the whole client process (`/usr/bin/time -v`, all threads, start-up included);')
+  p('load CPU = the same for the load call alone (in-process). Peak RSS = "Maximum resident set size".')
+  p()
+  p('| client | rows/s (median) | min–max rows/s | load s | client CPU s | load CPU s | CPU µs/row (load) | peak RSS MiB | server CPU s |')
+  p('|---|---:|---:|---:|---:|---:|---:|---:|---:|')
+  const row = (label, r) => {
+    if (!r) return
+    if (!r.ok) {
+      p(`| ${label} | skipped | | | | | | | |`)
+      return
+    }
+    p(
+      `| ${label} | **${fmtInt(r.rowsPerSec)}** | ${fmtInt(r.rowsPerSecMin)}–${fmtInt(r.rowsPerSecMax)} | ${fmt2(r.seconds)} | ${fmt2(r.cpuS)} | ` +
+        `${fmt2(r.loadCpuS)} | ${fmt1((r.loadCpuS / r.rows) * 1e6)} | ${mib(r.maxRssKB)} | ${fmt2(r.serverCpuS)}${r.shimCpuS != null ? ` (+ relay ${fmt2(r.shimCpuS)})` : ''} |`,
+    )
+  }
+  row(CLIENTS.sluice.label, sluice)
+  row(CLIENTS.tedious.label, tedious)
+  row(`${CLIENTS['mssql-python'].label}${mssql?.shim ? ' — through bench/tds-shim.js ¹' : ''}`, mssql)
+  p('| Sluice, columnar input | not measured: the addon has no columnar input yet (slot in `CLIENTS`, bench/run.js) | | | | | | | |')
+  if (res.control?.ok) row('control: Sluice through bench/tds-shim.js (same relay as mssql-python)', res.control)
+  p()
+  for (const g of [res.genJs, res.genPy]) {
+    if (!g) continue
+    if (!g.ok) {
+      p(`- ${g.name}: failed: ${g.error}`)
+      continue
+    }
+    p(
+      `- Generating the rows alone (no client, no server), ${g.name === 'gen-js' ? 'JS' : 'Python'}: ${fmtInt(g.rowsPerSec)} rows/s, ` +
+        `${fmt2(g.loadCpuS)} s CPU (${fmt1((g.loadCpuS / a.rows) * 1e6)} µs/row), peak RSS ${mib(g.maxRssKB)} MiB — \`${g.command}\``,
+    )
+  }
+  p()
+  p('### Ratios and targets')
+  p()
+  const ratio = (x, y) => (x?.ok && y?.ok ? x.rowsPerSec / y.rowsPerSec : Number.NaN)
+  const rt = ratio(sluice, tedious)
+  const rm = ratio(sluice, mssql)
+  const verdict = (r, target) =>
+    Number.isFinite(r) ? (r >= target ? `**met** (${fmt2(r)}× ≥ ${target}×)` : `**missed** (${fmt2(r)}× < ${target}×)`) : 'not measured'
+  p(`| ratio (rows/s) | value | target | verdict |`)
+  p('|---|---:|---:|---|')
+  p(`| Sluice / tedious | ${fmt2(rt)}× | ≥ 5× | ${verdict(rt, 5)} |`)
+  p(`| Sluice / mssql-python | ${fmt2(rm)}× | ≥ 2× | ${verdict(rm, 2)} |`)
+  p()
+  if (res.genJs?.ok && res.genPy?.ok && sluice?.ok && tedious?.ok && mssql?.ok) {
+    // Net of generation: load CPU minus the generator's own CPU, per row — what the client itself costs.
+    const net = (r, g) => ((r.loadCpuS - g.loadCpuS) / r.rows) * 1e6
+    p(
+      'Client CPU per row net of generating the rows (load CPU − generator-only CPU): ' +
+        `Sluice ${fmt1(net(sluice, res.genJs))} µs, tedious ${fmt1(net(tedious, res.genJs))} µs, ` +
+        `mssql-python ${fmt1(net(mssql, res.genPy))} µs. (Approximate: generating interleaved with loading costs more than alone.)`,
+    )
+    p()
+  }
+  p('## Memory flatness (Sluice)')
+  p()
+  if (res.flat?.ok && sluice?.ok) {
+    const f = res.flat.maxRssKB / sluice.maxRssKB
+    const ok = f <= 1.2 && f >= 1 / 1.2
+    p(`| rows | rows/s | peak RSS MiB |`)
+    p('|---:|---:|---:|')
+    p(`| ${fmtInt(sluice.rows)} | ${fmtInt(sluice.rowsPerSec)} | ${mib(sluice.maxRssKB)} |`)
+    p(`| ${fmtInt(res.flat.rows)} | ${fmtInt(res.flat.rowsPerSec)} | ${mib(res.flat.maxRssKB)} |`)
+    p()
+    p(
+      `Peak RSS at ${fmtInt(res.flat.rows)} rows is ${fmt2(f)}× that at ${fmtInt(sluice.rows)}: ${ok ? '**within 20 % — flat**' : '**not within 20 %**'}.`,
+    )
+    p(`Command: \`${res.flat.command}\``)
+  } else p(res.flat ? `Flatness run failed: ${res.flat.error}` : 'Not run (`--flat-rows 0` or `--only`).')
+  p()
+  p('## Exact commands')
+  p()
+  p('Each load ran against a fresh server started with `node bin/sluice.js serve --port 0 --sink --encrypt off`')
+  p('(it prints `listening on 127.0.0.1:PORT`; PORT below is that port). To reproduce one figure by hand:')
+  p()
+  p('```sh')
+  for (const r of [sluice, tedious, res.flat]) if (r?.ok) p(r.command)
+  if (mssql?.ok) {
+    if (mssql.shim) p('node bench/tds-shim.js --target 127.0.0.1:PORT   # prints listening on 127.0.0.1:SHIMPORT; then:')
+    p(mssql.shim ? mssql.command.replace('--port PORT', '--port SHIMPORT') : mssql.command)
+  }
+  p('```')
+  p()
+  p('## mssql-python and the test server')
+  p()
+  if (res.mssqlDirect) {
+    if (res.mssqlDirect.ok) p('`cursor.bulkcopy` works against the test server directly; no relay was used.')
+    else {
+      p('¹ Directly against `sluice serve`, `cursor.bulkcopy` fails before sending a row:')
+      p()
+      p('```')
+      p(res.mssqlDirect.error)
+      p('```')
+      p()
+      p(
+        "mssql_py_core (mssql-python's Rust bulk-copy core, not ODBC) fetches the destination's metadata with SqlBulkCopy's batch " +
+          "(`DECLARE … EXEC sp_executesql @sql, N'@CN NVARCHAR(MAX) OUTPUT, @ObjId INT', @CN = @Column_Names OUTPUT …; SET FMTONLY ON; " +
+          "EXEC(N'SELECT ' + …); SET FMTONLY OFF; EXEC sp_tablecollations_100 …`), and the test server has no `sp_executesql` with parameters/OUTPUT " +
+          '(error 102 at line 10, the `EXEC sp_executesql` line). Past that, the test server also rejects two things in its bulk stream: the ' +
+          'DECIMALN TYPE_INFO in COLMETADATA carries the type byte (0x6A = 106) where the length byte belongs ("malformed TYPE_INFO: DECIMALN ' +
+          'with invalid length 106"), and each bulk message ends with a 9-byte DONE (4-byte row count) instead of 13 bytes ("ended inside a ' +
+          'token (9 bytes left over)").',
+      )
+      p()
+      p(
+        'So the figures above go through `bench/tds-shim.js`, a relay that replaces that metadata batch with ' +
+          '`SELECT @@TRANCOUNT; SET FMTONLY ON; SELECT * FROM <table>; SET FMTONLY OFF; EXEC sp_tablecollations_100 …`, sets the DECIMALN length ' +
+          'byte from the precision and widens the final DONE — on mssql_py_core connections only; every row byte passes unchanged. ' +
+          "The relay's own CPU is shown separately (it runs in its own process); the control row shows what the same relay does to Sluice.",
+      )
+      if (mssql?.runs?.[0]?.relayLog) {
+        p()
+        p('Relay log of the first run:')
+        p()
+        p('```')
+        for (const l of mssql.runs[0].relayLog.trim().split('\n').slice(0, 8)) p(l)
+        p('```')
+      }
+    }
+  }
+  p()
+  p('## Raw runs')
+  p()
+  p('| client | rows | rows/s | load s | client CPU s | peak RSS MiB | server CPU s |')
+  p('|---|---:|---:|---:|---:|---:|---:|')
+  for (const r of [sluice, tedious, mssql, res.control, res.flat]) {
+    if (!r?.ok) continue
+    for (const x of r.runs) {
+      p(
+        `| ${x.name}${x.shim ? ' (relay)' : ''} | ${fmtInt(x.rows)} | ${fmtInt(x.result.rowsPerSec)} | ${fmt2(x.result.seconds)} | ` +
+          `${fmt2(x.userS + x.sysS)} | ${mib(x.maxRssKB)} | ${fmt2(x.serverCpuS)} |`,
+      )
+    }
+  }
+  p()
+  return L.join('\n')
+}
+
+async function main() {
+  const argv = process.argv.slice(2)
+  const a = parseArgs(argv)
+  a.argv = argv
+  const want = (k) => !a.only || a.only.has(k)
+  if (!fs.existsSync(TIME)) {
+    console.error(`${TIME} is missing: install it with \`apt-get install -y time\` (Debian/Ubuntu).`)
+    process.exit(1)
+  }
+  const t0 = Date.now()
+  const digest = checkGenerators()
+  log(`generators agree (digest ${digest.slice(0, 16)}…)`)
+  const m = machine()
+  const res = {}
+  if (want('gen')) {
+    res.genJs = await runGen(a, 'js')
+    res.genPy = await runGen(a, 'py')
+  }
+  if (want('sluice')) res.sluice = await runClient(a, 'sluice')
+  if (want('tedious')) res.tedious = await runClient(a, 'tedious')
+  if (want('mssql-python')) {
+    // Directly first (a small load): if the test server accepts mssql_py_core, no relay is needed.
+    log('mssql-python: trying cursor.bulkcopy directly against the test server (1,000 rows)')
+    const direct = await runOnce(a, 'mssql-python', 1000)
+    res.mssqlDirect = direct.ok ? { ok: true } : { ok: false, error: direct.errorText }
+    if (!direct.ok) log(`mssql-python directly: ${direct.errorText}`)
+    res.mssql = await runClient(a, 'mssql-python', { shim: !direct.ok })
+    if (res.mssql) res.mssql.shim = !direct.ok
+    if (!direct.ok && a.control && want('control')) {
+      res.control = await runClient(a, 'sluice', { shim: true, repeat: 1 })
+    }
+  }
+  if (want('flat') && a.flatRows > 0) res.flat = await runClient(a, 'sluice', { rows: a.flatRows, repeat: 1 })
+  const text = report(a, m, digest, res)
+  if (a.out !== '-') {
+    fs.writeFileSync(a.out, text)
+    log(`wrote ${path.relative(process.cwd(), a.out)}`)
+  }
+  process.stderr.write(`\n${text}\n`)
+  log(`done in ${((Date.now() - t0) / 1000).toFixed(0)} s`)
+}
+
+main().catch((e) => {
+  console.error(e)
+  process.exit(1)
+})
