@@ -191,17 +191,17 @@ function* rows(count, seed = SEED) {
     for (let k = 0; k < WORDS_PER_ROW; k++) w[k] = rng.next()
     const z = w[0]
     const big = (z & 15) === 0 ? null : BigInt.asIntN(64, (BigInt(w[1]) << 32n) | BigInt(w[2]))
-    const amount = (w[4] >= 0x80000000 ? '-' : '') + (w[3] % 100_000_000) + '.' + pad4(w[4] % 10_000)
+    const amount = `${(w[4] >= 0x80000000 ? '-' : '') + (w[3] % 100_000_000)}.${pad4(w[4] % 10_000)}`
     const ratio = ((z >>> 4) & 15) === 0 ? null : (w[5] / 4294967296) * 1000 - 500
     const flag = ((z >>> 8) & 1) === 1
     const born = new Date(BORN_BASE_MS + (w[6] % 36_525) * DAY_MS)
     const created = new Date(CREATED_BASE_MS + (w[7] % 946_080_000) * 1000 + (w[8] % 1000))
-    const guid = hex8(w[9]) + '-' + hex4(w[10] >>> 16) + '-' + hex4(w[10]) + '-' + hex4(w[11] >>> 16) + '-' + hex4(w[11]) + hex8(w[12])
-    const code = 'SKU-' + w[13]
-    const name = FIRST[w[14] % 32] + ' ' + LAST[(w[14] >>> 16) % 32]
-    const note = ((z >>> 9) & 7) === 0 ? null : NOTES[w[15] % 16] + ' #' + (w[15] >>> 8)
+    const guid = `${hex8(w[9])}-${hex4(w[10] >>> 16)}-${hex4(w[10])}-${hex4(w[11] >>> 16)}-${hex4(w[11])}${hex8(w[12])}`
+    const code = `SKU-${w[13]}`
+    const name = `${FIRST[w[14] % 32]} ${LAST[(w[14] >>> 16) % 32]}`
+    const note = ((z >>> 9) & 7) === 0 ? null : `${NOTES[w[15] % 16]} #${w[15] >>> 8}`
     const m = w[16] % 1_000_000_000
-    const price = Math.floor(m / 10_000) + '.' + pad4(m % 10_000)
+    const price = `${Math.floor(m / 10_000)}.${pad4(m % 10_000)}`
     yield [i + 1, big, amount, ratio, flag, born, created, guid, code, name, note, price]
   }
 }
@@ -229,7 +229,7 @@ function canonical(v, col) {
 /** sha256 over the canonical text of the first `count` rows (one line per row). */
 function digest(count, seed = SEED) {
   const h = require('node:crypto').createHash('sha256')
-  for (const row of rows(count, seed)) h.update(row.map(canonical).join('\t') + '\n')
+  for (const row of rows(count, seed)) h.update(`${row.map(canonical).join('\t')}\n`)
   return h.digest('hex')
 }
 

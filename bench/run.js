@@ -17,13 +17,26 @@ const HELP = `usage: node bench/run.js [options]     (npm run bench -- [options]
   --rows N          rows per load (default 1000000)
   --flat-rows N     rows for the memory-flatness run of Sluice (default 5 × --rows; 0 skips it)
   --batch N         rows per batch for every client (default 100000)
-  --repeat R        runs per client, the median is reported (default 3)
-  --only LIST       comma-separated subset of: gen,sluice,tedious,mssql-python,control,flat
+  --repeat R        rounds; each round runs every client once, in turn (default 3); medians are reported
+  --only LIST       comma-separated subset of: gen,sluice,tedious,mssql-python,control,prebuilt,flat
   --no-control      skip the control run of Sluice through the mssql-python relay
+  --quiet-wait S    before each run, wait up to S seconds for the machine to be idle (other
+                    processes using < 10 % of one core); default 30; 0 disables
+  --prebuilt-repeat R  rounds of the pre-built variant (rows generated into memory before the clock
+                    starts; default 1; 0 skips it)
   --out FILE        where to write the report (default bench/RESULTS.md; '-' = don't write)`
 
 function parseArgs(argv) {
-  const a = { rows: 1_000_000, flatRows: null, batch: 100_000, repeat: 3, only: null, control: true, out: path.join(BENCH, 'RESULTS.md') }
+  const a = {
+    rows: 1_000_000,
+    flatRows: null,
+    batch: 100_000,
+    repeat: 3,
+    only: null,
+    control: true,
+    prebuiltRepeat: 1,
+    out: path.join(BENCH, 'RESULTS.md'),
+  }
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i]
     const v = () => argv[++i]
@@ -33,6 +46,8 @@ function parseArgs(argv) {
     else if (k === '--repeat') a.repeat = Number(v())
     else if (k === '--only') a.only = new Set(v().split(','))
     else if (k === '--no-control') a.control = false
+    else if (k === '--prebuilt-repeat') a.prebuiltRepeat = Number(v())
+    else if (k === '--quiet-wait') a.quietWait = Number(v())
     else if (k === '--out') a.out = v()
     else if (k === '--help' || k === '-h') {
       console.log(HELP)
@@ -62,6 +77,33 @@ function procCpu(pid) {
   } catch {
     return Number.NaN
   }
+}
+
+/** CPU seconds the whole machine has been busy (all cores, all processes) so far. */
+function machineBusy() {
+  const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number)
+  const total = f.slice(0, 8).reduce((x, y) => x + y, 0)
+  return (total - f[3] - f[4]) / CLK_TCK // minus idle and iowait
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+
+/**
+ * Waits (up to `seconds`) until the machine has been idle for a whole second: this is a shared
+ * 2-core box, and a compile running next to a client halves its speed. Returns the seconds waited.
+ */
+async function waitQuiet(seconds) {
+  const t0 = Date.now()
+  let said = false
+  while ((Date.now() - t0) / 1000 < seconds) {
+    const b0 = machineBusy()
+    await sleep(1000)
+    if (machineBusy() - b0 < 0.1) return (Date.now() - t0) / 1000
+    if (!said) log(`waiting up to ${seconds} s for other processes to go quiet…`)
+    said = true
+  }
+  log(`the machine did not go quiet within ${seconds} s; running anyway (see "other CPU")`)
+  return (Date.now() - t0) / 1000
 }
 
 /** Starts a child that prints `listening on HOST:PORT`; resolves with { port, pid, stop }. */
@@ -142,7 +184,15 @@ function timedRun(argv, timeoutMs) {
   })
 }
 
-const CLIENT_ARGS = (a, rows, port) => ['--port', String(port), '--rows', String(rows), '--batch', String(a.batch)]
+const CLIENT_ARGS = (a, rows, port, opts = {}) => [
+  '--port',
+  String(port),
+  '--rows',
+  String(rows),
+  '--batch',
+  String(a.batch),
+  ...(opts.prebuilt ? ['--prebuilt'] : []),
+]
 
 /**
  * The clients. `cmd(a, rows, port)` is the argv of one load. A client with `shim` loads
@@ -155,35 +205,52 @@ const CLIENT_ARGS = (a, rows, port) => ['--port', String(port), '--rows', String
 const CLIENTS = {
   sluice: {
     label: 'Sluice (JS row arrays, lazy Iterable)',
-    cmd: (a, n, p) => [process.execPath, 'bench/clients/sluice.js', ...CLIENT_ARGS(a, n, p)],
+    cmd: (a, n, p, o) => [process.execPath, 'bench/clients/sluice.js', ...CLIENT_ARGS(a, n, p, o)],
   },
   tedious: {
     label: 'tedious 19 BulkLoad (same row arrays)',
-    cmd: (a, n, p) => [process.execPath, 'bench/clients/tedious.js', ...CLIENT_ARGS(a, n, p)],
+    cmd: (a, n, p, o) => [process.execPath, 'bench/clients/tedious.js', ...CLIENT_ARGS(a, n, p, o)],
   },
   'mssql-python': {
     label: 'mssql-python 1.16 cursor.bulkcopy (tuples, lazy generator)',
-    cmd: (a, n, p) => [python(), 'bench/clients/mssql_python_client.py', ...CLIENT_ARGS(a, n, p)],
+    cmd: (a, n, p, o) => [python(), 'bench/clients/mssql_python_client.py', ...CLIENT_ARGS(a, n, p, o)],
   },
 }
 
 /** Loads `rows` rows with one client against a fresh sink server; returns one run's figures. */
-async function runOnce(a, name, rows, { shim = false, cmdOf = CLIENTS[name].cmd } = {}) {
+async function runOnce(a, name, rows, opts = {}) {
+  const shim = !!opts.shim
   const server = await startServer()
   const relay = shim ? await startShim(server.port) : null
   try {
     const port = relay ? relay.port : server.port
-    const argv = cmdOf(a, rows, port)
+    const argv = CLIENTS[name].cmd(a, rows, port, opts)
     const s0 = procCpu(server.pid)
     const r0 = relay ? procCpu(relay.pid) : 0
+    if (a.quietWait > 0) await waitQuiet(a.quietWait)
+    const b0 = machineBusy()
     const r = await timedRun(argv, 20 * 60_000)
+    const busyS = machineBusy() - b0
     const serverCpuS = procCpu(server.pid) - s0
     const shimCpuS = relay ? procCpu(relay.pid) - r0 : null
+    // CPU used meanwhile by everything else on the machine (other users' work skews the figures).
+    const otherCpuS = busyS - (r.userS + r.sysS) - serverCpuS - (shimCpuS ?? 0)
     const command = `${TIME} -v ${argv
       .map((x) => (x === process.execPath ? 'node' : path.isAbsolute(x) ? path.relative(ROOT, x) : x))
       .join(' ')
       .replace(`--port ${port}`, '--port PORT')}`
-    return { name, rows, shim, ...r, serverCpuS, shimCpuS, command, relayLog: relay ? relay.log() : '' }
+    return {
+      name,
+      rows,
+      shim,
+      prebuilt: !!opts.prebuilt,
+      ...r,
+      serverCpuS,
+      shimCpuS,
+      otherCpuS,
+      command,
+      relayLog: relay ? relay.log() : '',
+    }
   } finally {
     await relay?.stop()
     await server.stop()
@@ -196,30 +263,32 @@ const median = (xs) => {
   return n === 0 ? Number.NaN : n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2
 }
 
-async function runClient(a, name, opts = {}) {
-  const runs = []
-  const repeat = opts.repeat ?? a.repeat
-  const rows = opts.rows ?? a.rows
-  for (let i = 0; i < repeat; i++) {
-    log(`${name}${opts.shim ? ' (through tds-shim)' : ''}: run ${i + 1}/${repeat}, ${rows} rows`)
-    const r = await runOnce(a, name, rows, opts)
-    if (!r.ok) {
-      log(`${name}: FAILED (exit ${r.code}): ${r.errorText}`)
-      return { name, ok: false, runs: [r], error: r.errorText }
-    }
+/** One run, logged; `label` names it in the log. */
+async function runLogged(a, name, rows, opts, label) {
+  log(`${label}: ${rows} rows`)
+  const r = await runOnce(a, name, rows, opts)
+  if (!r.ok) log(`${name}: FAILED (exit ${r.code}): ${r.errorText}`)
+  else {
     log(
-      `${name}: ${Math.round(r.result.rowsPerSec)} rows/s, ${(r.userS + r.sysS).toFixed(2)} s client CPU, ` +
-        `${Math.round(r.maxRssKB / 1024)} MiB peak RSS, server ${r.serverCpuS.toFixed(2)} s CPU`,
+      `${name}${opts.shim ? ' (relay)' : ''}${opts.prebuilt ? ' (pre-built)' : ''}: ${Math.round(r.result.rowsPerSec)} rows/s, ${(r.userS + r.sysS).toFixed(2)} s client CPU, ` +
+        `${Math.round(r.maxRssKB / 1024)} MiB peak RSS, server ${r.serverCpuS.toFixed(2)} s CPU, other processes ${r.otherCpuS.toFixed(2)} s CPU`,
     )
-    console.log(JSON.stringify({ client: name, ...r, relayLog: undefined }))
-    runs.push(r)
   }
+  console.log(JSON.stringify({ client: name, ...r, relayLog: undefined }))
+  return r
+}
+
+/** The medians over one client's runs (or the failure). */
+function summarise(name, runs, opts = {}) {
+  const bad = runs.find((r) => !r.ok)
+  if (bad) return { name, ok: false, runs, error: bad.errorText }
   const pick = (f) => median(runs.map(f))
   return {
     name,
     ok: true,
     runs,
-    rows,
+    rows: runs[0].rows,
+    shim: !!opts.shim,
     rowsPerSec: pick((r) => r.result.rowsPerSec),
     rowsPerSecMin: Math.min(...runs.map((r) => r.result.rowsPerSec)),
     rowsPerSecMax: Math.max(...runs.map((r) => r.result.rowsPerSec)),
@@ -229,8 +298,26 @@ async function runClient(a, name, opts = {}) {
     maxRssKB: pick((r) => r.maxRssKB),
     serverCpuS: pick((r) => r.serverCpuS),
     shimCpuS: opts.shim ? pick((r) => r.shimCpuS) : null,
+    otherCpuS: pick((r) => r.otherCpuS),
     command: runs[0].command,
   }
+}
+
+/**
+ * Runs `jobs` round-robin, `repeat` rounds (A B C, A B C, …) so that whatever else the machine
+ * is doing meanwhile is spread over every client instead of landing on one. A job that fails
+ * is not run again.
+ */
+async function roundRobin(a, jobs, repeat) {
+  const runs = new Map(jobs.map((j) => [j.key, []]))
+  for (let i = 0; i < repeat; i++) {
+    for (const j of jobs) {
+      const done = runs.get(j.key)
+      if (done.some((r) => !r.ok)) continue
+      done.push(await runLogged(a, j.name, j.rows ?? a.rows, j.opts ?? {}, `round ${i + 1}/${repeat}, ${j.key}`))
+    }
+  }
+  return Object.fromEntries(jobs.map((j) => [j.key, summarise(j.name, runs.get(j.key), j.opts)]))
 }
 
 /** Generation-only baselines (no server): the cost of producing the rows in each language. */
@@ -240,6 +327,7 @@ async function runGen(a, lang) {
       ? [process.execPath, 'bench/clients/gen-only.js', '--rows', String(a.rows)]
       : [python(), 'bench/clients/mssql_python_client.py', '--gen-only', '--rows', String(a.rows)]
   log(`gen-only ${lang}: ${a.rows} rows`)
+  if (a.quietWait > 0) await waitQuiet(a.quietWait)
   const r = await timedRun(argv, 10 * 60_000)
   if (!r.ok) return { name: `gen-${lang}`, ok: false, error: r.errorText }
   const command = `${TIME} -v ${argv.map((x) => (x === process.execPath ? 'node' : path.isAbsolute(x) ? path.relative(ROOT, x) : x)).join(' ')}`
@@ -338,6 +426,7 @@ function report(a, m, digest, res) {
       `median of ${a.repeat} run(s) per client, each client in its own process against its own fresh ` +
       '`sluice serve --sink --encrypt off` (validates every row, stores nothing; no TLS), all on this machine',
   )
+  if (m.addonChanged) p(`- **Warning: the addon was replaced during the run (now dated ${m.addonChanged}); the figures mix two builds.**`)
   p(`- Same data for every client: generator digest (first 20,000 rows) \`${digest.slice(0, 16)}…\` in both bench/gen.js and bench/gen.py`)
   p(
     `- Command: \`npm run bench${a.argv.length ? ` -- ${a.argv.join(' ')}` : ''}\` (= \`node bench/run.js${a.argv.length ? ` ${a.argv.join(' ')}` : ''}\`)`,
@@ -347,25 +436,28 @@ function report(a, m, digest, res) {
   p()
   p('rows/s = rows ÷ wall time of the load call (from starting the bulk copy to its summary), rows generated lazily inside it.')
   p('Client CPU = user + sys of the whole client process (`/usr/bin/time -v`, all threads, start-up included);')
-  p('load CPU = the same for the load call alone (in-process). Peak RSS = "Maximum resident set size".')
+  p('load CPU = the same for the load call alone (in-process). Peak RSS = "Maximum resident set size". Server CPU = the sink')
+  p('server process during the load. Other CPU = what the rest of the machine used meanwhile (see Raw runs).')
   p()
-  p('| client | rows/s (median) | min–max rows/s | load s | client CPU s | load CPU s | CPU µs/row (load) | peak RSS MiB | server CPU s |')
-  p('|---|---:|---:|---:|---:|---:|---:|---:|---:|')
+  p(
+    '| client | rows/s (median) | min–max rows/s | load s | client CPU s | load CPU s | CPU µs/row (load) | peak RSS MiB | server CPU s | other CPU s |',
+  )
+  p('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
   const row = (label, r) => {
     if (!r) return
     if (!r.ok) {
-      p(`| ${label} | skipped | | | | | | | |`)
+      p(`| ${label} | failed: ${r.error} | | | | | | | | |`)
       return
     }
     p(
       `| ${label} | **${fmtInt(r.rowsPerSec)}** | ${fmtInt(r.rowsPerSecMin)}–${fmtInt(r.rowsPerSecMax)} | ${fmt2(r.seconds)} | ${fmt2(r.cpuS)} | ` +
-        `${fmt2(r.loadCpuS)} | ${fmt1((r.loadCpuS / r.rows) * 1e6)} | ${mib(r.maxRssKB)} | ${fmt2(r.serverCpuS)}${r.shimCpuS != null ? ` (+ relay ${fmt2(r.shimCpuS)})` : ''} |`,
+        `${fmt2(r.loadCpuS)} | ${fmt1((r.loadCpuS / r.rows) * 1e6)} | ${mib(r.maxRssKB)} | ${fmt2(r.serverCpuS)}${r.shimCpuS != null ? ` (+ relay ${fmt2(r.shimCpuS)})` : ''} | ${fmt2(r.otherCpuS)} |`,
     )
   }
   row(CLIENTS.sluice.label, sluice)
   row(CLIENTS.tedious.label, tedious)
   row(`${CLIENTS['mssql-python'].label}${mssql?.shim ? ' — through bench/tds-shim.js ¹' : ''}`, mssql)
-  p('| Sluice, columnar input | not measured: the addon has no columnar input yet (slot in `CLIENTS`, bench/run.js) | | | | | | | |')
+  p('| Sluice, columnar input | not measured: the addon has no columnar input yet (slot in `CLIENTS`, bench/run.js) | | | | | | | | |')
   if (res.control?.ok) row('control: Sluice through bench/tds-shim.js (same relay as mssql-python)', res.control)
   p()
   for (const g of [res.genJs, res.genPy]) {
@@ -399,6 +491,37 @@ function report(a, m, digest, res) {
       'Client CPU per row net of generating the rows (load CPU − generator-only CPU): ' +
         `Sluice ${fmt1(net(sluice, res.genJs))} µs, tedious ${fmt1(net(tedious, res.genJs))} µs, ` +
         `mssql-python ${fmt1(net(mssql, res.genPy))} µs. (Approximate: generating interleaved with loading costs more than alone.)`,
+    )
+    p()
+  }
+  if (res.sluicePre || res.tediousPre || res.mssqlPre) {
+    p('### Variant: rows pre-built in memory (generation outside the clock)')
+    p()
+    p(
+      `Each client first generates all ${fmtInt(a.rows)} rows into an array/list, then the clock starts: rows/s and load CPU are the ` +
+        "client alone. Peak RSS here includes the whole data set, so it says nothing about the client's own memory. " +
+        `${a.prebuiltRepeat} round(s).`,
+    )
+    p()
+    p('| client | rows/s | load CPU µs/row | peak RSS MiB (incl. data) | server CPU s | other CPU s |')
+    p('|---|---:|---:|---:|---:|---:|')
+    for (const [label, r] of [
+      ['Sluice', res.sluicePre],
+      ['tedious', res.tediousPre],
+      [`mssql-python${res.mssqlPre?.shim ? ' (through the relay)' : ''}`, res.mssqlPre],
+    ]) {
+      if (!r) continue
+      if (!r.ok) p(`| ${label} | failed: ${r.error} | | | | |`)
+      else
+        p(
+          `| ${label} | **${fmtInt(r.rowsPerSec)}** | ${fmt1((r.loadCpuS / r.rows) * 1e6)} | ${mib(r.maxRssKB)} | ${fmt2(r.serverCpuS)} | ${fmt2(r.otherCpuS)} |`,
+        )
+    }
+    p()
+    const rt2 = ratio(res.sluicePre, res.tediousPre)
+    const rm2 = ratio(res.sluicePre, res.mssqlPre)
+    p(
+      `Pre-built ratios: Sluice / tedious ${fmt2(rt2)}× (target ≥ 5×: ${verdict(rt2, 5)}); Sluice / mssql-python ${fmt2(rm2)}× (target ≥ 2×: ${verdict(rm2, 2)}).`,
     )
     p()
   }
@@ -471,14 +594,17 @@ function report(a, m, digest, res) {
   p()
   p('## Raw runs')
   p()
-  p('| client | rows | rows/s | load s | client CPU s | peak RSS MiB | server CPU s |')
-  p('|---|---:|---:|---:|---:|---:|---:|')
-  for (const r of [sluice, tedious, mssql, res.control, res.flat]) {
+  p('"other CPU" = CPU the rest of the machine used during the run (busy time from /proc/stat minus client, server and relay);')
+  p('well above zero means something else was running and the run is suspect.')
+  p()
+  p('| client | rows | rows/s | load s | client CPU s | peak RSS MiB | server CPU s | other CPU s |')
+  p('|---|---:|---:|---:|---:|---:|---:|---:|')
+  for (const r of [sluice, tedious, mssql, res.control, res.sluicePre, res.tediousPre, res.mssqlPre, res.flat]) {
     if (!r?.ok) continue
     for (const x of r.runs) {
       p(
-        `| ${x.name}${x.shim ? ' (relay)' : ''} | ${fmtInt(x.rows)} | ${fmtInt(x.result.rowsPerSec)} | ${fmt2(x.result.seconds)} | ` +
-          `${fmt2(x.userS + x.sysS)} | ${mib(x.maxRssKB)} | ${fmt2(x.serverCpuS)} |`,
+        `| ${x.name}${x.shim ? ' (relay)' : ''}${x.prebuilt ? ' (pre-built)' : ''} | ${fmtInt(x.rows)} | ${fmtInt(x.result.rowsPerSec)} | ${fmt2(x.result.seconds)} | ` +
+          `${fmt2(x.userS + x.sysS)} | ${mib(x.maxRssKB)} | ${fmt2(x.serverCpuS)} | ${fmt2(x.otherCpuS)} |`,
       )
     }
   }
@@ -504,21 +630,28 @@ async function main() {
     res.genJs = await runGen(a, 'js')
     res.genPy = await runGen(a, 'py')
   }
-  if (want('sluice')) res.sluice = await runClient(a, 'sluice')
-  if (want('tedious')) res.tedious = await runClient(a, 'tedious')
+  const jobs = []
+  if (want('sluice')) jobs.push({ key: 'sluice', name: 'sluice' })
+  if (want('tedious')) jobs.push({ key: 'tedious', name: 'tedious' })
   if (want('mssql-python')) {
     // Directly first (a small load): if the test server accepts mssql_py_core, no relay is needed.
     log('mssql-python: trying cursor.bulkcopy directly against the test server (1,000 rows)')
     const direct = await runOnce(a, 'mssql-python', 1000)
     res.mssqlDirect = direct.ok ? { ok: true } : { ok: false, error: direct.errorText }
     if (!direct.ok) log(`mssql-python directly: ${direct.errorText}`)
-    res.mssql = await runClient(a, 'mssql-python', { shim: !direct.ok })
-    if (res.mssql) res.mssql.shim = !direct.ok
-    if (!direct.ok && a.control && want('control')) {
-      res.control = await runClient(a, 'sluice', { shim: true, repeat: 1 })
-    }
+    jobs.push({ key: 'mssql', name: 'mssql-python', opts: { shim: !direct.ok } })
+    if (!direct.ok && a.control && want('control')) jobs.push({ key: 'control', name: 'sluice', opts: { shim: true } })
   }
-  if (want('flat') && a.flatRows > 0) res.flat = await runClient(a, 'sluice', { rows: a.flatRows, repeat: 1 })
+  Object.assign(res, await roundRobin(a, jobs, a.repeat))
+  if (want('prebuilt') && a.prebuiltRepeat > 0) {
+    const pre = jobs
+      .filter((j) => j.key !== 'control')
+      .map((j) => ({ key: `${j.key}Pre`, name: j.name, opts: { ...j.opts, prebuilt: true } }))
+    Object.assign(res, await roundRobin(a, pre, a.prebuiltRepeat))
+  }
+  if (want('flat') && a.flatRows > 0) res.flat = summarise('sluice', [await runLogged(a, 'sluice', a.flatRows, {}, 'flatness')])
+  const after = machine()
+  if (after.addon !== m.addon) m.addonChanged = after.addon
   const text = report(a, m, digest, res)
   if (a.out !== '-') {
     fs.writeFileSync(a.out, text)

@@ -8,7 +8,7 @@ runCli(process.argv.slice(2)).then(
     process.exitCode = code
   },
   (err) => {
-    console.error(err && err.message ? err.message : err)
+    console.error(err?.message ? err.message : err)
     process.exitCode = 1
   },
 )

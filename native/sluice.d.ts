@@ -1,8 +1,8 @@
 // Public types of @sluice/native. Data shapes come from the generated index.d.ts (the Rust
 // side is their source); this file only adds the error type the JS wrapper rebuilds.
-import type { QueryResult, ColumnInfo, ResultSet, BulkProgressInfo, BulkCopySummary } from './index'
+import type { BulkCopySummary, BulkProgressInfo, ColumnInfo, QueryResult, ResultSet } from './index'
 
-export type { QueryResult, ColumnInfo, ResultSet, BulkProgressInfo, BulkCopySummary }
+export type { BulkCopySummary, BulkProgressInfo, ColumnInfo, QueryResult, ResultSet }
 
 /** Stable error codes. Server errors (EREQUEST, ELOGIN) also carry the server's details. */
 export type SluiceErrorCode =

@@ -8,7 +8,7 @@ const DROP = `DROP TABLE IF EXISTS ${TABLE}`
 const PASSWORD = 'Sluice_Test_1'
 
 function parseArgs(argv) {
-  const a = { host: '127.0.0.1', port: 0, rows: 1_000_000, batch: 100_000, encrypt: 'off', genOnly: false }
+  const a = { host: '127.0.0.1', port: 0, rows: 1_000_000, batch: 100_000, encrypt: 'off', genOnly: false, prebuilt: false }
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i]
     const v = () => argv[++i]
@@ -18,6 +18,7 @@ function parseArgs(argv) {
     else if (k === '--batch') a.batch = Number(v())
     else if (k === '--encrypt') a.encrypt = v()
     else if (k === '--gen-only') a.genOnly = true
+    else if (k === '--prebuilt') a.prebuilt = true
     else throw new Error(`unknown argument ${k}`)
   }
   if (!a.genOnly && !a.port) throw new Error('--port is required')
@@ -36,7 +37,7 @@ async function timed(load) {
 
 function report(obj) {
   const r = { ...obj, rowsPerSec: obj.rows / obj.seconds, maxRssKB: process.resourceUsage().maxRSS }
-  process.stdout.write('RESULT ' + JSON.stringify(r) + '\n')
+  process.stdout.write(`RESULT ${JSON.stringify(r)}\n`)
 }
 
 /** Runs main(); any failure ends the process with exit code 1 (open sockets would keep it alive). */

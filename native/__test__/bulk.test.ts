@@ -1,8 +1,9 @@
 // bulkCopy against the test server: every type lands exactly, batches commit one by one with a
 // precise account on every kind of failure, cancellation, progress and column mappings.
-import { test, before, after } from 'node:test'
+
 import assert from 'node:assert/strict'
-import { connect, type Client, type SluiceError, type BulkProgressInfo } from '@sluice/native'
+import { after, before, test } from 'node:test'
+import { type BulkProgressInfo, type Client, connect, type SluiceError } from '@sluice/native'
 import { startServer, type TestServer } from '../../test/helpers/server'
 
 let server: TestServer

@@ -1,7 +1,8 @@
 // The napi addon against the test server: connect in every encryption mode, typed results,
 // errors with stable codes, and a JS thread that stays free while the core waits.
-import { test, before, after } from 'node:test'
+
 import assert from 'node:assert/strict'
+import { after, before, test } from 'node:test'
 import { connect, type SluiceError } from '@sluice/native'
 import { startServer, type TestServer } from '../../test/helpers/server'
 

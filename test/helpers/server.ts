@@ -1,5 +1,5 @@
 // Starts `sluice serve` as a child process on a free loopback port and stops it after the test.
-import { spawn, type ChildProcess } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'

@@ -10,41 +10,45 @@
 // built, so the test means the same on every machine. One test switches it on purpose.
 process.env.TZ = 'UTC'
 
-import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { connect, type Client } from '@sluice/native'
-import { startServer, type TestServer } from '../helpers/server'
-import { parseBulkStream, type BulkStream, type Cell } from '../helpers/tds-stream'
-import { tediousConnect, tediousBatch, tediousClose } from './tedious'
+import { after, before, test } from 'node:test'
+import { type Client, connect } from '@sluice/native'
 import { TYPES } from 'tedious'
+import { startServer, type TestServer } from '../helpers/server'
+import { type BulkStream, type Cell, parseBulkStream } from '../helpers/tds-stream'
 import {
+  type Canon,
   COLUMNS,
-  ROWS,
+  type ColSpec,
+  createTableSql,
   DTO_COLUMNS,
   DTO_ROWS,
-  createTableSql,
+  fromTedious,
+  ROWS,
   rowArray,
   stored,
-  toSluice,
-  fromTedious,
-  utcOffsetForm,
   tediousBulkLoad,
-  type Canon,
-  type ColSpec,
+  toSluice,
+  utcOffsetForm,
 } from './bulk-types'
+import { type Encrypt, tediousBatch, tediousClose, tediousConnect } from './tedious'
 
 let server: TestServer
+let strict: TestServer
 let captureDir: string
 
 before(async () => {
   captureDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-capture-'))
-  server = await startServer(['--encrypt', 'optional', '--capture-bulk', captureDir])
+  ;[server, strict] = await Promise.all([
+    startServer(['--encrypt', 'optional', '--capture-bulk', captureDir]),
+    startServer(['--encrypt', 'strict']),
+  ])
 })
 after(async () => {
-  await server?.stop()
+  await Promise.all([server?.stop(), strict?.stop()])
   if (captureDir) fs.rmSync(captureDir, { recursive: true, force: true })
 })
 
@@ -124,6 +128,30 @@ test('tedious bulk-loads every type, NULLs and boundary values, and both clients
     await s.close()
   }
 })
+
+for (const [label, encrypt, which] of [
+  ['TLS for the login only', false, 'optional'],
+  ['TDS 8.0 strict', 'strict', 'strict'],
+] as [string, Encrypt, 'optional' | 'strict'][]) {
+  test(`tedious bulk-loads every type over ${label}`, async () => {
+    const target = which === 'strict' ? strict : server
+    const s = await connect(
+      target.connectionString(
+        which === 'strict' ? 'Encrypt=Strict;TrustServerCertificate=True' : 'Encrypt=True;TrustServerCertificate=True',
+      ),
+    )
+    const c = await tediousConnect(target, encrypt)
+    try {
+      const table = `dbo.ted_${which}`
+      await s.query(createTableSql(table))
+      assert.equal(await tediousBulkLoad(c, table, canonRows), canonRows.length)
+      assertStoredExactly((await s.query(`SELECT * FROM ${table} ORDER BY id`)).rows, `${label}: Sluice reads`)
+    } finally {
+      await tediousClose(c)
+      await s.close()
+    }
+  })
+}
 
 test("tedious's and Sluice's bulk streams of the same rows store identical values", async () => {
   const s = await sluice()
@@ -242,7 +270,7 @@ function assertSameStream(ted: BulkStream, slu: BulkStream, columns: ColSpec[], 
   assert.equal(rawIdentical, rowCount - rowsWithPlp)
 
   // DONE: both send status 0, CurCmd 0, row count 0.
-  assert.equal(ted.done[0]!.raw.toString('hex'), 'fd' + '00'.repeat(12))
+  assert.equal(ted.done[0]!.raw.toString('hex'), `fd${'00'.repeat(12)}`)
   assert.equal(slu.done[0]!.raw.toString('hex'), ted.done[0]!.raw.toString('hex'))
 
   const cells = rowCount * columns.length
@@ -292,16 +320,10 @@ test('datetimeoffset with a non-zero offset: tedious and Sluice send the same by
   }
 })
 
-// BUG (test server, native/server/src/bulk_receive.rs + session.rs): this test fails because
-// the server sends nothing back for a bulk-load message that ends with a packet whose status is
-// EOM|IGNORE (0x03). MS-TDS 2.2.1.7 says: "Setting the ignore and EOM bits terminates the current
-// request, and the server MUST ignore the current request. When the ignore and EOM bits are set,
-// the server does not send an attention acknowledgment, but instead returns a table response with
-// a single DONE token". The server's BulkEnd::Ignored instead waits for an ATTENTION that tedious
-// never sends (Sluice happens to send one after its IGNORE packet, so its own tests pass). When a
-// row fails tedious's validation, tedious ends the message with an empty EOM|IGNORE packet and
-// waits for that DONE: without it the bulk load (and the connection) hang forever. The server
-// must answer the ignored message with a single DONE (status 0, no count) and keep the session.
+// Regression: MS-TDS 2.2.1.7 — a request ended by a packet with EOM|IGNORE (0x03) is dropped, and
+// the server answers with a table response holding a single DONE (no attention acknowledgment).
+// The server once sent nothing and waited for an ATTENTION that tedious never sends, so a row
+// failing tedious's own validation hung the load and the connection.
 test('a bulk load tedious abandons (EOM|IGNORE) is answered with a DONE, so tedious reports its error', async () => {
   const s = await sluice()
   await s.query('CREATE TABLE dbo.ted_ignored (i int NULL)')

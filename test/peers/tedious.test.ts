@@ -1,11 +1,12 @@
 // tedious, an independent TDS client, against the test server: it must connect in plain,
 // TLS and TDS 8.0 strict modes, create a table, insert and read typed rows — and get the same
 // answers Sluice's own client gets.
-import { test, before, after } from 'node:test'
+
 import assert from 'node:assert/strict'
+import { after, before, test } from 'node:test'
 import { connect } from '@sluice/native'
 import { startServer, type TestServer } from '../helpers/server'
-import { tediousConnect, tediousBatch, tediousClose, type Encrypt } from './tedious'
+import { type Encrypt, tediousBatch, tediousClose, tediousConnect } from './tedious'
 
 let optional: TestServer
 let strict: TestServer

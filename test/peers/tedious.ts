@@ -1,7 +1,7 @@
 // A small promise wrapper over tedious, the independent Node.js TDS client used to keep the
 // test server (and so Sluice) honest.
 import fs from 'node:fs'
-import { Connection, Request, type ConnectionConfiguration } from 'tedious'
+import { Connection, type ConnectionConfiguration, Request } from 'tedious'
 import { PASSWORD, type TestServer } from '../helpers/server'
 
 export type Encrypt = boolean | 'strict'

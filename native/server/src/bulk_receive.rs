@@ -21,7 +21,8 @@ type Stream = PacketStream<ServerTransport>;
 pub(crate) enum BulkEnd {
     /// Answer with these outcomes.
     Reply(Vec<Outcome>),
-    /// The client abandoned the message (EOM|IGNORE): no answer; its ATTENTION follows.
+    /// The client abandoned the message (EOM|IGNORE): answered with a plain DONE
+    /// (MS-TDS 2.2.1.7); nothing of it is stored.
     Ignored,
     /// The client sent ATTENTION in place of the rest of the message.
     Attention,
@@ -140,6 +141,11 @@ pub(crate) async fn receive(
         packet = stream.read_packet().await?.ok_or_else(|| {
             SessionEnd::Protocol("the client left in the middle of a bulk load".into())
         })?;
+    }
+    // Some clients (mssql-python's bulk copy) end the stream with the 9-byte DONE of TDS 7.1
+    // (4-byte row count). SQL Server ignores the bulk stream's DONE anyway; so does this server.
+    if problem.is_none() && buf.len() == 9 && buf[0] == tds::token::token_type::DONE {
+        buf.clear();
     }
     if problem.is_none() && !buf.is_empty() {
         problem = Some(error(

@@ -25,8 +25,15 @@ pub fn self_signed_tls_config(
     let cert_der = CertificateDer::from(cert.der().to_vec());
     let key_der = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
     let provider = Arc::new(rustls::crypto::ring::default_provider());
+    // TLS 1.3 only with TDS 8.0, as SQL Server 2022: inside PRELOGIN (TDS 7.x) clients such as
+    // FreeTDS/GnuTLS expect TLS 1.2's flights and break on 1.3's.
+    let versions: &[&rustls::SupportedProtocolVersion] = if strict {
+        &[&rustls::version::TLS13, &rustls::version::TLS12]
+    } else {
+        &[&rustls::version::TLS12]
+    };
     let mut config = TlsServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
+        .with_protocol_versions(versions)
         .map_err(|e| e.to_string())?
         .with_no_client_auth()
         .with_single_cert(vec![cert_der], key_der)

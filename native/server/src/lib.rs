@@ -5,6 +5,7 @@
 mod bulk_receive;
 mod cert;
 pub mod config;
+mod driver_batches;
 pub mod engine;
 mod listener;
 mod respond;

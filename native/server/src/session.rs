@@ -2,6 +2,7 @@
 
 use crate::bulk_receive::{self, BulkEnd};
 use crate::config::ServerEncrypt;
+use crate::driver_batches;
 use crate::engine::{self, Session};
 use crate::listener::Shared;
 use crate::respond::{self, Responder};
@@ -128,7 +129,7 @@ async fn session(tcp: TcpStream, shared: &Shared) -> Result<(), SessionEnd> {
                     }
                     responder.send(&mut stream, &outcomes).await?
                 }
-                BulkEnd::Ignored => {}
+                BulkEnd::Ignored => responder.send(&mut stream, &[]).await?,
                 BulkEnd::Attention => responder.attention_ack(&mut stream).await?,
                 BulkEnd::Drop => return Ok(()),
             }
@@ -163,6 +164,7 @@ async fn session(tcp: TcpStream, shared: &Shared) -> Result<(), SessionEnd> {
                     }
                     continue;
                 }
+                let sql = driver_batches::sqlbulkcopy_metadata(&sql).unwrap_or(sql);
                 let outcomes = engine::execute_batch(&shared.catalog, &mut session, &sql);
                 pending_bulk = bulk_receive::announced(&sql, &outcomes);
                 responder.send(&mut stream, &outcomes).await?;

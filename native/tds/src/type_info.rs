@@ -135,7 +135,10 @@ pub fn decode_type_info(r: &mut ByteReader<'_>) -> DecodeResult<TypeInfo> {
                     format!("decimal precision {precision} and scale {scale} out of range"),
                 ));
             }
-            if !(2..=17).contains(&len) {
+            // The length byte is redundant (each value carries its own length, and precision
+            // fixes the maximum); one shipping driver (mssql-python's bulk copy) repeats the type
+            // byte there. Accept what precision makes unambiguous, as SQL Server evidently does.
+            if !(2..=17).contains(&len) && len != code {
                 return Err(bad_len("DECIMALN", len));
             }
             if code == DECIMALN || code == DECIMAL {
