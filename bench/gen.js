@@ -16,7 +16,7 @@
 //   guid uniqueid.      string, lowercase                                  uuid.UUID
 //   code varchar(20)    string 'SKU-<n>' (ASCII)                           str
 //   name nvarchar(100)  string, some non-ASCII names                       str
-//   note nvarchar(max)  short string (≈15–30 chars), NULL 1 in 8           str / None
+//   note nvarchar(max)  short string (≈10–36 chars), NULL 1 in 8           str / None
 //   price money         string '12345.6789'                                decimal.Decimal
 
 const SEED = 20240229

@@ -18,8 +18,7 @@ const HELP = `usage: node bench/run.js [options]     (npm run bench -- [options]
   --flat-rows N     rows for the memory-flatness run of Sluice (default 5 × --rows; 0 skips it)
   --batch N         rows per batch for every client (default 100000)
   --repeat R        rounds; each round runs every client once, in turn (default 3); medians are reported
-  --only LIST       comma-separated subset of: gen,sluice,tedious,mssql-python,control,prebuilt,flat
-  --no-control      skip the control run of Sluice through the mssql-python relay
+  --only LIST       comma-separated subset of: gen,sluice,tedious,mssql-python,prebuilt,flat
   --quiet-wait S    before each run, wait up to S seconds for the machine to be idle (other
                     processes using < 10 % of one core); default 30; 0 disables
   --prebuilt-repeat R  rounds of the pre-built variant (rows generated into memory before the clock
@@ -33,7 +32,6 @@ function parseArgs(argv) {
     batch: 100_000,
     repeat: 3,
     only: null,
-    control: true,
     prebuiltRepeat: 1,
     out: path.join(BENCH, 'RESULTS.md'),
   }
@@ -45,7 +43,6 @@ function parseArgs(argv) {
     else if (k === '--batch') a.batch = Number(v())
     else if (k === '--repeat') a.repeat = Number(v())
     else if (k === '--only') a.only = new Set(v().split(','))
-    else if (k === '--no-control') a.control = false
     else if (k === '--prebuilt-repeat') a.prebuiltRepeat = Number(v())
     else if (k === '--quiet-wait') a.quietWait = Number(v())
     else if (k === '--out') a.out = v()
@@ -142,7 +139,6 @@ function startListening(cmd, args, name) {
 
 const startServer = () =>
   startListening(process.execPath, [SLUICE_BIN, 'serve', '--port', '0', '--sink', '--encrypt', 'off'], 'sluice serve')
-const startShim = (port) => startListening(process.execPath, [path.join(BENCH, 'tds-shim.js'), '--target', `127.0.0.1:${port}`], 'tds-shim')
 
 const lastLine = (text) =>
   text
@@ -195,8 +191,7 @@ const CLIENT_ARGS = (a, rows, port, opts = {}) => [
 ]
 
 /**
- * The clients. `cmd(a, rows, port)` is the argv of one load. A client with `shim` loads
- * through bench/tds-shim.js (see there why).
+ * The clients. `cmd(a, rows, port, opts)` is the argv of one load.
  *
  * Columnar input: when the addon offers one (e.g. bulkCopy from typed column arrays), add
  * `sluice-columnar: { label: 'Sluice, columnar input', cmd: … bench/clients/sluice-columnar.js … }`
@@ -219,40 +214,23 @@ const CLIENTS = {
 
 /** Loads `rows` rows with one client against a fresh sink server; returns one run's figures. */
 async function runOnce(a, name, rows, opts = {}) {
-  const shim = !!opts.shim
   const server = await startServer()
-  const relay = shim ? await startShim(server.port) : null
   try {
-    const port = relay ? relay.port : server.port
-    const argv = CLIENTS[name].cmd(a, rows, port, opts)
-    const s0 = procCpu(server.pid)
-    const r0 = relay ? procCpu(relay.pid) : 0
+    const argv = CLIENTS[name].cmd(a, rows, server.port, opts)
     if (a.quietWait > 0) await waitQuiet(a.quietWait)
+    const s0 = procCpu(server.pid)
     const b0 = machineBusy()
     const r = await timedRun(argv, 20 * 60_000)
     const busyS = machineBusy() - b0
     const serverCpuS = procCpu(server.pid) - s0
-    const shimCpuS = relay ? procCpu(relay.pid) - r0 : null
     // CPU used meanwhile by everything else on the machine (other users' work skews the figures).
-    const otherCpuS = busyS - (r.userS + r.sysS) - serverCpuS - (shimCpuS ?? 0)
+    const otherCpuS = busyS - (r.userS + r.sysS) - serverCpuS
     const command = `${TIME} -v ${argv
       .map((x) => (x === process.execPath ? 'node' : path.isAbsolute(x) ? path.relative(ROOT, x) : x))
       .join(' ')
-      .replace(`--port ${port}`, '--port PORT')}`
-    return {
-      name,
-      rows,
-      shim,
-      prebuilt: !!opts.prebuilt,
-      ...r,
-      serverCpuS,
-      shimCpuS,
-      otherCpuS,
-      command,
-      relayLog: relay ? relay.log() : '',
-    }
+      .replace(`--port ${server.port}`, '--port PORT')}`
+    return { name, rows, prebuilt: !!opts.prebuilt, ...r, serverCpuS, otherCpuS, command }
   } finally {
-    await relay?.stop()
     await server.stop()
   }
 }
@@ -270,16 +248,16 @@ async function runLogged(a, name, rows, opts, label) {
   if (!r.ok) log(`${name}: FAILED (exit ${r.code}): ${r.errorText}`)
   else {
     log(
-      `${name}${opts.shim ? ' (relay)' : ''}${opts.prebuilt ? ' (pre-built)' : ''}: ${Math.round(r.result.rowsPerSec)} rows/s, ${(r.userS + r.sysS).toFixed(2)} s client CPU, ` +
+      `${name}${opts.prebuilt ? ' (pre-built)' : ''}: ${Math.round(r.result.rowsPerSec)} rows/s, ${(r.userS + r.sysS).toFixed(2)} s client CPU, ` +
         `${Math.round(r.maxRssKB / 1024)} MiB peak RSS, server ${r.serverCpuS.toFixed(2)} s CPU, other processes ${r.otherCpuS.toFixed(2)} s CPU`,
     )
   }
-  console.log(JSON.stringify({ client: name, ...r, relayLog: undefined }))
+  console.log(JSON.stringify({ client: name, ...r }))
   return r
 }
 
 /** The medians over one client's runs (or the failure). */
-function summarise(name, runs, opts = {}) {
+function summarise(name, runs) {
   const bad = runs.find((r) => !r.ok)
   if (bad) return { name, ok: false, runs, error: bad.errorText }
   const pick = (f) => median(runs.map(f))
@@ -288,7 +266,6 @@ function summarise(name, runs, opts = {}) {
     ok: true,
     runs,
     rows: runs[0].rows,
-    shim: !!opts.shim,
     rowsPerSec: pick((r) => r.result.rowsPerSec),
     rowsPerSecMin: Math.min(...runs.map((r) => r.result.rowsPerSec)),
     rowsPerSecMax: Math.max(...runs.map((r) => r.result.rowsPerSec)),
@@ -297,7 +274,6 @@ function summarise(name, runs, opts = {}) {
     loadCpuS: pick((r) => r.result.loadCpuUser + r.result.loadCpuSys),
     maxRssKB: pick((r) => r.maxRssKB),
     serverCpuS: pick((r) => r.serverCpuS),
-    shimCpuS: opts.shim ? pick((r) => r.shimCpuS) : null,
     otherCpuS: pick((r) => r.otherCpuS),
     command: runs[0].command,
   }
@@ -317,7 +293,7 @@ async function roundRobin(a, jobs, repeat) {
       done.push(await runLogged(a, j.name, j.rows ?? a.rows, j.opts ?? {}, `round ${i + 1}/${repeat}, ${j.key}`))
     }
   }
-  return Object.fromEntries(jobs.map((j) => [j.key, summarise(j.name, runs.get(j.key), j.opts)]))
+  return Object.fromEntries(jobs.map((j) => [j.key, summarise(j.name, runs.get(j.key))]))
 }
 
 /** Generation-only baselines (no server): the cost of producing the rows in each language. */
@@ -451,14 +427,13 @@ function report(a, m, digest, res) {
     }
     p(
       `| ${label} | **${fmtInt(r.rowsPerSec)}** | ${fmtInt(r.rowsPerSecMin)}–${fmtInt(r.rowsPerSecMax)} | ${fmt2(r.seconds)} | ${fmt2(r.cpuS)} | ` +
-        `${fmt2(r.loadCpuS)} | ${fmt1((r.loadCpuS / r.rows) * 1e6)} | ${mib(r.maxRssKB)} | ${fmt2(r.serverCpuS)}${r.shimCpuS != null ? ` (+ relay ${fmt2(r.shimCpuS)})` : ''} | ${fmt2(r.otherCpuS)} |`,
+        `${fmt2(r.loadCpuS)} | ${fmt1((r.loadCpuS / r.rows) * 1e6)} | ${mib(r.maxRssKB)} | ${fmt2(r.serverCpuS)} | ${fmt2(r.otherCpuS)} |`,
     )
   }
   row(CLIENTS.sluice.label, sluice)
   row(CLIENTS.tedious.label, tedious)
-  row(`${CLIENTS['mssql-python'].label}${mssql?.shim ? ' — through bench/tds-shim.js ¹' : ''}`, mssql)
+  row(CLIENTS['mssql-python'].label, mssql)
   p('| Sluice, columnar input | not measured: the addon has no columnar input yet (slot in `CLIENTS`, bench/run.js) | | | | | | | | |')
-  if (res.control?.ok) row('control: Sluice through bench/tds-shim.js (same relay as mssql-python)', res.control)
   p()
   for (const g of [res.genJs, res.genPy]) {
     if (!g) continue
@@ -508,7 +483,7 @@ function report(a, m, digest, res) {
     for (const [label, r] of [
       ['Sluice', res.sluicePre],
       ['tedious', res.tediousPre],
-      [`mssql-python${res.mssqlPre?.shim ? ' (through the relay)' : ''}`, res.mssqlPre],
+      ['mssql-python', res.mssqlPre],
     ]) {
       if (!r) continue
       if (!r.ok) p(`| ${label} | failed: ${r.error} | | | | |`)
@@ -549,61 +524,22 @@ function report(a, m, digest, res) {
   p('```sh')
   for (const r of [sluice, tedious, res.flat]) if (r?.ok) p(r.command)
   if (mssql?.ok) {
-    if (mssql.shim) p('node bench/tds-shim.js --target 127.0.0.1:PORT   # prints listening on 127.0.0.1:SHIMPORT; then:')
-    p(mssql.shim ? mssql.command.replace('--port PORT', '--port SHIMPORT') : mssql.command)
+    p(mssql.command)
   }
   p('```')
   p()
-  p('## mssql-python and the test server')
-  p()
-  if (res.mssqlDirect) {
-    if (res.mssqlDirect.ok) p('`cursor.bulkcopy` works against the test server directly; no relay was used.')
-    else {
-      p('¹ Directly against `sluice serve`, `cursor.bulkcopy` fails before sending a row:')
-      p()
-      p('```')
-      p(res.mssqlDirect.error)
-      p('```')
-      p()
-      p(
-        "mssql_py_core (mssql-python's Rust bulk-copy core, not ODBC) fetches the destination's metadata with SqlBulkCopy's batch " +
-          "(`DECLARE … EXEC sp_executesql @sql, N'@CN NVARCHAR(MAX) OUTPUT, @ObjId INT', @CN = @Column_Names OUTPUT …; SET FMTONLY ON; " +
-          "EXEC(N'SELECT ' + …); SET FMTONLY OFF; EXEC sp_tablecollations_100 …`), and the test server has no `sp_executesql` with parameters/OUTPUT " +
-          '(error 102 at line 10, the `EXEC sp_executesql` line). Past that, the test server also rejects two things in its bulk stream: the ' +
-          'DECIMALN TYPE_INFO in COLMETADATA carries the type byte (0x6A = 106) where the length byte belongs ("malformed TYPE_INFO: DECIMALN ' +
-          'with invalid length 106"), and each bulk message ends with a 9-byte DONE (4-byte row count) instead of 13 bytes ("ended inside a ' +
-          'token (9 bytes left over)").',
-      )
-      p()
-      p(
-        'So the figures above go through `bench/tds-shim.js`, a relay that replaces that metadata batch with ' +
-          '`SELECT @@TRANCOUNT; SET FMTONLY ON; SELECT * FROM <table>; SET FMTONLY OFF; EXEC sp_tablecollations_100 …`, sets the DECIMALN length ' +
-          'byte from the precision and widens the final DONE — on mssql_py_core connections only; every row byte passes unchanged. ' +
-          "The relay's own CPU is shown separately (it runs in its own process); the control row shows what the same relay does to Sluice.",
-      )
-      if (mssql?.runs?.[0]?.relayLog) {
-        p()
-        p('Relay log of the first run:')
-        p()
-        p('```')
-        for (const l of mssql.runs[0].relayLog.trim().split('\n').slice(0, 8)) p(l)
-        p('```')
-      }
-    }
-  }
-  p()
   p('## Raw runs')
   p()
-  p('"other CPU" = CPU the rest of the machine used during the run (busy time from /proc/stat minus client, server and relay);')
+  p('"other CPU" = CPU the rest of the machine used during the run (busy time from /proc/stat minus client and server);')
   p('well above zero means something else was running and the run is suspect.')
   p()
   p('| client | rows | rows/s | load s | client CPU s | peak RSS MiB | server CPU s | other CPU s |')
   p('|---|---:|---:|---:|---:|---:|---:|---:|')
-  for (const r of [sluice, tedious, mssql, res.control, res.sluicePre, res.tediousPre, res.mssqlPre, res.flat]) {
+  for (const r of [sluice, tedious, mssql, res.sluicePre, res.tediousPre, res.mssqlPre, res.flat]) {
     if (!r?.ok) continue
     for (const x of r.runs) {
       p(
-        `| ${x.name}${x.shim ? ' (relay)' : ''}${x.prebuilt ? ' (pre-built)' : ''} | ${fmtInt(x.rows)} | ${fmtInt(x.result.rowsPerSec)} | ${fmt2(x.result.seconds)} | ` +
+        `| ${x.name}${x.prebuilt ? ' (pre-built)' : ''} | ${fmtInt(x.rows)} | ${fmtInt(x.result.rowsPerSec)} | ${fmt2(x.result.seconds)} | ` +
           `${fmt2(x.userS + x.sysS)} | ${mib(x.maxRssKB)} | ${fmt2(x.serverCpuS)} | ${fmt2(x.otherCpuS)} |`,
       )
     }
@@ -633,20 +569,10 @@ async function main() {
   const jobs = []
   if (want('sluice')) jobs.push({ key: 'sluice', name: 'sluice' })
   if (want('tedious')) jobs.push({ key: 'tedious', name: 'tedious' })
-  if (want('mssql-python')) {
-    // Directly first (a small load): if the test server accepts mssql_py_core, no relay is needed.
-    log('mssql-python: trying cursor.bulkcopy directly against the test server (1,000 rows)')
-    const direct = await runOnce(a, 'mssql-python', 1000)
-    res.mssqlDirect = direct.ok ? { ok: true } : { ok: false, error: direct.errorText }
-    if (!direct.ok) log(`mssql-python directly: ${direct.errorText}`)
-    jobs.push({ key: 'mssql', name: 'mssql-python', opts: { shim: !direct.ok } })
-    if (!direct.ok && a.control && want('control')) jobs.push({ key: 'control', name: 'sluice', opts: { shim: true } })
-  }
+  if (want('mssql-python')) jobs.push({ key: 'mssql', name: 'mssql-python' })
   Object.assign(res, await roundRobin(a, jobs, a.repeat))
   if (want('prebuilt') && a.prebuiltRepeat > 0) {
-    const pre = jobs
-      .filter((j) => j.key !== 'control')
-      .map((j) => ({ key: `${j.key}Pre`, name: j.name, opts: { ...j.opts, prebuilt: true } }))
+    const pre = jobs.map((j) => ({ key: `${j.key}Pre`, name: j.name, opts: { ...j.opts, prebuilt: true } }))
     Object.assign(res, await roundRobin(a, pre, a.prebuiltRepeat))
   }
   if (want('flat') && a.flatRows > 0) res.flat = summarise('sluice', [await runLogged(a, 'sluice', a.flatRows, {}, 'flatness')])

@@ -17,6 +17,11 @@ cargo clippy --workspace --all-targets --quiet -- -D warnings
 step "cargo test"
 cargo test --workspace --quiet
 
+step "generated binding is committed"
+# npm ci rebuilt the addon and regenerated index.js/index.d.ts (the TypeScript contract): they
+# must match what is committed, so a change to the Rust API shows up in review.
+git diff --exit-code -- native/index.js native/index.d.ts
+
 step "tsc --noEmit (strict)"
 npx tsc -p tsconfig.json --noEmit
 

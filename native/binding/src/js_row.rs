@@ -14,6 +14,26 @@ pub struct Scratch {
     utf8: Vec<u8>,
 }
 
+/// Reads a JS string into `scratch` in one napi call when it fits (the usual case), else asks
+/// for its length and reads again. Returns the number of code units read.
+fn read_string<T: Copy + Default>(
+    scratch: &mut Vec<T>,
+    mut read: impl FnMut(*mut T, usize, &mut usize) -> sys::napi_status,
+) -> usize {
+    if scratch.len() < 256 {
+        scratch.resize(256, T::default());
+    }
+    let mut len = 0usize;
+    read(scratch.as_mut_ptr(), scratch.len(), &mut len);
+    // napi writes at most size - 1 units and a terminator: a full buffer may mean a cut string.
+    if len + 1 >= scratch.len() {
+        read(std::ptr::null_mut(), 0, &mut len);
+        scratch.resize(len + 1, T::default());
+        read(scratch.as_mut_ptr(), scratch.len(), &mut len);
+    }
+    len
+}
+
 fn wants_utf16(ty: &SqlType) -> bool {
     matches!(ty, SqlType::NChar { .. } | SqlType::NVarChar { .. })
 }
@@ -81,28 +101,14 @@ pub unsafe fn encode_js_value(
         }
         sys::ValueType::napi_string => {
             if wants_utf16(&col.ty) {
-                let mut len = 0usize;
-                sys::napi_get_value_string_utf16(env, value, ptr::null_mut(), 0, &mut len);
-                scratch.utf16.resize(len + 1, 0);
-                sys::napi_get_value_string_utf16(
-                    env,
-                    value,
-                    scratch.utf16.as_mut_ptr(),
-                    len + 1,
-                    &mut len,
-                );
+                let len = read_string(&mut scratch.utf16, |buf, size, len| unsafe {
+                    sys::napi_get_value_string_utf16(env, value, buf, size, len)
+                });
                 encode_cell(col, Cell::Utf16(&scratch.utf16[..len]), buf)
             } else {
-                let mut len = 0usize;
-                sys::napi_get_value_string_utf8(env, value, ptr::null_mut(), 0, &mut len);
-                scratch.utf8.resize(len + 1, 0);
-                sys::napi_get_value_string_utf8(
-                    env,
-                    value,
-                    scratch.utf8.as_mut_ptr().cast(),
-                    len + 1,
-                    &mut len,
-                );
+                let len = read_string(&mut scratch.utf8, |buf, size, len| unsafe {
+                    sys::napi_get_value_string_utf8(env, value, buf.cast(), size, len)
+                });
                 match std::str::from_utf8(&scratch.utf8[..len]) {
                     Ok(s) => encode_cell(col, Cell::Text(s), buf),
                     Err(_) => Err(cell_error(
@@ -185,17 +191,15 @@ pub unsafe fn encode_js_row(
     scratch: &mut Scratch,
     buf: &mut bytes::BytesMut,
 ) -> Result<(), CellError> {
-    let mut is_array = false;
-    sys::napi_is_array(env, row, &mut is_array);
-    if !is_array {
+    // napi_get_array_length fails for anything but an array: one call checks and measures.
+    let mut len = 0u32;
+    if sys::napi_get_array_length(env, row, &mut len) != sys::Status::napi_ok {
         return Err(CellError {
             column: String::new(),
             value: "(row)".into(),
             reason: "each row must be an array of values".into(),
         });
     }
-    let mut len = 0u32;
-    sys::napi_get_array_length(env, row, &mut len);
     if (len as usize) < width {
         return Err(CellError {
             column: String::new(),
