@@ -8,6 +8,11 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n=== %s ===\n' "$*"; }
 
+# Every runner's output is also kept, so the closing line can add up what ran.
+LOG=$(mktemp)
+trap 'rm -f "$LOG"' EXIT
+run() { "$@" 2>&1 | tee -a "$LOG"; return "${PIPESTATUS[0]}"; }
+
 step "cargo fmt --check"
 cargo fmt --all --check
 
@@ -15,7 +20,7 @@ step "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 step "cargo test"
-cargo test --workspace --quiet
+run cargo test --workspace --quiet
 
 step "generated binding is committed"
 # npm ci rebuilt the addon and regenerated index.js/index.d.ts (the TypeScript contract): they
@@ -29,10 +34,19 @@ step "biome (TS/JS format and lint)"
 npx biome ci --error-on-warnings .
 
 step "JS tests (node --test)"
-npm run --silent test:js
+run npm run --silent test:js
 
 step "Python peer tests (mssql-python)"
-.venv/bin/python -m pytest -q test/python
+run .venv/bin/python -m pytest -q test/python
 
 step "fuzz (short runs)"
-bash scripts/fuzz.sh "${SLUICE_FUZZ_SECONDS:-20}"
+run bash scripts/fuzz.sh "${SLUICE_FUZZ_SECONDS:-20}"
+
+# Reaching here means nothing failed (set -e); say how much passed, in one line.
+cargo_n=$(grep -oE 'test result: ok\. [0-9]+ passed' "$LOG" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
+node_n=$(grep -oE '^ℹ pass [0-9]+' "$LOG" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
+py_n=$(grep -oE '^[0-9]+ passed' "$LOG" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
+fuzz_n=$(grep -c '^fuzz: .* survived' "$LOG" || true)
+total=$(( ${cargo_n:-0} + ${node_n:-0} + ${py_n:-0} + ${fuzz_n:-0} ))
+printf '\ncargo %s, node %s, pytest %s, fuzz targets %s\n' "${cargo_n:-0}" "${node_n:-0}" "${py_n:-0}" "$fuzz_n"
+echo "${total} passed, 0 failed"
