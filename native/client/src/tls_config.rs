@@ -67,18 +67,16 @@ pub fn client_config(opts: &TlsOptions) -> Result<Arc<ClientConfig>, Error> {
     let builder = ClientConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
         .map_err(|e| Error::Tls(e.to_string()))?;
-    let mut config = if let Some(path) = &opts.server_certificate {
+    let mut config = if opts.server_certificate.is_some() || opts.trust_server_certificate {
+        let pinned = opts
+            .server_certificate
+            .as_deref()
+            .map(load_pinned)
+            .transpose()?;
         builder
             .dangerous()
-            .with_custom_certificate_verifier(Arc::new(PinnedCertificate {
-                pinned: load_pinned(path)?,
-                provider: provider(),
-            }))
-            .with_no_client_auth()
-    } else if opts.trust_server_certificate {
-        builder
-            .dangerous()
-            .with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate {
+            .with_custom_certificate_verifier(Arc::new(OwnCertificateCheck {
+                pinned,
                 provider: provider(),
             }))
             .with_no_client_auth()
@@ -111,69 +109,17 @@ pub fn client_config(opts: &TlsOptions) -> Result<Arc<ClientConfig>, Error> {
     Ok(Arc::new(config))
 }
 
-/// `TrustServerCertificate=True`: any certificate is accepted, but the handshake signatures are
-/// still verified, so the session is at least bound to the key the server presented.
+/// The checks that replace chain validation. `ServerCertificate=…` (`pinned`): the server must
+/// present exactly that certificate (SqlClient's rule: the pin replaces chain and host-name
+/// checks). `TrustServerCertificate=True` (no pin): any certificate is accepted. Either way the
+/// handshake signatures are verified, so the session is bound to the key the server presented.
 #[derive(Debug)]
-struct AcceptAnyCertificate {
+struct OwnCertificateCheck {
+    pinned: Option<CertificateDer<'static>>,
     provider: Arc<CryptoProvider>,
 }
 
-impl ServerCertVerifier for AcceptAnyCertificate {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider
-            .signature_verification_algorithms
-            .supported_schemes()
-    }
-}
-
-/// `ServerCertificate=…`: the server must present exactly this certificate (SqlClient's rule:
-/// the pin replaces chain and host-name checks); handshake signatures are still verified.
-#[derive(Debug)]
-struct PinnedCertificate {
-    pinned: CertificateDer<'static>,
-    provider: Arc<CryptoProvider>,
-}
-
-impl ServerCertVerifier for PinnedCertificate {
+impl ServerCertVerifier for OwnCertificateCheck {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -182,7 +128,11 @@ impl ServerCertVerifier for PinnedCertificate {
         _ocsp: &[u8],
         _now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        if end_entity.as_ref() == self.pinned.as_ref() {
+        if self
+            .pinned
+            .as_ref()
+            .is_none_or(|p| p.as_ref() == end_entity.as_ref())
+        {
             Ok(ServerCertVerified::assertion())
         } else {
             Err(rustls::Error::InvalidCertificate(

@@ -16,6 +16,16 @@ use tds::token::{
 
 type Stream = PacketStream<ServerTransport>;
 
+/// A DONE token (not DONEPROC/DONEINPROC): what every statement of a batch ends with.
+fn done(status: u16, cur_cmd: u16, row_count: u64) -> Done {
+    Done {
+        kind: DoneKind::Done,
+        status,
+        cur_cmd,
+        row_count,
+    }
+}
+
 /// Responses are written out whenever this much is sealed, so a large result is never held
 /// whole as bytes.
 const FLUSH_AT: usize = 256 * 1024;
@@ -107,20 +117,10 @@ impl Responder {
                             line: 1,
                         };
                         encode_message(&m, true, w.buf_mut());
-                        let d = Done {
-                            kind: DoneKind::Done,
-                            status: more | done_status::ERROR,
-                            cur_cmd: CMD_SELECT,
-                            row_count: 0,
-                        };
+                        let d = done(more | done_status::ERROR, CMD_SELECT, 0);
                         encode_done(&d, w.buf_mut());
                     } else {
-                        let d = Done {
-                            kind: DoneKind::Done,
-                            status: more | done_status::COUNT,
-                            cur_cmd: CMD_SELECT,
-                            row_count: sent,
-                        };
+                        let d = done(more | done_status::COUNT, CMD_SELECT, sent);
                         encode_done(&d, w.buf_mut());
                     }
                 }
@@ -155,15 +155,7 @@ impl Responder {
                         line: 1,
                     };
                     encode_message(&self.message(&info), false, w.buf_mut());
-                    encode_done(
-                        &Done {
-                            kind: DoneKind::Done,
-                            status: more,
-                            cur_cmd: 0,
-                            row_count: 0,
-                        },
-                        w.buf_mut(),
-                    );
+                    encode_done(&done(more, 0, 0), w.buf_mut());
                 }
                 Outcome::Error(e) => {
                     encode_message(&self.message(e), true, w.buf_mut());
@@ -190,12 +182,7 @@ impl Responder {
                             done_status::FINAL
                         };
                     }
-                    let d = Done {
-                        kind: DoneKind::Done,
-                        status: more | done_status::ERROR,
-                        cur_cmd: 0,
-                        row_count: 0,
-                    };
+                    let d = done(more | done_status::ERROR, 0, 0);
                     encode_done(&d, w.buf_mut());
                 }
                 Outcome::Info { number, message } => {
@@ -208,30 +195,14 @@ impl Responder {
                     };
                     encode_message(&self.message(&info), false, w.buf_mut());
                     if i == last {
-                        encode_done(
-                            &Done {
-                                kind: DoneKind::Done,
-                                status: 0,
-                                cur_cmd: 0,
-                                row_count: 0,
-                            },
-                            w.buf_mut(),
-                        );
+                        encode_done(&done(0, 0, 0), w.buf_mut());
                     }
                 }
             }
             w.seal_full();
         }
         if outcomes.is_empty() {
-            encode_done(
-                &Done {
-                    kind: DoneKind::Done,
-                    status: 0,
-                    cur_cmd: 0,
-                    row_count: 0,
-                },
-                w.buf_mut(),
-            );
+            encode_done(&done(0, 0, 0), w.buf_mut());
         }
         w.seal_full();
         stream.write_packets(&w.finish()).await?;
@@ -241,15 +212,7 @@ impl Responder {
     /// DONE with the ATTN bit: the acknowledgement ATTENTION waits for (MS-TDS 2.2.1.7).
     pub async fn attention_ack(&mut self, stream: &mut Stream) -> Result<(), SessionEnd> {
         let mut w = PacketWriter::new(packet_type::TABULAR_RESULT, self.packet_size);
-        encode_done(
-            &Done {
-                kind: DoneKind::Done,
-                status: done_status::ATTN,
-                cur_cmd: 0,
-                row_count: 0,
-            },
-            w.buf_mut(),
-        );
+        encode_done(&done(done_status::ATTN, 0, 0), w.buf_mut());
         stream.write_packets(&w.finish()).await?;
         Ok(())
     }
@@ -264,15 +227,7 @@ impl Responder {
         for m in msgs {
             encode_message(m, true, w.buf_mut());
         }
-        encode_done(
-            &Done {
-                kind: DoneKind::Done,
-                status: done_status::ERROR,
-                cur_cmd: 0,
-                row_count: 0,
-            },
-            w.buf_mut(),
-        );
+        encode_done(&done(done_status::ERROR, 0, 0), w.buf_mut());
         w.seal_full();
         stream.write_packets(&w.finish()).await?;
         Ok(())
@@ -372,15 +327,7 @@ pub(crate) async fn login_ack(
             b,
         );
     }
-    encode_done(
-        &Done {
-            kind: DoneKind::Done,
-            status: 0,
-            cur_cmd: 0,
-            row_count: 0,
-        },
-        b,
-    );
+    encode_done(&done(0, 0, 0), b);
     w.seal_full();
     stream.write_packets(&w.finish()).await?;
     Ok(())
