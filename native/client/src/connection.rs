@@ -5,7 +5,6 @@ use crate::packet_io::PacketStream;
 use crate::response::ResponseReader;
 use crate::result::{BatchResult, ResultSet};
 use crate::transport::ClientTransport;
-use bytes::BytesMut;
 use std::future::Future;
 use std::time::Duration;
 use tds::conn_string::ConnectionParams;
@@ -103,10 +102,10 @@ impl Connection {
         if self.broken {
             return Err(Error::Closed);
         }
-        let mut payload = BytesMut::new();
-        encode_sql_batch(sql, self.transaction, &mut payload);
+        // The statement is encoded straight into the packet buffer, then split into packets.
         let mut w = PacketWriter::new(packet_type::SQL_BATCH, self.packet_size);
-        w.put_slice(&payload);
+        encode_sql_batch(sql, self.transaction, w.buf_mut());
+        w.seal_full();
         self.send_raw(&w.finish()).await?;
         self.await_response(cancel).await
     }

@@ -151,20 +151,8 @@ impl PacketWriter {
 
     /// Appends payload bytes, splitting into packets as needed.
     pub fn put_slice(&mut self, data: &[u8]) {
-        let mut data = data;
-        while !data.is_empty() {
-            let room = (self.current + self.packet_size).saturating_sub(self.buf.len());
-            // A full packet is sealed only when a byte spills over: write at most one packet's
-            // payload past it, which seal_full then moves behind the next header.
-            let n = if room == 0 {
-                data.len().min(self.packet_size - HEADER_LEN)
-            } else {
-                room.min(data.len())
-            };
-            self.buf.extend_from_slice(&data[..n]);
-            data = &data[n..];
-            self.seal_full();
-        }
+        self.buf.extend_from_slice(data);
+        self.seal_full();
     }
 
     /// Payload bytes written to the packet being filled.
@@ -174,16 +162,25 @@ impl PacketWriter {
 
     /// Closes every packet that has reached the packet size (see the type's docs).
     pub fn seal_full(&mut self) {
-        while self.buf.len() - self.current > self.packet_size {
-            let boundary = self.current + self.packet_size;
-            self.scratch.clear();
-            self.scratch.extend_from_slice(&self.buf[boundary..]);
-            self.buf.truncate(boundary);
-            self.patch_header(self.current, self.packet_size, false);
-            self.current = boundary;
-            self.buf.put_bytes(0, HEADER_LEN);
-            self.buf.extend_from_slice(&self.scratch);
+        if self.buf.len() - self.current <= self.packet_size {
+            return;
         }
+        // Move the overflow out once and lay it back packet by packet, so every byte is
+        // copied once however many packets it spans (usually it is one item's tail).
+        let boundary = self.current + self.packet_size;
+        self.scratch.clear();
+        self.scratch.extend_from_slice(&self.buf[boundary..]);
+        self.buf.truncate(boundary);
+        let payload = self.packet_size - HEADER_LEN;
+        let mut rest = std::mem::take(&mut self.scratch);
+        for chunk in rest.chunks(payload) {
+            self.patch_header(self.current, self.buf.len() - self.current, false);
+            self.current = self.buf.len();
+            self.buf.put_bytes(0, HEADER_LEN);
+            self.buf.extend_from_slice(chunk);
+        }
+        rest.clear();
+        self.scratch = rest;
     }
 
     fn patch_header(&mut self, at: usize, len: usize, eom: bool) {

@@ -23,20 +23,6 @@ pub(crate) struct Instant {
     pub offset_minutes: i16,
 }
 
-/// (year, month, day) from days since 1970-01-01 (H. Hinnant's `civil_from_days`).
-pub(crate) fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
-
 fn pow10(n: u8) -> u64 {
     10u64.pow(u32::from(n.min(7)))
 }
@@ -194,59 +180,12 @@ impl Instant {
             _ => None,
         }
     }
-
-    /// `YYYY-MM-DD`.
-    pub fn date_text(&self) -> String {
-        let (y, m, d) = civil_from_days(self.days - DAYS_TO_1970);
-        format!("{y:04}-{m:02}-{d:02}")
-    }
-
-    /// `hh:mm:ss` followed by `digits` fractional digits.
-    pub fn time_text(&self, digits: u8) -> String {
-        let secs = self.ticks / 10_000_000;
-        let mut s = format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60);
-        if digits > 0 {
-            let frac = (self.ticks % 10_000_000) / pow10(7 - digits.min(7));
-            s.push_str(&format!(
-                ".{frac:0width$}",
-                width = usize::from(digits.min(7))
-            ));
-        }
-        s
-    }
-}
-
-/// ISO text of a date/time value, as SSMS shows it.
-pub(crate) fn iso_text(v: &Value) -> Option<String> {
-    let i = Instant::from_value(v)?;
-    Some(match v {
-        Value::Date(_) => i.date_text(),
-        Value::Time(t) => i.time_text(t.scale),
-        Value::DateTime { .. } => format!("{} {}", i.date_text(), i.time_text(3)),
-        Value::SmallDateTime { .. } => format!("{} {}", i.date_text(), i.time_text(0)),
-        Value::DateTime2 { time, .. } => format!("{} {}", i.date_text(), i.time_text(time.scale)),
-        Value::DateTimeOffset {
-            time,
-            offset_minutes,
-            ..
-        } => {
-            let sign = if *offset_minutes < 0 { '-' } else { '+' };
-            let off = offset_minutes.unsigned_abs();
-            format!(
-                "{} {} {sign}{:02}:{:02}",
-                i.date_text(),
-                i.time_text(time.scale),
-                off / 60,
-                off % 60
-            )
-        }
-        _ => return None,
-    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tds::value::text::temporal::civil_from_days;
 
     fn datetime2(days: u32, units: u64) -> Value {
         Value::DateTime2 {
@@ -257,10 +196,10 @@ mod tests {
 
     #[test]
     fn calendar_matches_known_dates() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(DAYS_TO_1900 - DAYS_TO_1970), (1900, 1, 1));
-        assert_eq!(civil_from_days(-DAYS_TO_1970), (1, 1, 1));
-        assert_eq!(civil_from_days(MAX_DAYS - DAYS_TO_1970), (9999, 12, 31));
+        assert_eq!(civil_from_days(DAYS_TO_1970), (1970, 1, 1));
+        assert_eq!(civil_from_days(DAYS_TO_1900), (1900, 1, 1));
+        assert_eq!(civil_from_days(0), (1, 1, 1));
+        assert_eq!(civil_from_days(MAX_DAYS), (9999, 12, 31));
     }
 
     #[test]
@@ -272,7 +211,7 @@ mod tests {
             .unwrap();
         assert_eq!(v, Value::DateTime { days: 1, ticks: 0 });
         let dt = Value::DateTime { days: 0, ticks: 1 };
-        assert_eq!(iso_text(&dt).unwrap(), "1900-01-01 00:00:00.003");
+        assert_eq!(dt.to_text().unwrap(), "1900-01-01 00:00:00.003");
     }
 
     #[test]
@@ -344,6 +283,6 @@ mod tests {
                 offset_minutes: 120
             }
         );
-        assert_eq!(iso_text(&v).unwrap(), "1970-01-01 01:00:00 +02:00");
+        assert_eq!(v.to_text().unwrap(), "1970-01-01 01:00:00 +02:00");
     }
 }

@@ -1,43 +1,15 @@
 //! Values as text: for conversions to character types and for error messages.
 //!
-//! [`Value::to_text`] from the codec is the reference; the local formatting here covers the
-//! cases SQL Server's own conversions spell differently (money with 2 decimals in `CAST`) and
-//! stands in while the codec has no text form.
+//! [`Value::to_text`] from the codec is the reference; the local formatting here covers only
+//! the cases SQL Server's own conversions spell differently (money with 2 decimals in `CAST`,
+//! integral floats without an exponent).
 
-use super::datetime::iso_text;
-use tds::value::{Decimal, Value};
+use tds::value::text::numeric::format_decimal;
+use tds::value::Value;
 
-pub(crate) fn decimal_text(d: &Decimal) -> String {
-    let digits = d.mantissa.unsigned_abs().to_string();
-    let scale = usize::from(d.scale);
-    let sign = if d.mantissa < 0 { "-" } else { "" };
-    if scale == 0 {
-        return format!("{sign}{digits}");
-    }
-    let padded = format!("{digits:0>width$}", width = scale + 1);
-    let (int, frac) = padded.split_at(padded.len() - scale);
-    format!("{sign}{int}.{frac}")
-}
-
+/// Binary as `0x…` hex, as [`Value::to_text`] prints it.
 pub(crate) fn hex_text(b: &[u8]) -> String {
-    let mut s = String::with_capacity(2 + b.len() * 2);
-    s.push_str("0x");
-    for byte in b {
-        s.push_str(&format!("{byte:02X}"));
-    }
-    s
-}
-
-pub(crate) fn guid_text(g: &[u8; 16]) -> String {
-    let h: Vec<String> = g.iter().map(|b| format!("{b:02X}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        h[0..4].concat(),
-        h[4..6].concat(),
-        h[6..8].concat(),
-        h[8..10].concat(),
-        h[10..16].concat()
-    )
+    Value::Binary(b.to_vec()).to_text().unwrap_or_default()
 }
 
 /// A float as SQL Server prints it in text: integral values without a fraction, otherwise
@@ -62,31 +34,18 @@ pub(crate) fn value_as_text(v: &Value) -> Option<String> {
         Value::BigInt(n) => n.to_string(),
         Value::Real(f) => float_text(f64::from(*f)),
         Value::Float(f) => float_text(*f),
-        Value::Decimal(d) => decimal_text(d),
         Value::Money(m) => {
             let cents = (i128::from(*m) + if *m < 0 { -50 } else { 50 }) / 100;
-            decimal_text(&Decimal {
-                mantissa: cents,
-                scale: 2,
-            })
+            format_decimal(cents, 2)
         }
-        Value::Guid(g) => guid_text(g),
-        Value::String(s) => s.clone(),
-        Value::Binary(b) => hex_text(b),
-        other => match other.to_text() {
-            Some(t) => t,
-            None => iso_text(other)?,
-        },
+        other => other.to_text()?,
     })
 }
 
 /// The value as SQL Server shows it inside messages (duplicate keys, truncated values).
 pub(crate) fn display_value(v: &Value) -> String {
     match v {
-        Value::Money(m) => decimal_text(&Decimal {
-            mantissa: i128::from(*m),
-            scale: 4,
-        }),
+        Value::Money(m) => format_decimal(i128::from(*m), 4),
         Value::Null => "NULL".to_string(),
         other => value_as_text(other).unwrap_or_default(),
     }
@@ -95,28 +54,32 @@ pub(crate) fn display_value(v: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tds::value::Decimal;
 
     #[test]
     fn decimals_keep_their_scale() {
         assert_eq!(
-            decimal_text(&Decimal {
+            value_as_text(&Value::Decimal(Decimal {
                 mantissa: 12345,
                 scale: 2
-            }),
+            }))
+            .unwrap(),
             "123.45"
         );
         assert_eq!(
-            decimal_text(&Decimal {
+            value_as_text(&Value::Decimal(Decimal {
                 mantissa: -5,
                 scale: 3
-            }),
+            }))
+            .unwrap(),
             "-0.005"
         );
         assert_eq!(
-            decimal_text(&Decimal {
+            value_as_text(&Value::Decimal(Decimal {
                 mantissa: 7,
                 scale: 0
-            }),
+            }))
+            .unwrap(),
             "7"
         );
     }
@@ -133,7 +96,10 @@ mod tests {
             0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xAA, 0xBB, 0xCC, 0xDD,
             0xEE, 0xFF,
         ];
-        assert_eq!(guid_text(&g), "00112233-4455-6677-8899-AABBCCDDEEFF");
+        assert_eq!(
+            value_as_text(&Value::Guid(g)).unwrap(),
+            "00112233-4455-6677-8899-AABBCCDDEEFF"
+        );
         assert_eq!(hex_text(&[0x0a, 0xff]), "0x0AFF");
     }
 

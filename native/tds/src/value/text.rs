@@ -297,12 +297,18 @@ fn parse_guid(t: &str) -> Option<[u8; 16]> {
     if b.len() != 36 || [8, 13, 18, 23].iter().any(|&i| b.get(i) != Some(&b'-')) {
         return None;
     }
-    let hex: Vec<u8> = b.iter().copied().filter(|&c| c != b'-').collect();
+    // The 32 hex digits without the dashes, on the stack: this runs once per GUID cell.
+    let mut hex = [0u8; 32];
+    let mut n = 0;
+    for &c in b.iter().filter(|&&c| c != b'-') {
+        *hex.get_mut(n)? = c;
+        n += 1;
+    }
     let mut out = [0u8; 16];
     for (o, pair) in out.iter_mut().zip(hex.chunks_exact(2)) {
         *o = hex_pair(pair)?;
     }
-    (hex.len() == 32).then_some(out)
+    (n == 32).then_some(out)
 }
 
 fn hex_pair(pair: &[u8]) -> Option<u8> {
