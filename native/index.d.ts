@@ -18,6 +18,21 @@ export declare class BulkSession {
    * does not fit its column, naming the row, column and value; nothing of that row is sent.
    */
   pushRows(rows: unknown[][]): boolean
+  /** How many values of each row the load reads: the highest mapped source index + 1. */
+  get width(): number
+  /**
+   * A function `pushValues(rowCount, ...values)` that does what `pushRows` does for
+   * `rowCount` rows laid side by side (`width` values each) in its arguments: the fast lane
+   * the JS wrapper uses, as arguments cross into native code without per-element lookups.
+   */
+  valuePusher(): (rowCount: number, ...values: unknown[]) => boolean
+  /**
+   * A function `pushColumns(columns, start, rowCount, ...values)`: rows
+   * `start..start + rowCount` of a columnar batch (`columns`: one typed array, plain array
+   * or `{ values, nulls }` per source column). Typed arrays are read in place; the cells of
+   * plain-array columns for those rows come as `values`, column after column.
+   */
+  columnPusher(): (columns: unknown[], start: number, rowCount: number, ...values: unknown[]) => boolean
   /** Ends the last batch. Follow with `flush()`/`ready()` until `flush()` returns true. */
   end(): void
   /** Hands queued packets to the sender task without waiting; true when none are left. */

@@ -62,6 +62,30 @@ export interface BulkCopyOptions {
   onProgress?: (p: BulkProgressInfo) => void
 }
 
+/** Typed arrays a column may be; integers and floats as numbers, 64-bit ones as bigints. */
+export type TypedColumn =
+  | Int8Array
+  | Uint8Array
+  | Uint8ClampedArray
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | Float32Array
+  | Float64Array
+  | BigInt64Array
+  | BigUint64Array
+
+/**
+ * One column of a columnar batch: a plain Array of values (as in rows), a typed array (read in
+ * place, no per-value crossing), or a typed array with a null mask (non-zero = NULL). For
+ * date and time columns a numeric typed array holds milliseconds since 1970-01-01T00:00:00Z.
+ */
+export type Column = unknown[] | TypedColumn | { values: TypedColumn; nulls?: Uint8Array | null }
+
+/** One columnar batch: a column per source column, all of the same length. */
+export type ColumnBatch = Column[]
+
 export declare class Client {
   private constructor()
   /** Runs a SQL batch; requests on one client run one at a time. */
@@ -69,6 +93,12 @@ export declare class Client {
   close(): Promise<void>
   /** Bulk-loads rows (arrays of number, bigint, string, boolean, Date, Buffer, null) into an existing table. */
   bulkCopy(table: string, rows: Iterable<unknown[]> | AsyncIterable<unknown[]>, options?: BulkCopyOptions): Promise<BulkCopySummary>
+  /** Bulk-loads columnar batches (one in memory: `[columns]`); options, result and errors as bulkCopy. */
+  bulkCopyColumns(
+    table: string,
+    batches: Iterable<ColumnBatch> | AsyncIterable<ColumnBatch>,
+    options?: BulkCopyOptions,
+  ): Promise<BulkCopySummary>
 }
 
 /** Connects with an ADO.NET connection string (`Server=…;User ID=…;Password=…;Encrypt=…`). */

@@ -38,7 +38,12 @@ async function call(fn) {
   }
 }
 
-/** Rows handed to the native encoder per call: large enough to amortise the crossing. */
+/**
+ * Values handed to the native encoder per call (rows × width): enough to amortise the
+ * crossing, few enough to pass as arguments without straining the stack; and at most
+ * CHUNK_ROWS rows, so that a slow source's rows still leave promptly.
+ */
+const CHUNK_VALUES = 8192
 const CHUNK_ROWS = 1024
 
 function normaliseOptions(opts) {
@@ -68,7 +73,14 @@ function abortError(signal, account) {
   return e
 }
 
-/** Feeds rows to a native bulk session in chunks, waiting whenever the socket is behind. */
+/**
+ * Feeds rows to a native bulk session, waiting whenever the socket is behind.
+ *
+ * The values of a few hundred rows are laid side by side in one reused array and passed as the
+ * *arguments* of the session's `pushValues` function: arguments reach native code as one block
+ * of handles, where reading a row array costs a property lookup per cell. A row that is not an
+ * array, or is shorter than the mapping needs, goes through `pushRows`, which reports it.
+ */
 async function feed(session, rows, signal) {
   const drain = async () => {
     while (!session.flush()) {
@@ -76,28 +88,127 @@ async function feed(session, rows, signal) {
       await session.ready()
     }
   }
-  let chunk = []
-  const push = async () => {
-    const accepted = session.pushRows(chunk)
-    chunk = []
-    if (!accepted) await drain()
+  const width = session.width
+  const pushValues = session.valuePusher()
+  const perCall = Math.max(1, Math.min(CHUNK_ROWS, Math.floor(CHUNK_VALUES / Math.max(width, 1))))
+  // A fresh array per call: it stays in V8's young generation with the values it holds, so
+  // storing them costs no write-barrier bookkeeping (a long-lived array would).
+  let args = [0]
+  let n = 1
+  let count = 0
+  // Sends the rows gathered so far (the caller drains if the native side is behind).
+  const push = () => {
+    args[0] = count
+    const call = args
+    args = [0]
+    n = 1
+    count = 0
+    Reflect.apply(pushValues, undefined, call)
+  }
+  // Gathers one row; true when that made a call, so the caller must drain. Synchronous on
+  // purpose: an await per row would cost more than the row.
+  const add = (row) => {
+    if (!Array.isArray(row) || row.length < width) {
+      if (count) push()
+      session.pushRows([row]) // throws the error that names the row
+      return true
+    }
+    for (let j = 0; j < width; j++) args[n++] = row[j]
+    if (++count < perCall) return false
+    push()
+    return true
   }
   if (rows != null && typeof rows[Symbol.asyncIterator] === 'function') {
     for await (const row of rows) {
       if (signal?.aborted) return
-      chunk.push(row)
-      if (chunk.length >= CHUNK_ROWS) await push()
+      if (add(row)) await drain()
     }
   } else if (rows != null && typeof rows[Symbol.iterator] === 'function') {
     for (const row of rows) {
       if (signal?.aborted) return
-      chunk.push(row)
-      if (chunk.length >= CHUNK_ROWS) await push()
+      if (add(row)) await drain()
     }
   } else {
     throw new TypeError('rows must be an Iterable or AsyncIterable of arrays')
   }
-  if (chunk.length) await push()
+  if (count) push()
+  session.end()
+  await drain()
+}
+
+/** What a column of a columnar batch is: 'plain' (an Array) or 'typed' (read in place). */
+function columnKind(col, index) {
+  if (Array.isArray(col)) return 'plain'
+  if (ArrayBuffer.isView(col) && !(col instanceof DataView)) return 'typed'
+  if (col !== null && typeof col === 'object' && ArrayBuffer.isView(col.values) && !(col.values instanceof DataView)) {
+    if (col.nulls != null && !(col.nulls instanceof Uint8Array)) {
+      throw new TypeError(`column ${index}: nulls must be a Uint8Array (non-zero = NULL)`)
+    }
+    return 'typed'
+  }
+  throw new TypeError(`column ${index} must be an Array, a typed array or { values: TypedArray, nulls?: Uint8Array }`)
+}
+
+function columnLength(col) {
+  return Array.isArray(col) || ArrayBuffer.isView(col) ? col.length : col.values.length
+}
+
+/**
+ * Feeds columnar batches (each an array of columns of equal length) to a native session.
+ * Typed-array columns are read by the native side in place; the cells of plain-array columns
+ * are passed as call arguments, column after column, a few hundred rows per call.
+ */
+async function feedColumns(session, batches, signal) {
+  const drain = async () => {
+    while (!session.flush()) {
+      if (signal?.aborted) return
+      await session.ready()
+    }
+  }
+  const width = session.width
+  const pushColumns = session.columnPusher()
+  const one = async (batch, b) => {
+    if (!Array.isArray(batch)) throw new TypeError(`batch ${b} must be an array of columns`)
+    if (batch.length < width) {
+      throw new TypeError(`batch ${b} has ${batch.length} columns; the column mapping needs ${width}`)
+    }
+    // Only the columns the mapping reads (0..width-1) are looked at.
+    const plain = []
+    const rows = width && columnKind(batch[0], 0) ? columnLength(batch[0]) : 0
+    for (let c = 0; c < width; c++) {
+      const col = batch[c]
+      if (columnKind(col, c) === 'plain') plain.push(col)
+      const len = columnLength(col)
+      if (len !== rows) throw new TypeError(`batch ${b}: column ${c} has ${len} values, column 0 has ${rows}`)
+      if (col.nulls != null && col.nulls.length < rows) {
+        throw new TypeError(`batch ${b}: column ${c}'s nulls has ${col.nulls.length} entries for ${rows} rows`)
+      }
+    }
+    const perCall = Math.max(1, Math.min(CHUNK_ROWS, Math.floor(CHUNK_VALUES / Math.max(plain.length, 1))))
+    for (let start = 0; start < rows; start += perCall) {
+      if (signal?.aborted) return
+      const count = Math.min(perCall, rows - start)
+      const args = [batch, start, count]
+      for (const col of plain) for (let i = start; i < start + count; i++) args.push(col[i])
+      Reflect.apply(pushColumns, undefined, args)
+      await drain()
+    }
+  }
+  if (batches != null && typeof batches[Symbol.asyncIterator] === 'function') {
+    let b = 0
+    for await (const batch of batches) {
+      if (signal?.aborted) return
+      await one(batch, b++)
+    }
+  } else if (batches != null && typeof batches[Symbol.iterator] === 'function') {
+    let b = 0
+    for (const batch of batches) {
+      if (signal?.aborted) return
+      await one(batch, b++)
+    }
+  } else {
+    throw new TypeError('batches must be an Iterable or AsyncIterable of column arrays')
+  }
   session.end()
   await drain()
 }
@@ -119,7 +230,22 @@ class Client {
    * its own; on failure the error carries rowsCommitted, batchesCommitted, failedBatch and
    * inDoubtBatch.
    */
-  async bulkCopy(table, rows, options = {}) {
+  bulkCopy(table, rows, options = {}) {
+    return this._load(table, options, (session, signal) => feed(session, rows, signal))
+  }
+
+  /**
+   * Bulk-loads columnar batches: each batch an array with one column per source column, all
+   * of one length; a column is an Array of values, a typed array (read in place: no
+   * per-value crossing), or `{ values: TypedArray, nulls?: Uint8Array }`. For date and time
+   * columns a numeric typed array holds milliseconds since 1970-01-01T00:00:00Z. Options,
+   * result and errors as `bulkCopy`.
+   */
+  bulkCopyColumns(table, batches, options = {}) {
+    return this._load(table, options, (session, signal) => feedColumns(session, batches, signal))
+  }
+
+  async _load(table, options, feeder) {
     const { signal, onProgress } = options
     if (signal?.aborted) throw abortError(signal, { rowsCommitted: 0, batchesCommitted: 0 })
     const native = normaliseOptions(options)
@@ -129,7 +255,7 @@ class Client {
     signal?.addEventListener('abort', onAbort, { once: true })
     let sourceError = null
     try {
-      await feed(session, rows, signal)
+      await feeder(session, signal)
     } catch (err) {
       const e = rebuild(err)
       // ESTOPPED: the sender task ended first; its own error (from result()) is the story.

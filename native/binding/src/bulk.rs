@@ -4,8 +4,10 @@
 //! connection and the socket. Progress comes back through a thread-safe function at most ten
 //! times a second.
 
+use crate::js_columns::Columns;
 use crate::js_error::{bulk_failure_error, cell_error_js, stopped_error, to_js_error};
-use crate::js_row::{encode_js_row, Scratch};
+use crate::js_row::{encode_js_row, encode_js_values, Scratch};
+use crate::push_values::{self, Lane};
 use napi::bindgen_prelude::*;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
@@ -13,7 +15,7 @@ use sluice_client::bulk::{
     self, BulkCopyOptions, BulkEncoder, BulkFailure, BulkProgress, BulkSummary, ColumnMapping,
 };
 use sluice_client::Connection;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex as StdMutex};
 use std::time::Duration;
 use tds::bulk::{BulkOptions, OrderColumn};
 use tokio::sync::{mpsc, oneshot, Mutex, OwnedMutexGuard};
@@ -142,13 +144,148 @@ impl FromNapiValue for RawValue {
 
 impl ValidateNapiValue for RawValue {}
 
+/// A JS value made with raw napi calls, handed back as is.
+pub struct RawOut(sys::napi_value);
+
+impl ToNapiValue for RawOut {
+    unsafe fn to_napi_value(_env: sys::napi_env, v: Self) -> Result<sys::napi_value> {
+        Ok(v.0)
+    }
+}
+
+/// The JS-thread half of a load: the encoder and its scratch space. Shared (behind a mutex that
+/// only the JS thread ever takes) by the session's methods and its `pushValues` function.
+pub struct Feed {
+    encoder: Option<BulkEncoder>,
+    scratch: Scratch,
+    width: usize,
+}
+
+impl Feed {
+    /// Rows as an array of row arrays.
+    ///
+    /// # Safety
+    /// `env` and `rows` must be live napi handles of the current call on the JS thread.
+    unsafe fn push_rows(&mut self, env: sys::napi_env, rows: sys::napi_value) -> Result<bool> {
+        let width = self.width;
+        let Feed {
+            encoder, scratch, ..
+        } = self;
+        let enc = encoder
+            .as_mut()
+            .ok_or_else(|| to_js_error(sluice_client::Error::Closed))?;
+        let mut is_array = false;
+        sys::napi_is_array(env, rows, &mut is_array);
+        if !is_array {
+            return Err(Error::new(
+                Status::InvalidArg,
+                "rows must be an array of row arrays",
+            ));
+        }
+        let mut len = 0u32;
+        sys::napi_get_array_length(env, rows, &mut len);
+        for i in 0..len {
+            let mut row = std::ptr::null_mut();
+            sys::napi_get_element(env, rows, i, &mut row);
+            let r = enc.encode_row(|plan, buf| {
+                encode_js_row(env, row, &plan.columns, &plan.sources, width, scratch, buf)
+            });
+            if let Err(e) = r {
+                return Err(cell_error_js(enc.rows_encoded() + 1, &e));
+            }
+        }
+        enc.try_flush().map_err(|_| stopped_error())
+    }
+
+    /// `rows` rows laid side by side in `values`, `width` values each (see push_values.rs).
+    ///
+    /// # Safety
+    /// `env` and every handle in `values` must be live napi handles of the current call.
+    pub unsafe fn push_flat(
+        &mut self,
+        env: sys::napi_env,
+        rows: usize,
+        values: &[sys::napi_value],
+    ) -> Result<bool> {
+        let width = self.width;
+        if rows.checked_mul(width) != Some(values.len()) {
+            return Err(Error::new(
+                Status::InvalidArg,
+                format!(
+                    "pushValues: {} values are not {rows} rows of {width}",
+                    values.len()
+                ),
+            ));
+        }
+        let Feed {
+            encoder, scratch, ..
+        } = self;
+        let enc = encoder
+            .as_mut()
+            .ok_or_else(|| to_js_error(sluice_client::Error::Closed))?;
+        for r in 0..rows {
+            let row = &values[r * width..(r + 1) * width];
+            let res = enc.encode_row(|plan, buf| {
+                encode_js_values(env, row, &plan.columns, &plan.sources, scratch, buf)
+            });
+            if let Err(e) = res {
+                return Err(cell_error_js(enc.rows_encoded() + 1, &e));
+            }
+        }
+        enc.try_flush().map_err(|_| stopped_error())
+    }
+}
+
+impl Feed {
+    /// Rows `start..start + rows` of a columnar batch; `plain` holds the cells of its
+    /// plain-array columns for those rows, column after column (see js_columns.rs).
+    ///
+    /// # Safety
+    /// `env`, `columns` and every handle in `plain` must be live handles of the current call.
+    pub unsafe fn push_columns(
+        &mut self,
+        env: sys::napi_env,
+        columns: sys::napi_value,
+        start: usize,
+        rows: usize,
+        plain: &[sys::napi_value],
+    ) -> Result<bool> {
+        let width = self.width;
+        let Feed {
+            encoder, scratch, ..
+        } = self;
+        let enc = encoder
+            .as_mut()
+            .ok_or_else(|| to_js_error(sluice_client::Error::Closed))?;
+        let cols = Columns::read(env, columns, width, start, rows, plain.len())
+            .map_err(|e| cell_error_js(enc.rows_encoded() + 1, &e))?;
+        for r in 0..rows {
+            let res = enc.encode_row(|plan, buf| {
+                cols.encode_row(
+                    env,
+                    plain,
+                    start,
+                    r,
+                    &plan.columns,
+                    &plan.sources,
+                    scratch,
+                    buf,
+                )
+            });
+            if let Err(e) = res {
+                return Err(cell_error_js(enc.rows_encoded() + 1, &e));
+            }
+        }
+        enc.try_flush().map_err(|_| stopped_error())
+    }
+}
+
 /// One running bulk load.
 #[napi]
 pub struct BulkSession {
-    encoder: Option<BulkEncoder>,
+    feed: Arc<StdMutex<Feed>>,
     /// Kept for `ready()`; dropped with the encoder so the runner sees the end of the rows.
     sender: Option<mpsc::Sender<bulk::Chunk>>,
-    scratch: Scratch,
     width: usize,
     cancel: Option<oneshot::Sender<()>>,
     result: Arc<Mutex<Option<oneshot::Receiver<BulkOutcome>>>>,
@@ -197,9 +334,12 @@ pub async fn begin(
     });
     let width = plan.source_width();
     Ok(BulkSession {
-        encoder: Some(BulkEncoder::new(plan, packet_size, tx.clone())),
+        feed: Arc::new(StdMutex::new(Feed {
+            encoder: Some(BulkEncoder::new(plan, packet_size, tx.clone())),
+            scratch: Scratch::default(),
+            width,
+        })),
         sender: Some(tx),
-        scratch: Scratch::default(),
         width,
         cancel: Some(cancel_tx),
         result: Arc::new(Mutex::new(Some(result_rx))),
@@ -223,57 +363,50 @@ async fn report_progress(progress: Arc<BulkProgress>, f: Arc<ProgressFn>) {
 
 #[napi]
 impl BulkSession {
+    fn feed(&self) -> Result<std::sync::MutexGuard<'_, Feed>> {
+        self.feed
+            .lock()
+            .map_err(|_| Error::new(Status::GenericFailure, "the bulk session is poisoned"))
+    }
+
     /// Encodes rows (an array of row arrays) into the outgoing packets. Returns true when every
     /// sealed packet was handed to the sender task, false when it is behind: then await
     /// `ready()` and call `flush()` until it returns true. Throws (code EVALUE) on a value that
     /// does not fit its column, naming the row, column and value; nothing of that row is sent.
     #[napi(ts_args_type = "rows: unknown[][]")]
-    pub fn push_rows(&mut self, env: Env, rows: RawValue) -> Result<bool> {
-        let enc = self
-            .encoder
-            .as_mut()
-            .ok_or_else(|| to_js_error(sluice_client::Error::Closed))?;
-        let raw_env = env.raw();
-        let mut len = 0u32;
-        unsafe {
-            let mut is_array = false;
-            sys::napi_is_array(raw_env, rows.0, &mut is_array);
-            if !is_array {
-                return Err(Error::new(
-                    Status::InvalidArg,
-                    "rows must be an array of row arrays",
-                ));
-            }
-            sys::napi_get_array_length(raw_env, rows.0, &mut len);
-        }
-        let width = self.width;
-        for i in 0..len {
-            let mut row = std::ptr::null_mut();
-            unsafe { sys::napi_get_element(raw_env, rows.0, i, &mut row) };
-            let scratch = &mut self.scratch;
-            let r = enc.encode_row(|plan, buf| unsafe {
-                encode_js_row(
-                    raw_env,
-                    row,
-                    &plan.columns,
-                    &plan.sources,
-                    width,
-                    scratch,
-                    buf,
-                )
-            });
-            if let Err(e) = r {
-                let row_number = enc.rows_encoded() + 1;
-                return Err(cell_error_js(row_number, &e));
-            }
-        }
-        enc.try_flush().map_err(|_| stopped_error())
+    pub fn push_rows(&self, env: Env, rows: RawValue) -> Result<bool> {
+        unsafe { self.feed()?.push_rows(env.raw(), rows.0) }
+    }
+
+    /// How many values of each row the load reads: the highest mapped source index + 1.
+    #[napi(getter)]
+    pub fn width(&self) -> u32 {
+        self.width as u32
+    }
+
+    /// A function `pushValues(rowCount, ...values)` that does what `pushRows` does for
+    /// `rowCount` rows laid side by side (`width` values each) in its arguments: the fast lane
+    /// the JS wrapper uses, as arguments cross into native code without per-element lookups.
+    #[napi(ts_return_type = "(rowCount: number, ...values: unknown[]) => boolean")]
+    pub fn value_pusher(&self, env: Env) -> Result<RawOut> {
+        unsafe { push_values::create(env.raw(), self.feed.clone(), Lane::Rows).map(RawOut) }
+    }
+
+    /// A function `pushColumns(columns, start, rowCount, ...values)`: rows
+    /// `start..start + rowCount` of a columnar batch (`columns`: one typed array, plain array
+    /// or `{ values, nulls }` per source column). Typed arrays are read in place; the cells of
+    /// plain-array columns for those rows come as `values`, column after column.
+    #[napi(
+        ts_return_type = "(columns: unknown[], start: number, rowCount: number, ...values: unknown[]) => boolean"
+    )]
+    pub fn column_pusher(&self, env: Env) -> Result<RawOut> {
+        unsafe { push_values::create(env.raw(), self.feed.clone(), Lane::Columns).map(RawOut) }
     }
 
     /// Ends the last batch. Follow with `flush()`/`ready()` until `flush()` returns true.
     #[napi]
-    pub fn end(&mut self) -> Result<()> {
-        if let Some(enc) = self.encoder.as_mut() {
+    pub fn end(&self) -> Result<()> {
+        if let Some(enc) = self.feed()?.encoder.as_mut() {
             enc.finish();
         }
         Ok(())
@@ -281,8 +414,8 @@ impl BulkSession {
 
     /// Hands queued packets to the sender task without waiting; true when none are left.
     #[napi]
-    pub fn flush(&mut self) -> Result<bool> {
-        match self.encoder.as_mut() {
+    pub fn flush(&self) -> Result<bool> {
+        match self.feed()?.encoder.as_mut() {
             Some(enc) => enc.try_flush().map_err(|_| stopped_error()),
             None => Ok(true),
         }
@@ -302,7 +435,9 @@ impl BulkSession {
     /// No more rows: closes the stream. An open batch without `end()` is abandoned (ATTENTION).
     #[napi]
     pub fn close(&mut self) {
-        self.encoder = None;
+        if let Ok(mut f) = self.feed.lock() {
+            f.encoder = None;
+        }
         self.sender = None;
     }
 
@@ -312,7 +447,9 @@ impl BulkSession {
         if let Some(c) = self.cancel.take() {
             let _ = c.send(());
         }
-        self.encoder = None;
+        if let Ok(mut f) = self.feed.lock() {
+            f.encoder = None;
+        }
         self.sender = None;
     }
 

@@ -5,13 +5,11 @@
 use napi::sys;
 use std::ptr;
 use tds::bulk::{encode_cell, BulkColumn, Cell, CellError};
-use tds::types::SqlType;
 
 /// Scratch space reused for every string of every row.
 #[derive(Default)]
 pub struct Scratch {
     utf16: Vec<u16>,
-    utf8: Vec<u8>,
 }
 
 /// Reads a JS string into `scratch` in one napi call when it fits (the usual case), else asks
@@ -32,10 +30,6 @@ fn read_string<T: Copy + Default>(
         read(scratch.as_mut_ptr(), scratch.len(), &mut len);
     }
     len
-}
-
-fn wants_utf16(ty: &SqlType) -> bool {
-    matches!(ty, SqlType::NChar { .. } | SqlType::NVarChar { .. })
 }
 
 fn cell_error(col: &BulkColumn, value: &str, reason: impl Into<String>) -> CellError {
@@ -100,24 +94,12 @@ pub unsafe fn encode_js_value(
             encode_cell(col, Cell::Int128(if sign != 0 { -mag } else { mag }), buf)
         }
         sys::ValueType::napi_string => {
-            if wants_utf16(&col.ty) {
-                let len = read_string(&mut scratch.utf16, |buf, size, len| unsafe {
-                    sys::napi_get_value_string_utf16(env, value, buf, size, len)
-                });
-                encode_cell(col, Cell::Utf16(&scratch.utf16[..len]), buf)
-            } else {
-                let len = read_string(&mut scratch.utf8, |buf, size, len| unsafe {
-                    sys::napi_get_value_string_utf8(env, value, buf.cast(), size, len)
-                });
-                match std::str::from_utf8(&scratch.utf8[..len]) {
-                    Ok(s) => encode_cell(col, Cell::Text(s), buf),
-                    Err(_) => Err(cell_error(
-                        col,
-                        "(string)",
-                        "the string is not valid Unicode",
-                    )),
-                }
-            }
+            // Always read as UTF-16: V8 copies (widening one-byte strings) far faster than it
+            // transcodes to UTF-8, and the codec takes UTF-16 for every column type.
+            let len = read_string(&mut scratch.utf16, |buf, size, len| unsafe {
+                sys::napi_get_value_string_utf16(env, value, buf, size, len)
+            });
+            encode_cell(col, Cell::Utf16(&scratch.utf16[..len]), buf)
         }
         sys::ValueType::napi_object => {
             let mut is = false;
@@ -210,6 +192,30 @@ pub unsafe fn encode_js_row(
     for (col, &src) in columns.iter().zip(sources) {
         let mut v = ptr::null_mut();
         sys::napi_get_element(env, row, src as u32, &mut v);
+        encode_js_value(env, v, col, scratch, buf)?;
+    }
+    Ok(())
+}
+
+/// Encodes the cells of one row whose values are already handles side by side (`row[i]` is
+/// source value `i`; see push_values.rs), in plan order.
+///
+/// # Safety
+/// `env` and every handle in `row` must be live napi handles of the current call.
+pub unsafe fn encode_js_values(
+    env: sys::napi_env,
+    row: &[sys::napi_value],
+    columns: &[BulkColumn],
+    sources: &[usize],
+    scratch: &mut Scratch,
+    buf: &mut bytes::BytesMut,
+) -> Result<(), CellError> {
+    for (col, &src) in columns.iter().zip(sources) {
+        let v = row.get(src).copied().ok_or_else(|| CellError {
+            column: col.name.clone(),
+            value: "(row)".into(),
+            reason: "the row is shorter than the column mapping".into(),
+        })?;
         encode_js_value(env, v, col, scratch, buf)?;
     }
     Ok(())

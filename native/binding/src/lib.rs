@@ -4,8 +4,10 @@
 
 mod bulk;
 mod js_cell;
+mod js_columns;
 mod js_error;
 mod js_row;
+mod push_values;
 
 use js_cell::{cell_from_value, JsCell};
 use js_error::to_js_error;

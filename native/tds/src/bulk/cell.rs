@@ -85,6 +85,16 @@ fn write_cell(col: &BulkColumn, cell: Cell<'_>, buf: &mut BytesMut) -> Result<()
         Cell::Utf16(units) => match char_column(ty) {
             Some((collation, frame)) => put_chars(collation, frame, Src::Utf16(units), buf),
             None => {
+                // Numbers, dates and GUIDs as text are short ASCII: narrowed on the stack.
+                let mut ascii = [0u8; 64];
+                if units.len() <= ascii.len() && units.iter().all(|&u| u < 0x80) {
+                    for (d, &u) in ascii.iter_mut().zip(units) {
+                        *d = u as u8;
+                    }
+                    let s =
+                        std::str::from_utf8(&ascii[..units.len()]).map_err(|e| e.to_string())?;
+                    return write_text(ty, s, buf);
+                }
                 let s = String::from_utf16(units)
                     .map_err(|_| "invalid UTF-16 text (unpaired surrogate)".to_string())?;
                 write_text(ty, &s, buf)
@@ -167,6 +177,9 @@ fn write_exact_decimal(
     text: &str,
     buf: &mut BytesMut,
 ) -> Result<(), String> {
+    if let Some(v) = plain_exact(ty, scale, text.as_bytes()) {
+        return put_value(ty, &v, buf);
+    }
     let t = text.trim();
     if let Some((_, frac)) = t.split_once('.') {
         let all_digits = frac.bytes().all(|b| b.is_ascii_digit());
@@ -180,6 +193,56 @@ fn write_exact_decimal(
     }
     let v = parse_text(ty, text).map_err(|e| e.to_string())?;
     put_value(ty, &v, buf)
+}
+
+/// The common case of decimal text in one pass: `[-]digits[.digits]` with at most `scale`
+/// fractional digits and at most 18 digits in all, so it is exact and cannot overflow. `None`
+/// for anything else (spaces, `+`, rounding, long numbers, values that do not fit `ty`): the
+/// general path decides those and words the error.
+fn plain_exact(ty: &SqlType, scale: u8, text: &[u8]) -> Option<Value> {
+    let (negative, body) = match text.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, text),
+    };
+    let mut m: u64 = 0;
+    let mut digits = 0usize;
+    let mut frac_digits: Option<u8> = None;
+    for &b in body {
+        match b {
+            b'0'..=b'9' => {
+                m = m * 10 + u64::from(b - b'0');
+                digits += 1;
+                if let Some(f) = frac_digits.as_mut() {
+                    *f += 1;
+                    if *f > scale {
+                        return None;
+                    }
+                }
+                if digits > 18 {
+                    return None;
+                }
+            }
+            b'.' if frac_digits.is_none() => frac_digits = Some(0),
+            _ => return None,
+        }
+    }
+    let f = frac_digits.unwrap_or(0);
+    if digits == 0 || usize::from(scale - f) + digits > 18 {
+        return None;
+    }
+    let m = m * 10u64.pow(u32::from(scale - f));
+    let m = if negative { -(m as i128) } else { m as i128 };
+    Some(match *ty {
+        SqlType::Decimal { precision, .. } | SqlType::Numeric { precision, .. } => {
+            if !crate::value::text::numeric::fits_precision(m, precision) {
+                return None;
+            }
+            Value::Decimal(Decimal { mantissa: m, scale })
+        }
+        SqlType::Money => Value::Money(m as i64),
+        SqlType::SmallMoney => Value::Money(i64::from(i32::try_from(m).ok()?)),
+        _ => return None,
+    })
 }
 
 /// Integer text; `2.0` and `2.` are taken as 2 (files written from floats), `2.5` is refused.
@@ -330,5 +393,87 @@ fn describe(cell: Cell<'_>) -> String {
             format!("0x{hex}{more}")
         }
         Cell::DateMs(ms) => date_ms_iso(ms).unwrap_or_else(|_| show_float(ms)),
+    }
+}
+
+#[cfg(test)]
+mod fast_path_tests {
+    use super::*;
+
+    /// Wherever the one-pass decimal reader answers, it answers what SQL Server's string
+    /// conversion (`parse_text`) does; it stands aside for everything it does not handle.
+    #[test]
+    fn plain_exact_agrees_with_parse_text() {
+        let types = [
+            SqlType::Decimal {
+                precision: 18,
+                scale: 4,
+            },
+            SqlType::Decimal {
+                precision: 5,
+                scale: 2,
+            },
+            SqlType::Numeric {
+                precision: 38,
+                scale: 0,
+            },
+            SqlType::Decimal {
+                precision: 38,
+                scale: 20,
+            },
+            SqlType::Money,
+            SqlType::SmallMoney,
+        ];
+        let texts = [
+            "0",
+            "-0",
+            "5",
+            "5.",
+            ".5",
+            "-.5",
+            "12.3456",
+            "-12345678.1234",
+            "999.99",
+            "1000.00",
+            "12.345",
+            "12.34567",
+            "+1",
+            " 1",
+            "1 ",
+            "",
+            "-",
+            ".",
+            "1.2.3",
+            "1e5",
+            "0x10",
+            "١",
+            "214748.3647",
+            "214748.3648",
+            "-214748.3648",
+            "-214748.3649",
+            "922337203685477.5807",
+            "99999999999999.9999",
+            "123456789012345678",
+            "1234567890123456789",
+            "00000000000000000001.5",
+        ];
+        for ty in &types {
+            let scale = exact_scale(ty).unwrap();
+            for t in texts {
+                let fast = plain_exact(ty, scale, t.as_bytes());
+                let slow = parse_text(ty, t).ok();
+                if let Some(v) = fast {
+                    assert_eq!(Some(v.clone()), slow, "{ty:?} {t:?}");
+                }
+            }
+        }
+        // The usual shapes take the fast path.
+        let dec = SqlType::Decimal {
+            precision: 18,
+            scale: 4,
+        };
+        assert!(plain_exact(&dec, 4, b"-12345678.1234").is_some());
+        assert!(plain_exact(&SqlType::Money, 4, b"12345.6789").is_some());
+        assert!(plain_exact(&dec, 4, b"1.23456").is_none());
     }
 }
