@@ -73,6 +73,39 @@ function abortError(signal, account) {
   return e
 }
 
+/** Waits until the session has handed every sealed packet to its sender task (or a cancel). */
+async function drain(session, signal) {
+  while (!session.flush()) {
+    if (signal?.aborted) return
+    await session.ready()
+  }
+}
+
+/**
+ * Calls `each(item, index)` for every item of an Iterable or AsyncIterable, awaiting what it
+ * returns only when that is a promise (so a synchronous step costs no await). Resolves false
+ * when the signal aborted first.
+ */
+async function forEachItem(source, signal, what, each) {
+  let i = 0
+  if (source != null && typeof source[Symbol.asyncIterator] === 'function') {
+    for await (const item of source) {
+      if (signal?.aborted) return false
+      const p = each(item, i++)
+      if (p) await p
+    }
+  } else if (source != null && typeof source[Symbol.iterator] === 'function') {
+    for (const item of source) {
+      if (signal?.aborted) return false
+      const p = each(item, i++)
+      if (p) await p
+    }
+  } else {
+    throw new TypeError(`${what} must be an Iterable or AsyncIterable of arrays`)
+  }
+  return true
+}
+
 /**
  * Feeds rows to a native bulk session, waiting whenever the socket is behind.
  *
@@ -82,12 +115,6 @@ function abortError(signal, account) {
  * array, or is shorter than the mapping needs, goes through `pushRows`, which reports it.
  */
 async function feed(session, rows, signal) {
-  const drain = async () => {
-    while (!session.flush()) {
-      if (signal?.aborted) return
-      await session.ready()
-    }
-  }
   const width = session.width
   const pushValues = session.valuePusher()
   const perCall = Math.max(1, Math.min(CHUNK_ROWS, Math.floor(CHUNK_VALUES / Math.max(width, 1))))
@@ -118,22 +145,10 @@ async function feed(session, rows, signal) {
     push()
     return true
   }
-  if (rows != null && typeof rows[Symbol.asyncIterator] === 'function') {
-    for await (const row of rows) {
-      if (signal?.aborted) return
-      if (add(row)) await drain()
-    }
-  } else if (rows != null && typeof rows[Symbol.iterator] === 'function') {
-    for (const row of rows) {
-      if (signal?.aborted) return
-      if (add(row)) await drain()
-    }
-  } else {
-    throw new TypeError('rows must be an Iterable or AsyncIterable of arrays')
-  }
+  if (!(await forEachItem(rows, signal, 'rows', (row) => (add(row) ? drain(session, signal) : undefined)))) return
   if (count) push()
   session.end()
-  await drain()
+  await drain(session, signal)
 }
 
 /** What a column of a columnar batch is: 'plain' (an Array) or 'typed' (read in place). */
@@ -159,12 +174,6 @@ function columnLength(col) {
  * are passed as call arguments, column after column, a few hundred rows per call.
  */
 async function feedColumns(session, batches, signal) {
-  const drain = async () => {
-    while (!session.flush()) {
-      if (signal?.aborted) return
-      await session.ready()
-    }
-  }
   const width = session.width
   const pushColumns = session.columnPusher()
   const one = async (batch, b) => {
@@ -191,26 +200,12 @@ async function feedColumns(session, batches, signal) {
       const args = [batch, start, count]
       for (const col of plain) for (let i = start; i < start + count; i++) args.push(col[i])
       Reflect.apply(pushColumns, undefined, args)
-      await drain()
+      await drain(session, signal)
     }
   }
-  if (batches != null && typeof batches[Symbol.asyncIterator] === 'function') {
-    let b = 0
-    for await (const batch of batches) {
-      if (signal?.aborted) return
-      await one(batch, b++)
-    }
-  } else if (batches != null && typeof batches[Symbol.iterator] === 'function') {
-    let b = 0
-    for (const batch of batches) {
-      if (signal?.aborted) return
-      await one(batch, b++)
-    }
-  } else {
-    throw new TypeError('batches must be an Iterable or AsyncIterable of column arrays')
-  }
+  if (!(await forEachItem(batches, signal, 'batches', one))) return
   session.end()
-  await drain()
+  await drain(session, signal)
 }
 
 class Client {

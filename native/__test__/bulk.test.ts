@@ -209,6 +209,34 @@ test('NULL into a NOT NULL column is caught before the row is sent', async () =>
   await c.close()
 })
 
+test('without keepNulls a NULL takes the column default, even in a NOT NULL column', async () => {
+  const c = await client()
+  await c.query("CREATE TABLE dbo.defaults (id int NOT NULL, v int NOT NULL DEFAULT 7, w nvarchar(5) NULL DEFAULT N'dflt')")
+  const s = await c.bulkCopy('dbo.defaults', [
+    [1, null, null],
+    [2, 3, 'x'],
+  ])
+  assert.equal(s.rowsCopied, 2)
+  assert.deepEqual((await c.query('SELECT * FROM dbo.defaults ORDER BY id')).rows, [
+    [1, 7, 'dflt'],
+    [2, 3, 'x'],
+  ])
+  // With keepNulls the NULL stays NULL: refused for the NOT NULL column before it is sent,
+  // stored as NULL in the nullable one.
+  await assert.rejects(c.bulkCopy('dbo.defaults', [[3, null, 'y']], { keepNulls: true }), (e: SluiceError) => {
+    assert.deepEqual([e.code, e.row, e.column], ['EVALUE', 1, 'v'])
+    return true
+  })
+  await c.bulkCopy('dbo.defaults', [[4, 4, null]], { keepNulls: true })
+  assert.deepEqual((await c.query('SELECT w FROM dbo.defaults WHERE id = 4')).rows, [[null]])
+  // A NOT NULL column without a default still refuses NULL up front.
+  await assert.rejects(c.bulkCopy('dbo.defaults', [[null, 1, 'z']]), (e: SluiceError) => {
+    assert.deepEqual([e.code, e.row, e.column], ['EVALUE', 1, 'id'])
+    return true
+  })
+  await c.close()
+})
+
 test('a dropped connection leaves a precise account', async () => {
   const c = await client(dropping)
   await c.query('CREATE TABLE dbo.dropped (id int NOT NULL)')

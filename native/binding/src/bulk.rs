@@ -8,16 +8,18 @@ use crate::js_columns::Columns;
 use crate::js_error::{bulk_failure_error, cell_error_js, stopped_error, to_js_error};
 use crate::js_row::{encode_js_row, encode_js_values, Scratch};
 use crate::push_values::{self, Lane};
+use bytes::BytesMut;
 use napi::bindgen_prelude::*;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use sluice_client::bulk::{
-    self, BulkCopyOptions, BulkEncoder, BulkFailure, BulkProgress, BulkSummary, ColumnMapping,
+    self, BulkCopyOptions, BulkEncoder, BulkFailure, BulkPlan, BulkProgress, BulkSummary,
+    ColumnMapping,
 };
 use sluice_client::Connection;
 use std::sync::{Arc, Mutex as StdMutex};
 use std::time::Duration;
-use tds::bulk::{BulkOptions, OrderColumn};
+use tds::bulk::{BulkOptions, CellError, OrderColumn};
 use tokio::sync::{mpsc, oneshot, Mutex, OwnedMutexGuard};
 
 /// Chunks of sealed packets waiting for the socket: bounded, so memory stays flat.
@@ -162,18 +164,42 @@ pub struct Feed {
 }
 
 impl Feed {
-    /// Rows as an array of row arrays.
-    ///
-    /// # Safety
-    /// `env` and `rows` must be live napi handles of the current call on the JS thread.
-    unsafe fn push_rows(&mut self, env: sys::napi_env, rows: sys::napi_value) -> Result<bool> {
-        let width = self.width;
+    /// Encodes `rows` rows, row `r` written by `fill(r, plan, scratch, buf)`, then hands the
+    /// sealed packets on. A row that does not fit stops there with its 1-based number.
+    fn encode_rows(
+        &mut self,
+        rows: usize,
+        mut fill: impl FnMut(
+            usize,
+            &BulkPlan,
+            &mut Scratch,
+            &mut BytesMut,
+        ) -> std::result::Result<(), CellError>,
+    ) -> Result<bool> {
         let Feed {
             encoder, scratch, ..
         } = self;
         let enc = encoder
             .as_mut()
             .ok_or_else(|| to_js_error(sluice_client::Error::Closed))?;
+        for r in 0..rows {
+            enc.encode_row(|plan, buf| fill(r, plan, scratch, buf))
+                .map_err(|e| cell_error_js(enc.rows_encoded() + 1, &e))?;
+        }
+        enc.try_flush().map_err(|_| stopped_error())
+    }
+
+    /// The 1-based number of the next row.
+    fn next_row(&self) -> u64 {
+        self.encoder.as_ref().map_or(0, |e| e.rows_encoded()) + 1
+    }
+
+    /// Rows as an array of row arrays.
+    ///
+    /// # Safety
+    /// `env` and `rows` must be live napi handles of the current call on the JS thread.
+    unsafe fn push_rows(&mut self, env: sys::napi_env, rows: sys::napi_value) -> Result<bool> {
+        let width = self.width;
         let mut is_array = false;
         sys::napi_is_array(env, rows, &mut is_array);
         if !is_array {
@@ -184,17 +210,11 @@ impl Feed {
         }
         let mut len = 0u32;
         sys::napi_get_array_length(env, rows, &mut len);
-        for i in 0..len {
+        self.encode_rows(len as usize, |i, plan, scratch, buf| unsafe {
             let mut row = std::ptr::null_mut();
-            sys::napi_get_element(env, rows, i, &mut row);
-            let r = enc.encode_row(|plan, buf| {
-                encode_js_row(env, row, &plan.columns, &plan.sources, width, scratch, buf)
-            });
-            if let Err(e) = r {
-                return Err(cell_error_js(enc.rows_encoded() + 1, &e));
-            }
-        }
-        enc.try_flush().map_err(|_| stopped_error())
+            sys::napi_get_element(env, rows, i as u32, &mut row);
+            encode_js_row(env, row, &plan.columns, &plan.sources, width, scratch, buf)
+        })
     }
 
     /// `rows` rows laid side by side in `values`, `width` values each (see push_values.rs).
@@ -217,26 +237,12 @@ impl Feed {
                 ),
             ));
         }
-        let Feed {
-            encoder, scratch, ..
-        } = self;
-        let enc = encoder
-            .as_mut()
-            .ok_or_else(|| to_js_error(sluice_client::Error::Closed))?;
-        for r in 0..rows {
+        self.encode_rows(rows, |r, plan, scratch, buf| unsafe {
             let row = &values[r * width..(r + 1) * width];
-            let res = enc.encode_row(|plan, buf| {
-                encode_js_values(env, row, &plan.columns, &plan.sources, scratch, buf)
-            });
-            if let Err(e) = res {
-                return Err(cell_error_js(enc.rows_encoded() + 1, &e));
-            }
-        }
-        enc.try_flush().map_err(|_| stopped_error())
+            encode_js_values(env, row, &plan.columns, &plan.sources, scratch, buf)
+        })
     }
-}
 
-impl Feed {
     /// Rows `start..start + rows` of a columnar batch; `plain` holds the cells of its
     /// plain-array columns for those rows, column after column (see js_columns.rs).
     ///
@@ -250,33 +256,20 @@ impl Feed {
         rows: usize,
         plain: &[sys::napi_value],
     ) -> Result<bool> {
-        let width = self.width;
-        let Feed {
-            encoder, scratch, ..
-        } = self;
-        let enc = encoder
-            .as_mut()
-            .ok_or_else(|| to_js_error(sluice_client::Error::Closed))?;
-        let cols = Columns::read(env, columns, width, start, rows, plain.len())
-            .map_err(|e| cell_error_js(enc.rows_encoded() + 1, &e))?;
-        for r in 0..rows {
-            let res = enc.encode_row(|plan, buf| {
-                cols.encode_row(
-                    env,
-                    plain,
-                    start,
-                    r,
-                    &plan.columns,
-                    &plan.sources,
-                    scratch,
-                    buf,
-                )
-            });
-            if let Err(e) = res {
-                return Err(cell_error_js(enc.rows_encoded() + 1, &e));
-            }
-        }
-        enc.try_flush().map_err(|_| stopped_error())
+        let cols = Columns::read(env, columns, self.width, start, rows, plain.len())
+            .map_err(|e| cell_error_js(self.next_row(), &e))?;
+        self.encode_rows(rows, |r, plan, scratch, buf| unsafe {
+            cols.encode_row(
+                env,
+                plain,
+                start,
+                r,
+                &plan.columns,
+                &plan.sources,
+                scratch,
+                buf,
+            )
+        })
     }
 }
 

@@ -13,7 +13,6 @@ use crate::js_row::{encode_js_value, Scratch};
 use napi::sys;
 use std::ptr;
 use tds::bulk::{encode_cell, BulkColumn, Cell, CellError};
-use tds::types::SqlType;
 
 /// Element types of the typed arrays a column may be.
 #[derive(Debug, Clone, Copy)]
@@ -291,7 +290,7 @@ impl Columns {
                     let i = start + r;
                     let cell = match nulls {
                         Some(m) if *m.data.add(i) != 0 => Cell::Null,
-                        _ => values.cell(i, is_temporal(&col.ty)),
+                        _ => values.cell(i, col.ty.is_temporal()),
                     };
                     encode_cell(col, cell, buf)?;
                 }
@@ -302,16 +301,4 @@ impl Columns {
         }
         Ok(())
     }
-}
-
-fn is_temporal(ty: &SqlType) -> bool {
-    matches!(
-        ty,
-        SqlType::Date
-            | SqlType::Time { .. }
-            | SqlType::DateTime
-            | SqlType::SmallDateTime
-            | SqlType::DateTime2 { .. }
-            | SqlType::DateTimeOffset { .. }
-    )
 }

@@ -43,7 +43,7 @@ fn column(sel: u8, p: u8) -> SqlType {
 fuzz_target!(|data: &[u8]| {
     let [sel, p, kind, rest @ ..] = data else { return };
     let ty = column(*sel, *p);
-    let col = BulkColumn { name: "c".into(), ty, nullable: kind & 0x80 != 0, identity: false, computed: false, collation_name: None };
+    let col = BulkColumn { name: "c".into(), ty, nullable: kind & 0x80 != 0, null_takes_default: kind & 0x40 != 0, identity: false, computed: false, collation_name: None };
     let num = |b: &[u8]| {
         let mut a = [0u8; 8];
         let n = b.len().min(8);

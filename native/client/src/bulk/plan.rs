@@ -75,6 +75,14 @@ pub async fn prepare(
             BulkColumn::from_meta(m, name)
         })
         .collect();
+    let mut all = all;
+    if !opts.hints.keep_nulls && all.iter().any(|c| !c.nullable) {
+        for name in defaulted_columns(conn, &parts, &quoted).await {
+            if let Some(c) = all.iter_mut().find(|c| c.name.eq_ignore_ascii_case(&name)) {
+                c.null_takes_default = true;
+            }
+        }
+    }
     let (columns, sources) = map_columns(&all, opts, &quoted)?;
     let statement = insert_bulk_statement(&parts, &columns, &opts.hints);
     Ok(BulkPlan {
@@ -84,6 +92,42 @@ pub async fn prepare(
         statement,
         batch_size: opts.batch_size,
     })
+}
+
+/// Columns with a default: without KEEP_NULLS a NULL sent for them takes the default, so a NOT
+/// NULL column with a default accepts NULL. When the catalog cannot be read (or for temporary
+/// tables) none are known, and NULL into NOT NULL stays refused before it is sent.
+async fn defaulted_columns(conn: &mut Connection, parts: &[String], quoted: &str) -> Vec<String> {
+    if parts.last().is_some_and(|p| p.starts_with('#')) {
+        return Vec::new();
+    }
+    // In the table's own database when the name has one: sys.columns is per database.
+    let catalog = match parts.len() {
+        3 | 4 => format!(
+            "{}.",
+            quote_multipart(&parts[parts.len() - 3..parts.len() - 2])
+        ),
+        _ => String::new(),
+    };
+    let sql = format!(
+        "SELECT name FROM {catalog}sys.columns WHERE object_id = OBJECT_ID(N'{}') AND default_object_id <> 0",
+        quoted.replace('\'', "''")
+    );
+    let Ok(r) = conn.execute(&sql).await else {
+        return Vec::new();
+    };
+    r.result_sets
+        .first()
+        .map(|rs| {
+            rs.rows
+                .iter()
+                .filter_map(|row| match row.first() {
+                    Some(Value::String(n)) => Some(n.clone()),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Column collation names from `sp_tablecollations_100`, as SqlBulkCopy asks for them. When the

@@ -12,18 +12,6 @@ use std::cmp::Ordering;
 use tds::types::SqlType;
 use tds::value::Value;
 
-fn is_date_type(ty: &SqlType) -> bool {
-    matches!(
-        ty,
-        SqlType::Date
-            | SqlType::Time { .. }
-            | SqlType::DateTime
-            | SqlType::SmallDateTime
-            | SqlType::DateTime2 { .. }
-            | SqlType::DateTimeOffset { .. }
-    )
-}
-
 /// The date/time type a string is converted to when compared with `ty`.
 fn numeric_target(ty: &SqlType) -> SqlType {
     match ty {
@@ -112,7 +100,7 @@ pub(crate) fn compare(a: &Typed, b: &Typed) -> Result<Option<Ordering>, SqlError
     // A string meets a non-string: convert it to the other side's type family.
     if a_text != b_text {
         let (s, other, flipped) = if a_text { (a, b, false) } else { (b, a, true) };
-        let target = if is_date_type(&other.ty) || other.ty == SqlType::UniqueIdentifier {
+        let target = if other.ty.is_temporal() || other.ty == SqlType::UniqueIdentifier {
             other.ty
         } else if num_of(&other.value).is_some() {
             numeric_target(&other.ty)

@@ -227,6 +227,7 @@ pub(crate) fn source(
                 col("collation_name", sysname(), true),
                 col("is_nullable", SqlType::Bit, true),
                 col("is_identity", SqlType::Bit, false),
+                col("default_object_id", SqlType::Int, false),
             ];
             for t in tables_of(catalog, session, &db) {
                 for (i, c) in t.columns.iter().enumerate() {
@@ -244,6 +245,12 @@ pub(crate) fn source(
                         c.collation_name.as_deref().map_or(Value::Null, s),
                         Value::Bit(c.nullable),
                         Value::Bit(c.identity.is_some()),
+                        // The default constraint's id: any non-zero number marks one.
+                        Value::Int(if c.default.is_some() {
+                            t.object_id.wrapping_add(1_000_000 + i as i32)
+                        } else {
+                            0
+                        }),
                     ]);
                 }
             }
@@ -339,15 +346,7 @@ fn information_schema_column(db: &str, t: &TableInfo, i: usize, c: &Column) -> V
             | SqlType::Money
             | SqlType::SmallMoney
     );
-    let datetime = matches!(
-        c.ty,
-        SqlType::Date
-            | SqlType::Time { .. }
-            | SqlType::DateTime
-            | SqlType::SmallDateTime
-            | SqlType::DateTime2 { .. }
-            | SqlType::DateTimeOffset { .. }
-    );
+    let datetime = c.ty.is_temporal();
     vec![
         s(db),
         s("dbo"),

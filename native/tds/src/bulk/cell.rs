@@ -76,7 +76,9 @@ pub fn encode_cell(col: &BulkColumn, cell: Cell<'_>, buf: &mut BytesMut) -> Resu
 fn write_cell(col: &BulkColumn, cell: Cell<'_>, buf: &mut BytesMut) -> Result<(), String> {
     let ty = &col.ty;
     match cell {
-        Cell::Null if !col.nullable => Err("NULL into a NOT NULL column".into()),
+        Cell::Null if !col.nullable && !col.null_takes_default => {
+            Err("NULL into a NOT NULL column".into())
+        }
         Cell::Null => put_value(ty, &Value::Null, buf),
         Cell::Float(f) if !f.is_finite() => {
             Err(format!("{} cannot be stored in SQL Server", show_float(f)))

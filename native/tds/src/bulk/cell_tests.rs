@@ -63,6 +63,14 @@ fn null_into_a_not_null_column() {
         ..col(SqlType::BigInt)
     };
     err_of(&id, Cell::Null);
+    // A NOT NULL column whose default a NULL takes (KEEP_NULLS off) accepts NULL.
+    let defaulted = BulkColumn {
+        null_takes_default: true,
+        ..c
+    };
+    let mut buf = BytesMut::new();
+    encode_cell(&defaulted, Cell::Null, &mut buf).expect("NULL takes the default");
+    assert_eq!(buf.as_ref(), [0], "NULL in the nullable INTN form");
 }
 
 #[test]

@@ -70,6 +70,9 @@ pub struct BulkColumn {
     /// The type, with the column's own collation for character types.
     pub ty: SqlType,
     pub nullable: bool,
+    /// A NULL sent for this column takes its default (it has one and `KEEP_NULLS` is off), so
+    /// NULL is fine even when the column is NOT NULL.
+    pub null_takes_default: bool,
     pub identity: bool,
     /// Computed columns (and `timestamp`/`rowversion`, which the server fills in) are never
     /// loaded.
@@ -88,6 +91,7 @@ impl BulkColumn {
             name: meta.name.clone(),
             ty: meta.type_info.ty,
             nullable: meta.is_nullable(),
+            null_takes_default: false,
             identity: meta.is_identity(),
             computed: meta.is_computed() || meta.user_type == USER_TYPE_TIMESTAMP,
             collation_name,

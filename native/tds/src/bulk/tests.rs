@@ -22,6 +22,7 @@ pub(super) fn col(ty: SqlType) -> BulkColumn {
         name: "c".into(),
         ty,
         nullable: true,
+        null_takes_default: false,
         identity: false,
         computed: false,
         collation_name: None,

@@ -8,6 +8,19 @@ use crate::collation::Collation;
 use crate::types::{SqlType, VarLen};
 
 impl SqlType {
+    /// The date and time types: date, time, datetime, smalldatetime, datetime2, datetimeoffset.
+    pub fn is_temporal(&self) -> bool {
+        matches!(
+            self,
+            SqlType::Date
+                | SqlType::Time { .. }
+                | SqlType::DateTime
+                | SqlType::SmallDateTime
+                | SqlType::DateTime2 { .. }
+                | SqlType::DateTimeOffset { .. }
+        )
+    }
+
     /// The declaration as written in SQL: `int`, `decimal(18,4)`, `nvarchar(max)`, `datetime2(7)`,
     /// `varchar(20)` (no COLLATE clause; see [`SqlType::collation`]).
     pub fn sql_name(&self) -> String {
