@@ -33,6 +33,11 @@ export declare class BulkSession {
    * plain-array columns for those rows come as `values`, column after column.
    */
   columnPusher(): (columns: unknown[], start: number, rowCount: number, ...values: unknown[]) => boolean
+  /**
+   * The row a push just refused (EVALUE) is skipped, not retried: later rows keep their
+   * numbers. The caller then pushes the rows after it again.
+   */
+  skipRow(): void
   /** Ends the last batch. Follow with `flush()`/`ready()` until `flush()` returns true. */
   end(): void
   /** Hands queued packets to the sender task without waiting; true when none are left. */

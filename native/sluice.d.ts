@@ -1,8 +1,27 @@
 // Public types of @sluice/native. Data shapes come from the generated index.d.ts (the Rust
-// side is their source); this file only adds the error type the JS wrapper rebuilds.
-import type { BulkCopySummary, BulkProgressInfo, ColumnInfo, QueryResult, ResultSet } from './index'
+// side is their source); this file adds what the JS wrapper adds: the error type, bulkCopy
+// options and results, and the columnar input types.
+import type { BulkProgressInfo, ColumnInfo, BulkCopySummary as NativeBulkCopySummary, QueryResult, ResultSet } from './index'
 
-export type { BulkCopySummary, BulkProgressInfo, ColumnInfo, QueryResult, ResultSet }
+export type { BulkProgressInfo, ColumnInfo, QueryResult, ResultSet }
+
+/** What a bulk copy resolves to. */
+export interface BulkCopySummary extends NativeBulkCopySummary {
+  /** Rows skipped as bad (see `maxErrors`), each reported to `onReject`. */
+  rowsRejected: number
+}
+
+/** A row skipped because a value did not fit (`maxErrors` > 0). */
+export interface BulkReject {
+  /** The 1-based source row, counted over every row given (skipped ones included). */
+  row: number
+  /** The column, the value (as text) and why it does not fit; column is '' for a malformed row. */
+  column: string
+  value: string
+  reason: string
+  /** The row's source values, as given (for a columnar batch: the row's cell of each column). */
+  values: unknown[]
+}
 
 /** Stable error codes. Server errors (EREQUEST, ELOGIN) also carry the server's details. */
 export type SluiceErrorCode =
@@ -34,8 +53,9 @@ export declare class SluiceError extends Error {
   column?: string
   value?: string
   reason?: string
-  /** bulkCopy failures: what committed before it stopped. */
+  /** bulkCopy failures: what committed before it stopped, and the rows skipped as bad. */
   rowsCommitted?: number
+  rowsRejected?: number
   batchesCommitted?: number
   /** The batch in flight that did not commit. */
   failedBatch?: number | null
@@ -60,6 +80,13 @@ export interface BulkCopyOptions {
   signal?: AbortSignal
   /** Called at most about ten times a second, and once at the end. */
   onProgress?: (p: BulkProgressInfo) => void
+  /**
+   * How many bad rows (EVALUE: a value that does not fit, a malformed row) may be skipped
+   * before the load fails; default 0 (the first one fails it). `Infinity` for no limit.
+   */
+  maxErrors?: number
+  /** Called for every skipped row, before the load goes on; a throw ends the load. */
+  onReject?: (reject: BulkReject) => void
 }
 
 /** Typed arrays a column may be; integers and floats as numbers, 64-bit ones as bigints. */

@@ -47,6 +47,12 @@ const CHUNK_VALUES = 8192
 const CHUNK_ROWS = 1024
 
 function normaliseOptions(opts) {
+  if (opts.maxErrors !== undefined && !(typeof opts.maxErrors === 'number' && opts.maxErrors >= 0)) {
+    throw new TypeError('maxErrors must be a number ≥ 0 (Infinity for no limit)')
+  }
+  if (opts.onReject !== undefined && typeof opts.onReject !== 'function') {
+    throw new TypeError('onReject must be a function')
+  }
   const mappings = opts.columnMappings?.map((m, i) => {
     const [source, destination] = Array.isArray(m) ? m : [m.source, m.destination]
     if (!Number.isInteger(source) || source < 0 || typeof destination !== 'string') {
@@ -107,6 +113,31 @@ async function forEachItem(source, signal, what, each) {
 }
 
 /**
+ * Decides what happens to a row the encoder refused (EVALUE): with budget left (`maxErrors`)
+ * the row is skipped — the session keeps row numbers counting — and reported to `onReject`
+ * with its source values; otherwise the error stands, with `rowsRejected` so far.
+ */
+function rejecter(session, options) {
+  const max = options.maxErrors ?? 0
+  const onReject = options.onReject
+  return {
+    count: 0,
+    /** Skips the refused row (its `values`) or throws; returns the rebuilt error. */
+    take(err, values) {
+      const e = rebuild(err)
+      if (e?.code !== 'EVALUE' || typeof e.row !== 'number' || this.count >= max) {
+        if (e?.code === 'EVALUE') e.rowsRejected = this.count
+        throw e
+      }
+      this.count++
+      session.skipRow()
+      onReject?.({ row: e.row, column: e.column, value: e.value, reason: e.reason, values })
+      return e
+    },
+  }
+}
+
+/**
  * Feeds rows to a native bulk session, waiting whenever the socket is behind.
  *
  * The values of a few hundred rows are laid side by side in one reused array and passed as the
@@ -114,7 +145,7 @@ async function forEachItem(source, signal, what, each) {
  * of handles, where reading a row array costs a property lookup per cell. A row that is not an
  * array, or is shorter than the mapping needs, goes through `pushRows`, which reports it.
  */
-async function feed(session, rows, signal) {
+async function feed(session, rows, signal, rejects) {
   const width = session.width
   const pushValues = session.valuePusher()
   const perCall = Math.max(1, Math.min(CHUNK_ROWS, Math.floor(CHUNK_VALUES / Math.max(width, 1))))
@@ -123,21 +154,43 @@ async function feed(session, rows, signal) {
   let args = [0]
   let n = 1
   let count = 0
-  // Sends the rows gathered so far (the caller drains if the native side is behind).
+  let nextRow = 1 // the 1-based number of the first row gathered in args
+  // Sends the rows gathered so far (the caller drains if the native side is behind). A row
+  // the encoder refuses is skipped or fails the load (see rejecter); the rows after it go again.
   const push = () => {
-    args[0] = count
-    const call = args
+    let call = args
+    let rows = count
     args = [0]
     n = 1
     count = 0
-    Reflect.apply(pushValues, undefined, call)
+    for (;;) {
+      call[0] = rows
+      try {
+        Reflect.apply(pushValues, undefined, call)
+        nextRow += rows
+        return
+      } catch (err) {
+        const k = rebuild(err)?.row - nextRow
+        if (!(k >= 0 && k < rows)) throw rebuild(err)
+        rejects.take(err, call.slice(1 + k * width, 1 + (k + 1) * width))
+        call = [0, ...call.slice(1 + (k + 1) * width)]
+        rows -= k + 1
+        nextRow += k + 1
+        if (rows === 0) return
+      }
+    }
   }
   // Gathers one row; true when that made a call, so the caller must drain. Synchronous on
   // purpose: an await per row would cost more than the row.
   const add = (row) => {
     if (!Array.isArray(row) || row.length < width) {
       if (count) push()
-      session.pushRows([row]) // throws the error that names the row
+      try {
+        session.pushRows([row]) // throws the error that names the row
+      } catch (err) {
+        rejects.take(err, Array.isArray(row) ? row : [row])
+      }
+      nextRow++
       return true
     }
     for (let j = 0; j < width; j++) args[n++] = row[j]
@@ -168,13 +221,25 @@ function columnLength(col) {
   return Array.isArray(col) || ArrayBuffer.isView(col) ? col.length : col.values.length
 }
 
+/** Row `i` of a columnar batch as the values a reject report carries. */
+function rowOf(batch, width, i) {
+  const values = []
+  for (let c = 0; c < width; c++) {
+    const col = batch[c]
+    if (Array.isArray(col) || ArrayBuffer.isView(col)) values.push(col[i])
+    else values.push(col.nulls?.[i] ? null : col.values[i])
+  }
+  return values
+}
+
 /**
  * Feeds columnar batches (each an array of columns of equal length) to a native session.
  * Typed-array columns are read by the native side in place; the cells of plain-array columns
  * are passed as call arguments, column after column, a few hundred rows per call.
  */
-async function feedColumns(session, batches, signal) {
+async function feedColumns(session, batches, signal, rejects) {
   const width = session.width
+  let nextRow = 1 // the 1-based number of the next row, counted across batches
   const pushColumns = session.columnPusher()
   const one = async (batch, b) => {
     if (!Array.isArray(batch)) throw new TypeError(`batch ${b} must be an array of columns`)
@@ -194,12 +259,29 @@ async function feedColumns(session, batches, signal) {
       }
     }
     const perCall = Math.max(1, Math.min(CHUNK_ROWS, Math.floor(CHUNK_VALUES / Math.max(plain.length, 1))))
+    // Rows start..start+count-1 of this batch; a refused row is skipped or fails the load (see
+    // rejecter) and the rows after it go again.
+    const pushRange = (start, count) => {
+      while (count > 0) {
+        const args = [batch, start, count]
+        for (const col of plain) for (let i = start; i < start + count; i++) args.push(col[i])
+        try {
+          Reflect.apply(pushColumns, undefined, args)
+          nextRow += count
+          return
+        } catch (err) {
+          const k = rebuild(err)?.row - nextRow
+          if (!(k >= 0 && k < count)) throw rebuild(err)
+          rejects.take(err, rowOf(batch, width, start + k))
+          start += k + 1
+          count -= k + 1
+          nextRow += k + 1
+        }
+      }
+    }
     for (let start = 0; start < rows; start += perCall) {
       if (signal?.aborted) return
-      const count = Math.min(perCall, rows - start)
-      const args = [batch, start, count]
-      for (const col of plain) for (let i = start; i < start + count; i++) args.push(col[i])
-      Reflect.apply(pushColumns, undefined, args)
+      pushRange(start, Math.min(perCall, rows - start))
       await drain(session, signal)
     }
   }
@@ -226,7 +308,7 @@ class Client {
    * inDoubtBatch.
    */
   bulkCopy(table, rows, options = {}) {
-    return this._load(table, options, (session, signal) => feed(session, rows, signal))
+    return this._load(table, options, (session, signal, rejects) => feed(session, rows, signal, rejects))
   }
 
   /**
@@ -237,7 +319,7 @@ class Client {
    * result and errors as `bulkCopy`.
    */
   bulkCopyColumns(table, batches, options = {}) {
-    return this._load(table, options, (session, signal) => feedColumns(session, batches, signal))
+    return this._load(table, options, (session, signal, rejects) => feedColumns(session, batches, signal, rejects))
   }
 
   async _load(table, options, feeder) {
@@ -248,9 +330,10 @@ class Client {
     const session = await call(() => this._inner.bulkBegin(table, native, progress))
     const onAbort = () => session.cancel()
     signal?.addEventListener('abort', onAbort, { once: true })
+    const rejects = rejecter(session, options)
     let sourceError = null
     try {
-      await feeder(session, signal)
+      await feeder(session, signal, rejects)
     } catch (err) {
       const e = rebuild(err)
       // ESTOPPED: the sender task ended first; its own error (from result()) is the story.
@@ -272,7 +355,9 @@ class Client {
       summary = await session.result()
     } catch (err) {
       const e = rebuild(err)
+      e.rowsRejected = rejects.count
       if (sourceError) {
+        sourceError.rowsRejected = rejects.count
         // The rows stopped because of a bad value or a throwing iterator: that is the error to
         // report, with the runner's account of what committed.
         for (const k of ['rowsCommitted', 'batchesCommitted', 'failedBatch', 'inDoubtBatch']) {
@@ -281,7 +366,7 @@ class Client {
         throw sourceError
       }
       if (signal?.aborted && e.code === 'ECANCEL') {
-        const a = abortError(signal, {})
+        const a = abortError(signal, { rowsRejected: rejects.count })
         for (const k of ['rowsCommitted', 'batchesCommitted', 'failedBatch', 'inDoubtBatch']) a[k] = e[k]
         throw a
       }
@@ -293,10 +378,11 @@ class Client {
       sourceError.batchesCommitted = summary.batchCount
       sourceError.failedBatch = summary.batchCount + 1
       sourceError.inDoubtBatch = null
+      sourceError.rowsRejected = rejects.count
       throw sourceError
     }
     if (progress) progress(session.progress())
-    return summary
+    return { ...summary, rowsRejected: rejects.count }
   }
 }
 

@@ -240,3 +240,65 @@ test('rows: a short or non-array row among good ones is named, the rows before i
   assert.equal(s.rowsCopied, 1)
   await c.close()
 })
+
+test('maxErrors skips bad rows, reports each to onReject, and counts them; past the limit the load fails', async () => {
+  const c = await client()
+  await c.query('CREATE TABLE dbo.rejects (id int NOT NULL, small tinyint NULL, label nvarchar(4) NULL)')
+  const bad = new Map<number, unknown[]>([
+    [700, [700, 300, 'a']], // small overflows
+    [701, [701, 1, 'too long']], // two bad rows in a row
+    [1500, [1500]], // malformed: too short
+    [2500, [null, 1, 'x']], // NULL into NOT NULL
+  ])
+  function* rows() {
+    for (let i = 1; i <= 3000; i++) yield bad.get(i) ?? [i, i % 200, `r${i % 100}`]
+  }
+  const seen: { row: number; column: string; values: unknown[] }[] = []
+  const s = await c.bulkCopy('dbo.rejects', rows(), {
+    batchSize: 1000,
+    maxErrors: 10,
+    onReject: (r) => seen.push({ row: r.row, column: r.column, values: r.values }),
+  })
+  assert.deepEqual([s.rowsCopied, s.rowsRejected, s.batchCount], [2996, 4, 3])
+  assert.deepEqual(
+    seen.map((r) => [r.row, r.column]),
+    [
+      [700, 'small'],
+      [701, 'label'],
+      [1500, ''],
+      [2500, 'id'],
+    ],
+  )
+  assert.deepEqual(seen[0]!.values, [700, 300, 'a'])
+  assert.deepEqual(seen[2]!.values, [1500])
+  const { rows: back } = await c.query('SELECT COUNT(*), MIN(id), MAX(id) FROM dbo.rejects')
+  assert.deepEqual(back, [[2996, 1, 3000]])
+
+  // The same through columns: the bad cells are named by row across batches.
+  await c.query('TRUNCATE TABLE dbo.rejects')
+  const ids = Int32Array.from({ length: 2000 }, (_, i) => i + 1)
+  const small = Int16Array.from({ length: 2000 }, (_, i) => (i + 1 === 1234 || i + 1 === 1999 ? -1 : 1))
+  const labels = Array.from({ length: 2000 }, (_, i) => (i + 1 === 1500 ? 'far too long' : 'ok'))
+  const cs: number[] = []
+  const t = await c.bulkCopyColumns(
+    'dbo.rejects',
+    [
+      [ids.subarray(0, 1300), small.subarray(0, 1300), labels.slice(0, 1300)],
+      [ids.subarray(1300), small.subarray(1300), labels.slice(1300)],
+    ],
+    { maxErrors: Number.POSITIVE_INFINITY, onReject: (r) => cs.push(r.row) },
+  )
+  assert.deepEqual([t.rowsCopied, t.rowsRejected], [1997, 3])
+  assert.deepEqual(cs, [1234, 1500, 1999])
+  assert.deepEqual((await c.query('SELECT COUNT(*) FROM dbo.rejects')).rows, [[1997]])
+
+  // Past the limit: the error is the row that broke it, with the account.
+  await c.query('TRUNCATE TABLE dbo.rejects')
+  await assert.rejects(c.bulkCopy('dbo.rejects', rows(), { batchSize: 1000, maxErrors: 1 }), (e: SluiceError) => {
+    assert.deepEqual([e.code, e.row, e.column, e.rowsRejected], ['EVALUE', 701, 'label', 1])
+    assert.deepEqual([e.rowsCommitted, e.batchesCommitted, e.failedBatch], [0, 0, 1])
+    return true
+  })
+  await assert.rejects(c.bulkCopy('dbo.rejects', [[1, 1, 'a']], { maxErrors: -1 }), /maxErrors must be/)
+  await c.close()
+})

@@ -161,6 +161,8 @@ pub struct Feed {
     encoder: Option<BulkEncoder>,
     scratch: Scratch,
     width: usize,
+    /// Rows the caller skipped after a refusal (`skipRow`): they keep their numbers.
+    skipped: u64,
 }
 
 impl Feed {
@@ -177,21 +179,24 @@ impl Feed {
         ) -> std::result::Result<(), CellError>,
     ) -> Result<bool> {
         let Feed {
-            encoder, scratch, ..
+            encoder,
+            scratch,
+            skipped,
+            ..
         } = self;
         let enc = encoder
             .as_mut()
             .ok_or_else(|| to_js_error(sluice_client::Error::Closed))?;
         for r in 0..rows {
             enc.encode_row(|plan, buf| fill(r, plan, scratch, buf))
-                .map_err(|e| cell_error_js(enc.rows_encoded() + 1, &e))?;
+                .map_err(|e| cell_error_js(enc.rows_encoded() + *skipped + 1, &e))?;
         }
         enc.try_flush().map_err(|_| stopped_error())
     }
 
     /// The 1-based number of the next row.
     fn next_row(&self) -> u64 {
-        self.encoder.as_ref().map_or(0, |e| e.rows_encoded()) + 1
+        self.encoder.as_ref().map_or(0, |e| e.rows_encoded()) + self.skipped + 1
     }
 
     /// Rows as an array of row arrays.
@@ -331,6 +336,7 @@ pub async fn begin(
             encoder: Some(BulkEncoder::new(plan, packet_size, tx.clone())),
             scratch: Scratch::default(),
             width,
+            skipped: 0,
         })),
         sender: Some(tx),
         width,
@@ -394,6 +400,14 @@ impl BulkSession {
     )]
     pub fn column_pusher(&self, env: Env) -> Result<RawOut> {
         unsafe { push_values::create(env.raw(), self.feed.clone(), Lane::Columns).map(RawOut) }
+    }
+
+    /// The row a push just refused (EVALUE) is skipped, not retried: later rows keep their
+    /// numbers. The caller then pushes the rows after it again.
+    #[napi]
+    pub fn skip_row(&self) -> Result<()> {
+        self.feed()?.skipped += 1;
+        Ok(())
     }
 
     /// Ends the last batch. Follow with `flush()`/`ready()` until `flush()` returns true.
