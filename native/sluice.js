@@ -122,17 +122,23 @@ function rejecter(session, options) {
   const onReject = options.onReject
   return {
     count: 0,
-    /** Skips the refused row (its `values`) or throws; returns the rebuilt error. */
-    take(err, values) {
+    /**
+     * A push of `count` rows numbered from `first` threw `err`: when it refused one of them and
+     * the budget allows, skips that row (reported with `valuesOf(index)`) and returns its index
+     * in the push — the rows before it were sent, the caller pushes the ones after it again.
+     * Otherwise throws the error.
+     */
+    skip(err, first, count, valuesOf) {
       const e = rebuild(err)
-      if (e?.code !== 'EVALUE' || typeof e.row !== 'number' || this.count >= max) {
+      const k = e?.row - first
+      if (e?.code !== 'EVALUE' || !(k >= 0 && k < count) || this.count >= max) {
         if (e?.code === 'EVALUE') e.rowsRejected = this.count
         throw e
       }
       this.count++
       session.skipRow()
-      onReject?.({ row: e.row, column: e.column, value: e.value, reason: e.reason, values })
-      return e
+      onReject?.({ row: e.row, column: e.column, value: e.value, reason: e.reason, values: valuesOf(k) })
+      return k
     },
   }
 }
@@ -170,9 +176,7 @@ async function feed(session, rows, signal, rejects) {
         nextRow += rows
         return
       } catch (err) {
-        const k = rebuild(err)?.row - nextRow
-        if (!(k >= 0 && k < rows)) throw rebuild(err)
-        rejects.take(err, call.slice(1 + k * width, 1 + (k + 1) * width))
+        const k = rejects.skip(err, nextRow, rows, (k) => call.slice(1 + k * width, 1 + (k + 1) * width))
         call = [0, ...call.slice(1 + (k + 1) * width)]
         rows -= k + 1
         nextRow += k + 1
@@ -188,7 +192,7 @@ async function feed(session, rows, signal, rejects) {
       try {
         session.pushRows([row]) // throws the error that names the row
       } catch (err) {
-        rejects.take(err, Array.isArray(row) ? row : [row])
+        rejects.skip(err, nextRow, 1, () => (Array.isArray(row) ? row : [row]))
       }
       nextRow++
       return true
@@ -270,9 +274,7 @@ async function feedColumns(session, batches, signal, rejects) {
           nextRow += count
           return
         } catch (err) {
-          const k = rebuild(err)?.row - nextRow
-          if (!(k >= 0 && k < count)) throw rebuild(err)
-          rejects.take(err, rowOf(batch, width, start + k))
+          const k = rejects.skip(err, nextRow, count, (k) => rowOf(batch, width, start + k))
           start += k + 1
           count -= k + 1
           nextRow += k + 1

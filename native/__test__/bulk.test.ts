@@ -229,6 +229,10 @@ test('without keepNulls a NULL takes the column default, even in a NOT NULL colu
   })
   await c.bulkCopy('dbo.defaults', [[4, 4, null]], { keepNulls: true })
   assert.deepEqual((await c.query('SELECT w FROM dbo.defaults WHERE id = 4')).rows, [[null]])
+  // The same for a #temp table (its catalog is tempdb's).
+  await c.query('CREATE TABLE #defaults (id int NOT NULL, v int NOT NULL DEFAULT 9)')
+  await c.bulkCopy('#defaults', [[1, null]])
+  assert.deepEqual((await c.query('SELECT * FROM #defaults')).rows, [[1, 9]])
   // A NOT NULL column without a default still refuses NULL up front.
   await assert.rejects(c.bulkCopy('dbo.defaults', [[null, 1, 'z']]), (e: SluiceError) => {
     assert.deepEqual([e.code, e.row, e.column], ['EVALUE', 1, 'id'])

@@ -95,23 +95,22 @@ pub async fn prepare(
 }
 
 /// Columns with a default: without KEEP_NULLS a NULL sent for them takes the default, so a NOT
-/// NULL column with a default accepts NULL. When the catalog cannot be read (or for temporary
-/// tables) none are known, and NULL into NOT NULL stays refused before it is sent.
+/// NULL column with a default accepts NULL. When the catalog cannot be read none are known, and
+/// NULL into NOT NULL stays refused before it is sent.
 async fn defaulted_columns(conn: &mut Connection, parts: &[String], quoted: &str) -> Vec<String> {
-    if parts.last().is_some_and(|p| p.starts_with('#')) {
-        return Vec::new();
-    }
-    // In the table's own database when the name has one: sys.columns is per database.
-    let catalog = match parts.len() {
-        3 | 4 => format!(
-            "{}.",
-            quote_multipart(&parts[parts.len() - 3..parts.len() - 2])
-        ),
-        _ => String::new(),
+    // sys.columns is per database: the table's own (tempdb for #temp tables) when named.
+    let temp = parts.last().is_some_and(|p| p.starts_with('#'));
+    let (catalog, object) = if temp {
+        ("tempdb.".to_string(), format!("tempdb..{quoted}"))
+    } else if parts.len() >= 3 {
+        let db = quote_multipart(&parts[parts.len() - 3..parts.len() - 2]);
+        (format!("{db}."), quoted.to_string())
+    } else {
+        (String::new(), quoted.to_string())
     };
     let sql = format!(
         "SELECT name FROM {catalog}sys.columns WHERE object_id = OBJECT_ID(N'{}') AND default_object_id <> 0",
-        quoted.replace('\'', "''")
+        object.replace('\'', "''")
     );
     let Ok(r) = conn.execute(&sql).await else {
         return Vec::new();
