@@ -39,8 +39,8 @@ pub unsafe fn create(
     lane: Lane,
 ) -> napi::Result<sys::napi_value> {
     let (name, cb): (&str, unsafe extern "C" fn(_, _) -> _) = match lane {
-        Lane::Rows => ("pushValues", rows_callback),
-        Lane::Columns => ("pushColumns", columns_callback),
+        Lane::Rows => ("pushValues", callback::<false>),
+        Lane::Columns => ("pushColumns", callback::<true>),
     };
     let data = Arc::into_raw(feed) as *mut c_void;
     let mut f = ptr::null_mut();
@@ -56,7 +56,7 @@ pub unsafe fn create(
         drop(Arc::from_raw(data as *const Mutex<Feed>));
         return Err(Error::new(
             Status::GenericFailure,
-            "could not create pushValues",
+            "could not create the push function",
         ));
     }
     let st = sys::napi_add_finalizer(
@@ -72,7 +72,7 @@ pub unsafe fn create(
         drop(Arc::from_raw(data as *const Mutex<Feed>));
         return Err(Error::new(
             Status::GenericFailure,
-            "could not create pushValues",
+            "could not create the push function",
         ));
     }
     Ok(f)
@@ -82,26 +82,18 @@ unsafe extern "C" fn release(_env: sys::napi_env, data: *mut c_void, _hint: *mut
     drop(Arc::from_raw(data as *const Mutex<Feed>));
 }
 
-/// `pushValues(rowCount, ...values)`: `values` holds `rowCount` rows of exactly the session's
-/// source width each. Returns what `pushRows` returns; throws what it throws.
-unsafe extern "C" fn rows_callback(
+/// The function's body: `pushValues(rowCount, ...values)` when `COLUMNS` is false (`values`
+/// holds `rowCount` rows of exactly the session's source width each), else
+/// `pushColumns(columns, start, rowCount, ...values)`. Returns what `pushRows` returns; throws
+/// what it throws.
+unsafe extern "C" fn callback<const COLUMNS: bool>(
     env: sys::napi_env,
     info: sys::napi_callback_info,
 ) -> sys::napi_value {
+    let lane = if COLUMNS { Lane::Columns } else { Lane::Rows };
     finish(
         env,
-        std::panic::catch_unwind(|| unsafe { run(env, info, Lane::Rows) }),
-    )
-}
-
-/// `pushColumns(columns, start, rowCount, ...values)`.
-unsafe extern "C" fn columns_callback(
-    env: sys::napi_env,
-    info: sys::napi_callback_info,
-) -> sys::napi_value {
-    finish(
-        env,
-        std::panic::catch_unwind(|| unsafe { run(env, info, Lane::Columns) }),
+        std::panic::catch_unwind(|| unsafe { run(env, info, lane) }),
     )
 }
 
