@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The main job, as far as it exists: start the TDS test server, load rows into a table over
-# TLS, and read them back with typed results. Point SLUICE_CONNECTION at a real SQL Server or
+# The main job, as far as it exists: start the TDS test server, create a table and insert a few
+# rows over TLS, bulk-load 200,000 generated rows (progress, bad rows skipped and reported), and
+# read them back with typed results. Point SLUICE_CONNECTION at a real SQL Server or
 # Azure SQL database to run the same load there instead of the test server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,3 +30,7 @@ run "CREATE TABLE dbo.demo_sales (id int NOT NULL, region nvarchar(40) NOT NULL,
 run "INSERT INTO dbo.demo_sales (id, region, amount, sold_on) VALUES (1, N'Nord', 1250.50, '2026-01-15'), (2, N'Süd', 980.00, '2026-02-03'), (3, N'Ost', NULL, NULL)"
 run "SELECT * FROM dbo.demo_sales"
 run "SELECT COUNT(*) FROM dbo.demo_sales"
+echo "+ node scripts/demo-bulk.js   (bulkCopy of 200,000 generated orders)"
+node scripts/demo-bulk.js
+run "SELECT COUNT(*) AS orders, SUM(amount) AS total, MIN(ordered_at) AS first_order, MAX(ordered_at) AS last_order FROM dbo.demo_orders"
+run "SELECT TOP 3 * FROM dbo.demo_orders ORDER BY id"
