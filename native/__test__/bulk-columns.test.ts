@@ -302,3 +302,26 @@ test('maxErrors skips bad rows, reports each to onReject, and counts them; past 
   await assert.rejects(c.bulkCopy('dbo.rejects', [[1, 1, 'a']], { maxErrors: -1 }), /maxErrors must be/)
   await c.close()
 })
+
+test('rows: binary values are Buffers and Uint8Arrays; other typed arrays are refused, not loaded as raw bytes', async () => {
+  const c = await client()
+  await c.query('CREATE TABLE dbo.row_bytes (id int NOT NULL, b varbinary(16) NULL)')
+  await c.bulkCopy('dbo.row_bytes', [
+    [1, Buffer.from([1, 2])],
+    [2, new Uint8Array([3, 4, 5])],
+    [3, new Uint8Array(0)],
+  ])
+  assert.deepEqual((await c.query('SELECT * FROM dbo.row_bytes ORDER BY id')).rows, [
+    [1, Buffer.from([1, 2])],
+    [2, Buffer.from([3, 4, 5])],
+    [3, Buffer.alloc(0)],
+  ])
+  for (const bad of [new Float64Array([1]), new Uint16Array([1]), new DataView(new ArrayBuffer(2))]) {
+    await assert.rejects(c.bulkCopy('dbo.row_bytes', [[4, bad]]), (e: SluiceError) => {
+      assert.deepEqual([e.code, e.row, e.column], ['EVALUE', 1, 'b'])
+      assert.match(e.message, /Date, Buffer and Uint8Array/)
+      return true
+    })
+  }
+  await c.close()
+})

@@ -284,7 +284,6 @@ pub struct BulkSession {
     feed: Arc<StdMutex<Feed>>,
     /// Kept for `ready()`; dropped with the encoder so the runner sees the end of the rows.
     sender: Option<mpsc::Sender<bulk::Chunk>>,
-    width: usize,
     cancel: Option<oneshot::Sender<()>>,
     result: Arc<Mutex<Option<oneshot::Receiver<BulkOutcome>>>>,
     progress: Arc<BulkProgress>,
@@ -339,7 +338,6 @@ pub async fn begin(
             skipped: 0,
         })),
         sender: Some(tx),
-        width,
         cancel: Some(cancel_tx),
         result: Arc::new(Mutex::new(Some(result_rx))),
         progress,
@@ -379,8 +377,8 @@ impl BulkSession {
 
     /// How many values of each row the load reads: the highest mapped source index + 1.
     #[napi(getter)]
-    pub fn width(&self) -> u32 {
-        self.width as u32
+    pub fn width(&self) -> Result<u32> {
+        Ok(self.feed()?.width as u32)
     }
 
     /// A function `pushValues(rowCount, ...values)` that does what `pushRows` does for

@@ -15,8 +15,8 @@ use std::ptr;
 use tds::bulk::{encode_cell, BulkColumn, Cell, CellError};
 
 /// Element types of the typed arrays a column may be.
-#[derive(Debug, Clone, Copy)]
-enum Elem {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Elem {
     I8,
     U8,
     I16,
@@ -50,12 +50,21 @@ impl Elem {
 
 /// A typed array's elements, borrowed for the duration of one call.
 #[derive(Clone, Copy)]
-struct Typed {
-    elem: Elem,
+pub(crate) struct Typed {
+    pub(crate) elem: Elem,
     data: *const u8,
 }
 
 impl Typed {
+    /// The bytes of a `Uint8Array` (or `Buffer`, which is one) of `len` elements; None for other
+    /// element types.
+    ///
+    /// # Safety
+    /// The array must stay alive, unchanged, while the slice is used.
+    pub(crate) unsafe fn bytes<'a>(&self, len: usize) -> Option<&'a [u8]> {
+        (self.elem == Elem::U8).then(|| std::slice::from_raw_parts(self.data, len))
+    }
+
     /// The element at `i` (`i < len`) as a cell; `temporal` reads numbers as epoch milliseconds.
     ///
     /// # Safety
@@ -124,8 +133,12 @@ fn bad(column: usize, reason: impl Into<String>) -> CellError {
     }
 }
 
-/// Reads a typed array's element type and backing store; None when `v` is not a typed array.
-unsafe fn typed_info(env: sys::napi_env, v: sys::napi_value) -> Option<(Typed, usize)> {
+/// Reads a typed array's element type, backing store and length; None when `v` is not a typed
+/// array (or is one of an element type no column takes).
+///
+/// # Safety
+/// `env` and `v` must be live napi handles of the current call on the JS thread.
+pub(crate) unsafe fn typed_info(env: sys::napi_env, v: sys::napi_value) -> Option<(Typed, usize)> {
     let mut is = false;
     sys::napi_is_typedarray(env, v, &mut is);
     if !is {

@@ -2,6 +2,7 @@
 //! value, turned into a borrowed `Cell` on the stack (strings into a reused scratch buffer) and
 //! written by `tds::bulk::encode_cell` into the packet being filled. No row or value objects.
 
+use crate::js_columns::typed_info;
 use napi::sys;
 use std::ptr;
 use tds::bulk::{encode_cell, BulkColumn, Cell, CellError};
@@ -12,22 +13,22 @@ pub struct Scratch {
     utf16: Vec<u16>,
 }
 
-/// Reads a JS string into `scratch` in one napi call when it fits (the usual case), else asks
-/// for its length and reads again. Returns the number of code units read.
-fn read_string<T: Copy + Default>(
-    scratch: &mut Vec<T>,
-    mut read: impl FnMut(*mut T, usize, &mut usize) -> sys::napi_status,
-) -> usize {
+/// Reads a JS string as UTF-16 into `scratch`: in one napi call when it fits (the usual case),
+/// else asks for its length and reads again. Returns the number of code units read.
+///
+/// # Safety
+/// `env` and `value` (a string) must be live napi handles of the current call.
+unsafe fn read_utf16(env: sys::napi_env, value: sys::napi_value, scratch: &mut Vec<u16>) -> usize {
     if scratch.len() < 256 {
-        scratch.resize(256, T::default());
+        scratch.resize(256, 0);
     }
     let mut len = 0usize;
-    read(scratch.as_mut_ptr(), scratch.len(), &mut len);
+    sys::napi_get_value_string_utf16(env, value, scratch.as_mut_ptr(), scratch.len(), &mut len);
     // napi writes at most size - 1 units and a terminator: a full buffer may mean a cut string.
     if len + 1 >= scratch.len() {
-        read(std::ptr::null_mut(), 0, &mut len);
-        scratch.resize(len + 1, T::default());
-        read(scratch.as_mut_ptr(), scratch.len(), &mut len);
+        sys::napi_get_value_string_utf16(env, value, ptr::null_mut(), 0, &mut len);
+        scratch.resize(len + 1, 0);
+        sys::napi_get_value_string_utf16(env, value, scratch.as_mut_ptr(), scratch.len(), &mut len);
     }
     len
 }
@@ -96,9 +97,7 @@ pub unsafe fn encode_js_value(
         sys::ValueType::napi_string => {
             // Always read as UTF-16: V8 copies (widening one-byte strings) far faster than it
             // transcodes to UTF-8, and the codec takes UTF-16 for every column type.
-            let len = read_string(&mut scratch.utf16, |buf, size, len| unsafe {
-                sys::napi_get_value_string_utf16(env, value, buf, size, len)
-            });
+            let len = read_utf16(env, value, &mut scratch.utf16);
             encode_cell(col, Cell::Utf16(&scratch.utf16[..len]), buf)
         }
         sys::ValueType::napi_object => {
@@ -109,42 +108,10 @@ pub unsafe fn encode_js_value(
                 sys::napi_get_date_value(env, value, &mut ms);
                 return encode_cell(col, Cell::DateMs(ms), buf);
             }
-            sys::napi_is_buffer(env, value, &mut is);
-            if is {
-                let mut data = ptr::null_mut();
-                let mut len = 0usize;
-                sys::napi_get_buffer_info(env, value, &mut data, &mut len);
-                let bytes = if len == 0 {
-                    &[][..]
-                } else {
-                    std::slice::from_raw_parts(data as *const u8, len)
-                };
+            // Buffer is a Uint8Array. (napi_is_buffer would also take every other typed array
+            // and DataView, and load their raw bytes.)
+            if let Some(bytes) = typed_info(env, value).and_then(|(t, len)| t.bytes(len)) {
                 return encode_cell(col, Cell::Bytes(bytes), buf);
-            }
-            sys::napi_is_typedarray(env, value, &mut is);
-            if is {
-                let mut kind = 0;
-                let mut len = 0usize;
-                let mut data = ptr::null_mut();
-                let mut ab = ptr::null_mut();
-                let mut offset = 0usize;
-                sys::napi_get_typedarray_info(
-                    env,
-                    value,
-                    &mut kind,
-                    &mut len,
-                    &mut data,
-                    &mut ab,
-                    &mut offset,
-                );
-                if kind == sys::TypedarrayType::uint8_array {
-                    let bytes = if len == 0 {
-                        &[][..]
-                    } else {
-                        std::slice::from_raw_parts(data as *const u8, len)
-                    };
-                    return encode_cell(col, Cell::Bytes(bytes), buf);
-                }
             }
             Err(cell_error(
                 col,
