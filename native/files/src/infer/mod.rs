@@ -1,0 +1,1 @@
+//! Whole-file type inference and the parsing functions the loader converts with.

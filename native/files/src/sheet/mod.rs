@@ -1,0 +1,1 @@
+//! Spreadsheets through calamine: xlsx, xlsm, xlsb, xls, ods.

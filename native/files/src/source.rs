@@ -1,0 +1,29 @@
+//! The one interface every reader offers: a lending cursor over rows.
+
+use crate::{Field, ReadError};
+
+/// A cursor over a file's records. After [`advance`](RowSource::advance) returns `Ok(true)`,
+/// the accessors describe the current record until the next call.
+pub trait RowSource {
+    /// Moves to the next record (header rows, blank and comment lines already skipped).
+    /// `Ok(false)` at the end of the data.
+    fn advance(&mut self) -> Result<bool, ReadError>;
+    /// The current record's row number as the user sees it: the 1-based line of the file on
+    /// which the record starts (a quoted newline makes a record span lines), or the sheet row.
+    fn row_number(&self) -> u64;
+    /// Number of fields in the current record.
+    fn len(&self) -> usize;
+    /// True when the current record has no fields.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Field `i` of the current record; [`Field::Empty`] past the end (ragged rows).
+    fn field(&self, i: usize) -> Field<'_>;
+    /// The current record's original bytes exactly as in the file (its encoding and quoting,
+    /// without the line terminator), where the format has such a thing (delimited text).
+    fn raw_record(&self) -> Option<&[u8]> {
+        None
+    }
+    /// Bytes of the file consumed so far (for progress).
+    fn bytes_read(&self) -> u64;
+}

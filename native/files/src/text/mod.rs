@@ -1,0 +1,1 @@
+//! Delimited text (CSV, TSV, …): encodings, dialect and header detection, the streaming reader.
