@@ -3,8 +3,8 @@
 use crate::engine::{Outcome, SqlError};
 use crate::listener::Shared;
 use crate::session::SessionEnd;
-use sluice_client::packet_io::PacketStream;
-use sluice_client::transport::ServerTransport;
+use sluice_io::packet_io::PacketStream;
+use sluice_io::transport::ServerTransport;
 use tds::collation::Collation;
 use tds::login7::{feature, FeatureExt, Login7};
 use tds::packet::{packet_type, PacketWriter, DEFAULT_PACKET_SIZE};
