@@ -16,6 +16,7 @@ pub mod packet;
 pub mod prelogin;
 pub mod reader;
 pub mod sql_batch;
+pub mod ssrp;
 pub mod token;
 pub mod type_info;
 pub mod types;
