@@ -40,6 +40,14 @@ pub struct ServeArgs {
     /// The server name reported by @@SERVERNAME and in messages.
     #[arg(long, default_value = "SLUICE-TEST")]
     name: String,
+    /// Also answer SQL Browser (SSRP, UDP) requests for this named instance, so clients can
+    /// connect with Server=HOST\INSTANCE.
+    #[arg(long, value_name = "INSTANCE")]
+    instance: Option<String>,
+    /// The UDP port of the SQL Browser stand-in (with --instance): 1434 is SQL Server's, 0 picks
+    /// a free one (printed). Clients reach a non-default port with `Browser Port=N`.
+    #[arg(long, default_value_t = 1434)]
+    browser_port: u16,
     /// Wait this many milliseconds before answering each request (for timeout tests).
     #[arg(long, default_value_t = 0)]
     reply_delay_ms: u64,
@@ -80,6 +88,8 @@ pub async fn run(a: ServeArgs) -> i32 {
         sink: a.sink,
         route_to,
         name: a.name,
+        instance: a.instance,
+        browser_port: a.browser_port,
         reply_delay: Duration::from_millis(a.reply_delay_ms),
         capture_bulk: a.capture_bulk,
         faults: Faults {
@@ -103,6 +113,10 @@ pub async fn run(a: ServeArgs) -> i32 {
             );
             return 1;
         }
+    }
+    // The Browser line comes first: test harnesses read up to "listening on".
+    if let Some(addr) = handle.browser_addr() {
+        println!("SQL Browser on udp {addr}");
     }
     println!("listening on {}", handle.local_addr());
     let _ = tokio::signal::ctrl_c().await;

@@ -17,6 +17,14 @@ pub enum Error {
         port: u16,
         source: std::io::Error,
     },
+    /// `Server=host\instance`: the SQL Browser could not tell the instance's TCP port.
+    #[error("could not find instance {instance:?} on {host} through SQL Browser (UDP {browser_port}): {reason}")]
+    InstanceLookup {
+        host: String,
+        browser_port: u16,
+        instance: String,
+        reason: String,
+    },
     #[error("{what} timed out after {} ms", .after.as_millis())]
     Timeout { what: &'static str, after: Duration },
     #[error("TLS: {0}")]
@@ -52,7 +60,7 @@ impl Error {
         match self {
             Error::Config(_) => "ECONFIG",
             Error::Unsupported(_) => "EUNSUPPORTED",
-            Error::Connect { .. } => "ECONNECT",
+            Error::Connect { .. } | Error::InstanceLookup { .. } => "ECONNECT",
             Error::Timeout { .. } => "ETIMEOUT",
             Error::Tls(_) => "ETLS",
             Error::EncryptionRefused(_) => "EENCRYPT",

@@ -3,6 +3,7 @@
 //! The packet and TLS plumbing lives in `sluice-io`, shared with the test server (`sluice-server`);
 //! it is re-exported here under its old paths.
 
+mod browser;
 pub mod bulk;
 pub mod connection;
 pub mod error;

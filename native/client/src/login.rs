@@ -3,7 +3,7 @@
 use crate::connection::{Connection, ServerInfo};
 use crate::error::{Error, Result};
 use crate::packet_io::PacketStream;
-use crate::prelogin_tls::PreloginTls;
+use crate::prelogin_tls::{PreloginTls, NOT_TDS8_MESSAGE};
 use crate::response::ResponseReader;
 use crate::tls_config::{client_config, TlsOptions};
 use crate::transport::{ClientTransport, MaybeTls};
@@ -18,6 +18,9 @@ use tokio::net::TcpStream;
 
 /// The version Sluice reports in PRELOGIN (major, minor, build; subbuild).
 const CLIENT_VERSION: [u8; 6] = [0, 1, 0, 0, 0, 0];
+/// How long a TLS-first (Strict) client waits for the server's first TLS bytes before saying the
+/// server likely does not speak TDS 8.0 (the Connect Timeout still bounds the whole login).
+const STRICT_HELLO_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 /// PRELOGIN responses are tiny; anything bigger is not a SQL Server.
 const PRELOGIN_LIMIT: usize = 64 * 1024;
 
@@ -38,6 +41,11 @@ pub async fn connect(p: &ConnectionParams) -> Result<Connection> {
     check_supported(p)?;
     let work = async {
         let (mut host, mut port) = (p.host.clone(), p.port);
+        // `host\instance` without a port: the SQL Browser says where the instance listens.
+        // (An explicit port wins and leaves `instance` unset: conn_string's rule, SqlClient's.)
+        if let Some(instance) = &p.instance {
+            port = crate::browser::instance_port(&host, p.browser_port, instance).await?;
+        }
         // Azure SQL's gateway may answer a login with a redirect; follow it once.
         for hop in 0..2 {
             match login_once(p, &host, port).await? {
@@ -116,10 +124,24 @@ async fn login_once(p: &ConnectionParams, host: &str, port: u16) -> Result<Outco
     // TDS 8.0: TLS first, then everything inside it.
     let (mut stream, protection, fedauth_echo) = if p.encrypt == Encrypt::Strict {
         let connector = tokio_rustls::TlsConnector::from(client_config(&tls_opts)?);
-        let tls = connector
-            .connect(server_name.clone(), PreloginTls::new(tcp, false))
+        let handshake = connector.connect(server_name.clone(), PreloginTls::tls_first_client(tcp));
+        // A pre-2022 server reads the ClientHello as the start of a PRELOGIN packet and waits for
+        // the rest, silently (SqlClient then reports a bare timeout, dotnet/SqlClient#1905). A
+        // TDS 8.0 server answers within a round trip, so silence this long names the likely cause.
+        let wait = if p.connect_timeout.is_zero() {
+            STRICT_HELLO_WAIT
+        } else {
+            STRICT_HELLO_WAIT.min(p.connect_timeout)
+        };
+        let tls = tokio::time::timeout(wait, handshake)
             .await
-            .map_err(tls_error)?;
+            .map_err(|_| {
+                Error::Tls(format!(
+                    "no TLS answer from {host}:{port} within {} s: {NOT_TDS8_MESSAGE}",
+                    wait.as_secs()
+                ))
+            })?
+            .map_err(|e| tls_error(e, &tls_opts))?;
         let mut stream = PacketStream::new(MaybeTls::Tls(Box::new(tls)));
         let (_, echo) = prelogin(&mut stream, p, EncryptionLevel::On, uses_token).await?;
         (stream, Protection::Full, echo)
@@ -165,7 +187,7 @@ async fn login_once(p: &ConnectionParams, host: &str, port: u16) -> Result<Outco
             let mut tls = connector
                 .connect(server_name, PreloginTls::new(tcp, true))
                 .await
-                .map_err(tls_error)?;
+                .map_err(|e| tls_error(e, &opts))?;
             tls.get_mut().0.handshake_done();
             stream = PacketStream::new(MaybeTls::Tls(Box::new(tls)));
         }
@@ -241,8 +263,15 @@ async fn login_once(p: &ConnectionParams, host: &str, port: u16) -> Result<Outco
     )))
 }
 
-fn tls_error(e: std::io::Error) -> Error {
-    Error::Tls(e.to_string())
+fn tls_error(e: std::io::Error, opts: &TlsOptions) -> Error {
+    let certificate_refused = e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+        .is_some_and(|r| matches!(r, rustls::Error::InvalidCertificate(_)));
+    match opts.validation_hint() {
+        Some(hint) if certificate_refused => Error::Tls(format!("{e}. {hint}")),
+        _ => Error::Tls(e.to_string()),
+    }
 }
 
 /// Sends PRELOGIN; returns the encryption level the server answered and whether it said

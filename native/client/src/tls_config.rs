@@ -1,7 +1,10 @@
 //! rustls settings for the client, following Microsoft's drivers: certificates checked against
 //! the system's roots by default; `TrustServerCertificate=True` skips the chain and name checks
-//! (never the handshake's own signatures); `HostNameInCertificate` names the host the certificate
-//! must be for when it differs from the host dialled (a load balancer, an IP address).
+//! (never the handshake's own signatures) — except under `Encrypt=Strict`, where, as in SqlClient,
+//! ODBC 18 and tedious, the certificate is always validated; `HostNameInCertificate` names the host
+//! the certificate must be for when it differs from the host dialled (a load balancer, an IP
+//! address); `ServerCertificate` pins the exact certificate (the way to reach a self-signed server
+//! under Strict).
 
 use crate::error::Error;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
@@ -20,6 +23,22 @@ pub struct TlsOptions {
     /// A file with the exact certificate the server must present (PEM or DER).
     pub server_certificate: Option<String>,
     pub strict: bool,
+}
+
+impl TlsOptions {
+    /// Whether `TrustServerCertificate=True` takes effect: never under Strict (TDS 8.0 exists to
+    /// make the certificate check unavoidable; SqlClient ignores the setting there too).
+    pub fn skips_validation(&self) -> bool {
+        self.trust_server_certificate && !self.strict
+    }
+
+    /// A hint for a failed certificate check that the user may have meant to skip.
+    pub fn validation_hint(&self) -> Option<&'static str> {
+        (self.strict && self.trust_server_certificate && self.server_certificate.is_none()).then_some(
+            "TrustServerCertificate=True is ignored under Encrypt=Strict: the certificate is always validated. For a \
+             self-signed server pin its certificate with ServerCertificate=FILE (sluice serve --cert-out FILE writes it)",
+        )
+    }
 }
 
 /// Reads a pinned certificate: the first certificate of a PEM file, or a DER file.
@@ -54,7 +73,7 @@ fn system_roots() -> Result<Arc<RootCertStore>, Error> {
                 let why = loaded.errors.first().map(|e| e.to_string()).unwrap_or_else(|| "none were found".into());
                 return Err(format!(
                     "no trusted root certificates could be loaded from the system ({why}); install ca-certificates \
-                     or, for a server you trust, set TrustServerCertificate=True"
+                     or pin the server's certificate with ServerCertificate=FILE"
                 ));
             }
             Ok(Arc::new(store))
@@ -67,7 +86,7 @@ pub fn client_config(opts: &TlsOptions) -> Result<Arc<ClientConfig>, Error> {
     let builder = ClientConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
         .map_err(|e| Error::Tls(e.to_string()))?;
-    let mut config = if opts.server_certificate.is_some() || opts.trust_server_certificate {
+    let mut config = if opts.server_certificate.is_some() || opts.skips_validation() {
         let pinned = opts
             .server_certificate
             .as_deref()

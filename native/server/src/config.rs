@@ -46,8 +46,14 @@ pub struct ServerConfig {
     /// Answer every login with an ENVCHANGE routing the client to this host and port, as
     /// Azure SQL's gateway does.
     pub route_to: Option<(String, u16)>,
-    /// The name `@@SERVERNAME` and ERROR tokens report.
+    /// The name `@@SERVERNAME` and ERROR tokens report (and the SQL Browser's ServerName).
     pub name: String,
+    /// A named instance (`Server=host\INSTANCE`) the SQL Browser stand-in advertises on
+    /// `browser_port`; with `None` no Browser runs.
+    pub instance: Option<String>,
+    /// The Browser's UDP port: 1434 is SQL Server's, 0 picks a free one (tests); see
+    /// [`crate::ServerHandle::browser_addr`].
+    pub browser_port: u16,
     /// Wait this long before each response (for timeout tests).
     pub reply_delay: Duration,
     /// Failures to inject, for reliability tests.
@@ -79,6 +85,8 @@ impl std::fmt::Debug for ServerConfig {
             .field("encrypt", &self.encrypt)
             .field("sink", &self.sink)
             .field("route_to", &self.route_to)
+            .field("instance", &self.instance)
+            .field("browser_port", &self.browser_port)
             .finish_non_exhaustive()
     }
 }
@@ -95,6 +103,8 @@ impl Default for ServerConfig {
             sink: false,
             route_to: None,
             name: "SLUICE-TEST".into(),
+            instance: None,
+            browser_port: tds::ssrp::BROWSER_PORT,
             reply_delay: Duration::ZERO,
             faults: Faults::default(),
             capture_bulk: None,

@@ -2,6 +2,7 @@
 //! every mode, LOGIN7 with SQL and token logins, packet-size negotiation, routing, SQL batches
 //! over an in-memory engine), for tests and benchmarks on machines where SQL Server can't run.
 
+mod browser;
 mod bulk_receive;
 mod cert;
 pub mod config;

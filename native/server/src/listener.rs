@@ -1,5 +1,6 @@
 //! Accepting connections and running each session on its own task.
 
+use crate::browser::{self, Advertised};
 use crate::cert::self_signed_tls_config;
 use crate::config::{ServerConfig, ServerEncrypt};
 use crate::engine::Catalog;
@@ -28,6 +29,7 @@ pub(crate) struct Shared {
 /// A running server; dropping it does not stop it, [`ServerHandle::shutdown`] does.
 pub struct ServerHandle {
     local_addr: SocketAddr,
+    browser_addr: Option<SocketAddr>,
     stop: watch::Sender<bool>,
     task: JoinHandle<()>,
     shared: Arc<Shared>,
@@ -36,6 +38,11 @@ pub struct ServerHandle {
 impl ServerHandle {
     pub fn local_addr(&self) -> SocketAddr {
         self.local_addr
+    }
+
+    /// The SQL Browser stand-in's UDP address, when the server has a named instance.
+    pub fn browser_addr(&self) -> Option<SocketAddr> {
+        self.browser_addr
     }
 
     /// The in-memory databases, for tests that look at what was stored.
@@ -96,6 +103,30 @@ pub async fn start(config: ServerConfig) -> std::io::Result<ServerHandle> {
         bulk_bytes: AtomicU64::new(0),
     });
     let (stop, mut stopped) = watch::channel(false);
+    let browser = match &shared.config.instance {
+        Some(instance) => {
+            let advertised = Advertised::new(&shared.config.name, instance, local_addr.port());
+            let config = &shared.config;
+            Some(
+                browser::start(
+                    &config.host,
+                    config.browser_port,
+                    advertised,
+                    stopped.clone(),
+                )
+                .await
+                .map_err(|e| {
+                    std::io::Error::new(
+                        e.kind(),
+                        format!("SQL Browser on UDP {}: {e}", config.browser_port),
+                    )
+                })?,
+            )
+        }
+        None => None,
+    };
+    let browser_addr = browser.as_ref().map(|(addr, _)| *addr);
+    let browser_task = browser.map(|(_, task)| task);
     let task_shared = shared.clone();
     let task = tokio::spawn(async move {
         let mut sessions = tokio::task::JoinSet::new();
@@ -119,9 +150,13 @@ pub async fn start(config: ServerConfig) -> std::io::Result<ServerHandle> {
             }
         }
         sessions.shutdown().await;
+        if let Some(t) = browser_task {
+            let _ = t.await;
+        }
     });
     Ok(ServerHandle {
         local_addr,
+        browser_addr,
         stop,
         task,
         shared,

@@ -225,12 +225,14 @@ fn decode_record<'a>(
                 info.is_clustered = match value.to_ascii_lowercase().as_str() {
                     "yes" => true,
                     "no" => false,
-                    _ => return Err(DecodeError::malformed(
-                        WHAT,
-                        format!(
+                    _ => {
+                        return Err(DecodeError::malformed(
+                            WHAT,
+                            format!(
                             "instance record {index}: IsClustered {value:?}, expected Yes or No"
                         ),
-                    )),
+                        ))
+                    }
                 }
             }
             "tcp" => {

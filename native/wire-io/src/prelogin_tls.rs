@@ -29,7 +29,14 @@ pub struct PreloginTls<S> {
     /// TLS bytes written since the last flush, and framed bytes not yet on the socket.
     pending: Vec<u8>,
     framed: BytesMut,
+    /// TDS 8.0 client side: the first byte from the server must start a TLS record. A TDS packet
+    /// there (a pre-2022 server answering as if this were PRELOGIN) is refused at once.
+    expect_tls_record: bool,
 }
+
+/// What a TLS-first (TDS 8.0) client says when the server answers with TDS instead of TLS.
+pub const NOT_TDS8_MESSAGE: &str =
+    "the server does not support Encrypt=Strict (TDS 8.0); use Encrypt=Mandatory";
 
 impl<S> PreloginTls<S> {
     /// Wraps `inner`; `handshaking` is false for TDS 8.0, where TLS runs bare from the start.
@@ -44,6 +51,17 @@ impl<S> PreloginTls<S> {
             payload_left: 0,
             pending: Vec::new(),
             framed: BytesMut::new(),
+            expect_tls_record: false,
+        }
+    }
+
+    /// A TDS 8.0 client's wrapper: TLS runs bare from the start, and a server that answers the
+    /// ClientHello with a TDS packet (PRELOGIN 0x12 or a response 0x04) fails the handshake with
+    /// [`NOT_TDS8_MESSAGE`] instead of leaving rustls to wait for a record that never comes.
+    pub fn tls_first_client(inner: S) -> Self {
+        PreloginTls {
+            expect_tls_record: true,
+            ..PreloginTls::new(inner, false)
         }
     }
 
@@ -77,7 +95,22 @@ impl<S: AsyncRead + Unpin> AsyncRead for PreloginTls<S> {
             return Poll::Ready(Ok(()));
         }
         if !this.read_wrapped {
-            return Pin::new(&mut this.inner).poll_read(cx, buf);
+            let before = buf.filled().len();
+            ready!(Pin::new(&mut this.inner).poll_read(cx, buf))?;
+            if this.expect_tls_record {
+                if let Some(&first) = buf.filled().get(before) {
+                    this.expect_tls_record = false;
+                    if first == packet_type::PRELOGIN || first == packet_type::TABULAR_RESULT {
+                        return Poll::Ready(Err(io::Error::new(
+                            io::ErrorKind::InvalidData,
+                            format!(
+                                "the server answered the TLS ClientHello with a TDS packet (type 0x{first:02X}): {NOT_TDS8_MESSAGE}"
+                            ),
+                        )));
+                    }
+                }
+            }
+            return Poll::Ready(Ok(()));
         }
         while this.payload_left == 0 {
             while this.header_have < HEADER_LEN {

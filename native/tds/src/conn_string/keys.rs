@@ -25,6 +25,8 @@ pub(super) enum Key {
     MultipleActiveResultSets,
     IntegratedSecurity,
     NetworkLibrary,
+    /// Sluice's own: the SQL Browser's UDP port for `host\instance` (tests run it unprivileged).
+    BrowserPort,
     /// Accepted because SqlClient or ODBC accepts it, but irrelevant to a bulk loader.
     Ignored,
 }
@@ -86,6 +88,7 @@ const KEYS: &[(Key, &[&str])] = &[
         &["Integrated Security", "Trusted_Connection"],
     ),
     (Key::NetworkLibrary, &["Network Library", "Network", "Net"]),
+    (Key::BrowserPort, &["Browser Port", "BrowserPort"]),
     (
         Key::Ignored,
         &[

@@ -29,8 +29,8 @@ pub enum Encrypt {
     Off,
     /// `True`/`Yes`/`Mandatory`: TLS negotiated inside PRELOGIN, for the whole session.
     On,
-    /// `Strict`: TLS first, then TDS 8.0; the certificate is validated unless
-    /// TrustServerCertificate=True.
+    /// `Strict`: TLS first, then TDS 8.0; the certificate is always validated (against the
+    /// system's roots or a `ServerCertificate` pin): TrustServerCertificate is ignored.
     Strict,
 }
 
@@ -60,6 +60,9 @@ pub struct ConnectionParams {
     /// Named instance (`Server=host\INST`), to be resolved through SQL Browser (UDP 1434). An
     /// explicit port wins over the instance, as in SqlClient, so then this is `None`.
     pub instance: Option<String>,
+    /// The SQL Browser's UDP port asked for `instance`'s TCP port: 1434 (MC-SQLR), unless the
+    /// connection string says `Browser Port=…` (Sluice's own key, for tests and port forwards).
+    pub browser_port: u16,
     pub database: Option<String>,
     pub user: Option<String>,
     pub password: Option<Password>,
@@ -287,6 +290,13 @@ pub fn parse(s: &str) -> Result<ConnectionParams, ConnStringError> {
         },
         None => false,
     };
+    let browser_port = match settings.get(Key::BrowserPort) {
+        Some(e) => parse_digits(&e.value)
+            .and_then(|n| u16::try_from(n).ok())
+            .filter(|&n| n > 0)
+            .ok_or_else(|| e.invalid("a UDP port from 1 to 65535"))?,
+        None => crate::ssrp::BROWSER_PORT,
+    };
     let explicit_auth = settings
         .get(Key::Authentication)
         .map(parse_authentication)
@@ -296,6 +306,7 @@ pub fn parse(s: &str) -> Result<ConnectionParams, ConnStringError> {
         host,
         port,
         instance,
+        browser_port,
         database: settings.string(Key::Database),
         user: settings.string(Key::User),
         password: settings.string(Key::Password).map(Password),
@@ -481,9 +492,9 @@ fn resolve_authentication(
         }
         _ => {}
     }
-    // Encrypt=Strict with TrustServerCertificate=True is allowed on purpose (unlike SqlClient,
-    // which ignores the trust setting under Strict): it is how one reaches a TDS 8.0 server with
-    // a self-signed certificate, such as Sluice's own test server.
+    // Encrypt=Strict with TrustServerCertificate=True parses, but the trust setting has no effect
+    // there: as in SqlClient, ODBC 18 and tedious, a Strict session always validates the
+    // certificate (against the system's roots, or the ServerCertificate pin).
     params.authentication = authentication;
     Ok(params)
 }
@@ -504,6 +515,9 @@ impl ConnectionParams {
         let yes_no = |b: bool| if b { "True" } else { "False" };
         let mut out = String::new();
         push_pair(&mut out, "Server", &server);
+        if self.browser_port != crate::ssrp::BROWSER_PORT {
+            push_pair(&mut out, "Browser Port", &self.browser_port.to_string());
+        }
         let optional = [
             ("Database", &self.database),
             ("User ID", &self.user),

@@ -79,6 +79,26 @@ fn only_server_gives_sqlclient_defaults() {
     assert_eq!(p.authentication, Authentication::SqlPassword);
     assert!(!p.application_intent_read_only);
     assert!(!p.multi_subnet_failover);
+    assert_eq!(p.browser_port, 1434);
+}
+
+#[test]
+fn browser_port_names_the_sql_browser_udp_port_for_a_named_instance() {
+    let p = ok(r"Server=h\INST;Browser Port=51434");
+    assert_eq!(
+        (p.instance.as_deref(), p.browser_port),
+        (Some("INST"), 51434)
+    );
+    assert_eq!(ok(r"Server=h\INST;BrowserPort=7").browser_port, 7);
+    for bad in ["0", "65536", "x", "-1"] {
+        assert!(
+            matches!(
+                err(&format!("Server=h;Browser Port={bad}")),
+                ConnStringError::InvalidValue { .. }
+            ),
+            "{bad}"
+        );
+    }
 }
 
 #[test]
@@ -493,6 +513,7 @@ fn conflicting_settings_are_rejected() {
         conflict("Authentication=ActiveDirectoryDefault;PWD=p").1,
         "Password"
     );
+    // Parses (SqlClient accepts it too); the client ignores the trust setting under Strict.
     let strict = ok("Server=h;User ID=u;Password=p;Encrypt=Strict;TrustServerCertificate=True");
     assert!(strict.trust_server_certificate && strict.encrypt == Encrypt::Strict);
     // A user-assigned managed identity is named by its client id in User ID.
@@ -559,7 +580,7 @@ fn errors_never_contain_the_password_or_token() {
 fn redacted_parses_back_to_the_same_parameters_without_secrets() {
     for s in [
         PORTAL_ADO,
-        "Server=h\\INST;App=\"my; app\";WSID=' w ';Language={us_english};Command Timeout=5",
+        "Server=h\\INST;Browser Port=2000;App=\"my; app\";WSID=' w ';Language={us_english};Command Timeout=5",
         "Server=[::1],1500;AccessToken=t;Encrypt=Strict;Connect Timeout=0;ApplicationIntent=ReadOnly",
         "Server=.;MultiSubnetFailover=yes;Packet Size=512;HostNameInCertificate=\"a\"\"b\"",
     ] {
