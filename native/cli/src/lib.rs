@@ -22,7 +22,7 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Run the TDS test server (a stand-in for SQL Server; data lives in memory).
-    Serve(serve::ServeArgs),
+    Serve(Box<serve::ServeArgs>),
     /// Run a SQL batch and print what it returns.
     Query(query::QueryArgs),
 }
@@ -39,7 +39,7 @@ pub async fn run(args: Vec<String>) -> i32 {
         }
     };
     match cli.command {
-        Command::Serve(a) => serve::run(a).await,
+        Command::Serve(a) => serve::run(*a).await,
         Command::Query(a) => query::run(a).await,
     }
 }

@@ -58,12 +58,13 @@ async fn every_encryption_mode_logs_in_and_queries() {
         ),
         (
             ServerEncrypt::Strict,
-            "Encrypt=Strict;TrustServerCertificate=True",
+            "Encrypt=Strict;ServerCertificate={pem}",
             true,
         ),
     ];
     for (mode, extra, encrypted) in cases {
         let h = server(mode).await;
+        let extra = &extra.replace("{pem}", &pem_file(&h).display().to_string());
         let mut c = connect(&h, extra)
             .await
             .unwrap_or_else(|e| panic!("{mode:?} / {extra}: {e}"));
@@ -104,13 +105,96 @@ async fn certificates_are_validated_by_default() {
     assert_eq!(e.code(), "ETLS", "{e}");
 }
 
-#[tokio::test]
-async fn a_pinned_server_certificate_is_trusted_and_any_other_refused() {
-    let h = server(ServerEncrypt::Strict).await;
+/// Writes the server's certificate where `ServerCertificate=` can pin it.
+fn pem_file(h: &ServerHandle) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("sluice-pin-{}", h.local_addr().port()));
     std::fs::create_dir_all(&dir).unwrap();
     let pem = dir.join("server.pem");
-    std::fs::write(&pem, h.certificate_pem().unwrap()).unwrap();
+    if let Some(cert) = h.certificate_pem() {
+        std::fs::write(&pem, cert).unwrap();
+    }
+    pem
+}
+
+#[tokio::test]
+async fn strict_validates_the_certificate_even_with_trust_server_certificate() {
+    let h = server(ServerEncrypt::Strict).await;
+    let e = connect(&h, "Encrypt=Strict;TrustServerCertificate=True")
+        .await
+        .err()
+        .expect("a self-signed certificate is refused under Strict whatever the trust setting");
+    assert_eq!(e.code(), "ETLS", "{e}");
+    assert!(
+        e.to_string().contains("ignored under Encrypt=Strict")
+            && e.to_string().contains("ServerCertificate="),
+        "the message says why and what to do: {e}"
+    );
+    // Mandatory (TDS 7.x) still honours the trust setting, as Microsoft's drivers do.
+    let m = server(ServerEncrypt::Mandatory).await;
+    connect(&m, "Encrypt=Mandatory;TrustServerCertificate=True")
+        .await
+        .expect("TrustServerCertificate works outside Strict");
+}
+
+#[tokio::test]
+async fn strict_against_a_server_without_tds_8_fails_within_seconds_naming_the_cause() {
+    // The test server in a TDS 7.x mode reads the ClientHello as a PRELOGIN packet header and
+    // waits for the rest, silent, as SQL Server 2019 does.
+    let h = server(ServerEncrypt::Optional).await;
+    let t0 = Instant::now();
+    let e = connect(&h, "Encrypt=Strict;Connect Timeout=60")
+        .await
+        .err()
+        .expect("must fail");
+    assert_eq!(e.code(), "ETLS", "{e}");
+    assert!(
+        e.to_string().contains(
+            "the server does not support Encrypt=Strict (TDS 8.0); use Encrypt=Mandatory"
+        ),
+        "{e}"
+    );
+    assert!(
+        t0.elapsed() < Duration::from_secs(15),
+        "took {:?}",
+        t0.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn strict_against_a_server_answering_with_a_tds_packet_fails_at_once() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    // A server that answers whatever arrives with a PRELOGIN packet (type 0x12).
+    let peer = tokio::spawn(async move {
+        let (mut s, _) = listener.accept().await.unwrap();
+        let mut buf = [0u8; 512];
+        let _ = s.read(&mut buf).await;
+        let packet = [
+            0x12, 0x01, 0x00, 0x0B, 0x00, 0x00, 0x01, 0x00, 0xFF, 0x00, 0x00,
+        ];
+        let _ = s.write_all(&packet).await;
+        tokio::time::sleep(Duration::from_secs(30)).await;
+    });
+    let t0 = Instant::now();
+    let s =
+        format!("Server=127.0.0.1,{port};User ID=sa;Password=x;Encrypt=Strict;Connect Timeout=60");
+    let e = Connection::connect_str(&s).await.err().expect("must fail");
+    assert_eq!(e.code(), "ETLS", "{e}");
+    assert!(e.to_string().contains("TDS packet (type 0x12)"), "{e}");
+    assert!(e.to_string().contains("use Encrypt=Mandatory"), "{e}");
+    assert!(
+        t0.elapsed() < Duration::from_secs(3),
+        "took {:?}",
+        t0.elapsed()
+    );
+    peer.abort();
+}
+
+#[tokio::test]
+async fn a_pinned_server_certificate_is_trusted_and_any_other_refused() {
+    let h = server(ServerEncrypt::Strict).await;
+    let pem = pem_file(&h);
     let mut c = connect(
         &h,
         &format!("Encrypt=Strict;ServerCertificate={}", pem.display()),

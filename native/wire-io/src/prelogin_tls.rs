@@ -191,3 +191,36 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for PreloginTls<S> {
         Pin::new(&mut self.inner).poll_shutdown(cx)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    #[tokio::test]
+    async fn a_tls_first_client_refuses_a_tds_packet_where_a_tls_record_belongs() {
+        for first in [packet_type::PRELOGIN, packet_type::TABULAR_RESULT] {
+            let (client, mut server) = tokio::io::duplex(64);
+            server
+                .write_all(&[first, 1, 0, 8, 0, 0, 1, 0])
+                .await
+                .unwrap();
+            let mut wrapped = PreloginTls::tls_first_client(client);
+            let mut buf = [0u8; 8];
+            let e = wrapped.read(&mut buf).await.unwrap_err();
+            assert!(e.to_string().contains(NOT_TDS8_MESSAGE), "{e}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_tls_first_client_passes_tls_records_through_unchanged() {
+        let (client, mut server) = tokio::io::duplex(64);
+        let record = [0x16, 0x03, 0x03, 0x00, 0x01, 0x02];
+        server.write_all(&record).await.unwrap();
+        drop(server);
+        let mut wrapped = PreloginTls::tls_first_client(client);
+        let mut got = Vec::new();
+        wrapped.read_to_end(&mut got).await.unwrap();
+        assert_eq!(got, record);
+    }
+}
