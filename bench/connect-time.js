@@ -4,13 +4,26 @@
 // Usage: node bench/connect-time.js [N=50]
 
 const { spawn } = require('node:child_process')
+const fs = require('node:fs')
+const os = require('node:os')
 const path = require('node:path')
 const { connect } = require('@sluice/native')
 
 const N = Number(process.argv[2] ?? 50)
 
 function serve(encrypt) {
-  const child = spawn(process.execPath, [path.join(__dirname, '..', 'bin', 'sluice.js'), 'serve', '--port', '0', '--encrypt', encrypt])
+  // Encrypt=Strict always validates the certificate, so the client pins the server's own.
+  const cert = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-bench-')), 'server.pem')
+  const child = spawn(process.execPath, [
+    path.join(__dirname, '..', 'bin', 'sluice.js'),
+    'serve',
+    '--port',
+    '0',
+    '--encrypt',
+    encrypt,
+    '--cert-out',
+    cert,
+  ])
   return new Promise((resolve, reject) => {
     let out = ''
     const timer = setTimeout(() => reject(new Error('server did not start')), 20000)
@@ -19,7 +32,7 @@ function serve(encrypt) {
       const m = /listening on (.+):(\d+)/.exec(out)
       if (m) {
         clearTimeout(timer)
-        resolve({ port: Number(m[2]), stop: () => child.kill() })
+        resolve({ port: Number(m[2]), cert, stop: () => child.kill() })
       }
     })
   })
@@ -30,13 +43,13 @@ async function main() {
     ['off', 'Encrypt=Optional', 'plain'],
     ['optional', 'Encrypt=False', 'TLS for LOGIN7 only'],
     ['mandatory', 'Encrypt=True;TrustServerCertificate=True', 'TLS (TDS 7.4)'],
-    ['strict', 'Encrypt=Strict;TrustServerCertificate=True', 'TLS first (TDS 8.0)'],
+    ['strict', 'Encrypt=Strict;ServerCertificate={cert}', 'TLS first (TDS 8.0)'],
   ]
   console.log(`| mode | median ms | p90 ms | (n=${N}) |`)
   console.log('|---|---|---|---|')
   for (const [serverMode, extra, label] of modes) {
     const s = await serve(serverMode)
-    const cs = `Server=127.0.0.1,${s.port};User ID=sa;Password=Sluice_Test_1;${extra}`
+    const cs = `Server=127.0.0.1,${s.port};User ID=sa;Password=Sluice_Test_1;${extra.replace('{cert}', s.cert)}`
     const times = []
     for (let i = 0; i < N; i++) {
       const t0 = process.hrtime.bigint()

@@ -15,6 +15,8 @@ export interface TestServer {
   connectionString(extra?: string): string
   /** Path of the server's self-signed certificate (PEM), for clients that must trust it. */
   certificatePath: string
+  /** The SQL Browser stand-in's UDP port, when started with `--instance`. */
+  browserPort?: number
   stop(): Promise<void>
 }
 
@@ -44,9 +46,11 @@ export async function startServer(args: string[] = []): Promise<TestServer> {
   const i = addr.lastIndexOf(':')
   const host = addr.slice(0, i)
   const port = Number(addr.slice(i + 1))
+  const browser = /^SQL Browser on udp .+:(\d+)$/m.exec(out)
   return {
     host,
     port,
+    browserPort: browser ? Number(browser[1]) : undefined,
     connectionString: (extra = '') => `Server=${host},${port};User ID=sa;Password=${PASSWORD};${extra}`,
     certificatePath,
     stop: () =>

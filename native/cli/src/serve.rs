@@ -88,6 +88,7 @@ pub async fn run(a: ServeArgs) -> i32 {
         sink: a.sink,
         route_to,
         name: a.name,
+        single_database: false,
         instance: a.instance,
         browser_port: a.browser_port,
         reply_delay: Duration::from_millis(a.reply_delay_ms),

@@ -54,6 +54,9 @@ pub struct ServerConfig {
     /// The Browser's UDP port: 1434 is SQL Server's, 0 picks a free one (tests); see
     /// [`crate::ServerHandle::browser_addr`].
     pub browser_port: u16,
+    /// Azure SQL Database's rule for names: catalog views of another database (even
+    /// `tempdb.sys.columns`) are error 40515.
+    pub single_database: bool,
     /// Wait this long before each response (for timeout tests).
     pub reply_delay: Duration,
     /// Failures to inject, for reliability tests.
@@ -105,6 +108,7 @@ impl Default for ServerConfig {
             name: "SLUICE-TEST".into(),
             instance: None,
             browser_port: tds::ssrp::BROWSER_PORT,
+            single_database: false,
             reply_delay: Duration::ZERO,
             faults: Faults::default(),
             capture_bulk: None,

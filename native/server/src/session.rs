@@ -95,7 +95,9 @@ async fn session(tcp: TcpStream, shared: &Shared) -> Result<(), SessionEnd> {
         if first.header.status & (status::RESET_CONNECTION | status::RESET_CONNECTION_SKIP_TRAN)
             != 0
         {
+            let single_database = session.single_database;
             session = Session::new(&session.database);
+            session.single_database = single_database;
             responder.pending_env(EnvChange::ResetConnectionAck);
         }
         if ty == packet_type::ATTENTION {
@@ -370,6 +372,7 @@ async fn accept_login(
     let mut session = Session::new(&database);
     session.spid = spid;
     session.server_name = cfg.name.clone();
+    session.single_database = cfg.single_database;
     Ok(Some((session, packet_size)))
 }
 

@@ -67,7 +67,8 @@ impl BulkEncoder {
     }
 
     /// Encodes one row. `fill` writes every destination column's cell, in plan order, into the
-    /// buffer it is given. On error the row is removed again and the error returned as is.
+    /// buffer it is given. On error the row is removed again and the error returned (a refused
+    /// NULL with the plan's reason added, see [`BulkPlan::explain`]).
     pub fn encode_row<F>(&mut self, fill: F) -> Result<(), CellError>
     where
         F: FnOnce(&BulkPlan, &mut BytesMut) -> Result<(), CellError>,
@@ -83,7 +84,7 @@ impl BulkEncoder {
         begin_row(buf);
         if let Err(e) = fill(&self.plan, buf) {
             buf.truncate(start);
-            return Err(e);
+            return Err(self.plan.explain(e));
         }
         writer.seal_full();
         self.rows_in_batch += 1;

@@ -3,10 +3,13 @@
 
 use crate::connection::Connection;
 use crate::error::{Error, Result};
+use table_catalog::{collation_names, defaulted_columns, open_transactions, TableName};
 use tds::bulk::{
     insert_bulk_statement, parse_multipart_name, quote_multipart, BulkColumn, BulkOptions,
+    CellError,
 };
-use tds::value::Value;
+
+mod table_catalog;
 
 /// `[source index, destination column name]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,7 +20,8 @@ pub struct ColumnMapping {
 
 #[derive(Debug, Clone, Default)]
 pub struct BulkCopyOptions {
-    /// Rows per batch; each batch is its own `INSERT BULK` and commits on its own. 0 = one batch.
+    /// Rows per batch; each batch is its own `INSERT BULK` and commits on its own — unless the
+    /// connection has an open transaction (see [`BulkPlan::in_transaction`]). 0 = one batch.
     pub batch_size: u64,
     pub hints: BulkOptions,
     /// Empty: source field i feeds the i-th insertable column (computed columns are skipped,
@@ -34,12 +38,40 @@ pub struct BulkPlan {
     pub sources: Vec<usize>,
     pub statement: String,
     pub batch_size: u64,
+    /// `@@TRANCOUNT` was above 0 when the load was planned: the caller's transaction is open, so
+    /// a batch does not commit on its own — it commits or rolls back with that transaction
+    /// (SQL Server nests each INSERT BULK in it). Rows reported committed are then only accepted.
+    pub in_transaction: bool,
+    /// Why the columns' defaults could not be read, if they could not: NULL into a NOT NULL
+    /// column is then refused even where a default would have applied.
+    pub defaults_unknown: Option<String>,
+    /// What could not be learned about the table and what follows from it, for logs.
+    pub notes: Vec<String>,
 }
 
 impl BulkPlan {
     /// How many fields a source row needs at least.
     pub fn source_width(&self) -> usize {
         self.sources.iter().map(|s| s + 1).max().unwrap_or(0)
+    }
+
+    /// Adds the plan's reason to a refused NULL when the columns' defaults are unknown, so the
+    /// user learns why a NOT NULL column with a default did not take it.
+    pub fn explain(&self, mut e: CellError) -> CellError {
+        let Some(why) = &self.defaults_unknown else {
+            return e;
+        };
+        let not_null = self
+            .columns
+            .iter()
+            .any(|c| c.name == e.column && !c.nullable && !c.null_takes_default);
+        if not_null && e.reason.starts_with("NULL into a NOT NULL column") {
+            e.reason = format!(
+                "{} (whether it has a default is unknown: the table's defaults could not be read: {why})",
+                e.reason
+            );
+        }
+        e
     }
 }
 
@@ -64,8 +96,15 @@ pub async fn prepare(
                 "the server returned no column metadata for {quoted}"
             ))
         })?;
-    let collations = collation_names(conn, &parts, &quoted).await;
-    let all: Vec<BulkColumn> = cols
+    let name = TableName::from_parts(&parts, conn.database());
+    let mut notes = Vec::new();
+    let collations = collation_names(conn, &name).await.unwrap_or_else(|why| {
+        notes.push(format!(
+            "column collations unknown ({why}): INSERT BULK names none, the server applies the columns' own"
+        ));
+        Vec::new()
+    });
+    let mut all: Vec<BulkColumn> = cols
         .iter()
         .map(|m| {
             let name = collations
@@ -75,14 +114,30 @@ pub async fn prepare(
             BulkColumn::from_meta(m, name)
         })
         .collect();
-    let mut all = all;
+    let mut defaults_unknown = None;
     if !opts.hints.keep_nulls && all.iter().any(|c| !c.nullable) {
-        for name in defaulted_columns(conn, &parts, &quoted).await {
-            if let Some(c) = all.iter_mut().find(|c| c.name.eq_ignore_ascii_case(&name)) {
-                c.null_takes_default = true;
+        match defaulted_columns(conn, &name).await {
+            Ok(names) => {
+                for name in names {
+                    if let Some(c) = all.iter_mut().find(|c| c.name.eq_ignore_ascii_case(&name)) {
+                        c.null_takes_default = true;
+                    }
+                }
+            }
+            // Not knowing which columns have defaults keeps NULL into NOT NULL refused before
+            // it is sent (the safe side); the refusal then says why.
+            Err(why) => {
+                notes.push(format!(
+                    "column defaults unknown ({why}): NULL into a NOT NULL column is refused even where a default exists"
+                ));
+                defaults_unknown = Some(why);
             }
         }
     }
+    let open_transactions = open_transactions(conn).await.unwrap_or_else(|why| {
+        notes.push(format!("@@TRANCOUNT unknown ({why})"));
+        0
+    });
     let (columns, sources) = map_columns(&all, opts, &quoted)?;
     let statement = insert_bulk_statement(&parts, &columns, &opts.hints);
     Ok(BulkPlan {
@@ -91,91 +146,10 @@ pub async fn prepare(
         sources,
         statement,
         batch_size: opts.batch_size,
+        in_transaction: open_transactions > 0,
+        defaults_unknown,
+        notes,
     })
-}
-
-/// Columns with a default: without KEEP_NULLS a NULL sent for them takes the default, so a NOT
-/// NULL column with a default accepts NULL. When the catalog cannot be read none are known, and
-/// NULL into NOT NULL stays refused before it is sent.
-async fn defaulted_columns(conn: &mut Connection, parts: &[String], quoted: &str) -> Vec<String> {
-    // sys.columns is per database: the table's own (tempdb for #temp tables) when named.
-    let temp = parts.last().is_some_and(|p| p.starts_with('#'));
-    let (catalog, object) = if temp {
-        ("tempdb.".to_string(), format!("tempdb..{quoted}"))
-    } else if parts.len() >= 3 {
-        let db = quote_multipart(&parts[parts.len() - 3..parts.len() - 2]);
-        (format!("{db}."), quoted.to_string())
-    } else {
-        (String::new(), quoted.to_string())
-    };
-    let sql = format!(
-        "SELECT name FROM {catalog}sys.columns WHERE object_id = OBJECT_ID(N'{}') AND default_object_id <> 0",
-        object.replace('\'', "''")
-    );
-    let Ok(r) = conn.execute(&sql).await else {
-        return Vec::new();
-    };
-    r.result_sets
-        .first()
-        .map(|rs| {
-            rs.rows
-                .iter()
-                .filter_map(|row| match row.first() {
-                    Some(Value::String(n)) => Some(n.clone()),
-                    _ => None,
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// Column collation names from `sp_tablecollations_100`, as SqlBulkCopy asks for them. When the
-/// procedure is unavailable, `INSERT BULK` goes without COLLATE clauses and the server applies
-/// the columns' own collations; the bytes are still encoded in each column's code page.
-async fn collation_names(
-    conn: &mut Connection,
-    parts: &[String],
-    quoted: &str,
-) -> Vec<(String, String)> {
-    let temp = parts.last().is_some_and(|p| p.starts_with('#'));
-    let sql = if temp {
-        format!(
-            "EXEC tempdb..sp_tablecollations_100 N'{}'",
-            quoted.replace('\'', "''")
-        )
-    } else {
-        format!(
-            "EXEC ..sp_tablecollations_100 N'{}'",
-            quoted.replace('\'', "''")
-        )
-    };
-    let Ok(r) = conn.execute(&sql).await else {
-        return Vec::new();
-    };
-    let Some(rs) = r.result_sets.first() else {
-        return Vec::new();
-    };
-    let idx = |name: &str| {
-        rs.columns
-            .iter()
-            .position(|c| c.name.eq_ignore_ascii_case(name))
-    };
-    // SQL Server names the column `collation`; some versions' docs say `collation_name`.
-    let (Some(n), Some(c)) = (
-        idx("name"),
-        idx("collation").or_else(|| idx("collation_name")),
-    ) else {
-        return Vec::new();
-    };
-    rs.rows
-        .iter()
-        .filter_map(|row| match (row.get(n), row.get(c)) {
-            (Some(Value::String(name)), Some(Value::String(coll))) if !coll.is_empty() => {
-                Some((name.clone(), coll.clone()))
-            }
-            _ => None,
-        })
-        .collect()
 }
 
 fn map_columns(
@@ -242,4 +216,58 @@ fn map_columns(
         sources.push(m.source);
     }
     Ok((cols, sources))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bytes::BytesMut;
+    use tds::bulk::{encode_cell, Cell};
+    use tds::types::SqlType;
+
+    fn plan(defaults_unknown: Option<&str>) -> BulkPlan {
+        let column = |name: &str, nullable| BulkColumn {
+            name: name.into(),
+            ty: SqlType::Int,
+            nullable,
+            null_takes_default: false,
+            identity: false,
+            computed: false,
+            collation_name: None,
+        };
+        BulkPlan {
+            table: vec!["t".into()],
+            columns: vec![column("v", false), column("w", true)],
+            sources: vec![0, 1],
+            statement: String::new(),
+            batch_size: 0,
+            in_transaction: false,
+            defaults_unknown: defaults_unknown.map(str::to_owned),
+            notes: Vec::new(),
+        }
+    }
+
+    fn refused_null(p: &BulkPlan) -> CellError {
+        encode_cell(&p.columns[0], Cell::Null, &mut BytesMut::new())
+            .expect_err("NULL into NOT NULL")
+    }
+
+    #[test]
+    fn a_refused_null_says_why_defaults_are_unknown() {
+        let p = plan(Some("sys.columns: error 40515: …"));
+        let e = p.explain(refused_null(&p));
+        assert!(e.reason.starts_with("NULL into a NOT NULL column"), "{e}");
+        assert!(
+            e.reason
+                .contains("defaults could not be read: sys.columns: error 40515"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_refused_null_is_left_alone_when_defaults_were_read() {
+        let p = plan(None);
+        let e = refused_null(&p);
+        assert_eq!(p.explain(e.clone()), e);
+    }
 }

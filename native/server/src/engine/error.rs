@@ -136,6 +136,16 @@ impl SqlError {
         )
     }
 
+    /// Azure SQL Database's refusal of a name in another database.
+    pub(crate) fn other_database_reference(name: &str) -> Self {
+        SqlError::new(
+            40515,
+            15,
+            1,
+            format!("Reference to database and/or server name in '{name}' is not supported in this version of SQL Server."),
+        )
+    }
+
     pub(crate) fn unknown_database(name: &str) -> Self {
         SqlError::new(
             911,

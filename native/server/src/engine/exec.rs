@@ -219,6 +219,34 @@ fn exec_proc(
             });
             Ok(())
         }
+        "sp_columns" => {
+            let arg = |name: &str, position: usize| -> Result<Option<String>, SqlError> {
+                let named = args.iter().find(|(n, _)| {
+                    n.as_deref()
+                        .is_some_and(|n| n.trim_start_matches('@').eq_ignore_ascii_case(name))
+                });
+                let positional = args.get(position).filter(|(n, _)| n.is_none());
+                match named.or(positional) {
+                    Some((_, e)) => string_arg(e, catalog, session),
+                    None => Ok(None),
+                }
+            };
+            let rs = super::sp_columns::sp_columns(
+                super::sp_columns::SpColumnsArgs {
+                    table_name: arg("table_name", 0)?,
+                    table_owner: arg("table_owner", 1)?,
+                },
+                database.as_deref(),
+                catalog,
+                session,
+            );
+            session.last_rowcount = rs.rows.len() as u64;
+            out.push(Outcome::Rows {
+                columns: rs.columns,
+                rows: rs.rows,
+            });
+            Ok(())
+        }
         "sp_executesql" => {
             if args.len() > 1 {
                 return Err(SqlError::unsupported("sp_executesql parameters"));

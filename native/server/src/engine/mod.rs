@@ -39,6 +39,7 @@ mod order_by;
 mod parse;
 mod select;
 mod session;
+mod sp_columns;
 mod system;
 mod system_views;
 mod table;

@@ -61,6 +61,9 @@ pub struct Session {
     pub options: SessionOptions,
     /// `@@TRANCOUNT`. Transactions are tracked, not enforced: see [`super::execute_batch`].
     pub trancount: u32,
+    /// Azure SQL Database's name rule: another database's objects (its catalog views included)
+    /// may not be named, only the current database's and `tempdb`'s `#temp` tables (error 40515).
+    pub single_database: bool,
     /// The table with `IDENTITY_INSERT ON` (at most one per session, as in SQL Server), as the
     /// catalog location key.
     pub(crate) identity_insert: Option<String>,
@@ -83,6 +86,7 @@ impl Session {
             app_name: String::new(),
             options: SessionOptions::default(),
             trancount: 0,
+            single_database: false,
             identity_insert: None,
             last_rowcount: 0,
             last_error: 0,

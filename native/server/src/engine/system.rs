@@ -287,11 +287,21 @@ pub(crate) fn table_collations(
         ),
         column_meta("collation", sysname, true, false, false),
     ];
-    let target = arg.and_then(parse_name_string).map(|mut r| {
-        if r.database.is_none() && !r.is_temp() {
-            r.database = database.map(str::to_string);
+    // The procedure reads the sys.columns of the database it runs in (`[db]..sp_…`, else the
+    // current one), as SQL Server's does: a name in another database finds nothing there, which
+    // is why SqlBulkCopy runs it as `EXEC [db]..sp_tablecollations_100 N'[s].[t]'`.
+    let home = database.unwrap_or(&session.database).to_string();
+    let target = arg.and_then(parse_name_string).and_then(|mut r| {
+        if r.is_temp() {
+            return Some(r);
         }
-        r
+        match &r.database {
+            Some(d) if !d.eq_ignore_ascii_case(&home) => None,
+            _ => {
+                r.database = Some(home.clone());
+                Some(r)
+            }
+        }
     });
     let rows = target
         .and_then(|r| {

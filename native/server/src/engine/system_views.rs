@@ -178,6 +178,13 @@ pub(crate) fn source(
     if schema != "sys" && schema != "information_schema" {
         return None;
     }
+    if session.single_database
+        && r.database
+            .as_deref()
+            .is_some_and(|d| !d.eq_ignore_ascii_case(&session.database))
+    {
+        return Some(Err(SqlError::other_database_reference(&r.display())));
+    }
     let db = match &r.database {
         Some(d) => match catalog.database_name(d) {
             Some(name) => name,
