@@ -86,3 +86,39 @@ async fn no_browser_listening_fails_with_a_connect_error_naming_the_browser_port
     assert_eq!(e.code(), "ECONNECT", "{e}");
     assert!(e.to_string().contains(&format!("UDP {port}")), "{e}");
 }
+
+#[tokio::test]
+async fn a_lost_browser_datagram_is_sent_again() {
+    // A Browser that drops the first request, as a lossy network would, and answers the second.
+    let target = start(ServerConfig {
+        port: 0,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let tcp_port = target.local_addr().port();
+    let browser = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let udp_port = browser.local_addr().unwrap().port();
+    let lossy = tokio::spawn(async move {
+        let mut buf = [0u8; 64];
+        let (_, _) = browser.recv_from(&mut buf).await.unwrap(); // dropped
+        let (n, peer) = browser.recv_from(&mut buf).await.unwrap();
+        assert_eq!(buf[..n], *b"\x04SQLEXPRESS\0", "CLNT_UCAST_INST again");
+        let info = tds::ssrp::InstanceInfo {
+            server_name: "H".into(),
+            instance_name: "SQLEXPRESS".into(),
+            tcp_port: Some(tcp_port),
+            ..Default::default()
+        };
+        let mut reply = Vec::new();
+        tds::ssrp::encode_response(&[info], &mut reply).unwrap();
+        browser.send_to(&reply, peer).await.unwrap();
+    });
+    let s = format!(
+        r"Server=127.0.0.1\SQLEXPRESS;Browser Port={udp_port};User ID=sa;Password=Sluice_Test_1;Encrypt=False"
+    );
+    Connection::connect_str(&s)
+        .await
+        .expect("the second try is answered");
+    lossy.await.unwrap();
+}
