@@ -137,9 +137,7 @@ for (const [label, encrypt, which] of [
     const target = which === 'strict' ? strict : server
     const s = await connect(
       target.connectionString(
-        which === 'strict'
-          ? `Encrypt=Strict;ServerCertificate=${target.certificatePath}`
-          : 'Encrypt=True;TrustServerCertificate=True',
+        which === 'strict' ? `Encrypt=Strict;ServerCertificate=${target.certificatePath}` : 'Encrypt=True;TrustServerCertificate=True',
       ),
     )
     const c = await tediousConnect(target, encrypt)
