@@ -73,6 +73,9 @@ function normaliseOptions(opts) {
   }
 }
 
+/** What the abort promise resolves to, told apart from a session. */
+const ABORTED = Symbol('aborted')
+
 function abortError(signal, account) {
   const e = new SluiceError({ code: 'ECANCEL', message: 'the bulk copy was cancelled', ...account })
   if (signal && signal.reason !== undefined) e.cause = signal.reason
@@ -395,7 +398,23 @@ class Client {
     }
     signal?.addEventListener('abort', onAbort, { once: true })
     try {
-      session = await call(() => this._inner.bulkBegin(table, native, progress))
+      // The metadata read is not interrupted (its answer keeps the connection in step), but an
+      // abort does not wait for it: the load settles now, and the session, once it exists, is
+      // cancelled before any row is sent.
+      const begun = call(() => this._inner.bulkBegin(table, native, progress))
+      const first = await Promise.race([begun, aborted.then(() => ABORTED)])
+      if (first === ABORTED) {
+        begun.then(
+          (s) => {
+            s.cancel()
+            s.close()
+            s.result().catch(() => {})
+          },
+          () => {},
+        )
+        throw abortError(signal, { rowsCommitted: 0, batchesCommitted: 0, failedBatch: null, inDoubtBatch: null })
+      }
+      session = first
       if (signal?.aborted) session.cancel()
       const outcome = await this._drive(session, signal, options, feeder, aborted, progress)
       if (progressFailed) outcome.progressError = progressError
