@@ -429,3 +429,62 @@ async fn collect_response(
     }
     Ok((Ok(out), env))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tds::token::{done_status, Done, DoneKind, ServerMessage};
+
+    fn done(status: u16, rows: u64) -> Token {
+        Token::Done(Done {
+            kind: DoneKind::Done,
+            status,
+            cur_cmd: 0,
+            row_count: rows,
+        })
+    }
+
+    fn completion(tokens: &[Token]) -> Completion {
+        let mut seen = DoneSeen::default();
+        for t in tokens {
+            seen.note(t);
+        }
+        seen.completion()
+    }
+
+    #[test]
+    fn a_final_done_with_a_count_before_the_acknowledgement_means_the_request_completed() {
+        assert_eq!(
+            completion(&[done(done_status::COUNT, 1_024)]),
+            Completion::Completed { rows: 1_024 }
+        );
+    }
+
+    #[test]
+    fn an_error_before_the_acknowledgement_means_the_request_failed() {
+        let error = Token::Error(ServerMessage {
+            number: 4891,
+            state: 1,
+            class: 16,
+            message: "refused".into(),
+            server: String::new(),
+            procedure: String::new(),
+            line: 1,
+        });
+        assert_eq!(
+            completion(&[error, done(done_status::ERROR | done_status::COUNT, 0)]),
+            Completion::Failed
+        );
+    }
+
+    #[test]
+    fn only_the_acknowledgement_means_the_request_was_stopped() {
+        // The acknowledgement itself is not noted (attention() stops there); an intermediate
+        // DONE with MORE and no count does not finish the request either.
+        assert_eq!(completion(&[]), Completion::Stopped);
+        assert_eq!(
+            completion(&[done(done_status::ATTN, 0), done(done_status::MORE, 0)]),
+            Completion::Stopped
+        );
+    }
+}
