@@ -372,10 +372,12 @@ class Client {
     // result (or the load's error) carries what it threw as `progressError`.
     let progressFailed = false
     let progressError
+    // Calls the progress ticker queued before the load ended arrive late: they are dropped.
+    let progressClosed = false
     const progress =
       typeof onProgress === 'function'
         ? (p) => {
-            if (progressFailed) return
+            if (progressFailed || progressClosed) return
             try {
               onProgress(p)
             } catch (err) {
@@ -423,6 +425,7 @@ class Client {
       if (progressFailed && err !== null && typeof err === 'object') err.progressError = progressError
       throw err
     } finally {
+      progressClosed = true
       signal?.removeEventListener('abort', onAbort)
     }
   }

@@ -338,6 +338,31 @@ test('cancels at many moments leave rowsCommitted equal to what the table holds'
   await c.close()
 })
 
+test('cancels of a columnar load at many moments leave rowsCommitted equal to what the table holds', async () => {
+  const c = await client(slow)
+  function* batches(n: number) {
+    for (let b = 0; b < n; b++) {
+      const ids = Int32Array.from({ length: 1000 }, (_, i) => b * 1000 + i)
+      yield [ids, Array.from(ids, (i) => `value ${i}`), Float64Array.from(ids, (i) => i / 7)]
+    }
+  }
+  for (let delay = 0; delay <= 90; delay += 15) {
+    const table = `dbo.abort_columns_${delay}`
+    await c.query(`CREATE TABLE ${table} (id int, v nvarchar(20), f float)`)
+    const ac = new AbortController()
+    setTimeout(() => ac.abort(), delay)
+    try {
+      const s = await c.bulkCopyColumns(table, batches(20), { batchSize: 1500, signal: ac.signal })
+      assert.deepEqual((await c.query(`SELECT COUNT(*) FROM ${table}`)).rows, [[s.rowsCopied]])
+    } catch (err) {
+      const e = err as SluiceError
+      assert.equal(e.code, 'ECANCEL', `abort at ${delay} ms: ${e.message}`)
+      await assertAccount(c, table, e, 1500)
+    }
+  }
+  await c.close()
+})
+
 test('an abort while the table metadata is read rejects with ECANCEL, not success', async () => {
   const c = await client(slower)
   await c.query('CREATE TABLE dbo.abort_begin (id int)')
