@@ -9,7 +9,11 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
-/** One running bulk load. */
+/**
+ * One running bulk load: the binding's face of `sluice_client::bulk::BulkSession`. Every
+ * method takes `&self`, so a cancel can come while `ready()` or `result()` is pending (an
+ * `&mut self` method there throws napi's borrow error inside the `abort` event).
+ */
 export declare class BulkSession {
   /**
    * Encodes rows (an array of row arrays) into the outgoing packets. Returns true when every
@@ -44,9 +48,15 @@ export declare class BulkSession {
   flush(): boolean
   /** Resolves when the sender task has room for more packets (or has stopped). */
   ready(): Promise<void>
-  /** No more rows: closes the stream. An open batch without `end()` is abandoned (ATTENTION). */
+  /**
+   * No more rows: drops the encoder, which closes the stream. Without `end()` first the
+   * runner takes it as a failed source and abandons the open batch.
+   */
   close(): void
-  /** Cancels the load: the batch in flight is abandoned with ATTENTION. */
+  /**
+   * Cancels the load (ATTENTION for a batch in flight; see `result()` for the account). Safe
+   * at any moment, also while `ready()` or `result()` is pending or from inside a push.
+   */
   cancel(): void
   /** The counters now. */
   progress(): BulkProgressInfo

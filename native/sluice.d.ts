@@ -9,6 +9,8 @@ export type { BulkProgressInfo, ColumnInfo, QueryResult, ResultSet }
 export interface BulkCopySummary extends NativeBulkCopySummary {
   /** Rows skipped as bad (see `maxErrors`), each reported to `onReject`. */
   rowsRejected: number
+  /** What `onProgress` threw, if it threw (the load went on without further progress calls). */
+  progressError?: unknown
 }
 
 /** A row skipped because a value did not fit (`maxErrors` > 0). */
@@ -59,8 +61,14 @@ export declare class SluiceError extends Error {
   batchesCommitted?: number
   /** The batch in flight that did not commit. */
   failedBatch?: number | null
-  /** The batch whose outcome is unknown (the connection broke awaiting its answer). */
+  /**
+   * The batch whose outcome is unknown (the connection broke, or a cancel or timeout got no
+   * acknowledgement, while its answer was awaited): the table holds `rowsCommitted` rows, or
+   * those plus this batch's.
+   */
   inDoubtBatch?: number | null
+  /** What `onProgress` threw, if it threw before the load failed. */
+  progressError?: unknown
 }
 
 export interface BulkCopyOptions {
@@ -76,9 +84,18 @@ export interface BulkCopyOptions {
   order?: string[]
   /** [source index, destination column]; default: by position over the insertable columns. */
   columnMappings?: [number, string][]
-  /** Cancels the load; the batch in flight is abandoned, committed batches stay. */
+  /**
+   * Cancels the load at any moment (also while the table's metadata is read, while the source
+   * is stuck in `next()`, or while the last batch awaits its answer): the load rejects with
+   * ECANCEL promptly. Committed batches stay; a batch the server finished before the cancel
+   * reached it is counted in `rowsCommitted`; one whose fate is unknown is `inDoubtBatch`.
+   */
   signal?: AbortSignal
-  /** Called at most about ten times a second, and once at the end. */
+  /**
+   * Called at most about ten times a second, and once at the end. If it throws, the load goes
+   * on (it is not called again) and the error is `progressError` on the result, or on the
+   * load's own error if the load fails: a progress display must not undo a committed load.
+   */
   onProgress?: (p: BulkProgressInfo) => void
   /**
    * How many bad rows (EVALUE: a value that does not fit, a malformed row) may be skipped

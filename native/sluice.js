@@ -73,38 +73,78 @@ function normaliseOptions(opts) {
   }
 }
 
+/** What the abort promise resolves to, told apart from a session. */
+const ABORTED = Symbol('aborted')
+
 function abortError(signal, account) {
   const e = new SluiceError({ code: 'ECANCEL', message: 'the bulk copy was cancelled', ...account })
   if (signal && signal.reason !== undefined) e.cause = signal.reason
   return e
 }
 
+/**
+ * The longest stretch, in milliseconds, a load runs on the JS thread before it lets the event
+ * loop turn (timers, I/O, an AbortSignal.timeout, Electron's UI). A turn costs a few
+ * microseconds; 15 ms keeps every gap well under 50 ms even when one push encodes ~1,000 rows.
+ */
+const YIELD_EVERY_MS = 15
+
+/** Lets the event loop turn now and then during a load that never has to wait. */
+function pacer() {
+  let last = performance.now()
+  return {
+    /** Resolves on a later turn of the event loop when the last one was long enough ago. */
+    pace() {
+      const now = performance.now()
+      if (now - last < YIELD_EVERY_MS) return undefined
+      return new Promise((resolve) =>
+        setImmediate(() => {
+          last = performance.now()
+          resolve()
+        }),
+      )
+    },
+  }
+}
+
 /** Waits until the session has handed every sealed packet to its sender task (or a cancel). */
-async function drain(session, signal) {
+async function drain(session, signal, pace) {
   while (!session.flush()) {
     if (signal?.aborted) return
     await session.ready()
   }
+  const p = pace?.pace()
+  if (p) await p
 }
 
 /**
  * Calls `each(item, index)` for every item of an Iterable or AsyncIterable, awaiting what it
- * returns only when that is a promise (so a synchronous step costs no await). Resolves false
- * when the signal aborted first.
+ * returns only when that is a promise (so a synchronous step costs no await). Every 64 items
+ * it checks whether the event loop is due a turn (see YIELD_EVERY_MS): a source that is fast
+ * and synchronous (or an async one that never really waits) must not starve the JS thread.
+ * Resolves false when the signal aborted first.
  */
-async function forEachItem(source, signal, what, each) {
+async function forEachItem(source, signal, what, pace, each) {
   let i = 0
   if (source != null && typeof source[Symbol.asyncIterator] === 'function') {
     for await (const item of source) {
       if (signal?.aborted) return false
       const p = each(item, i++)
       if (p) await p
+      if ((i & 63) === 0) {
+        const t = pace.pace()
+        if (t) await t
+      }
     }
   } else if (source != null && typeof source[Symbol.iterator] === 'function') {
     for (const item of source) {
       if (signal?.aborted) return false
       const p = each(item, i++)
       if (p) await p
+      if ((i & 63) === 0) {
+        const t = pace.pace()
+        if (t) await t
+      }
     }
   } else {
     throw new TypeError(`${what} must be an Iterable or AsyncIterable of arrays`)
@@ -151,7 +191,7 @@ function rejecter(session, options) {
  * of handles, where reading a row array costs a property lookup per cell. A row that is not an
  * array, or is shorter than the mapping needs, goes through `pushRows`, which reports it.
  */
-async function feed(session, rows, signal, rejects) {
+async function feed(session, rows, signal, rejects, pace) {
   const width = session.width
   const pushValues = session.valuePusher()
   const perCall = Math.max(1, Math.min(CHUNK_ROWS, Math.floor(CHUNK_VALUES / Math.max(width, 1))))
@@ -202,7 +242,7 @@ async function feed(session, rows, signal, rejects) {
     push()
     return true
   }
-  if (!(await forEachItem(rows, signal, 'rows', (row) => (add(row) ? drain(session, signal) : undefined)))) return
+  if (!(await forEachItem(rows, signal, 'rows', pace, (row) => (add(row) ? drain(session, signal, pace) : undefined)))) return
   if (count) push()
   session.end()
   await drain(session, signal)
@@ -241,7 +281,7 @@ function rowOf(batch, width, i) {
  * Typed-array columns are read by the native side in place; the cells of plain-array columns
  * are passed as call arguments, column after column, a few hundred rows per call.
  */
-async function feedColumns(session, batches, signal, rejects) {
+async function feedColumns(session, batches, signal, rejects, pace) {
   const width = session.width
   let nextRow = 1 // the 1-based number of the next row, counted across batches
   const pushColumns = session.columnPusher()
@@ -284,10 +324,10 @@ async function feedColumns(session, batches, signal, rejects) {
     for (let start = 0; start < rows; start += perCall) {
       if (signal?.aborted) return
       pushRange(start, Math.min(perCall, rows - start))
-      await drain(session, signal)
+      await drain(session, signal, pace)
     }
   }
-  if (!(await forEachItem(batches, signal, 'batches', one))) return
+  if (!(await forEachItem(batches, signal, 'batches', pace, one))) return
   session.end()
   await drain(session, signal)
 }
@@ -310,7 +350,7 @@ class Client {
    * inDoubtBatch.
    */
   bulkCopy(table, rows, options = {}) {
-    return this._load(table, options, (session, signal, rejects) => feed(session, rows, signal, rejects))
+    return this._load(table, options, (session, signal, rejects, pace) => feed(session, rows, signal, rejects, pace))
   }
 
   /**
@@ -321,26 +361,90 @@ class Client {
    * result and errors as `bulkCopy`.
    */
   bulkCopyColumns(table, batches, options = {}) {
-    return this._load(table, options, (session, signal, rejects) => feedColumns(session, batches, signal, rejects))
+    return this._load(table, options, (session, signal, rejects, pace) => feedColumns(session, batches, signal, rejects, pace))
   }
 
   async _load(table, options, feeder) {
     const { signal, onProgress } = options
     if (signal?.aborted) throw abortError(signal, { rowsCommitted: 0, batchesCommitted: 0 })
     const native = normaliseOptions(options)
-    const progress = typeof onProgress === 'function' ? (p) => onProgress(p) : undefined
-    const session = await call(() => this._inner.bulkBegin(table, native, progress))
-    const onAbort = () => session.cancel()
+    // A throwing onProgress neither stops nor fails the load: it is not called again, and the
+    // result (or the load's error) carries what it threw as `progressError`.
+    let progressFailed = false
+    let progressError
+    // Calls the progress ticker queued before the load ended arrive late: they are dropped.
+    let progressClosed = false
+    const progress =
+      typeof onProgress === 'function'
+        ? (p) => {
+            if (progressFailed || progressClosed) return
+            try {
+              onProgress(p)
+            } catch (err) {
+              progressFailed = true
+              progressError = err
+            }
+          }
+        : undefined
+    // The abort listener is there from the start: an abort while the table's metadata is read
+    // cancels the session as soon as it exists, and one after the last row was fed still
+    // cancels the batch waiting for its answer.
+    let session = null
+    let onAborted
+    const aborted = new Promise((resolve) => {
+      onAborted = resolve
+    })
+    const onAbort = () => {
+      session?.cancel()
+      onAborted()
+    }
     signal?.addEventListener('abort', onAbort, { once: true })
+    try {
+      // The metadata read is not interrupted (its answer keeps the connection in step), but an
+      // abort does not wait for it: the load settles now, and the session, once it exists, is
+      // cancelled before any row is sent.
+      const begun = call(() => this._inner.bulkBegin(table, native, progress))
+      const first = await Promise.race([begun, aborted.then(() => ABORTED)])
+      if (first === ABORTED) {
+        begun.then(
+          (s) => {
+            s.cancel()
+            s.close()
+            s.result().catch(() => {})
+          },
+          () => {},
+        )
+        throw abortError(signal, { rowsCommitted: 0, batchesCommitted: 0, failedBatch: null, inDoubtBatch: null })
+      }
+      session = first
+      if (signal?.aborted) session.cancel()
+      const outcome = await this._drive(session, signal, options, feeder, aborted, progress)
+      if (progressFailed) outcome.progressError = progressError
+      return outcome
+    } catch (err) {
+      if (progressFailed && err !== null && typeof err === 'object') err.progressError = progressError
+      throw err
+    } finally {
+      progressClosed = true
+      signal?.removeEventListener('abort', onAbort)
+    }
+  }
+
+  /** Feeds the session until the rows end, a failure or an abort; then its account. */
+  async _drive(session, signal, options, feeder, aborted, progress) {
     const rejects = rejecter(session, options)
     let sourceError = null
     try {
-      await feeder(session, signal, rejects)
+      // An abort settles the load even when the source never yields again (a `next()` that
+      // never settles): the feeder is left behind, and its late pushes fail on a closed session.
+      const feeding = signal?.aborted ? Promise.resolve() : feeder(session, signal, rejects, pacer())
+      feeding.catch(() => {})
+      await Promise.race([feeding, aborted])
     } catch (err) {
       const e = rebuild(err)
       // ESTOPPED: the sender task ended first; its own error (from result()) is the story.
-      if (e.code !== 'ESTOPPED') {
-        sourceError = e
+      if (e?.code !== 'ESTOPPED') {
+        sourceError = e instanceof Error ? e : Object.assign(new Error(`the row source threw ${String(e)}`), { cause: e })
         // Batches completed before the failure still go to the server and commit.
         try {
           while (!session.flush()) await session.ready()
@@ -349,33 +453,31 @@ class Client {
         }
       }
     } finally {
-      signal?.removeEventListener('abort', onAbort)
       session.close()
     }
+    const account = ['rowsCommitted', 'batchesCommitted', 'failedBatch', 'inDoubtBatch']
     let summary
     try {
       summary = await session.result()
     } catch (err) {
       const e = rebuild(err)
       e.rowsRejected = rejects.count
+      if (signal?.aborted && e.code === 'ECANCEL') {
+        const a = abortError(signal, { rowsRejected: rejects.count })
+        for (const k of account) a[k] = e[k]
+        throw a
+      }
       if (sourceError) {
         sourceError.rowsRejected = rejects.count
         // The rows stopped because of a bad value or a throwing iterator: that is the error to
         // report, with the runner's account of what committed.
-        for (const k of ['rowsCommitted', 'batchesCommitted', 'failedBatch', 'inDoubtBatch']) {
-          if (e[k] !== undefined) sourceError[k] = e[k]
-        }
+        for (const k of account) if (e[k] !== undefined) sourceError[k] = e[k]
         throw sourceError
-      }
-      if (signal?.aborted && e.code === 'ECANCEL') {
-        const a = abortError(signal, { rowsRejected: rejects.count })
-        for (const k of ['rowsCommitted', 'batchesCommitted', 'failedBatch', 'inDoubtBatch']) a[k] = e[k]
-        throw a
       }
       throw e
     }
     if (sourceError) {
-      // Every batch before the failing row committed; the row's own batch never reached the server.
+      // Every batch handed over committed; the failing row's batch never reached the server.
       sourceError.rowsCommitted = summary.rowsCopied
       sourceError.batchesCommitted = summary.batchCount
       sourceError.failedBatch = summary.batchCount + 1
@@ -383,7 +485,7 @@ class Client {
       sourceError.rowsRejected = rejects.count
       throw sourceError
     }
-    if (progress) progress(session.progress())
+    progress?.(session.progress())
     return { ...summary, rowsRejected: rejects.count }
   }
 }

@@ -18,7 +18,7 @@ before(async () => {
   ])
 })
 after(async () => {
-  await Promise.all([server?.stop(), failing?.stop(), dropping?.stop()])
+  await Promise.all([server, failing, dropping].map((s) => s?.stop()))
 })
 
 async function client(s: TestServer = server): Promise<Client> {
@@ -269,14 +269,17 @@ test('an AbortSignal cancels the load; committed batches stay, the one in flight
       yield [i]
     }
   }
+  let committed = -1
   await assert.rejects(c.bulkCopy('dbo.cancelled', rows(), { batchSize: 1000, signal: ac.signal }), (e: SluiceError) => {
     assert.equal(e.code, 'ECANCEL')
+    committed = e.rowsCommitted!
     assert.equal(e.rowsCommitted, e.batchesCommitted! * 1000)
     assert.ok(e.batchesCommitted! >= 1 && e.batchesCommitted! <= 3, String(e.batchesCommitted))
     return true
   })
   const { rows: back } = await c.query('SELECT COUNT(*) FROM dbo.cancelled')
   assert.equal((back[0]![0]! as number) % 1000, 0)
+  assert.equal(back[0]![0], committed)
   assert.deepEqual((await c.query('SELECT 1')).rows, [[1]])
   await c.close()
 })

@@ -1,8 +1,8 @@
-//! `bulkCopy` underneath: a session that the JS wrapper (`native/sluice.js`) feeds with arrays
-//! of rows. Rows are encoded on the JS thread, straight from napi values into the packet buffer
-//! (JS values can only be read there); sealed packets go to a Tokio task that owns the
-//! connection and the socket. Progress comes back through a thread-safe function at most ten
-//! times a second.
+//! `bulkCopy` underneath: the JS face of `sluice_client::bulk::BulkSession`, which the JS
+//! wrapper (`native/sluice.js`) feeds with rows. The session (runner, channel, progress ticker,
+//! cancel) is the client crate's; this file converts. Rows are encoded on the JS thread,
+//! straight from napi values into the packet buffer (JS values can only be read there).
+//! Progress comes back through a thread-safe function at most ten times a second.
 
 use crate::js_columns::Columns;
 use crate::js_error::{bulk_failure_error, cell_error_js, stopped_error, to_js_error};
@@ -13,14 +13,14 @@ use napi::bindgen_prelude::*;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use sluice_client::bulk::{
-    self, BulkCopyOptions, BulkEncoder, BulkFailure, BulkPlan, BulkProgress, BulkSummary,
-    ColumnMapping,
+    self, BulkControl, BulkCopyOptions, BulkEncoder, BulkFailure, BulkPlan, BulkSummary,
+    ColumnMapping, ProgressCallback, ProgressSnapshot, SessionOptions,
 };
 use sluice_client::Connection;
 use std::sync::{Arc, Mutex as StdMutex};
 use std::time::Duration;
 use tds::bulk::{BulkOptions, CellError, OrderColumn};
-use tokio::sync::{mpsc, oneshot, Mutex, OwnedMutexGuard};
+use tokio::sync::{oneshot, Mutex, OwnedMutexGuard};
 
 /// Chunks of sealed packets waiting for the socket: bounded, so memory stays flat.
 const CHANNEL_CHUNKS: usize = 16;
@@ -64,10 +64,8 @@ pub struct BulkCopySummary {
 }
 
 pub type ProgressFn = ThreadsafeFunction<BulkProgressInfo, (), BulkProgressInfo, Status, false>;
-type BulkOutcome = std::result::Result<BulkSummary, BulkFailure>;
 
-fn snapshot(p: &BulkProgress) -> BulkProgressInfo {
-    let s = p.snapshot();
+fn to_info(s: ProgressSnapshot) -> BulkProgressInfo {
     BulkProgressInfo {
         rows_sent: s.rows_sent as i64,
         rows_committed: s.rows_committed as i64,
@@ -278,84 +276,73 @@ impl Feed {
     }
 }
 
-/// One running bulk load.
+/// One running bulk load: the binding's face of `sluice_client::bulk::BulkSession`. Every
+/// method takes `&self`, so a cancel can come while `ready()` or `result()` is pending (an
+/// `&mut self` method there throws napi's borrow error inside the `abort` event).
 #[napi]
 pub struct BulkSession {
     feed: Arc<StdMutex<Feed>>,
-    /// Kept for `ready()`; dropped with the encoder so the runner sees the end of the rows.
-    sender: Option<mpsc::Sender<bulk::Chunk>>,
-    cancel: Option<oneshot::Sender<()>>,
-    result: Arc<Mutex<Option<oneshot::Receiver<BulkOutcome>>>>,
-    progress: Arc<BulkProgress>,
+    control: BulkControl,
+    result: Arc<Mutex<Option<oneshot::Receiver<BulkOutcomeResult>>>>,
 }
 
+type BulkOutcomeResult = std::result::Result<BulkSummary, BulkFailure>;
+
+/// Reads the table's metadata and starts the load; the connection is the session's until it
+/// ends, then goes back to the client (or is closed, if the load left it out of step).
 pub async fn begin(
     conn: Arc<Mutex<Option<Connection>>>,
     table: String,
     options: NativeBulkOptions,
     on_progress: Option<ProgressFn>,
 ) -> Result<BulkSession> {
-    let on_progress = on_progress.map(Arc::new);
     let opts = to_options(options)?;
     let mut guard: OwnedMutexGuard<Option<Connection>> = conn.lock_owned().await;
     let c = guard
-        .as_mut()
+        .take()
         .ok_or_else(|| to_js_error(sluice_client::Error::Closed))?;
-    let plan = Arc::new(bulk::prepare(c, &table, &opts).await.map_err(to_js_error)?);
-    let packet_size = c.packet_size();
-    let (tx, rx) = mpsc::channel(CHANNEL_CHUNKS);
-    let (cancel_tx, cancel_rx) = oneshot::channel::<()>();
+    let session_opts = SessionOptions {
+        channel_chunks: CHANNEL_CHUNKS,
+        on_progress: on_progress.map(|f| -> ProgressCallback {
+            Box::new(move |p| {
+                f.call(to_info(p), ThreadsafeFunctionCallMode::NonBlocking);
+            })
+        }),
+        progress_every: PROGRESS_EVERY,
+    };
+    let session = match bulk::begin(c, &table, &opts, session_opts).await {
+        Ok(s) => s,
+        Err((e, c)) => {
+            if c.is_usable() {
+                *guard = Some(c);
+            }
+            return Err(to_js_error(e));
+        }
+    };
+    let bulk::BulkSession {
+        encoder,
+        control,
+        outcome,
+    } = session;
     let (result_tx, result_rx) = oneshot::channel();
-    let progress = Arc::new(BulkProgress::default());
-    let run_plan = plan.clone();
-    let run_progress = progress.clone();
+    // The client's lock is held until the load ends, so its other calls wait their turn.
     tokio::spawn(async move {
         let mut guard = guard;
-        let Some(c) = guard.as_mut() else { return };
-        let cancel = async move {
-            // A dropped sender (the session was garbage-collected) is not a cancel.
-            if cancel_rx.await.is_err() {
-                std::future::pending::<()>().await;
-            }
-        };
-        let ticker = on_progress.map(|f| tokio::spawn(report_progress(run_progress.clone(), f)));
-        let outcome = bulk::run(c, &run_plan, rx, &run_progress, cancel).await;
-        if let Some(t) = ticker {
-            t.abort();
-        }
-        if !c.is_usable() {
-            // A load that left the connection out of step closes it; later calls say ECLOSED.
-            *guard = None;
-        }
-        let _ = result_tx.send(outcome);
+        let out = outcome.await;
+        *guard = out.connection;
+        let _ = result_tx.send(out.result);
     });
-    let width = plan.source_width();
+    let width = encoder.plan().source_width();
     Ok(BulkSession {
         feed: Arc::new(StdMutex::new(Feed {
-            encoder: Some(BulkEncoder::new(plan, packet_size, tx.clone())),
+            encoder: Some(encoder),
             scratch: Scratch::default(),
             width,
             skipped: 0,
         })),
-        sender: Some(tx),
-        cancel: Some(cancel_tx),
+        control,
         result: Arc::new(Mutex::new(Some(result_rx))),
-        progress,
     })
-}
-
-/// Calls `f` whenever the counters changed, at most every 100 ms, until aborted.
-async fn report_progress(progress: Arc<BulkProgress>, f: Arc<ProgressFn>) {
-    let mut last = BulkProgressInfo::default();
-    let mut tick = tokio::time::interval(PROGRESS_EVERY);
-    loop {
-        tick.tick().await;
-        let now = snapshot(&progress);
-        if now != last {
-            last = now;
-            f.call(now, ThreadsafeFunctionCallMode::NonBlocking);
-        }
-    }
 }
 
 #[napi]
@@ -429,39 +416,32 @@ impl BulkSession {
     /// Resolves when the sender task has room for more packets (or has stopped).
     #[napi]
     pub async fn ready(&self) -> Result<()> {
-        if let Some(tx) = self.sender.clone() {
-            if let Ok(permit) = tx.reserve().await {
-                drop(permit);
-            }
-        }
+        self.control.ready().await;
         Ok(())
     }
 
-    /// No more rows: closes the stream. An open batch without `end()` is abandoned (ATTENTION).
+    /// No more rows: drops the encoder, which closes the stream. Without `end()` first the
+    /// runner takes it as a failed source and abandons the open batch.
     #[napi]
-    pub fn close(&mut self) {
-        if let Ok(mut f) = self.feed.lock() {
+    pub fn close(&self) {
+        // `try_lock`: called from a callback while a push holds the feed (a getter that
+        // closes), the encoder goes when that push returns and the session is collected.
+        if let Ok(mut f) = self.feed.try_lock() {
             f.encoder = None;
         }
-        self.sender = None;
     }
 
-    /// Cancels the load: the batch in flight is abandoned with ATTENTION.
+    /// Cancels the load (ATTENTION for a batch in flight; see `result()` for the account). Safe
+    /// at any moment, also while `ready()` or `result()` is pending or from inside a push.
     #[napi]
-    pub fn cancel(&mut self) {
-        if let Some(c) = self.cancel.take() {
-            let _ = c.send(());
-        }
-        if let Ok(mut f) = self.feed.lock() {
-            f.encoder = None;
-        }
-        self.sender = None;
+    pub fn cancel(&self) {
+        self.control.cancel();
     }
 
     /// The counters now.
     #[napi]
     pub fn progress(&self) -> BulkProgressInfo {
-        snapshot(&self.progress)
+        to_info(self.control.progress())
     }
 
     /// Resolves with the summary once the sender task is done (call `close()` first), or rejects

@@ -54,6 +54,7 @@ pub fn bulk_failure_error(f: &sluice_client::bulk::BulkFailure) -> Error {
         "kind": match f.kind {
             BulkFailureKind::Server => "server",
             BulkFailureKind::Cancelled => "cancelled",
+            BulkFailureKind::Timeout => "timeout",
             BulkFailureKind::Source => "source",
             BulkFailureKind::Connection => "connection",
         },

@@ -67,6 +67,9 @@ pub struct ServeArgs {
     /// Fault: close the connection once N bytes of bulk-load data have arrived.
     #[arg(long, value_name = "N")]
     drop_after_bytes: Option<u64>,
+    /// Fault: never acknowledge ATTENTION while a reply is delayed (a hung server).
+    #[arg(long)]
+    ignore_attention: bool,
 }
 
 pub async fn run(a: ServeArgs) -> i32 {
@@ -97,6 +100,8 @@ pub async fn run(a: ServeArgs) -> i32 {
             drop_after_rows: a.drop_after_rows,
             drop_after_bytes: a.drop_after_bytes,
             fail_batch: a.fail_batch,
+            ignore_attention: a.ignore_attention,
+            bulk_reply_delay: None,
         },
     };
     let handle = match sluice_server::start(config).await {

@@ -14,7 +14,72 @@ use tds::token::{EnvChange, Token};
 use tokio::io::AsyncWriteExt;
 
 /// How long to wait for the server to acknowledge an ATTENTION before giving the connection up.
-const ATTENTION_GRACE: Duration = Duration::from_secs(30);
+/// A cancel waits this long at most for a server that never answers; then the connection is
+/// closed and whatever was outstanding is in doubt.
+const ATTENTION_GRACE: Duration = Duration::from_secs(10);
+
+/// What the server said about a request before it acknowledged an ATTENTION (MS-TDS 2.2.1.7,
+/// 3.2.5.1): a request that had already finished sends its own DONE first, and what it did
+/// stands although the cancel "succeeded".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Completion {
+    /// The request's final DONE came first, with a row count and no error: it completed.
+    Completed { rows: u64 },
+    /// The request reported an error before the acknowledgement: it did not complete.
+    Failed,
+    /// The acknowledgement came without a final DONE of the request: it was stopped.
+    Stopped,
+}
+
+/// A request cut off by a cancel or the command timeout.
+#[derive(Debug)]
+pub struct Interrupted {
+    /// `Cancelled` or `Timeout`; or, when the acknowledgement never came, what went wrong then.
+    pub error: Error,
+    /// What the request came to; `None` when the server never acknowledged the cancel (the
+    /// connection is then closed and the request's fate is unknown).
+    pub completion: Option<Completion>,
+}
+
+/// The DONE tokens of the response being read, kept in the connection (not in the reading
+/// future) so that a read cut off by a cancel loses none of them.
+#[derive(Debug, Default, Clone, Copy)]
+struct DoneSeen {
+    rows: u64,
+    /// A DONE that ends the response (no MORE bit) arrived.
+    finished: bool,
+    counted: bool,
+    error: bool,
+}
+
+impl DoneSeen {
+    fn note(&mut self, token: &Token) {
+        match token {
+            Token::Done(d) if !d.is_attention_ack() => {
+                if let Some(n) = d.count() {
+                    self.rows += n;
+                    self.counted = true;
+                }
+                self.error |= d.is_error();
+                if !d.has_more() && matches!(d.kind, tds::token::DoneKind::Done) {
+                    self.finished = true;
+                }
+            }
+            Token::Error(m) if m.class > 10 => self.error = true,
+            _ => {}
+        }
+    }
+
+    fn completion(&self) -> Completion {
+        if self.error {
+            Completion::Failed
+        } else if self.finished || self.counted {
+            Completion::Completed { rows: self.rows }
+        } else {
+            Completion::Stopped
+        }
+    }
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct ServerInfo {
@@ -33,6 +98,9 @@ pub struct Connection {
     command_timeout: Option<Duration>,
     /// Set when a request was interrupted and its response could not be drained.
     broken: bool,
+    /// The DONEs of the response being read (see [`DoneSeen`]).
+    seen: DoneSeen,
+    attention_grace: Duration,
 }
 
 impl Connection {
@@ -53,6 +121,8 @@ impl Connection {
             info,
             command_timeout,
             broken: false,
+            seen: DoneSeen::default(),
+            attention_grace: ATTENTION_GRACE,
         }
     }
 
@@ -83,6 +153,18 @@ impl Connection {
         !self.broken
     }
 
+    /// How long a request may wait for its answer before it is cancelled (`None`: no limit);
+    /// set from the connection string's `Command Timeout`.
+    pub fn set_command_timeout(&mut self, timeout: Option<Duration>) {
+        self.command_timeout = timeout;
+    }
+
+    /// How long a cancel waits for the server's acknowledgement before the connection is given
+    /// up (default 10 s).
+    pub fn set_attention_grace(&mut self, grace: Duration) {
+        self.attention_grace = grace;
+    }
+
     pub fn is_encrypted(&self) -> bool {
         self.stream.get_ref().is_tls()
     }
@@ -99,14 +181,31 @@ impl Connection {
         sql: &str,
         cancel: impl Future<Output = ()>,
     ) -> Result<BatchResult> {
+        self.execute_statement(sql, cancel)
+            .await
+            .map_err(|i| i.error)
+    }
+
+    /// As [`Connection::execute_with_cancel`], saying on a cancel whether the batch completed.
+    pub(crate) async fn execute_statement(
+        &mut self,
+        sql: &str,
+        cancel: impl Future<Output = ()>,
+    ) -> std::result::Result<BatchResult, Interrupted> {
         if self.broken {
-            return Err(Error::Closed);
+            return Err(Interrupted {
+                error: Error::Closed,
+                completion: None,
+            });
         }
         // The statement is encoded straight into the packet buffer, then split into packets.
         let mut w = PacketWriter::new(packet_type::SQL_BATCH, self.packet_size);
         encode_sql_batch(sql, self.transaction, w.buf_mut());
         w.seal_full();
-        self.send_raw(&w.finish()).await?;
+        self.send_raw(&w.finish()).await.map_err(|e| Interrupted {
+            error: e,
+            completion: None,
+        })?;
         self.await_response(cancel).await
     }
 
@@ -121,15 +220,16 @@ impl Connection {
     }
 
     /// Reads the response to the request just sent. If `cancel` completes first (or the command
-    /// timeout passes) sends ATTENTION and returns `Cancelled`/`Timeout` once acknowledged.
+    /// timeout passes) sends ATTENTION and says, once acknowledged, what the request came to.
     pub(crate) async fn await_response(
         &mut self,
         cancel: impl Future<Output = ()>,
-    ) -> Result<BatchResult> {
+    ) -> std::result::Result<BatchResult, Interrupted> {
         self.reader.begin();
+        self.seen = DoneSeen::default();
         let timeout = self.command_timeout;
         let outcome = {
-            let collect = collect_response(&mut self.stream, &mut self.reader);
+            let collect = collect_response(&mut self.stream, &mut self.reader, &mut self.seen);
             tokio::pin!(collect);
             tokio::pin!(cancel);
             let sleep = async {
@@ -138,11 +238,18 @@ impl Connection {
                     None => std::future::pending().await,
                 }
             };
+            // Biased towards the response: when it is already complete, it wins over a cancel
+            // that came at the same moment.
             tokio::select! {
+                biased;
                 r = &mut collect => Ok(r),
                 _ = &mut cancel => Err(Error::Cancelled),
                 _ = sleep => Err(Error::Timeout { what: "the query", after: timeout.unwrap_or_default() }),
             }
+        };
+        let not_interrupted = |error| Interrupted {
+            error,
+            completion: None,
         };
         match outcome {
             Ok(r) => {
@@ -150,23 +257,29 @@ impl Connection {
                     Ok(r) => r,
                     Err(e) => {
                         self.broken = true;
-                        return Err(e);
+                        return Err(not_interrupted(e));
                     }
                 };
                 self.apply_env(env);
-                result
+                result.map_err(not_interrupted)
             }
-            Err(interrupted) => {
-                self.attention().await?;
-                Err(interrupted)
-            }
+            Err(interrupted) => match self.attention().await {
+                Ok(completion) => Err(Interrupted {
+                    error: interrupted,
+                    completion: Some(completion),
+                }),
+                Err(e) => Err(Interrupted {
+                    error: e,
+                    completion: None,
+                }),
+            },
         }
     }
 
-    /// Abandons a message whose packets were partly sent: a last packet with EOM and IGNORE
-    /// tells the server to discard it (MS-TDS 2.2.3.1.2), then ATTENTION ends the request.
-    /// Returns the rows the server reported done before the acknowledgement (normally none).
-    pub(crate) async fn abandon_message(&mut self, ty: u8) -> Result<u64> {
+    /// Abandons a message whose packets were partly sent (never one whose last packet went
+    /// out): a last packet with EOM and IGNORE tells the server to discard it (MS-TDS
+    /// 2.2.3.1.2), then ATTENTION ends the request. Nothing of the message is kept either way.
+    pub(crate) async fn abandon_message(&mut self, ty: u8) -> Result<Completion> {
         let header = tds::packet::PacketHeader {
             ty,
             status: tds::packet::status::EOM | tds::packet::status::IGNORE,
@@ -177,6 +290,7 @@ impl Connection {
         };
         self.send_raw(&header.encode()).await?;
         self.reader.begin();
+        self.seen = DoneSeen::default();
         self.attention().await
     }
 
@@ -196,37 +310,45 @@ impl Connection {
         }
     }
 
-    /// Sends ATTENTION (MS-TDS 2.2.1.7) and reads, discarding, until the DONE that carries the
-    /// ATTN bit. Tokens of the interrupted response may still arrive first; returns the sum of
-    /// the row counts their DONEs reported (what completed before the cancel took effect).
-    pub async fn attention(&mut self) -> Result<u64> {
-        self.stream
+    /// Sends ATTENTION (MS-TDS 2.2.1.7) and reads until the DONE that carries the ATTN bit.
+    /// Tokens of the interrupted response may still arrive first (MS-TDS 3.2.5.1): their DONEs
+    /// say whether the request completed before the cancel took effect. Send it only while a
+    /// request is outstanding. An error means no acknowledgement came: the connection is then
+    /// closed and the request's fate unknown.
+    pub async fn attention(&mut self) -> Result<Completion> {
+        if let Err(e) = self
+            .stream
             .write_packets(&frame_message(
                 packet_type::ATTENTION,
                 self.packet_size,
                 &[],
             ))
-            .await?;
+            .await
+        {
+            self.broken = true;
+            return Err(e.into());
+        }
         let drain = async {
-            let mut done_rows = 0u64;
             loop {
                 if self.reader.is_done() {
                     // The interrupted response ended; the acknowledgement is a response of its own.
                     self.reader.begin();
                 }
-                match self.reader.next(&mut self.stream).await? {
+                let token = self.reader.next(&mut self.stream).await?;
+                match token {
                     Some(Token::Done(d)) if d.is_attention_ack() => {
                         // Finish the message the acknowledgement came in.
                         while self.reader.next(&mut self.stream).await?.is_some() {}
-                        return Ok(done_rows);
+                        return Ok(self.seen.completion());
                     }
-                    Some(Token::Done(d)) => done_rows += d.count().unwrap_or(0),
-                    Some(_) | None => {}
+                    Some(t) => self.seen.note(&t),
+                    None => {}
                 }
             }
         };
-        match tokio::time::timeout(ATTENTION_GRACE, drain).await {
-            Ok(Ok(rows)) => Ok(rows),
+        let grace = self.attention_grace;
+        match tokio::time::timeout(grace, drain).await {
+            Ok(Ok(c)) => Ok(c),
             Ok(Err(e)) => {
                 self.broken = true;
                 Err(e)
@@ -235,7 +357,7 @@ impl Connection {
                 self.broken = true;
                 Err(Error::Timeout {
                     what: "waiting for the server to acknowledge the cancel",
-                    after: ATTENTION_GRACE,
+                    after: grace,
                 })
             }
         }
@@ -256,12 +378,14 @@ type Collected = (Result<BatchResult>, Vec<EnvChange>);
 async fn collect_response(
     stream: &mut PacketStream<ClientTransport>,
     reader: &mut ResponseReader,
+    seen: &mut DoneSeen,
 ) -> Result<Collected> {
     let mut out = BatchResult::default();
     let mut errors = Vec::new();
     let mut env = Vec::new();
     let mut current: Option<ResultSet> = None;
     while let Some(token) = reader.next(stream).await? {
+        seen.note(&token);
         match token {
             Token::ColMetadata(columns) => {
                 if let Some(rs) = current.take() {
@@ -304,4 +428,63 @@ async fn collect_response(
         return Ok((Err(Error::Server { first, all }), env));
     }
     Ok((Ok(out), env))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tds::token::{done_status, Done, DoneKind, ServerMessage};
+
+    fn done(status: u16, rows: u64) -> Token {
+        Token::Done(Done {
+            kind: DoneKind::Done,
+            status,
+            cur_cmd: 0,
+            row_count: rows,
+        })
+    }
+
+    fn completion(tokens: &[Token]) -> Completion {
+        let mut seen = DoneSeen::default();
+        for t in tokens {
+            seen.note(t);
+        }
+        seen.completion()
+    }
+
+    #[test]
+    fn a_final_done_with_a_count_before_the_acknowledgement_means_the_request_completed() {
+        assert_eq!(
+            completion(&[done(done_status::COUNT, 1_024)]),
+            Completion::Completed { rows: 1_024 }
+        );
+    }
+
+    #[test]
+    fn an_error_before_the_acknowledgement_means_the_request_failed() {
+        let error = Token::Error(ServerMessage {
+            number: 4891,
+            state: 1,
+            class: 16,
+            message: "refused".into(),
+            server: String::new(),
+            procedure: String::new(),
+            line: 1,
+        });
+        assert_eq!(
+            completion(&[error, done(done_status::ERROR | done_status::COUNT, 0)]),
+            Completion::Failed
+        );
+    }
+
+    #[test]
+    fn only_the_acknowledgement_means_the_request_was_stopped() {
+        // The acknowledgement itself is not noted (attention() stops there); an intermediate
+        // DONE with MORE and no count does not finish the request either.
+        assert_eq!(completion(&[]), Completion::Stopped);
+        assert_eq!(
+            completion(&[done(done_status::ATTN, 0), done(done_status::MORE, 0)]),
+            Completion::Stopped
+        );
+    }
 }

@@ -25,7 +25,7 @@ const STRICT_HELLO_WAIT: std::time::Duration = std::time::Duration::from_secs(5)
 const PRELOGIN_LIMIT: usize = 64 * 1024;
 
 enum Outcome {
-    Ready(Connection),
+    Ready(Box<Connection>),
     Routed { host: String, port: u16 },
 }
 
@@ -49,7 +49,7 @@ pub async fn connect(p: &ConnectionParams) -> Result<Connection> {
         // Azure SQL's gateway may answer a login with a redirect; follow it once.
         for hop in 0..2 {
             match login_once(p, &host, port).await? {
-                Outcome::Ready(c) => return Ok(c),
+                Outcome::Ready(c) => return Ok(*c),
                 Outcome::Routed { host: h, port: pt } if hop == 0 => {
                     host = h;
                     port = pt;
@@ -253,14 +253,14 @@ async fn login_once(p: &ConnectionParams, host: &str, port: u16) -> Result<Outco
             "the server ended the login without LOGINACK or an error".into(),
         ));
     }
-    Ok(Outcome::Ready(Connection::new(
+    Ok(Outcome::Ready(Box::new(Connection::new(
         stream,
         reader,
         packet_size,
         database,
         info,
         p.command_timeout,
-    )))
+    ))))
 }
 
 fn tls_error(e: std::io::Error, opts: &TlsOptions) -> Error {

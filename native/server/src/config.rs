@@ -76,6 +76,12 @@ pub struct Faults {
     pub drop_after_bytes: Option<u64>,
     /// Refuse the Nth bulk-load batch with error 4891 (nothing of it is stored).
     pub fail_batch: Option<u64>,
+    /// Never acknowledge an ATTENTION that arrives while a reply is delayed (`reply_delay`):
+    /// a hung server, for proving what a client reports when a cancel gets no answer.
+    pub ignore_attention: bool,
+    /// Answer bulk-load messages after this delay instead of `reply_delay` (the batch is
+    /// stored on arrival, before the delay), so that only a batch's answer is slow.
+    pub bulk_reply_delay: Option<std::time::Duration>,
 }
 
 impl std::fmt::Debug for ServerConfig {

@@ -123,9 +123,13 @@ async fn session(tcp: TcpStream, shared: &Shared) -> Result<(), SessionEnd> {
             };
             match bulk_receive::receive(&mut stream, first, &stmt, shared, &session).await? {
                 BulkEnd::Reply(outcomes) => {
-                    if !shared.config.reply_delay.is_zero()
-                        && wait_or_attention(&mut stream, shared.config.reply_delay).await?
-                    {
+                    let delay = (shared.config.faults.bulk_reply_delay)
+                        .unwrap_or(shared.config.reply_delay);
+                    if !delay.is_zero() && wait_or_attention(&mut stream, delay, shared).await? {
+                        // The batch was stored (or refused) before the cancel came: as SQL
+                        // Server does, its own DONE goes first, then the acknowledgement, so
+                        // the client knows it committed (MS-TDS 2.2.1.7, 3.2.5.1).
+                        responder.send(&mut stream, &outcomes).await?;
                         responder.attention_ack(&mut stream).await?;
                         continue;
                     }
@@ -140,7 +144,7 @@ async fn session(tcp: TcpStream, shared: &Shared) -> Result<(), SessionEnd> {
         pending_bulk = None;
         let (_, payload) = stream.read_rest_of_message(first, BATCH_LIMIT).await?;
         if !shared.config.reply_delay.is_zero()
-            && wait_or_attention(&mut stream, shared.config.reply_delay).await?
+            && wait_or_attention(&mut stream, shared.config.reply_delay, shared).await?
         {
             responder.attention_ack(&mut stream).await?;
             continue;
@@ -152,7 +156,7 @@ async fn session(tcp: TcpStream, shared: &Shared) -> Result<(), SessionEnd> {
                     Err(e) => return Err(SessionEnd::Protocol(e.to_string())),
                 };
                 if let Some(delay) = parse_waitfor_delay(&sql) {
-                    if wait_or_attention(&mut stream, delay).await? {
+                    if wait_or_attention(&mut stream, delay, shared).await? {
                         responder.attention_ack(&mut stream).await?;
                     } else {
                         responder
@@ -376,12 +380,25 @@ async fn accept_login(
     Ok(Some((session, packet_size)))
 }
 
-/// Sleeps for `delay` unless the client sends ATTENTION first (true when it did).
-async fn wait_or_attention(stream: &mut Stream, delay: Duration) -> Result<bool, SessionEnd> {
+/// Sleeps for `delay` unless the client sends ATTENTION first (true when it did). With the
+/// `ignore_attention` fault the ATTENTION is swallowed and the full delay runs, as a hung
+/// server would: the client never gets its acknowledgement.
+async fn wait_or_attention(
+    stream: &mut Stream,
+    delay: Duration,
+    shared: &Shared,
+) -> Result<bool, SessionEnd> {
+    let until = tokio::time::Instant::now() + delay;
     tokio::select! {
-        _ = tokio::time::sleep(delay) => Ok(false),
+        _ = tokio::time::sleep_until(until) => Ok(false),
         p = stream.read_packet() => match p? {
-            Some(p) if p.header.ty == packet_type::ATTENTION => Ok(true),
+            Some(p) if p.header.ty == packet_type::ATTENTION => {
+                if shared.config.faults.ignore_attention {
+                    tokio::time::sleep_until(until).await;
+                    return Ok(false);
+                }
+                Ok(true)
+            }
             Some(p) => Err(SessionEnd::Protocol(format!("packet type 0x{:02X} arrived while a request was running", p.header.ty))),
             None => Err(SessionEnd::Protocol("the client left".into())),
         },

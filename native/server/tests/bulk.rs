@@ -147,18 +147,25 @@ async fn a_source_that_stops_mid_batch_abandons_that_batch_only() {
 }
 
 #[tokio::test]
-async fn a_source_that_stops_before_sending_anything_of_a_batch_commits_the_earlier_ones() {
+async fn a_source_that_stops_before_sending_anything_of_a_batch_is_a_source_failure_and_the_earlier_batches_stay(
+) {
     let h = server(Faults::default()).await;
     let mut c = connect(&h).await;
     c.execute("CREATE TABLE dbo.t (id int NOT NULL, label nvarchar(20) NULL)")
         .await
         .unwrap();
-    // Batch 3's 600 rows never filled a hand-off: nothing of it left the encoder.
-    let s = load(&mut c, 10_000, 1_000, Some(2_600))
+    // Batch 3's 600 rows never filled a hand-off: nothing of it left the encoder. The source
+    // failed all the same, so the load is not a success: batch 3 is named as not committed.
+    let f = load(&mut c, 10_000, 1_000, Some(2_600))
         .await
-        .expect("earlier batches commit");
-    assert_eq!((s.batch_count, s.rows_copied), (2, 2_000));
+        .expect_err("a source that stopped is a failure");
+    assert_eq!(f.kind, BulkFailureKind::Source);
+    assert_eq!(
+        (f.batches_committed, f.rows_committed, f.failed_batch),
+        (2, 2_000, Some(3))
+    );
     assert_eq!(count(&mut c, "dbo.t").await, Value::Int(2_000));
+    assert!(c.is_usable());
 }
 
 #[tokio::test]

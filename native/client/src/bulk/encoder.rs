@@ -10,7 +10,9 @@ use super::plan::BulkPlan;
 use bytes::BytesMut;
 use std::collections::VecDeque;
 use std::sync::Arc;
-use tds::bulk::{begin_row, encode_bulk_colmetadata, encode_bulk_done, CellError};
+use tds::bulk::{
+    begin_row, encode_bulk_colmetadata, encode_bulk_done, encode_cell, Cell, CellError,
+};
 use tds::packet::{packet_type, PacketWriter};
 use tokio::sync::mpsc;
 
@@ -23,8 +25,17 @@ const HANDOFF_BYTES: usize = 64 * 1024;
 pub enum Chunk {
     /// Whole packets of the current batch's BulkLoad message, and how many rows ended in them.
     Packets { bytes: BytesMut, rows: u64 },
-    /// The batch's message is complete (the last `Packets` carried EOM); `rows` rows in it.
-    EndBatch { rows: u64 },
+    /// The last packets of the batch's message (the last one carries EOM): once they are on the
+    /// wire the batch is complete and outstanding until the server answers. `batch_rows` rows
+    /// are in the whole batch.
+    LastPackets {
+        bytes: BytesMut,
+        rows: u64,
+        batch_rows: u64,
+    },
+    /// The source finished: every row was handed over. Without it, a closed channel means the
+    /// source failed, and the batch it was filling does not commit.
+    End,
 }
 
 /// The runner has stopped (it failed or was cancelled); its result says why.
@@ -41,6 +52,7 @@ pub struct BulkEncoder {
     rows_total: u64,
     queue: VecDeque<Chunk>,
     tx: mpsc::Sender<Chunk>,
+    finished: bool,
 }
 
 impl BulkEncoder {
@@ -54,6 +66,7 @@ impl BulkEncoder {
             rows_total: 0,
             queue: VecDeque::new(),
             tx,
+            finished: false,
         }
     }
 
@@ -73,6 +86,13 @@ impl BulkEncoder {
     where
         F: FnOnce(&BulkPlan, &mut BytesMut) -> Result<(), CellError>,
     {
+        if self.finished {
+            return Err(CellError {
+                column: String::new(),
+                value: String::new(),
+                reason: "the load was finished; no more rows are taken".into(),
+            });
+        }
         let writer = self.writer.get_or_insert_with(|| {
             let mut w = PacketWriter::new(packet_type::BULK_LOAD, self.packet_size);
             encode_bulk_colmetadata(&self.plan.columns, w.buf_mut());
@@ -102,26 +122,53 @@ impl BulkEncoder {
         Ok(())
     }
 
+    /// Encodes one row of cells, given in source order: destination column `i` takes
+    /// `cells[plan.sources[i]]`. The typed lane for Rust sources (files, generated data).
+    pub fn push_cells(&mut self, cells: &[Cell<'_>]) -> Result<(), CellError> {
+        self.encode_row(|plan, buf| {
+            for (col, &src) in plan.columns.iter().zip(&plan.sources) {
+                let Some(&cell) = cells.get(src) else {
+                    return Err(CellError {
+                        column: col.name.clone(),
+                        value: String::new(),
+                        reason: format!(
+                            "the row has {} fields; column {:?} is fed by field {}",
+                            cells.len(),
+                            col.name,
+                            src + 1
+                        ),
+                    });
+                };
+                encode_cell(col, cell, buf)?;
+            }
+            Ok(())
+        })
+    }
+
     fn end_batch(&mut self) {
         let Some(mut w) = self.writer.take() else {
             return;
         };
         encode_bulk_done(w.buf_mut());
         w.seal_full();
-        self.queue.push_back(Chunk::Packets {
+        self.queue.push_back(Chunk::LastPackets {
             bytes: w.finish(),
             rows: std::mem::take(&mut self.rows_unsent),
-        });
-        self.queue.push_back(Chunk::EndBatch {
-            rows: std::mem::take(&mut self.rows_in_batch),
+            batch_rows: std::mem::take(&mut self.rows_in_batch),
         });
     }
 
-    /// Closes the last batch (if it has rows). Call `flush` afterwards, then drop the encoder.
+    /// The source has finished: closes the last batch (if it has rows) and queues the end
+    /// marker. Call `flush` afterwards. Encoding more rows after this is refused.
     pub fn finish(&mut self) {
+        if self.finished {
+            return;
+        }
         if self.rows_in_batch > 0 {
             self.end_batch();
         }
+        self.queue.push_back(Chunk::End);
+        self.finished = true;
     }
 
     /// True when chunks are waiting for room in the channel.

@@ -11,16 +11,23 @@
 //! - [`runner::run`]: asynchronous, on Tokio; owns the connection while the load runs: one
 //!   `INSERT BULK` plus one BulkLoad message per batch, each committed on its own, counted, and
 //!   cancellable with ATTENTION.
+//! - [`session`]: the one API that ties them together for every caller (JS lanes, file
+//!   loader): start, push rows, progress, cancel, finish with a summary or an exact account.
 
 pub mod encoder;
 pub mod plan;
 pub mod runner;
+pub mod session;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use encoder::{BulkEncoder, Chunk, EncoderClosed};
 pub use plan::{prepare, BulkCopyOptions, BulkPlan, ColumnMapping};
 pub use runner::{run, BulkFailure, BulkFailureKind, BulkSummary};
+pub use session::{
+    begin, BulkControl, BulkOutcome, BulkSession, Canceller, OutcomeFuture, ProgressCallback,
+    PushError, SessionOptions,
+};
 
 /// Counters the runner updates as it goes, read by whoever reports progress.
 #[derive(Debug, Default)]

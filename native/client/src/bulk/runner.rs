@@ -4,7 +4,7 @@
 use super::encoder::Chunk;
 use super::plan::BulkPlan;
 use super::BulkProgress;
-use crate::connection::Connection;
+use crate::connection::{Completion, Connection};
 use crate::error::Error;
 use std::future::Future;
 use std::sync::atomic::Ordering;
@@ -23,10 +23,13 @@ pub struct BulkSummary {
 pub enum BulkFailureKind {
     /// The server refused a batch (constraint, length, type…): that batch did not commit.
     Server,
-    /// The caller cancelled (AbortSignal): the batch in flight was abandoned with ATTENTION.
+    /// The caller cancelled (AbortSignal): the batch in flight was abandoned with ATTENTION,
+    /// or, if the server had already finished it, it committed and is counted.
     Cancelled,
-    /// The row source failed or stopped mid-batch (a bad value, an exception): that batch was
-    /// abandoned, nothing of it committed.
+    /// A batch's answer took longer than the command timeout; cancelled as above.
+    Timeout,
+    /// The row source failed or stopped before finishing (a bad value, an exception, an
+    /// encoder dropped without `finish`): the batch it was filling was abandoned.
     Source,
     /// The connection broke. A batch whose data was all sent but whose answer never came is
     /// *in doubt*: it may or may not have committed.
@@ -73,21 +76,26 @@ struct State<'p> {
     mid_message: bool,
 }
 
+/// What became of the batch being worked on when the load stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fate {
+    /// No batch was open, or the open one had nothing on the wire yet.
+    None,
+    /// The batch did not commit.
+    Failed,
+    /// Whether the batch committed is unknown.
+    InDoubt,
+}
+
 impl State<'_> {
-    fn failure(
-        &self,
-        kind: BulkFailureKind,
-        error: Error,
-        failed: bool,
-        in_doubt: bool,
-    ) -> BulkFailure {
+    fn failure(&self, kind: BulkFailureKind, error: Error, fate: Fate) -> BulkFailure {
         BulkFailure {
             kind,
             error,
             batches_committed: self.batches_committed,
             rows_committed: self.rows_committed,
-            failed_batch: (failed && self.batch > self.batches_committed).then_some(self.batch),
-            in_doubt_batch: in_doubt.then_some(self.batch),
+            failed_batch: (fate == Fate::Failed).then_some(self.batch),
+            in_doubt_batch: (fate == Fate::InDoubt).then_some(self.batch),
         }
     }
 
@@ -100,8 +108,19 @@ impl State<'_> {
     }
 }
 
-/// Drives the load until the encoder side closes the channel (success, if no batch is open),
-/// the server refuses a batch, the connection breaks, or `cancel` completes.
+fn interrupted_kind(e: &Error) -> BulkFailureKind {
+    match e {
+        Error::Cancelled => BulkFailureKind::Cancelled,
+        Error::Timeout { .. } => BulkFailureKind::Timeout,
+        _ => BulkFailureKind::Connection,
+    }
+}
+
+/// Drives the load until the encoder side says it has finished ([`Chunk::End`]) and every
+/// batch is answered, the server refuses a batch, the connection breaks, the source stops
+/// without finishing, or `cancel` completes. On every stop the account is exact: a batch is
+/// counted as committed only when the server said so, named as failed only when it cannot have
+/// committed, and named as in doubt otherwise.
 pub async fn run(
     conn: &mut Connection,
     plan: &BulkPlan,
@@ -118,89 +137,123 @@ pub async fn run(
         mid_message: false,
     };
     tokio::pin!(cancel);
+    let result = drive(conn, plan, &mut rx, &mut st, &mut cancel).await;
+    // The encoder side learns that the runner stopped from its next hand-off.
+    rx.close();
+    result.map(|()| BulkSummary {
+        rows_copied: st.rows_committed,
+        batch_count: st.batches_committed,
+        elapsed: started.elapsed(),
+    })
+}
+
+async fn drive<C: Future<Output = ()>>(
+    conn: &mut Connection,
+    plan: &BulkPlan,
+    rx: &mut mpsc::Receiver<Chunk>,
+    st: &mut State<'_>,
+    cancel: &mut std::pin::Pin<&mut C>,
+) -> Result<(), BulkFailure> {
     loop {
         let chunk = tokio::select! {
             biased;
-            _ = &mut cancel => None.ok_or(()),
-            c = rx.recv() => Ok(c),
-        };
-        let chunk = match chunk {
-            Err(()) => {
-                rx.close();
-                return Err(
-                    abandon(conn, &mut st, BulkFailureKind::Cancelled, Error::Cancelled).await,
-                );
+            _ = cancel.as_mut() => {
+                return Err(abandon(conn, st, BulkFailureKind::Cancelled, Error::Cancelled).await);
             }
-            Ok(c) => c,
+            c = rx.recv() => c,
         };
-        match chunk {
-            None if st.mid_message => {
-                let e =
-                    Error::Unsupported("the row source stopped in the middle of a batch".into());
-                return Err(abandon(conn, &mut st, BulkFailureKind::Source, e).await);
+        let (bytes, rows, batch_rows) = match chunk {
+            Some(Chunk::End) => {
+                if st.mid_message {
+                    let e =
+                        Error::Unsupported("the row source ended in the middle of a batch".into());
+                    return Err(abandon(conn, st, BulkFailureKind::Source, e).await);
+                }
+                return Ok(());
             }
             None => {
-                return Ok(BulkSummary {
-                    rows_copied: st.rows_committed,
-                    batch_count: st.batches_committed,
-                    elapsed: started.elapsed(),
-                });
+                // The encoder went away without `finish`: the source failed. The batch it was
+                // filling never commits (whatever of it was sent is abandoned).
+                let e = Error::Unsupported("the row source stopped before finishing".into());
+                if st.mid_message {
+                    return Err(abandon(conn, st, BulkFailureKind::Source, e).await);
+                }
+                st.batch += 1;
+                return Err(st.failure(BulkFailureKind::Source, e, Fate::Failed));
             }
-            Some(Chunk::Packets { bytes, rows }) => {
-                if !st.mid_message {
-                    st.batch += 1;
-                    progress.batch.store(st.batch, Ordering::Relaxed);
-                    // Each batch is its own INSERT BULK, committed on its own (MS-TDS 2.2.6.1).
-                    if let Err(e) = conn.execute(&plan.statement).await {
-                        let kind = if matches!(e, Error::Server { .. }) {
-                            BulkFailureKind::Server
-                        } else {
-                            BulkFailureKind::Connection
-                        };
-                        rx.close();
-                        return Err(st.failure(kind, e, true, false));
-                    }
-                    st.mid_message = true;
+            Some(Chunk::Packets { bytes, rows }) => (bytes, rows, None),
+            Some(Chunk::LastPackets {
+                bytes,
+                rows,
+                batch_rows,
+            }) => (bytes, rows, Some(batch_rows)),
+        };
+        if !st.mid_message {
+            st.batch += 1;
+            st.progress.batch.store(st.batch, Ordering::Relaxed);
+            // Each batch is its own INSERT BULK, committed on its own (MS-TDS 2.2.6.1).
+            match conn
+                .execute_statement(&plan.statement, cancel.as_mut())
+                .await
+            {
+                Ok(_) => {}
+                Err(i) => {
+                    // Nothing of the batch's data was sent: it cannot have committed.
+                    let kind = match &i.error {
+                        Error::Server { .. } => BulkFailureKind::Server,
+                        e if i.completion.is_some() => interrupted_kind(e),
+                        _ => BulkFailureKind::Connection,
+                    };
+                    return Err(st.failure(kind, i.error, Fate::Failed));
                 }
-                // Writes are not raced against `cancel`: half a packet on the wire would leave
-                // nothing to cancel with. A chunk is at most a few dozen packets.
-                if let Err(e) = conn.send_raw(&bytes).await {
-                    rx.close();
-                    return Err(st.failure(BulkFailureKind::Connection, e, true, false));
-                }
-                progress
-                    .bytes_sent
-                    .fetch_add(bytes.len() as u64, Ordering::Relaxed);
-                progress.rows_sent.fetch_add(rows, Ordering::Relaxed);
             }
-            Some(Chunk::EndBatch { rows }) => {
-                st.mid_message = false;
-                match conn.await_response(&mut cancel).await {
-                    Ok(r) => st.committed(r.rows_affected.unwrap_or(rows)),
-                    Err(Error::Cancelled) => {
-                        rx.close();
-                        return Err(st.failure(
-                            BulkFailureKind::Cancelled,
-                            Error::Cancelled,
-                            true,
-                            false,
-                        ));
+            st.mid_message = true;
+        }
+        // Writes are not raced against `cancel`: half a packet on the wire would leave
+        // nothing to cancel with. A chunk is at most a few dozen packets.
+        if let Err(e) = conn.send_raw(&bytes).await {
+            // The message is incomplete on the server's side: it cannot commit.
+            return Err(st.failure(BulkFailureKind::Connection, e, Fate::Failed));
+        }
+        st.progress
+            .bytes_sent
+            .fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        st.progress.rows_sent.fetch_add(rows, Ordering::Relaxed);
+        let Some(batch_rows) = batch_rows else {
+            continue;
+        };
+        // The message is complete: from here on the batch is outstanding until its answer, and
+        // a cancel is an ATTENTION alone (never another packet of the message).
+        st.mid_message = false;
+        match conn.await_response(cancel.as_mut()).await {
+            Ok(r) => st.committed(r.rows_affected.unwrap_or(batch_rows)),
+            Err(i) => {
+                let server_refused = matches!(i.error, Error::Server { .. });
+                let fate = match i.completion {
+                    // The batch's DONE came before the acknowledgement: it committed.
+                    Some(Completion::Completed { rows }) => {
+                        st.committed(if rows > 0 { rows } else { batch_rows });
+                        Fate::None
                     }
-                    Err(e @ Error::Server { .. }) => {
-                        rx.close();
-                        return Err(st.failure(BulkFailureKind::Server, e, true, false));
-                    }
-                    Err(e) => {
-                        rx.close();
-                        return Err(st.failure(BulkFailureKind::Connection, e, false, true));
-                    }
-                }
+                    Some(Completion::Failed | Completion::Stopped) => Fate::Failed,
+                    None if server_refused => Fate::Failed,
+                    None => Fate::InDoubt,
+                };
+                let kind = if server_refused {
+                    BulkFailureKind::Server
+                } else if i.completion.is_some() {
+                    interrupted_kind(&i.error)
+                } else {
+                    BulkFailureKind::Connection
+                };
+                return Err(st.failure(kind, i.error, fate));
             }
         }
     }
 }
 
-/// Stops a batch whose message is partly sent, so that none of it commits.
+/// Stops the load where it is. A batch whose message is partly sent is abandoned so that none
+/// of it commits: a partial message is never stored, whether or not the server confirms.
 async fn abandon(
     conn: &mut Connection,
     st: &mut State<'_>,
@@ -208,12 +261,11 @@ async fn abandon(
     error: Error,
 ) -> BulkFailure {
     if !st.mid_message {
-        return st.failure(kind, error, false, false);
+        return st.failure(kind, error, Fate::None);
     }
     st.mid_message = false;
-    match conn.abandon_message(packet_type::BULK_LOAD).await {
-        Ok(_) => st.failure(kind, error, true, false),
-        // The server never confirmed the cancel: the batch's fate is unknown.
-        Err(_) => st.failure(kind, error, false, true),
-    }
+    // Whether or not the server acknowledges, an incomplete message never commits; a broken
+    // connection shows in the connection's state.
+    let _ = conn.abandon_message(packet_type::BULK_LOAD).await;
+    st.failure(kind, error, Fate::Failed)
 }
