@@ -316,6 +316,12 @@ impl<R: Read> TextReader<R> {
                     let last = if synthetic { None } else { self.pos.checked_sub(1) };
                     self.rec_end = last.unwrap_or(self.pos).max(self.rec_start);
                     self.after_cr = last.and_then(|i| self.buf.get(i)) == Some(&b'\r');
+                    let limit = self.settings.max_record_bytes;
+                    if self.rec_end - self.rec_start > limit {
+                        let kind = ReadErrorKind::FieldTooLong { limit };
+                        let at = self.file_offset(self.buf_offset + (self.rec_start + limit) as u64);
+                        return Err(self.err(at, Some(self.decode.field_at_output(limit)), kind));
+                    }
                     if self.decode.fields() > self.settings.max_fields {
                         let limit = self.settings.max_fields;
                         let at = self.file_offset(self.buf_offset + self.rec_start as u64);

@@ -136,6 +136,12 @@ impl RecordDecode {
         }
     }
 
+    /// The 1-based column of the field that holds output byte `offset` (the last when past it).
+    pub(crate) fn field_at_output(&self, offset: usize) -> usize {
+        let ends = &self.ends[..self.nfields];
+        ends.partition_point(|&end| end <= offset).min(ends.len().saturating_sub(1)) + 1
+    }
+
     /// Field `i` as text; `None` past the end.
     pub(crate) fn field(&self, i: usize) -> Option<&str> {
         if !self.valid {
