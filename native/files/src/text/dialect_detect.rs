@@ -72,7 +72,12 @@ pub fn detect_dialect(text: &[u8], truncated: bool, options: &TextOptions) -> Di
     let mut candidates = Vec::new();
     for &delimiter in &delimiters {
         for &escape in &escapes {
-            let dialect = Dialect { delimiter, quote, escape, comment: options.comment };
+            let dialect = Dialect {
+                delimiter,
+                quote,
+                escape,
+                comment: options.comment,
+            };
             candidates.push(split_sample(text, truncated, dialect, options));
         }
     }
@@ -81,14 +86,31 @@ pub fn detect_dialect(text: &[u8], truncated: bool, options: &TextOptions) -> Di
     let best = (0..candidates.len())
         .max_by_key(|&i| {
             let c = &candidates[i];
-            (c.modal_fields > 1, c.modal_records, c.modal_fields, std::cmp::Reverse(i))
+            (
+                c.modal_fields > 1,
+                c.modal_records,
+                c.modal_fields,
+                std::cmp::Reverse(i),
+            )
         })
         .map_or_else(CandidateStats::empty, |i| candidates[i].clone());
-    let dialect = Dialect { delimiter: best.delimiter, quote, escape: best.escape, comment: options.comment };
+    let dialect = Dialect {
+        delimiter: best.delimiter,
+        quote,
+        escape: best.escape,
+        comment: options.comment,
+    };
     let delimiter_evidence = if options.delimiter.is_some() {
-        format!("{} set by the caller; {}", delimiter_name(best.delimiter), best.describe())
+        format!(
+            "{} set by the caller; {}",
+            delimiter_name(best.delimiter),
+            best.describe()
+        )
     } else if best.modal_fields <= 1 {
-        format!("no candidate splits the sampled records; read as one column with {}", delimiter_name(best.delimiter))
+        format!(
+            "no candidate splits the sampled records; read as one column with {}",
+            delimiter_name(best.delimiter)
+        )
     } else {
         let others: Vec<String> = candidates
             .iter()
@@ -113,11 +135,15 @@ pub fn detect_dialect(text: &[u8], truncated: bool, options: &TextOptions) -> Di
         (_, None) => "quoting off: quote characters are data".to_string(),
         (Some(_), _) => "escape style set by the caller".to_string(),
         (None, Some(_)) if !backslash_quote => {
-            "no backslash before a quote in the sample: quotes are escaped by doubling (RFC 4180)".to_string()
+            "no backslash before a quote in the sample: quotes are escaped by doubling (RFC 4180)"
+                .to_string()
         }
         (None, Some(_)) => {
             let of = |e: EscapeStyle| {
-                candidates.iter().find(|c| c.delimiter == best.delimiter && c.escape == e).map_or(0, |c| c.modal_records)
+                candidates
+                    .iter()
+                    .find(|c| c.delimiter == best.delimiter && c.escape == e)
+                    .map_or(0, |c| c.modal_records)
             };
             format!(
                 "backslash-quote occurs in the sample; with {} backslash escaping gives {} records of {} fields, doubling gives {}",
@@ -128,7 +154,12 @@ pub fn detect_dialect(text: &[u8], truncated: bool, options: &TextOptions) -> Di
             )
         }
     };
-    DialectChoice { dialect, delimiter_evidence, escape_evidence, candidates }
+    DialectChoice {
+        dialect,
+        delimiter_evidence,
+        escape_evidence,
+        candidates,
+    }
 }
 
 impl CandidateStats {
@@ -157,14 +188,23 @@ impl CandidateStats {
         } else {
             format!(
                 "{name} splits {} of the {} sampled records into {} fields ({} to {} overall)",
-                self.modal_records, self.records, self.modal_fields, self.min_fields, self.max_fields
+                self.modal_records,
+                self.records,
+                self.modal_fields,
+                self.min_fields,
+                self.max_fields
             )
         }
     }
 }
 
 /// Splits the sample with one dialect and summarises the field counts.
-fn split_sample(text: &[u8], truncated: bool, dialect: Dialect, options: &TextOptions) -> CandidateStats {
+fn split_sample(
+    text: &[u8],
+    truncated: bool,
+    dialect: Dialect,
+    options: &TextOptions,
+) -> CandidateStats {
     let settings = Settings {
         encoding: UTF_8,
         bom_len: 0,
@@ -203,7 +243,11 @@ fn split_sample(text: &[u8], truncated: bool, dialect: Dialect, options: &TextOp
 }
 
 fn summarise(counts: &[usize], dialect: Dialect) -> CandidateStats {
-    let mut stats = CandidateStats { delimiter: dialect.delimiter, escape: dialect.escape, ..CandidateStats::empty() };
+    let mut stats = CandidateStats {
+        delimiter: dialect.delimiter,
+        escape: dialect.escape,
+        ..CandidateStats::empty()
+    };
     if counts.is_empty() {
         return stats;
     }

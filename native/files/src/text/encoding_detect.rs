@@ -30,7 +30,12 @@ pub struct EncodingChoice {
 
 impl EncodingChoice {
     fn new(encoding: &'static Encoding, bom_len: usize, evidence: String) -> Self {
-        EncodingChoice { name: encoding.name(), bom_len, evidence, encoding }
+        EncodingChoice {
+            name: encoding.name(),
+            bom_len,
+            evidence,
+            encoding,
+        }
     }
 
     /// The encoding itself.
@@ -52,19 +57,29 @@ pub fn detect_encoding(
     let bom = Encoding::for_bom(sample);
     if let Some(label) = forced {
         let Some(enc) = Encoding::for_label(label.trim().as_bytes()) else {
-            return Err(ReadErrorKind::Invalid(format!("unknown encoding `{label}`")));
+            return Err(ReadErrorKind::Invalid(format!(
+                "unknown encoding `{label}`"
+            )));
         };
         let bom_len = match bom {
             Some((b, len)) if b == enc => len,
             _ => 0,
         };
-        return Ok(EncodingChoice::new(enc, bom_len, format!("set by the caller ({label})")));
+        return Ok(EncodingChoice::new(
+            enc,
+            bom_len,
+            format!("set by the caller ({label})"),
+        ));
     }
     if let Some((enc, len)) = bom {
         if sample.len() == len && file_len == len as u64 {
             return Err(ReadErrorKind::Empty);
         }
-        return Ok(EncodingChoice::new(enc, len, format!("{} byte-order mark", enc.name())));
+        return Ok(EncodingChoice::new(
+            enc,
+            len,
+            format!("{} byte-order mark", enc.name()),
+        ));
     }
     if let Some(nul) = memchr::memchr(0, sample) {
         if let Some(choice) = utf16_without_bom(sample) {
@@ -134,11 +149,19 @@ fn utf16_without_bom(sample: &[u8]) -> Option<EncodingChoice> {
     }
     let even = head.iter().step_by(2).filter(|&&b| b == 0).count();
     let odd = head.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
-    let (enc, zeros, other) = if odd > even { (UTF_16LE, odd, even) } else { (UTF_16BE, even, odd) };
+    let (enc, zeros, other) = if odd > even {
+        (UTF_16LE, odd, even)
+    } else {
+        (UTF_16BE, even, odd)
+    };
     if zeros * 10 >= pairs * 6 && other * 50 <= pairs {
         let evidence = format!(
             "no BOM; {zeros} of the first {pairs} 16-bit units have a zero {} byte",
-            if enc == UTF_16LE { "high (second)" } else { "high (first)" }
+            if enc == UTF_16LE {
+                "high (second)"
+            } else {
+                "high (first)"
+            }
         );
         return Some(EncodingChoice::new(enc, 0, evidence));
     }
@@ -158,7 +181,11 @@ struct Utf8Scan {
 /// Counts valid multi-byte characters and invalid sequences. A sequence cut by the end of a
 /// sample that is not the whole file is not counted as invalid.
 fn scan_utf8(sample: &[u8], truncated: bool) -> Utf8Scan {
-    let mut scan = Utf8Scan { multibyte: 0, invalid: 0, first_invalid: 0 };
+    let mut scan = Utf8Scan {
+        multibyte: 0,
+        invalid: 0,
+        first_invalid: 0,
+    };
     let mut offset = 0;
     for chunk in sample.utf8_chunks() {
         let valid = chunk.valid();

@@ -18,7 +18,10 @@ const RAW_CHUNK: usize = 64 << 10;
 pub(crate) enum InputError {
     Io(io::Error),
     /// The file ended at `at` bytes although it held `expected` when opened.
-    Shrank { at: u64, expected: u64 },
+    Shrank {
+        at: u64,
+        expected: u64,
+    },
 }
 
 /// The file, limited to its size at open.
@@ -32,7 +35,11 @@ pub(crate) struct RawFile<R> {
 
 impl<R: Read> RawFile<R> {
     pub(crate) fn new(reader: R, offset: u64, end: u64) -> Self {
-        RawFile { reader, offset, end }
+        RawFile {
+            reader,
+            offset,
+            end,
+        }
     }
 
     pub(crate) fn offset(&self) -> u64 {
@@ -57,7 +64,12 @@ impl<R: Read> RawFile<R> {
         let want = dst.len().min(usize::try_from(left).unwrap_or(usize::MAX));
         loop {
             match self.reader.read(&mut dst[..want]) {
-                Ok(0) => return Err(InputError::Shrank { at: self.offset, expected: self.end }),
+                Ok(0) => {
+                    return Err(InputError::Shrank {
+                        at: self.offset,
+                        expected: self.end,
+                    })
+                }
                 Ok(n) => {
                     self.offset += n as u64;
                     return Ok(n);

@@ -95,7 +95,12 @@ pub struct Dialect {
 
 impl Default for Dialect {
     fn default() -> Self {
-        Dialect { delimiter: b',', quote: Some(b'"'), escape: EscapeStyle::Doubled, comment: None }
+        Dialect {
+            delimiter: b',',
+            quote: Some(b'"'),
+            escape: EscapeStyle::Doubled,
+            comment: None,
+        }
     }
 }
 
@@ -103,7 +108,9 @@ impl Dialect {
     /// A csv-core parser for this dialect. CR, LF and CRLF all end a record.
     pub(crate) fn parser(&self) -> csv_core::Reader {
         let mut b = csv_core::ReaderBuilder::new();
-        b.delimiter(self.delimiter).terminator(csv_core::Terminator::CRLF).double_quote(true);
+        b.delimiter(self.delimiter)
+            .terminator(csv_core::Terminator::CRLF)
+            .double_quote(true);
         match self.quote {
             Some(q) => {
                 b.quote(q).quoting(true);

@@ -66,6 +66,10 @@ pub struct TextReader<R = File> {
     rec_start: usize,
     /// The raw record without its line terminator: `buf[rec_start..rec_end]`.
     rec_end: usize,
+    /// `buf[..validated]` from the current record on is known to be valid UTF-8 (UTF-8 files):
+    /// whole buffers are checked at SIMD speed as they are read, so a record inside that range
+    /// needs no check of its own.
+    validated: usize,
     eof: bool,
     pub(crate) decode: RecordDecode,
     /// The line the next record starts on, 1-based.
@@ -81,7 +85,8 @@ impl TextReader<File> {
     /// reader before the first record.
     pub fn open(path: impl AsRef<Path>, options: &TextOptions) -> Result<Self, ReadError> {
         let path = path.as_ref();
-        let io_err = |e: std::io::Error| error(path, None, None, None, ReadErrorKind::Io(e.to_string()));
+        let io_err =
+            |e: std::io::Error| error(path, None, None, None, ReadErrorKind::Io(e.to_string()));
         let file = File::open(path).map_err(io_err)?;
         let len = file.metadata().map_err(io_err)?.len();
         TextReader::from_reader(path, file, len, options)
@@ -98,8 +103,11 @@ impl<R: Read + Seek> TextReader<R> {
         options: &TextOptions,
     ) -> Result<Self, ReadError> {
         let name = name.as_ref();
-        let io_err = |e: std::io::Error| error(name, None, None, None, ReadErrorKind::Io(e.to_string()));
-        let want = usize::try_from(len).unwrap_or(usize::MAX).min(options.sample_bytes.max(4));
+        let io_err =
+            |e: std::io::Error| error(name, None, None, None, ReadErrorKind::Io(e.to_string()));
+        let want = usize::try_from(len)
+            .unwrap_or(usize::MAX)
+            .min(options.sample_bytes.max(4));
         let mut sample = vec![0; want];
         let mut filled = 0;
         while filled < want {
@@ -111,10 +119,14 @@ impl<R: Read + Seek> TextReader<R> {
             }
         }
         sample.truncate(filled);
-        let (settings, detection) = detect(&sample, len, options)
-            .map_err(|kind| error(name, Some(0), None, None, kind))?;
-        reader.seek(SeekFrom::Start(settings.bom_len as u64)).map_err(io_err)?;
-        Ok(TextReader::with_settings(name, reader, len, settings, detection))
+        let (settings, detection) =
+            detect(&sample, len, options).map_err(|kind| error(name, Some(0), None, None, kind))?;
+        reader
+            .seek(SeekFrom::Start(settings.bom_len as u64))
+            .map_err(io_err)?;
+        Ok(TextReader::with_settings(
+            name, reader, len, settings, detection,
+        ))
     }
 }
 
@@ -143,6 +155,7 @@ impl<R: Read> TextReader<R> {
             len: 0,
             rec_start: 0,
             rec_end: 0,
+            validated: 0,
             eof: false,
             line: 1,
             row: 0,
@@ -173,7 +186,10 @@ impl<R: Read> TextReader<R> {
                     _ => String::new(),
                 })
                 .collect();
-            out.push(OwnedRecord { row: self.row, fields });
+            out.push(OwnedRecord {
+                row: self.row,
+                fields,
+            });
         }
         Ok(out)
     }
@@ -199,6 +215,7 @@ impl<R: Read> TextReader<R> {
             self.buf_offset += self.rec_start as u64;
             self.len -= self.rec_start;
             self.pos -= self.rec_start;
+            self.validated = self.validated.saturating_sub(self.rec_start);
             self.rec_start = 0;
         }
         if self.buf.len() - self.len < 4 {
@@ -206,9 +223,15 @@ impl<R: Read> TextReader<R> {
             if self.len > limit {
                 let kind = ReadErrorKind::FieldTooLong { limit };
                 let column = self.decode.fields() + 1;
-                return Err(self.err(self.file_offset(self.buf_offset + self.len as u64), Some(column), kind));
+                return Err(self.err(
+                    self.file_offset(self.buf_offset + self.len as u64),
+                    Some(column),
+                    kind,
+                ));
             }
-            let grown = (self.buf.len() * 2).min(limit.saturating_add(BUF_SIZE)).max(self.len + 4);
+            let grown = (self.buf.len() * 2)
+                .min(limit.saturating_add(BUF_SIZE))
+                .max(self.len + 4);
             self.buf.resize(grown, 0);
         }
         let dst = &mut self.buf[self.len..];
@@ -218,10 +241,19 @@ impl<R: Read> TextReader<R> {
         };
         match read {
             Ok(0) => self.eof = true,
-            Ok(n) => self.len += n,
+            Ok(n) => {
+                self.len += n;
+                self.extend_validation();
+            }
             Err(InputError::Io(e)) => {
                 let at = Some(self.file.offset());
-                return Err(error(&self.name, at, None, None, ReadErrorKind::Io(e.to_string())));
+                return Err(error(
+                    &self.name,
+                    at,
+                    None,
+                    None,
+                    ReadErrorKind::Io(e.to_string()),
+                ));
             }
             Err(InputError::Shrank { at, expected }) => {
                 let kind = ReadErrorKind::Io(format!(
@@ -231,6 +263,21 @@ impl<R: Read> TextReader<R> {
             }
         }
         Ok(())
+    }
+
+    /// Checks the UTF-8 of the bytes read since the last check, stopping before an invalid or
+    /// incomplete sequence (records past it are checked on their own).
+    fn extend_validation(&mut self) {
+        if !self.decode.is_utf8() {
+            return;
+        }
+        let Some(tail) = self.buf.get(self.validated..self.len) else {
+            return;
+        };
+        match simdutf8::compat::from_utf8(tail) {
+            Ok(_) => self.validated = self.len,
+            Err(e) => self.validated += e.valid_up_to(),
+        }
     }
 
     /// Skips line terminators and comment lines before a record, counting lines. `Ok(false)` at
@@ -301,7 +348,11 @@ impl<R: Read> TextReader<R> {
                 b"\n"
             } else {
                 let opened = self.file_offset(self.buf_offset + self.rec_start as u64);
-                return Err(self.err(opened, Some(self.decode.fields() + 1), ReadErrorKind::UnterminatedQuote));
+                return Err(self.err(
+                    opened,
+                    Some(self.decode.fields() + 1),
+                    ReadErrorKind::UnterminatedQuote,
+                ));
             };
             let synthetic = self.pos >= self.len;
             let (res, nin) = self.decode.parse(&mut self.parser, input);
@@ -313,19 +364,28 @@ impl<R: Read> TextReader<R> {
             match res {
                 ReadRecordResult::Record => {
                     // A real record ends with the one terminator byte csv-core consumed.
-                    let last = if synthetic { None } else { self.pos.checked_sub(1) };
+                    let last = if synthetic {
+                        None
+                    } else {
+                        self.pos.checked_sub(1)
+                    };
                     self.rec_end = last.unwrap_or(self.pos).max(self.rec_start);
                     self.after_cr = last.and_then(|i| self.buf.get(i)) == Some(&b'\r');
                     let limit = self.settings.max_record_bytes;
                     if self.rec_end - self.rec_start > limit {
                         let kind = ReadErrorKind::FieldTooLong { limit };
-                        let at = self.file_offset(self.buf_offset + (self.rec_start + limit) as u64);
+                        let at =
+                            self.file_offset(self.buf_offset + (self.rec_start + limit) as u64);
                         return Err(self.err(at, Some(self.decode.field_at_output(limit)), kind));
                     }
                     if self.decode.fields() > self.settings.max_fields {
                         let limit = self.settings.max_fields;
                         let at = self.file_offset(self.buf_offset + self.rec_start as u64);
-                        return Err(self.err(at, Some(limit + 1), ReadErrorKind::TooManyFields { limit }));
+                        return Err(self.err(
+                            at,
+                            Some(limit + 1),
+                            ReadErrorKind::TooManyFields { limit },
+                        ));
                     }
                     return Ok(());
                 }
@@ -342,13 +402,21 @@ impl<R: Read> TextReader<R> {
                     if !self.decode.grow_ends(self.settings.max_fields) {
                         let limit = self.settings.max_fields;
                         let at = self.file_offset(self.buf_offset + self.pos as u64);
-                        return Err(self.err(at, Some(limit + 1), ReadErrorKind::TooManyFields { limit }));
+                        return Err(self.err(
+                            at,
+                            Some(limit + 1),
+                            ReadErrorKind::TooManyFields { limit },
+                        ));
                     }
                 }
                 // csv-core says End only for input that holds no record, which the caller never
                 // gives it (a record starts at a non-terminator byte).
                 ReadRecordResult::End => {
-                    return Err(self.err(None, None, ReadErrorKind::Invalid("record parser ended early".into())));
+                    return Err(self.err(
+                        None,
+                        None,
+                        ReadErrorKind::Invalid("record parser ended early".into()),
+                    ));
                 }
             }
         }
@@ -361,7 +429,10 @@ impl<R: Read> TextReader<R> {
         self.row = self.line;
         self.parse_record()?;
         let raw = &self.buf[self.rec_start..self.rec_end];
-        if memchr::memchr2(b'\n', b'\r', raw).is_some() {
+        // Without quotes the raw record is its fields plus delimiters, and an unquoted field
+        // holds no line break: only a record with quotes can span lines.
+        let quoted = raw.len() != self.decode.output_len() + self.decode.fields().saturating_sub(1);
+        if quoted && memchr::memchr2(b'\n', b'\r', raw).is_some() {
             self.line += count_lines(raw);
         }
         if self.rec_end < self.pos {
@@ -369,9 +440,14 @@ impl<R: Read> TextReader<R> {
         }
         let rec_offset = self.file_offset(self.buf_offset + self.rec_start as u64);
         let raw = &self.buf[self.rec_start..self.rec_end];
-        self.decode
-            .finish_record(raw)
-            .map_err(|bad| bad.into_error(&self.name, rec_offset, self.row))?;
+        let prevalidated = self.rec_end <= self.validated;
+        let finished = self.decode.finish_record(raw, prevalidated);
+        if !prevalidated {
+            // The record was checked on its own; resume whole-buffer checks after it.
+            self.validated = self.validated.max(self.pos);
+            self.extend_validation();
+        }
+        finished.map_err(|bad| bad.into_error(&self.name, rec_offset, self.row))?;
         Ok(true)
     }
 }
@@ -381,15 +457,28 @@ impl<R: Read + Seek> TextReader<R> {
     pub fn rewind(&mut self) -> Result<(), ReadError> {
         let start = self.settings.bom_len as u64;
         let reader = self.file.reader_mut();
-        reader
-            .seek(SeekFrom::Start(start))
-            .map_err(|e| error(&self.name, Some(start), None, None, ReadErrorKind::Io(e.to_string())))?;
+        reader.seek(SeekFrom::Start(start)).map_err(|e| {
+            error(
+                &self.name,
+                Some(start),
+                None,
+                None,
+                ReadErrorKind::Io(e.to_string()),
+            )
+        })?;
         self.file.set_offset(start);
         self.transcoder = RecordDecode::needs_transcoding(self.settings.encoding)
             .then(|| Transcoder::new(self.settings.encoding));
         self.parser = self.settings.dialect.parser();
         self.decode = RecordDecode::new(&self.settings);
-        (self.buf_offset, self.pos, self.len, self.rec_start, self.rec_end) = (0, 0, 0, 0, 0);
+        (
+            self.buf_offset,
+            self.pos,
+            self.len,
+            self.rec_start,
+            self.rec_end,
+            self.validated,
+        ) = (0, 0, 0, 0, 0, 0);
         (self.eof, self.after_cr, self.done) = (false, false, false);
         (self.line, self.row) = (1, 0);
         Ok(())
@@ -398,7 +487,11 @@ impl<R: Read + Seek> TextReader<R> {
 
 impl TextReader<Cursor<Vec<u8>>> {
     /// A reader over bytes in memory (tests, fuzzing, pasted text).
-    pub fn from_bytes(name: impl AsRef<Path>, bytes: Vec<u8>, options: &TextOptions) -> Result<Self, ReadError> {
+    pub fn from_bytes(
+        name: impl AsRef<Path>,
+        bytes: Vec<u8>,
+        options: &TextOptions,
+    ) -> Result<Self, ReadError> {
         let len = bytes.len() as u64;
         TextReader::from_reader(name, Cursor::new(bytes), len, options)
     }
@@ -473,5 +566,11 @@ pub(crate) fn error(
     column: Option<usize>,
     kind: ReadErrorKind,
 ) -> ReadError {
-    ReadError { file: file.to_path_buf(), byte_offset, row, column, kind }
+    ReadError {
+        file: file.to_path_buf(),
+        byte_offset,
+        row,
+        column,
+        kind,
+    }
 }

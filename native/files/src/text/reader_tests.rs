@@ -24,7 +24,11 @@ fn read_with(bytes: &[u8], options: &TextOptions) -> Vec<Rec> {
                 other => panic!("unexpected {other:?}"),
             })
             .collect();
-        out.push(Rec { row: r.row_number(), fields, raw: r.raw_record().expect("raw").to_vec() });
+        out.push(Rec {
+            row: r.row_number(),
+            fields,
+            raw: r.raw_record().expect("raw").to_vec(),
+        });
     }
     out
 }
@@ -38,7 +42,9 @@ fn rows(recs: &[Rec]) -> Vec<u64> {
 }
 
 fn fields(recs: &[Rec]) -> Vec<Vec<&str>> {
-    recs.iter().map(|r| r.fields.iter().map(String::as_str).collect()).collect()
+    recs.iter()
+        .map(|r| r.fields.iter().map(String::as_str).collect())
+        .collect()
 }
 
 fn first_error(bytes: &[u8], options: &TextOptions) -> crate::ReadError {
@@ -58,15 +64,27 @@ fn first_error(bytes: &[u8], options: &TextOptions) -> crate::ReadError {
 #[test]
 fn comma_file_gives_each_record_with_its_line() {
     let recs = read(b"id,name\n1,Ann\n2,Bob\n");
-    assert_eq!(fields(&recs), vec![vec!["id", "name"], vec!["1", "Ann"], vec!["2", "Bob"]]);
+    assert_eq!(
+        fields(&recs),
+        vec![vec!["id", "name"], vec!["1", "Ann"], vec!["2", "Bob"]]
+    );
     assert_eq!(rows(&recs), vec![1, 2, 3]);
 }
 
 #[test]
 fn semicolon_tab_and_pipe_files_are_detected() {
-    for (d, text) in [(b';', "a;b;c\n1;2,5;3\n4;5;6\n"), (b'\t', "a\tb, c\n1\t2\n"), (b'|', "a|b\n1|2\n3|4\n")] {
+    for (d, text) in [
+        (b';', "a;b;c\n1;2,5;3\n4;5;6\n"),
+        (b'\t', "a\tb, c\n1\t2\n"),
+        (b'|', "a|b\n1|2\n3|4\n"),
+    ] {
         let r = open(text.as_bytes(), &TextOptions::default());
-        assert_eq!(r.detection().dialect.delimiter, d, "{text:?}: {}", r.detection().delimiter_evidence);
+        assert_eq!(
+            r.detection().dialect.delimiter,
+            d,
+            "{text:?}: {}",
+            r.detection().delimiter_evidence
+        );
     }
 }
 
@@ -78,13 +96,19 @@ fn dialect_evidence_names_the_split_and_the_losers() {
     }
     let r = open(text.as_bytes(), &TextOptions::default());
     let ev = &r.detection().delimiter_evidence;
-    assert!(ev.contains("`;` splits every one of the 50 sampled records into 7 fields"), "{ev}");
+    assert!(
+        ev.contains("`;` splits every one of the 50 sampled records into 7 fields"),
+        "{ev}"
+    );
     assert!(ev.contains("`,` gives 2"), "{ev}");
 }
 
 #[test]
 fn caller_delimiter_overrides_detection() {
-    let options = TextOptions { delimiter: Some(b';'), ..TextOptions::default() };
+    let options = TextOptions {
+        delimiter: Some(b';'),
+        ..TextOptions::default()
+    };
     let recs = read_with(b"a,b;c\n", &options);
     assert_eq!(fields(&recs), vec![vec!["a,b", "c"]]);
 }
@@ -100,7 +124,12 @@ fn doubled_quotes_are_unescaped_and_raw_record_keeps_them() {
 fn backslash_escaped_quotes_are_detected_and_unescaped() {
     let text = b"a,b\n\"x \\\"q\\\", y\",1\n\"p\",2\n\"r \\\"s\\\"\",3\n";
     let r = open(text, &TextOptions::default());
-    assert_eq!(r.detection().dialect.escape, EscapeStyle::Backslash, "{}", r.detection().escape_evidence);
+    assert_eq!(
+        r.detection().dialect.escape,
+        EscapeStyle::Backslash,
+        "{}",
+        r.detection().escape_evidence
+    );
     let recs = read(text);
     assert_eq!(recs[1].fields, vec!["x \"q\", y", "1"]);
 }
@@ -116,7 +145,10 @@ fn quoted_newline_makes_the_record_span_lines_and_later_rows_count_them() {
 #[test]
 fn crlf_lf_and_lone_cr_each_end_one_line() {
     let recs = read(b"a,1\r\nb,2\nc,3\rd,4\r\n\"e\r\nf\",5\r\ng,6");
-    assert_eq!(fields(&recs).iter().map(|f| f[0]).collect::<Vec<_>>(), vec!["a", "b", "c", "d", "e\r\nf", "g"]);
+    assert_eq!(
+        fields(&recs).iter().map(|f| f[0]).collect::<Vec<_>>(),
+        vec!["a", "b", "c", "d", "e\r\nf", "g"]
+    );
     assert_eq!(rows(&recs), vec![1, 2, 3, 4, 5, 7]);
     assert_eq!(recs[0].raw, b"a,1");
 }
@@ -129,7 +161,10 @@ fn blank_lines_are_skipped_but_counted() {
 
 #[test]
 fn comment_lines_are_skipped_when_asked() {
-    let options = TextOptions { comment: Some(b'#'), ..TextOptions::default() };
+    let options = TextOptions {
+        comment: Some(b'#'),
+        ..TextOptions::default()
+    };
     let recs = read_with(b"# exported\na,1\n#x,y,z\nb,2\n", &options);
     assert_eq!(fields(&recs), vec![vec!["a", "1"], vec!["b", "2"]]);
     assert_eq!(rows(&recs), vec![2, 4]);
@@ -168,7 +203,10 @@ fn last_line_without_newline_is_a_record() {
 
 #[test]
 fn unterminated_quote_names_the_row_where_it_opened() {
-    let e = first_error(b"a,b\n1,2\n3,\"never closed\n4,5\n6,7\n", &TextOptions::default());
+    let e = first_error(
+        b"a,b\n1,2\n3,\"never closed\n4,5\n6,7\n",
+        &TextOptions::default(),
+    );
     assert_eq!(e.kind, ReadErrorKind::UnterminatedQuote);
     assert_eq!(e.row, Some(3));
     assert_eq!(e.column, Some(2));
@@ -179,11 +217,24 @@ fn unterminated_quote_names_the_row_where_it_opened() {
 fn invalid_utf8_names_offset_row_and_column_and_reading_can_go_on() {
     let text = b"na\xc3\xafve,caf\xc3\xa9\nok,x\xffy\nlast,one\n";
     let mut r = open(text, &TextOptions::default());
-    assert_eq!(r.detection().encoding.name, "UTF-8", "{}", r.detection().encoding.evidence);
+    assert_eq!(
+        r.detection().encoding.name,
+        "UTF-8",
+        "{}",
+        r.detection().encoding.evidence
+    );
     assert!(r.advance().unwrap());
     let e = r.advance().unwrap_err();
-    assert_eq!(e.kind, ReadErrorKind::InvalidEncoding { encoding: "UTF-8".into() });
-    assert_eq!((e.row, e.column, e.byte_offset), (Some(2), Some(2), Some(17)));
+    assert_eq!(
+        e.kind,
+        ReadErrorKind::InvalidEncoding {
+            encoding: "UTF-8".into()
+        }
+    );
+    assert_eq!(
+        (e.row, e.column, e.byte_offset),
+        (Some(2), Some(2), Some(17))
+    );
     assert_eq!(text[17], 0xff);
     assert!(r.advance().unwrap());
     assert_eq!(r.field(0), Field::Text("last"));
@@ -191,8 +242,20 @@ fn invalid_utf8_names_offset_row_and_column_and_reading_can_go_on() {
 
 #[test]
 fn invalid_utf8_is_replaced_and_counted_when_asked() {
-    let options = TextOptions { invalid_utf8: InvalidUtf8::Replace, ..TextOptions::default() };
-    let mut r = open("café,ü,ö,ä\n".as_bytes().iter().chain(b"x\xff\xfey,\xff\n").copied().collect::<Vec<u8>>().as_slice(), &options);
+    let options = TextOptions {
+        invalid_utf8: InvalidUtf8::Replace,
+        ..TextOptions::default()
+    };
+    let mut r = open(
+        "café,ü,ö,ä\n"
+            .as_bytes()
+            .iter()
+            .chain(b"x\xff\xfey,\xff\n")
+            .copied()
+            .collect::<Vec<u8>>()
+            .as_slice(),
+        &options,
+    );
     assert!(r.advance().unwrap());
     assert!(r.advance().unwrap());
     assert_eq!(r.field(0), Field::Text("x\u{FFFD}\u{FFFD}y"));
@@ -203,7 +266,10 @@ fn invalid_utf8_is_replaced_and_counted_when_asked() {
 
 #[test]
 fn utf8_bom_is_skipped() {
-    let mut r = open(b"\xef\xbb\xbfid;name\n1;\xc3\xa9\n", &TextOptions::default());
+    let mut r = open(
+        b"\xef\xbb\xbfid;name\n1;\xc3\xa9\n",
+        &TextOptions::default(),
+    );
     assert_eq!(r.detection().encoding.bom_len, 3);
     assert!(r.advance().unwrap());
     assert_eq!(r.field(0), Field::Text("id"));
@@ -226,7 +292,14 @@ fn utf16le_with_bom_is_transcoded_and_raw_record_is_utf16() {
     assert_eq!(r.detection().encoding.name, "UTF-16LE");
     assert_eq!(r.detection().dialect.delimiter, b'\t');
     let recs = read(&bytes);
-    assert_eq!(fields(&recs), vec![vec!["name", "city"], vec!["Zoë", "Köln"], vec!["a\r\nb", "😀"]]);
+    assert_eq!(
+        fields(&recs),
+        vec![
+            vec!["name", "city"],
+            vec!["Zoë", "Köln"],
+            vec!["a\r\nb", "😀"]
+        ]
+    );
     assert_eq!(rows(&recs), vec![1, 2, 3]);
     assert!(r.advance().unwrap() && r.advance().unwrap());
     assert_eq!(r.raw_record().unwrap(), &utf16le("Zoë\tKöln")[2..]);
@@ -246,14 +319,23 @@ fn utf16be_with_bom_is_transcoded() {
 fn utf16le_without_bom_is_recognised_by_its_zero_bytes() {
     let bytes = utf16le("a,b\n1,2\n3,4\n");
     let recs = read(&bytes[2..]);
-    assert_eq!(fields(&recs), vec![vec!["a", "b"], vec!["1", "2"], vec!["3", "4"]]);
+    assert_eq!(
+        fields(&recs),
+        vec![vec!["a", "b"], vec!["1", "2"], vec!["3", "4"]]
+    );
 }
 
 #[test]
 fn windows_1252_is_detected_without_bom_and_decoded() {
-    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode("nom;ville;prix\nFrançois;Besançon;12 €\nAnaïs;Orléans;9 €\nJosé;Málaga;3 €\n");
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252
+        .encode("nom;ville;prix\nFrançois;Besançon;12 €\nAnaïs;Orléans;9 €\nJosé;Málaga;3 €\n");
     let mut r = open(&bytes, &TextOptions::default());
-    assert_eq!(r.detection().encoding.name, "windows-1252", "{}", r.detection().encoding.evidence);
+    assert_eq!(
+        r.detection().encoding.name,
+        "windows-1252",
+        "{}",
+        r.detection().encoding.evidence
+    );
     assert!(r.detection().encoding.evidence.contains("chardetng"));
     assert!(r.advance().unwrap() && r.advance().unwrap());
     assert_eq!(r.field(0), Field::Text("François"));
@@ -263,32 +345,61 @@ fn windows_1252_is_detected_without_bom_and_decoded() {
 
 #[test]
 fn caller_encoding_overrides_detection() {
-    let options = TextOptions { encoding: Some("latin1".into()), ..TextOptions::default() };
+    let options = TextOptions {
+        encoding: Some("latin1".into()),
+        ..TextOptions::default()
+    };
     let mut r = open(b"a,\xe9\n", &options);
-    assert_eq!(r.detection().encoding.evidence, "set by the caller (latin1)");
+    assert_eq!(
+        r.detection().encoding.evidence,
+        "set by the caller (latin1)"
+    );
     assert!(r.advance().unwrap());
     assert_eq!(r.field(1), Field::Text("é"));
-    let bad = TextOptions { encoding: Some("klingon".into()), ..TextOptions::default() };
-    assert!(matches!(first_error(b"a", &bad).kind, ReadErrorKind::Invalid(_)));
+    let bad = TextOptions {
+        encoding: Some("klingon".into()),
+        ..TextOptions::default()
+    };
+    assert!(matches!(
+        first_error(b"a", &bad).kind,
+        ReadErrorKind::Invalid(_)
+    ));
 }
 
 #[test]
 fn zero_byte_file_and_bom_only_file_are_empty() {
-    assert_eq!(first_error(b"", &TextOptions::default()).kind, ReadErrorKind::Empty);
-    assert_eq!(first_error(b"\xef\xbb\xbf", &TextOptions::default()).kind, ReadErrorKind::Empty);
+    assert_eq!(
+        first_error(b"", &TextOptions::default()).kind,
+        ReadErrorKind::Empty
+    );
+    assert_eq!(
+        first_error(b"\xef\xbb\xbf", &TextOptions::default()).kind,
+        ReadErrorKind::Empty
+    );
 }
 
 #[test]
 fn nul_bytes_and_control_bytes_make_a_file_binary() {
     let e = first_error(b"PK\x03\x04\x14\x00\x00\x00", &TextOptions::default());
-    assert!(matches!(e.kind, ReadErrorKind::Binary(ref m) if m.contains("NUL byte at offset 5")), "{e}");
-    let controls: Vec<u8> = (0..200u8).map(|i| if i % 4 == 0 { 0x01 } else { b'a' }).collect();
-    assert!(matches!(first_error(&controls, &TextOptions::default()).kind, ReadErrorKind::Binary(_)));
+    assert!(
+        matches!(e.kind, ReadErrorKind::Binary(ref m) if m.contains("NUL byte at offset 5")),
+        "{e}"
+    );
+    let controls: Vec<u8> = (0..200u8)
+        .map(|i| if i % 4 == 0 { 0x01 } else { b'a' })
+        .collect();
+    assert!(matches!(
+        first_error(&controls, &TextOptions::default()).kind,
+        ReadErrorKind::Binary(_)
+    ));
 }
 
 #[test]
 fn record_over_the_size_limit_names_row_and_column() {
-    let options = TextOptions { max_record_bytes: 1000, ..TextOptions::default() };
+    let options = TextOptions {
+        max_record_bytes: 1000,
+        ..TextOptions::default()
+    };
     let mut text = b"a,b\n1,2\nx,".to_vec();
     text.extend(std::iter::repeat_n(b'y', 5000));
     text.extend_from_slice(b"\n");
@@ -299,7 +410,11 @@ fn record_over_the_size_limit_names_row_and_column() {
 
 #[test]
 fn record_over_the_field_limit_is_too_many_fields() {
-    let options = TextOptions { max_fields: 10, delimiter: Some(b','), ..TextOptions::default() };
+    let options = TextOptions {
+        max_fields: 10,
+        delimiter: Some(b','),
+        ..TextOptions::default()
+    };
     let ok = vec!["v"; 10].join(",");
     let too_many = vec!["v"; 11].join(",");
     let text = format!("{ok}\n{too_many}\n");
@@ -322,7 +437,13 @@ fn ten_thousand_columns_read_with_the_default_limits() {
 fn first_records_then_rewind_reads_from_the_start_again() {
     let mut r = open(b"h1,h2\n1,2\n3,4\n5,6\n", &TextOptions::default());
     let first = r.first_records(2).unwrap();
-    assert_eq!(first[1], OwnedRecord { row: 2, fields: vec!["1".into(), "2".into()] });
+    assert_eq!(
+        first[1],
+        OwnedRecord {
+            row: 2,
+            fields: vec!["1".into(), "2".into()]
+        }
+    );
     r.rewind().unwrap();
     let all = r.first_records(100).unwrap();
     assert_eq!(all.len(), 4);
@@ -340,7 +461,10 @@ fn bytes_read_counts_the_bom_and_reaches_the_file_size() {
 
 #[test]
 fn quoting_off_reads_quotes_as_data() {
-    let options = TextOptions { quoting: false, ..TextOptions::default() };
+    let options = TextOptions {
+        quoting: false,
+        ..TextOptions::default()
+    };
     let recs = read_with(b"a,\"b\n\"c,d\n", &options);
     assert_eq!(fields(&recs), vec![vec!["a", "\"b"], vec!["\"c", "d"]]);
 }

@@ -32,13 +32,20 @@ pub(crate) struct BadRecord {
 }
 
 impl BadRecord {
-    pub(crate) fn into_error(self, file: &std::path::Path, record_offset: Option<u64>, row: u64) -> ReadError {
+    pub(crate) fn into_error(
+        self,
+        file: &std::path::Path,
+        record_offset: Option<u64>,
+        row: u64,
+    ) -> ReadError {
         ReadError {
             file: file.to_path_buf(),
             byte_offset: record_offset.map(|o| o + self.offset_in_record as u64),
             row: Some(row),
             column: Some(self.column),
-            kind: ReadErrorKind::InvalidEncoding { encoding: "UTF-8".into() },
+            kind: ReadErrorKind::InvalidEncoding {
+                encoding: "UTF-8".into(),
+            },
         }
     }
 }
@@ -101,7 +108,11 @@ impl RecordDecode {
     }
 
     /// One csv-core step over `input`; returns the result and the input bytes consumed.
-    pub(crate) fn parse(&mut self, parser: &mut csv_core::Reader, input: &[u8]) -> (ReadRecordResult, usize) {
+    pub(crate) fn parse(
+        &mut self,
+        parser: &mut csv_core::Reader,
+        input: &[u8],
+    ) -> (ReadRecordResult, usize) {
         let out = self.out.get_mut(self.out_len..).unwrap_or_default();
         let ends = self.ends.get_mut(self.nfields..).unwrap_or_default();
         let (res, nin, nout, nend) = parser.read_record(input, out, ends);
@@ -128,6 +139,16 @@ impl RecordDecode {
         true
     }
 
+    /// Whether the parsed bytes are UTF-8 to be checked (not decoded).
+    pub(crate) fn is_utf8(&self) -> bool {
+        matches!(self.mode, Mode::Utf8Strict | Mode::Utf8Replace)
+    }
+
+    /// Bytes of unquoted field output in the current record.
+    pub(crate) fn output_len(&self) -> usize {
+        self.out_len
+    }
+
     pub(crate) fn fields(&self) -> usize {
         if self.use_alt {
             self.alt_ends.len()
@@ -139,7 +160,9 @@ impl RecordDecode {
     /// The 1-based column of the field that holds output byte `offset` (the last when past it).
     pub(crate) fn field_at_output(&self, offset: usize) -> usize {
         let ends = &self.ends[..self.nfields];
-        ends.partition_point(|&end| end <= offset).min(ends.len().saturating_sub(1)) + 1
+        ends.partition_point(|&end| end <= offset)
+            .min(ends.len().saturating_sub(1))
+            + 1
     }
 
     /// Field `i` as text; `None` past the end.
@@ -172,19 +195,31 @@ impl RecordDecode {
         &self.raw
     }
 
-    /// Makes the just-parsed record's fields valid UTF-8. `raw` is its bytes as parsed.
-    pub(crate) fn finish_record(&mut self, raw: &[u8]) -> Result<(), BadRecord> {
+    /// Makes the just-parsed record's fields valid UTF-8. `raw` is its bytes as parsed;
+    /// `prevalidated`: they are already known to be valid UTF-8.
+    pub(crate) fn finish_record(
+        &mut self,
+        raw: &[u8],
+        prevalidated: bool,
+    ) -> Result<(), BadRecord> {
         let parsed = &self.out[..self.out_len];
         match self.mode {
+            // The fields are the raw bytes less some ASCII bytes, so valid too.
+            Mode::Utf8Strict | Mode::Utf8Replace if prevalidated => {}
             Mode::Utf8Strict => {
                 if let Err(e) = std::str::from_utf8(parsed) {
                     let bad = e.valid_up_to();
                     let column = self.ends[..self.nfields].partition_point(|&end| end <= bad) + 1;
                     // The parsed bytes are the raw bytes less some ASCII (quotes, delimiters),
                     // so the first invalid sequence is the same one in both.
-                    let offset_in_record = std::str::from_utf8(raw).err().map_or(0, |e| e.valid_up_to());
+                    let offset_in_record = std::str::from_utf8(raw)
+                        .err()
+                        .map_or(0, |e| e.valid_up_to());
                     self.nfields = 0;
-                    return Err(BadRecord { offset_in_record, column });
+                    return Err(BadRecord {
+                        offset_in_record,
+                        column,
+                    });
                 }
             }
             Mode::Utf8Replace => {
@@ -209,7 +244,8 @@ impl RecordDecode {
                         // A single-byte code page needs at most 3 UTF-8 bytes per byte.
                         alt.resize(at + field.len() * 3, 0);
                         let mut decoder = enc.new_decoder_without_bom_handling();
-                        let (_, _, written, replaced) = decoder.decode_to_utf8(field, &mut alt[at..], true);
+                        let (_, _, written, replaced) =
+                            decoder.decode_to_utf8(field, &mut alt[at..], true);
                         alt.truncate(at + written);
                         u64::from(replaced)
                     });
@@ -221,7 +257,11 @@ impl RecordDecode {
                 let text = String::from_utf8_lossy(raw);
                 if enc == UTF_16LE || enc == UTF_16BE {
                     for unit in text.encode_utf16() {
-                        let bytes = if enc == UTF_16LE { unit.to_le_bytes() } else { unit.to_be_bytes() };
+                        let bytes = if enc == UTF_16LE {
+                            unit.to_le_bytes()
+                        } else {
+                            unit.to_be_bytes()
+                        };
                         self.raw.extend_from_slice(&bytes);
                     }
                 } else {
