@@ -74,17 +74,17 @@ fn generate(path: &str, rows: u64) -> std::io::Result<()> {
         let a = r.next();
         let b = r.next();
         let c = r.next();
-        let big = if a % 16 == 0 {
+        let big = if a & 15 == 0 {
             String::new()
         } else {
             format!("{}", (b as i64) >> 4)
         };
-        let ratio = if b % 16 == 0 {
+        let ratio = if b & 15 == 0 {
             String::new()
         } else {
             format!("{:.6}", (c % 1_000_000) as f64 / 7.0)
         };
-        let note = if c % 8 == 0 {
+        let note = if c & 7 == 0 {
             String::new()
         } else {
             let mut n = format!(

@@ -415,8 +415,8 @@ fn record_over_the_field_limit_is_too_many_fields() {
         delimiter: Some(b','),
         ..TextOptions::default()
     };
-    let ok = vec!["v"; 10].join(",");
-    let too_many = vec!["v"; 11].join(",");
+    let ok = ["v"; 10].join(",");
+    let too_many = ["v"; 11].join(",");
     let text = format!("{ok}\n{too_many}\n");
     let e = first_error(text.as_bytes(), &options);
     assert_eq!(e.kind, ReadErrorKind::TooManyFields { limit: 10 });
