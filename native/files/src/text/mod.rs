@@ -37,3 +37,5 @@ pub use reader::{OwnedRecord, TextReader};
 
 #[cfg(test)]
 mod reader_tests;
+#[cfg(test)]
+mod hostile_tests;
