@@ -77,8 +77,16 @@ fn invalid_utf8_past_the_sample_names_its_byte_row_and_column() {
     let (read, e) = drain(&path, &TextOptions::default());
     let e = e.expect("error");
     assert_eq!(read, rows);
-    assert_eq!(e.kind, ReadErrorKind::InvalidEncoding { encoding: "UTF-8".into() });
-    assert_eq!((e.byte_offset, e.row, e.column), (Some(bad_at as u64), Some(rows + 1), Some(2)));
+    assert_eq!(
+        e.kind,
+        ReadErrorKind::InvalidEncoding {
+            encoding: "UTF-8".into()
+        }
+    );
+    assert_eq!(
+        (e.byte_offset, e.row, e.column),
+        (Some(bad_at as u64), Some(rows + 1), Some(2))
+    );
 }
 
 /// One record of `a,<100 MB of x>,b` after a header.
@@ -102,7 +110,12 @@ fn hundred_mb_field_stops_at_the_record_limit_naming_row_and_column() {
     let (read, e) = drain(&path, &TextOptions::default());
     let e = e.expect("error");
     assert_eq!(read, 1);
-    assert_eq!(e.kind, ReadErrorKind::FieldTooLong { limit: DEFAULT_MAX_RECORD_BYTES });
+    assert_eq!(
+        e.kind,
+        ReadErrorKind::FieldTooLong {
+            limit: DEFAULT_MAX_RECORD_BYTES
+        }
+    );
     assert_eq!((e.row, e.column), (Some(2), Some(2)));
 }
 
@@ -110,7 +123,10 @@ fn hundred_mb_field_stops_at_the_record_limit_naming_row_and_column() {
 fn hundred_mb_field_reads_whole_when_the_limit_allows_it() {
     let dir = tempfile::tempdir().unwrap();
     let path = hundred_mb_field(dir.path());
-    let options = TextOptions { max_record_bytes: 128 << 20, ..TextOptions::default() };
+    let options = TextOptions {
+        max_record_bytes: 128 << 20,
+        ..TextOptions::default()
+    };
     let mut r = TextReader::open(&path, &options).unwrap();
     assert!(r.advance().unwrap() && r.advance().unwrap());
     match r.field(1) {
@@ -161,20 +177,28 @@ fn unterminated_quote_at_the_end_of_a_200_mb_file_names_the_row() {
         size += block.len();
         rows += block_rows;
     }
-    w.write_all(b"1,\"this quote never closes\n2,b,3,4\n").unwrap();
+    w.write_all(b"1,\"this quote never closes\n2,b,3,4\n")
+        .unwrap();
     w.flush().unwrap();
     drop(w);
     let (read, e) = drain(&path, &TextOptions::default());
     let e = e.expect("error");
     assert_eq!(read, rows);
     assert_eq!(e.kind, ReadErrorKind::UnterminatedQuote);
-    assert_eq!((e.row, e.column, e.byte_offset), (Some(rows + 1), Some(2), Some(size as u64)));
+    assert_eq!(
+        (e.row, e.column, e.byte_offset),
+        (Some(rows + 1), Some(2), Some(size as u64))
+    );
 }
 
 #[test]
 fn mixed_line_endings_in_one_file_count_lines_as_an_editor_does() {
     let dir = tempfile::tempdir().unwrap();
-    let path = write(dir.path(), "mixed.csv", b"a,b\r\n1,2\n3,4\r5,\"x\ry\"\r\n\n7,8\r\n");
+    let path = write(
+        dir.path(),
+        "mixed.csv",
+        b"a,b\r\n1,2\n3,4\r5,\"x\ry\"\r\n\n7,8\r\n",
+    );
     let mut r = TextReader::open(&path, &TextOptions::default()).unwrap();
     let mut rows = Vec::new();
     while r.advance().unwrap() {
@@ -218,7 +242,12 @@ fn file_shrinking_while_read_is_an_error_naming_where_it_ended() {
     for _ in 0..10 {
         assert!(r.advance().unwrap());
     }
-    OpenOptions::new().write(true).open(&path).unwrap().set_len(1 << 20).unwrap();
+    OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_len(1 << 20)
+        .unwrap();
     let e = loop {
         match r.advance() {
             Ok(true) => {}
@@ -226,7 +255,10 @@ fn file_shrinking_while_read_is_an_error_naming_where_it_ended() {
             Err(e) => break e,
         }
     };
-    assert!(matches!(e.kind, ReadErrorKind::Io(ref m) if m.contains("shrank")), "{e}");
+    assert!(
+        matches!(e.kind, ReadErrorKind::Io(ref m) if m.contains("shrank")),
+        "{e}"
+    );
     assert_eq!(e.byte_offset, Some(1 << 20));
     assert!(!r.advance().unwrap());
 }

@@ -36,6 +36,8 @@ pub use options::{
 pub use reader::{OwnedRecord, TextReader};
 
 #[cfg(test)]
+mod hostile_tests;
+#[cfg(test)]
 mod reader_tests;
 #[cfg(test)]
-mod hostile_tests;
+mod testdata_tests;
