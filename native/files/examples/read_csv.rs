@@ -4,6 +4,7 @@
 //! ```text
 //! cargo run --release -p sluice-files --example read_csv -- gen /tmp/orders.csv 1000000
 //! cargo run --release -p sluice-files --example read_csv -- bench /tmp/orders.csv
+//! cargo run --release -p sluice-files --example read_csv -- preview /tmp/orders.csv
 //! /usr/bin/time -v target/release/examples/read_csv read FILE [MAX_RECORD_BYTES]
 //! ```
 

@@ -149,7 +149,11 @@ impl<R: Read> TextReader<R> {
             decode: RecordDecode::new(&settings),
             settings,
             detection,
-            buf: vec![0; BUF_SIZE],
+            // Small files (and detection samples) need no more than themselves.
+            buf: vec![
+                0;
+                usize::try_from(len).map_or(BUF_SIZE, |l| l.saturating_add(64).min(BUF_SIZE))
+            ],
             buf_offset: 0,
             pos: 0,
             len: 0,
@@ -397,7 +401,9 @@ impl<R: Read> TextReader<R> {
                         return Err(self.err(at, Some(self.decode.fields() + 1), kind));
                     }
                 }
-                ReadRecordResult::OutputFull => self.decode.grow_output(self.pos - self.rec_start),
+                ReadRecordResult::OutputFull => self
+                    .decode
+                    .grow_output(self.pos - self.rec_start, self.settings.max_record_bytes),
                 ReadRecordResult::OutputEndsFull => {
                     if !self.decode.grow_ends(self.settings.max_fields) {
                         let limit = self.settings.max_fields;

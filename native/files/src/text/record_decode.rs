@@ -123,8 +123,10 @@ impl RecordDecode {
 
     /// Grows the field output. It never holds more than the record's raw bytes, so the record
     /// limit bounds it too.
-    pub(crate) fn grow_output(&mut self, raw_len: usize) {
-        let grown = (self.out.len() * 2).max(raw_len + 64);
+    pub(crate) fn grow_output(&mut self, raw_len: usize, max_record_bytes: usize) {
+        let grown = (self.out.len() * 2)
+            .min(max_record_bytes.saturating_add(64))
+            .max(raw_len + 64);
         self.out.resize(grown, 0);
     }
 
