@@ -207,8 +207,27 @@ fn main() {
                 Err(e) => println!("error after {:.3} s: {e}", t.elapsed().as_secs_f64()),
             }
         }
-        _ => {
-            eprintln!("usage: read_csv gen PATH [ROWS] | bench PATH | read PATH [MAX_RECORD_BYTES]")
+        (Some("csv-crate"), Some(path)) => {
+            let t = Instant::now();
+            let (n, b) = read_csv_crate(path);
+            println!("{n} records, {b} field bytes in {:.3} s", t.elapsed().as_secs_f64());
         }
+        (Some("preview"), Some(path)) => {
+            let t = Instant::now();
+            let mut reader = TextReader::open(path, &TextOptions::default()).expect("open");
+            let first = reader.first_records(100).expect("read");
+            let d = reader.detection();
+            println!(
+                "open + detect + first {} records: {:.2} ms\nencoding: {} ({})\ndelimiter: {}",
+                first.len(),
+                t.elapsed().as_secs_f64() * 1e3,
+                d.encoding.name,
+                d.encoding.evidence,
+                d.delimiter_evidence
+            );
+        }
+        _ => eprintln!(
+            "usage: read_csv gen PATH [ROWS] | bench PATH | read PATH [MAX_RECORD_BYTES] | csv-crate PATH | preview PATH"
+        ),
     }
 }

@@ -120,7 +120,7 @@ impl<R: Read + Seek> TextReader<R> {
         }
         sample.truncate(filled);
         let (settings, detection) =
-            detect(&sample, len, options).map_err(|kind| error(name, Some(0), None, None, kind))?;
+            detect(&sample, len, options).map_err(|kind| error(name, None, None, None, kind))?;
         reader
             .seek(SeekFrom::Start(settings.bom_len as u64))
             .map_err(io_err)?;
