@@ -8,7 +8,7 @@ use std::path::Path;
 use encoding_rs::UTF_8;
 use serde::Serialize;
 
-use super::options::{Dialect, EscapeStyle, InvalidUtf8, TextOptions};
+use super::options::{byte_as_text, Dialect, EscapeStyle, InvalidUtf8, TextOptions};
 use super::reader::{Settings, TextReader};
 use crate::RowSource;
 
@@ -40,10 +40,6 @@ pub struct DialectChoice {
     pub delimiter_evidence: String,
     pub escape_evidence: String,
     pub candidates: Vec<CandidateStats>,
-}
-
-pub(crate) fn byte_as_text<S: serde::Serializer>(b: &u8, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&char::from(*b).to_string())
 }
 
 /// How a delimiter is named in evidence.

@@ -55,3 +55,13 @@ fn candidates_serialize_with_readable_delimiters() {
         "{json}"
     );
 }
+
+#[test]
+fn dialect_serializes_its_characters_as_text() {
+    let c = detect_dialect(b"a;b\n", false, &TextOptions::default());
+    let json = serde_json::to_string(&c.dialect).unwrap();
+    assert_eq!(
+        json,
+        r#"{"delimiter":";","quote":"\"","escape":"doubled","comment":null}"#
+    );
+}

@@ -1,7 +1,7 @@
 //! What the caller may set, and the settings a reader runs with once detection has filled in
 //! whatever the caller left open.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Default cap on one record's size in bytes (raw, as in the file). A record is held whole in
 /// memory, so this bounds the reader's memory: about twice this (the raw bytes and the unquoted
@@ -16,7 +16,7 @@ pub const DEFAULT_SAMPLE_BYTES: usize = 1 << 20;
 pub const DEFAULT_SAMPLE_RECORDS: usize = 2_000;
 
 /// How the quote character inside a quoted field is escaped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum EscapeStyle {
     /// RFC 4180 §2.7: a quote inside a quoted field is written twice (`""`).
@@ -27,7 +27,7 @@ pub enum EscapeStyle {
 }
 
 /// What to do with bytes that are not valid UTF-8 in a file read as UTF-8.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum InvalidUtf8 {
     /// Stop with [`ReadErrorKind::InvalidEncoding`](crate::ReadErrorKind::InvalidEncoding)
@@ -39,8 +39,10 @@ pub enum InvalidUtf8 {
     Replace,
 }
 
-/// The caller's choices. Every `None` is detected from the sample read at open.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The caller's choices. Every `None` is detected from the sample read at open. Serializes in
+/// camelCase; a missing field takes its default.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct TextOptions {
     /// An encoding label as WHATWG spells them (`utf-8`, `windows-1252`, `utf-16le`, `latin1`…).
     pub encoding: Option<String>,
@@ -86,11 +88,26 @@ impl Default for TextOptions {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Dialect {
+    #[serde(serialize_with = "byte_as_text")]
     pub delimiter: u8,
     /// `None`: quoting off, quote characters are data.
+    #[serde(serialize_with = "opt_byte_as_text")]
     pub quote: Option<u8>,
     pub escape: EscapeStyle,
+    #[serde(serialize_with = "opt_byte_as_text")]
     pub comment: Option<u8>,
+}
+
+/// A delimiter or quote byte as a one-character string in JSON (`"\t"`, not `9`).
+pub(crate) fn byte_as_text<S: serde::Serializer>(b: &u8, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(char::from(*b).encode_utf8(&mut [0; 4]))
+}
+
+fn opt_byte_as_text<S: serde::Serializer>(b: &Option<u8>, s: S) -> Result<S::Ok, S::Error> {
+    match b {
+        Some(b) => byte_as_text(b, s),
+        None => s.serialize_none(),
+    }
 }
 
 impl Default for Dialect {

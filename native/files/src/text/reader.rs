@@ -46,6 +46,10 @@ pub struct OwnedRecord {
 /// memory is the read buffer (256 KiB, grown only for a longer record, up to
 /// [`TextOptions::max_record_bytes`]) and the current record's fields.
 ///
+/// Byte offsets in errors and [`RowSource::bytes_read`] are file offsets. In files transcoded as a
+/// stream (UTF-16, multi-byte code pages) errors carry no offset (positions in the decoded text are
+/// not file positions) and `bytes_read` counts the bytes read ahead of the parser too.
+///
 /// Errors: [`ReadErrorKind::InvalidEncoding`] consumes the bad record, so a caller that wants to
 /// reject it and go on may call [`advance`](RowSource::advance) again; every other error ends the
 /// reading (`advance` then returns `Ok(false)`).

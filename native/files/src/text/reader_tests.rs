@@ -468,3 +468,13 @@ fn quoting_off_reads_quotes_as_data() {
     let recs = read_with(b"a,\"b\n\"c,d\n", &options);
     assert_eq!(fields(&recs), vec![vec!["a", "\"b"], vec!["\"c", "d"]]);
 }
+
+#[test]
+fn options_deserialize_from_camel_case_json_with_defaults() {
+    let o: TextOptions =
+        serde_json::from_str(r#"{"delimiter":59,"invalidUtf8":"replace","maxFields":5}"#).unwrap();
+    assert_eq!(o.delimiter, Some(b';'));
+    assert_eq!(o.invalid_utf8, InvalidUtf8::Replace);
+    assert_eq!(o.max_fields, 5);
+    assert_eq!(o.max_record_bytes, DEFAULT_MAX_RECORD_BYTES);
+}
