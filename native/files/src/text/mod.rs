@@ -23,6 +23,7 @@ mod dialect_detect;
 mod encoding_detect;
 mod input;
 mod options;
+mod quoted_empty;
 mod reader;
 mod record_decode;
 

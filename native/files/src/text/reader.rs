@@ -15,6 +15,7 @@ use csv_core::ReadRecordResult;
 use super::detect::{detect, Detection};
 use super::input::{InputError, RawFile, Transcoder};
 use super::options::{Dialect, InvalidUtf8, TextOptions};
+use super::quoted_empty::find_quoted_empty;
 use super::record_decode::RecordDecode;
 use crate::{Field, ReadError, ReadErrorKind, RowSource};
 
@@ -81,6 +82,8 @@ pub struct TextReader<R = File> {
     row: u64,
     /// The previous record ended with CR: a LF right after it belongs to it.
     after_cr: bool,
+    /// Fields of the current record written as `""` (empty text, not an empty field).
+    quoted_empty: Vec<usize>,
     done: bool,
 }
 
@@ -168,6 +171,7 @@ impl<R: Read> TextReader<R> {
             line: 1,
             row: 0,
             after_cr: false,
+            quoted_empty: Vec::new(),
             done: false,
         }
     }
@@ -445,6 +449,16 @@ impl<R: Read> TextReader<R> {
         if quoted && memchr::memchr2(b'\n', b'\r', raw).is_some() {
             self.line += count_lines(raw);
         }
+        self.quoted_empty.clear();
+        if quoted && self.decode.has_empty_field() {
+            let decode = &self.decode;
+            find_quoted_empty(
+                raw,
+                &self.settings.dialect,
+                |i| decode.field_is_empty(i),
+                &mut self.quoted_empty,
+            );
+        }
         if self.rec_end < self.pos {
             self.line += 1;
         }
@@ -535,7 +549,7 @@ impl<R: Read> RowSource for TextReader<R> {
 
     fn field(&self, i: usize) -> Field<'_> {
         match self.decode.field(i) {
-            Some(s) if !s.is_empty() => Field::Text(s),
+            Some(s) if !s.is_empty() || self.quoted_empty.contains(&i) => Field::Text(s),
             _ => Field::Empty,
         }
     }

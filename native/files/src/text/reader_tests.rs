@@ -478,3 +478,14 @@ fn options_deserialize_from_camel_case_json_with_defaults() {
     assert_eq!(o.max_fields, 5);
     assert_eq!(o.max_record_bytes, DEFAULT_MAX_RECORD_BYTES);
 }
+
+#[test]
+fn quoted_empty_is_empty_text_and_nothing_is_an_empty_field() {
+    let mut r = open(b"a,b,c,d\n\"\",,\"x\",\"\"\n", &TextOptions::default());
+    assert!(r.advance().unwrap() && r.advance().unwrap());
+    assert_eq!(r.field(0), Field::Text(""));
+    assert_eq!(r.field(1), Field::Empty);
+    assert_eq!(r.field(2), Field::Text("x"));
+    assert_eq!(r.field(3), Field::Text(""));
+    assert_eq!(r.field(4), Field::Empty);
+}

@@ -141,6 +141,19 @@ impl RecordDecode {
         true
     }
 
+    /// Whether the just-parsed record has an empty field.
+    pub(crate) fn has_empty_field(&self) -> bool {
+        let ends = &self.ends[..self.nfields];
+        ends.first() == Some(&0) || ends.windows(2).any(|w| w[0] == w[1])
+    }
+
+    /// Whether field `i` of the just-parsed record is empty.
+    pub(crate) fn field_is_empty(&self, i: usize) -> bool {
+        let ends = &self.ends[..self.nfields];
+        let start = if i == 0 { Some(&0) } else { ends.get(i - 1) };
+        start.is_some_and(|s| ends.get(i) == Some(s))
+    }
+
     /// Whether the parsed bytes are UTF-8 to be checked (not decoded).
     pub(crate) fn is_utf8(&self) -> bool {
         matches!(self.mode, Mode::Utf8Strict | Mode::Utf8Replace)
