@@ -36,7 +36,10 @@ fn options(sel: u8) -> TextOptions {
 }
 
 /// Reads to the end; the rows seen and the kind of the final error, if any.
-fn read_all(r: &mut TextReader<std::io::Cursor<Vec<u8>>>, limit: usize) -> (Vec<u64>, Option<ReadErrorKind>) {
+fn read_all(
+    r: &mut TextReader<std::io::Cursor<Vec<u8>>>,
+    limit: usize,
+) -> (Vec<u64>, Option<ReadErrorKind>) {
     let mut rows = Vec::new();
     for _ in 0..limit {
         match r.advance() {
@@ -54,7 +57,9 @@ fn read_all(r: &mut TextReader<std::io::Cursor<Vec<u8>>>, limit: usize) -> (Vec<
                 let _ = (bytes, raw.len());
             }
             Ok(false) => return (rows, None),
-            Err(e) if matches!(e.kind, ReadErrorKind::InvalidEncoding { .. }) => rows.push(e.row.unwrap_or(0)),
+            Err(e) if matches!(e.kind, ReadErrorKind::InvalidEncoding { .. }) => {
+                rows.push(e.row.unwrap_or(0))
+            }
             Err(e) => {
                 assert!(!r.advance().expect("after an error the reader has ended"));
                 return (rows, Some(e.kind));
@@ -65,8 +70,12 @@ fn read_all(r: &mut TextReader<std::io::Cursor<Vec<u8>>>, limit: usize) -> (Vec<
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&sel, bytes)) = data.split_first() else { return };
-    let Ok(mut r) = TextReader::from_bytes("fuzz.csv", bytes.to_vec(), &options(sel)) else { return };
+    let Some((&sel, bytes)) = data.split_first() else {
+        return;
+    };
+    let Ok(mut r) = TextReader::from_bytes("fuzz.csv", bytes.to_vec(), &options(sel)) else {
+        return;
+    };
     // Each record holds at least one byte of the file, or the reader ends.
     let first = read_all(&mut r, bytes.len() + 2);
     assert!(r.bytes_read() <= bytes.len() as u64);
