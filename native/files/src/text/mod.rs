@@ -37,6 +37,8 @@ pub use options::{
 pub use reader::{OwnedRecord, TextReader};
 
 #[cfg(test)]
+mod equivalence_tests;
+#[cfg(test)]
 mod hostile_tests;
 #[cfg(test)]
 mod reader_tests;
