@@ -489,3 +489,46 @@ fn quoted_empty_is_empty_text_and_nothing_is_an_empty_field() {
     assert_eq!(r.field(3), Field::Text(""));
     assert_eq!(r.field(4), Field::Empty);
 }
+
+#[test]
+fn other_single_byte_code_pages_are_detected_and_decoded() {
+    let text = "имя;город;заметка\nОльга;Москва;привет, как дела\nДмитрий;Санкт-Петербург;хорошо\nИван;Новосибирск;спасибо большое\n";
+    // chardetng names KOI8-U, the superset that decodes KOI8-R text the same.
+    for (enc, detected) in [
+        (encoding_rs::WINDOWS_1251, "windows-1251"),
+        (encoding_rs::KOI8_R, "KOI8-U"),
+    ] {
+        let (bytes, _, _) = enc.encode(text);
+        let recs = read(&bytes);
+        let r = open(&bytes, &TextOptions::default());
+        assert_eq!(
+            r.detection().encoding.name,
+            detected,
+            "{}",
+            r.detection().encoding.evidence
+        );
+        assert_eq!(recs[1].fields, ["Ольга", "Москва", "привет, как дела"]);
+    }
+}
+
+#[test]
+fn shift_jis_is_transcoded_before_parsing_so_its_trail_bytes_are_not_delimiters() {
+    // 表 is 0x95 0x5C in Shift_JIS: its trail byte is a backslash; ソ (0x83 0x5C) likewise.
+    let text = "名前|表示|ソフト\n田中|表計算|ソース\n";
+    let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode(text);
+    let options = TextOptions {
+        encoding: Some("shift_jis".into()),
+        escape: Some(EscapeStyle::Backslash),
+        ..TextOptions::default()
+    };
+    let recs = read_with(&bytes, &options);
+    assert_eq!(
+        fields(&recs),
+        vec![
+            vec!["名前", "表示", "ソフト"],
+            vec!["田中", "表計算", "ソース"]
+        ]
+    );
+    let (raw, _, _) = encoding_rs::SHIFT_JIS.encode("田中|表計算|ソース");
+    assert_eq!(recs[1].raw, raw.as_ref());
+}
