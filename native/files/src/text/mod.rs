@@ -5,6 +5,23 @@
 //! [`TextOptions`] — and then streams records with constant memory as a [`RowSource`]:
 //! fields are slices of the reader's buffer, checked or decoded to UTF-8 once per record.
 //!
+//! ```
+//! use sluice_files::text::{TextOptions, TextReader};
+//! use sluice_files::{Field, RowSource};
+//!
+//! let bytes = "id;name\r\n1;\"Zoë\"\r\n2;\"\"\r\n".as_bytes().to_vec();
+//! let mut reader = TextReader::from_bytes("pasted.csv", bytes, &TextOptions::default())?;
+//! assert_eq!(reader.detection().dialect.delimiter, b';');
+//! let mut names = Vec::new();
+//! while reader.advance()? {
+//!     if let Field::Text(name) = reader.field(1) {
+//!         names.push((reader.row_number(), name.to_string()));
+//!     }
+//! }
+//! assert_eq!(names, [(1, "name".into()), (2, "Zoë".into()), (3, "".into())]);
+//! # Ok::<(), sluice_files::ReadError>(())
+//! ```
+//!
 //! Limits that bound memory, with their defaults: a record of at most
 //! [`DEFAULT_MAX_RECORD_BYTES`] (64 MiB) → [`ReadErrorKind::FieldTooLong`]; at most
 //! [`DEFAULT_MAX_FIELDS`] (16,384) fields → [`ReadErrorKind::TooManyFields`].

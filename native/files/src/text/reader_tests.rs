@@ -532,3 +532,10 @@ fn shift_jis_is_transcoded_before_parsing_so_its_trail_bytes_are_not_delimiters(
     let (raw, _, _) = encoding_rs::SHIFT_JIS.encode("田中|表計算|ソース");
     assert_eq!(recs[1].raw, raw.as_ref());
 }
+
+#[test]
+fn reader_and_detection_can_move_to_another_thread() {
+    fn assert_send<T: Send + 'static>() {}
+    assert_send::<TextReader>();
+    assert_send::<Detection>();
+}
