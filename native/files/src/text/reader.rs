@@ -47,8 +47,9 @@ pub struct OwnedRecord {
 /// [`TextOptions::max_record_bytes`]) and the current record's fields.
 ///
 /// Byte offsets in errors and [`RowSource::bytes_read`] are file offsets. In files transcoded as a
-/// stream (UTF-16, multi-byte code pages) errors carry no offset (positions in the decoded text are
-/// not file positions) and `bytes_read` counts the bytes read ahead of the parser too.
+/// stream (UTF-16, multi-byte code pages) an error names the file offset of its record's first
+/// byte (positions inside the decoded text are not file positions), and `bytes_read` counts the
+/// bytes read ahead of the parser too.
 ///
 /// Errors: [`ReadErrorKind::InvalidEncoding`] consumes the bad record, so a caller that wants to
 /// reject it and go on may call [`advance`](RowSource::advance) again; every other error ends the
@@ -81,6 +82,11 @@ pub struct TextReader<R = File> {
     row: u64,
     /// The previous record ended with CR: a LF right after it belongs to it.
     after_cr: bool,
+    /// Transcoded files: `buf[..mark]` has been accounted for in `mark_file_offset`, the file
+    /// offset of `buf[mark]`; `rec_file_offset` is the file offset of the current record.
+    mark: usize,
+    mark_file_offset: u64,
+    rec_file_offset: u64,
     /// Fields of the current record written as `""` (empty text, not an empty field).
     quoted_empty: Vec<usize>,
     done: bool,
@@ -145,6 +151,7 @@ impl<R: Read> TextReader<R> {
         settings: Settings,
         detection: Detection,
     ) -> Self {
+        let settings_bom = settings.bom_len as u64;
         let transcoder = RecordDecode::needs_transcoding(settings.encoding)
             .then(|| Transcoder::new(settings.encoding));
         TextReader {
@@ -171,6 +178,9 @@ impl<R: Read> TextReader<R> {
             row: 0,
             after_cr: false,
             quoted_empty: Vec::new(),
+            mark: 0,
+            mark_file_offset: settings_bom,
+            rec_file_offset: settings_bom,
             done: false,
         }
     }
@@ -209,13 +219,24 @@ impl<R: Read> TextReader<R> {
         error(&self.name, offset, Some(self.row), column, kind)
     }
 
-    /// The file offset of a stream offset; `None` when transcoding (decoded offsets are not file
-    /// offsets).
+    /// The file offset of a stream offset. When transcoding, decoded offsets are not file
+    /// offsets: the current record's file offset stands in.
     fn file_offset(&self, stream_offset: u64) -> Option<u64> {
         match self.transcoder {
             None => Some(self.settings.bom_len as u64 + stream_offset),
-            Some(_) => None,
+            Some(_) => Some(self.rec_file_offset),
         }
+    }
+
+    /// Transcoded files: moves the mark to `upto`, adding the file bytes that the decoded
+    /// `buf[mark..upto]` came from.
+    fn account(&mut self, upto: usize) {
+        if self.transcoder.is_none() {
+            return;
+        }
+        let decoded = self.buf.get(self.mark..upto).unwrap_or_default();
+        self.mark_file_offset += encoded_len(decoded, self.settings.encoding);
+        self.mark = upto.max(self.mark);
     }
 }
 
@@ -248,6 +269,8 @@ impl<R: Read + Seek> TextReader<R> {
         ) = (0, 0, 0, 0, 0, 0);
         (self.eof, self.after_cr, self.done) = (false, false, false);
         (self.line, self.row) = (1, 0);
+        self.mark = 0;
+        (self.mark_file_offset, self.rec_file_offset) = (start, start);
         Ok(())
     }
 }
@@ -309,6 +332,20 @@ impl<R: Read> RowSource for TextReader<R> {
             None => self.settings.bom_len as u64 + self.buf_offset + self.pos as u64,
             Some(_) => self.file.offset(),
         }
+    }
+}
+
+/// Bytes `decoded` (UTF-8 from the transcoder) takes in `encoding`. Exact except where the
+/// decoder replaced malformed input.
+fn encoded_len(decoded: &[u8], encoding: &'static encoding_rs::Encoding) -> u64 {
+    if decoded.is_ascii() && encoding.is_ascii_compatible() {
+        return decoded.len() as u64;
+    }
+    let text = String::from_utf8_lossy(decoded);
+    if encoding == encoding_rs::UTF_16LE || encoding == encoding_rs::UTF_16BE {
+        text.chars().map(|c| 2 * c.len_utf16() as u64).sum()
+    } else {
+        encoding.encode(&text).0.len() as u64
     }
 }
 

@@ -539,3 +539,13 @@ fn reader_and_detection_can_move_to_another_thread() {
     assert_send::<TextReader>();
     assert_send::<Detection>();
 }
+
+#[test]
+fn errors_in_utf16_files_name_the_file_offset_of_the_record() {
+    let bytes = utf16le("a,b\r\nZoë,😀\r\n\"open,x\r\n");
+    let e = first_error(&bytes, &TextOptions::default());
+    assert_eq!(e.kind, ReadErrorKind::UnterminatedQuote);
+    let start = 2 + 2 * "a,b\r\nZoë,😀\r\n".encode_utf16().count() as u64;
+    assert_eq!((e.row, e.byte_offset), (Some(3), Some(start)));
+    assert_eq!(&bytes[start as usize..start as usize + 2], &[b'"', 0]);
+}

@@ -15,6 +15,8 @@ impl<R: Read> TextReader<R> {
     /// it, and reads more. Sets `eof` when the file has no more bytes.
     fn fill(&mut self) -> Result<(), ReadError> {
         if self.rec_start > 0 {
+            self.account(self.rec_start);
+            self.mark = self.mark.saturating_sub(self.rec_start);
             self.buf.copy_within(self.rec_start..self.len, 0);
             self.buf_offset += self.rec_start as u64;
             self.len -= self.rec_start;
@@ -233,6 +235,8 @@ impl<R: Read> TextReader<R> {
             return Ok(false);
         }
         self.row = self.line;
+        self.account(self.rec_start);
+        self.rec_file_offset = self.mark_file_offset;
         self.parse_record()?;
         let raw = &self.buf[self.rec_start..self.rec_end];
         // Without quotes the raw record is its fields plus delimiters, and an unquoted field
