@@ -143,8 +143,14 @@ impl RecordDecode {
 
     /// Whether the just-parsed record has an empty field.
     pub(crate) fn has_empty_field(&self) -> bool {
-        let ends = &self.ends[..self.nfields];
-        ends.first() == Some(&0) || ends.windows(2).any(|w| w[0] == w[1])
+        let mut prev = 0;
+        for &end in &self.ends[..self.nfields] {
+            if end == prev {
+                return true;
+            }
+            prev = end;
+        }
+        false
     }
 
     /// Whether field `i` of the just-parsed record is empty.
