@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::dialect_detect::{detect_dialect, CandidateStats};
+use super::dialect_detect::{delimiter_name, detect_dialect, CandidateStats};
 use super::encoding_detect::{detect_encoding, EncodingChoice};
 use super::options::{Dialect, TextOptions};
 use super::reader::Settings;
@@ -61,7 +61,30 @@ pub(crate) fn detect(
     } else {
         body
     };
-    let choice = detect_dialect(text, truncated, options);
+    let hint = excel_separator_hint(text);
+    let mut choice =
+        match hint {
+            Some((delimiter, line_len)) if options.delimiter.is_none() => {
+                let hinted = TextOptions {
+                    delimiter: Some(delimiter),
+                    ..options.clone()
+                };
+                let mut choice =
+                    detect_dialect(text.get(line_len..).unwrap_or_default(), truncated, &hinted);
+                choice.delimiter_evidence =
+                    format!(
+                "{} named by the `sep=` line that opens the file (Excel's delimiter hint); {}",
+                delimiter_name(delimiter),
+                choice.delimiter_evidence.split_once("; ").map_or("", |(_, rest)| rest)
+            );
+                choice
+            }
+            Some((_, line_len)) => {
+                detect_dialect(text.get(line_len..).unwrap_or_default(), truncated, options)
+            }
+            None => detect_dialect(text, truncated, options),
+        };
+    choice.delimiter_evidence = choice.delimiter_evidence.trim_end_matches("; ").to_string();
     let settings = Settings {
         encoding: encoding.encoding,
         bom_len: encoding.bom_len,
@@ -69,6 +92,7 @@ pub(crate) fn detect(
         invalid_utf8: options.invalid_utf8,
         max_record_bytes: options.max_record_bytes,
         max_fields: options.max_fields,
+        skip_hint_line: hint.is_some(),
     };
     let detection = Detection {
         encoding,
@@ -79,4 +103,19 @@ pub(crate) fn detect(
         sample_bytes: sample.len(),
     };
     Ok((settings, detection))
+}
+
+/// Excel's `sep=X` first line: the delimiter, and the line's length with its terminator.
+fn excel_separator_hint(text: &[u8]) -> Option<(u8, usize)> {
+    text.get(..4).filter(|p| p.eq_ignore_ascii_case(b"sep="))?;
+    let &delimiter = text.get(4)?;
+    let terminator = match text.get(5..7) {
+        Some(b"\r\n") => 2,
+        _ => match text.get(5) {
+            Some(b'\n' | b'\r') => 1,
+            None => 0,
+            Some(_) => return None,
+        },
+    };
+    (!matches!(delimiter, b'\r' | b'\n' | b'"')).then_some((delimiter, 5 + terminator))
 }

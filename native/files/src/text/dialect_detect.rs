@@ -208,6 +208,7 @@ fn split_sample(
         invalid_utf8: InvalidUtf8::Replace,
         max_record_bytes: text.len().saturating_add(1),
         max_fields: options.max_fields,
+        skip_hint_line: false,
     };
     let mut reader = TextReader::with_settings(
         Path::new("sample"),

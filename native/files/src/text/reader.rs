@@ -30,6 +30,8 @@ pub(crate) struct Settings {
     pub invalid_utf8: InvalidUtf8,
     pub max_record_bytes: usize,
     pub max_fields: usize,
+    /// The file opens with Excel's `sep=X` line, which is not data.
+    pub skip_hint_line: bool,
 }
 
 /// A record owned by the caller, for previews and header decisions.
@@ -89,6 +91,8 @@ pub struct TextReader<R = File> {
     rec_file_offset: u64,
     /// Fields of the current record written as `""` (empty text, not an empty field).
     quoted_empty: Vec<usize>,
+    /// The `sep=X` line is still to be skipped.
+    pending_hint_line: bool,
     done: bool,
 }
 
@@ -152,6 +156,7 @@ impl<R: Read> TextReader<R> {
         detection: Detection,
     ) -> Self {
         let settings_bom = settings.bom_len as u64;
+        let skip_hint_line = settings.skip_hint_line;
         let transcoder = RecordDecode::needs_transcoding(settings.encoding)
             .then(|| Transcoder::new(settings.encoding));
         TextReader {
@@ -178,6 +183,7 @@ impl<R: Read> TextReader<R> {
             row: 0,
             after_cr: false,
             quoted_empty: Vec::new(),
+            pending_hint_line: skip_hint_line,
             mark: 0,
             mark_file_offset: settings_bom,
             rec_file_offset: settings_bom,
@@ -270,6 +276,7 @@ impl<R: Read + Seek> TextReader<R> {
         (self.eof, self.after_cr, self.done) = (false, false, false);
         (self.line, self.row) = (1, 0);
         self.mark = 0;
+        self.pending_hint_line = self.settings.skip_hint_line;
         (self.mark_file_offset, self.rec_file_offset) = (start, start);
         Ok(())
     }

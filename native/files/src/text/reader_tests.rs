@@ -549,3 +549,31 @@ fn errors_in_utf16_files_name_the_file_offset_of_the_record() {
     assert_eq!((e.row, e.byte_offset), (Some(3), Some(start)));
     assert_eq!(&bytes[start as usize..start as usize + 2], &[b'"', 0]);
 }
+
+#[test]
+fn excel_sep_line_names_the_delimiter_and_is_not_data() {
+    let text = b"sep=;\r\na;b,c\r\n1;2,5\r\n";
+    let mut r = open(text, &TextOptions::default());
+    let d = r.detection();
+    assert_eq!(d.dialect.delimiter, b';');
+    assert!(
+        d.delimiter_evidence
+            .starts_with("`;` named by the `sep=` line"),
+        "{}",
+        d.delimiter_evidence
+    );
+    let first = r.first_records(10).unwrap();
+    assert_eq!(
+        first[0],
+        OwnedRecord {
+            row: 2,
+            fields: vec!["a".into(), "b,c".into()]
+        }
+    );
+    assert_eq!(first.len(), 2);
+    r.rewind().unwrap();
+    assert_eq!(r.first_records(1).unwrap()[0].row, 2);
+    // Only a line that is exactly `sep=X` counts.
+    let plain = read(b"sep=;x,y\n1,2\n");
+    assert_eq!(plain[0].fields, vec!["sep=;x", "y"]);
+}

@@ -89,6 +89,9 @@ impl<R: Read> TextReader<R> {
     /// Skips line terminators and comment lines before a record, counting lines. `Ok(false)` at
     /// the end of the file.
     fn skip_to_record(&mut self) -> Result<bool, ReadError> {
+        if std::mem::take(&mut self.pending_hint_line) {
+            self.skip_comment_line()?;
+        }
         loop {
             self.rec_start = self.pos;
             if self.pos == self.len {
