@@ -7,7 +7,9 @@
 /// number, a date-formatted cell is a [`Field::DateTime`], never text to be parsed again.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Field<'a> {
-    /// An empty field (`,,` in text) or a blank cell.
+    /// An empty field (`,,` in text) or a blank cell. A quoted empty field (`""`) is
+    /// `Text("")` instead, so that exports which write NULL as nothing and the empty string as
+    /// `""` keep the two apart.
     Empty,
     /// Text exactly as it stands in the file, after unquoting and decoding to UTF-8.
     Text(&'a str),

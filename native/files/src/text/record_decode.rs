@@ -1,0 +1,312 @@
+//! The current record's fields as UTF-8: csv-core's unquoted output, checked or decoded once per
+//! record so that handing out a field is only slicing.
+
+use csv_core::ReadRecordResult;
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
+
+use super::options::InvalidUtf8;
+use super::reader::Settings;
+use crate::{ReadError, ReadErrorKind};
+
+const FFFD: &[u8] = "\u{FFFD}".as_bytes();
+
+/// How the parsed bytes become UTF-8.
+#[derive(Debug, Clone, Copy)]
+enum Mode {
+    /// UTF-8 checked per record; invalid bytes are an error.
+    Utf8Strict,
+    /// UTF-8 checked per record; invalid sequences become U+FFFD.
+    Utf8Replace,
+    /// An ASCII-compatible single-byte code page, parsed as bytes and decoded per record (an
+    /// all-ASCII record needs no decoding).
+    SingleByte(&'static Encoding),
+    /// The stream was transcoded to UTF-8 before parsing; the raw record is re-encoded.
+    Transcoded(&'static Encoding),
+}
+
+/// A record whose bytes are not valid in its encoding.
+#[derive(Debug)]
+pub(crate) struct BadRecord {
+    offset_in_record: usize,
+    column: usize,
+}
+
+impl BadRecord {
+    pub(crate) fn into_error(
+        self,
+        file: &std::path::Path,
+        record_offset: Option<u64>,
+        row: u64,
+    ) -> ReadError {
+        ReadError {
+            file: file.to_path_buf(),
+            byte_offset: record_offset.map(|o| o + self.offset_in_record as u64),
+            row: Some(row),
+            column: Some(self.column),
+            kind: ReadErrorKind::InvalidEncoding {
+                encoding: "UTF-8".into(),
+            },
+        }
+    }
+}
+
+/// The current record's fields: csv-core's output buffer, or a decoded copy of it.
+pub(crate) struct RecordDecode {
+    mode: Mode,
+    out: Vec<u8>,
+    out_len: usize,
+    ends: Vec<usize>,
+    nfields: usize,
+    /// Decoded fields when the parsed bytes are not already the UTF-8 text.
+    alt: Vec<u8>,
+    alt_ends: Vec<usize>,
+    use_alt: bool,
+    /// `finish_record` has made the current record's fields valid UTF-8.
+    valid: bool,
+    /// The raw record re-encoded to the file's encoding (transcoded files only).
+    raw: Vec<u8>,
+    pub(crate) replacements: u64,
+}
+
+impl RecordDecode {
+    /// Encodings whose delimiters, quotes and line ends are not always the ASCII bytes.
+    pub(crate) fn needs_transcoding(encoding: &'static Encoding) -> bool {
+        !(encoding == UTF_8 || (encoding.is_single_byte() && encoding.is_ascii_compatible()))
+    }
+
+    pub(crate) fn new(settings: &Settings) -> Self {
+        let enc = settings.encoding;
+        let mode = if Self::needs_transcoding(enc) {
+            Mode::Transcoded(enc)
+        } else if enc != UTF_8 {
+            Mode::SingleByte(enc)
+        } else if settings.invalid_utf8 == InvalidUtf8::Replace {
+            Mode::Utf8Replace
+        } else {
+            Mode::Utf8Strict
+        };
+        RecordDecode {
+            mode,
+            out: vec![0; 4096],
+            out_len: 0,
+            ends: vec![0; 64.min(settings.max_fields + 1)],
+            nfields: 0,
+            alt: Vec::new(),
+            alt_ends: Vec::new(),
+            use_alt: false,
+            valid: false,
+            raw: Vec::new(),
+            replacements: 0,
+        }
+    }
+
+    pub(crate) fn start_record(&mut self) {
+        self.out_len = 0;
+        self.nfields = 0;
+        self.use_alt = false;
+        self.valid = false;
+    }
+
+    /// One csv-core step over `input`; returns the result and the input bytes consumed.
+    pub(crate) fn parse(
+        &mut self,
+        parser: &mut csv_core::Reader,
+        input: &[u8],
+    ) -> (ReadRecordResult, usize) {
+        let out = self.out.get_mut(self.out_len..).unwrap_or_default();
+        let ends = self.ends.get_mut(self.nfields..).unwrap_or_default();
+        let (res, nin, nout, nend) = parser.read_record(input, out, ends);
+        self.out_len += nout;
+        self.nfields += nend;
+        (res, nin)
+    }
+
+    /// Grows the field output. It never holds more than the record's raw bytes, so the record
+    /// limit bounds it too.
+    pub(crate) fn grow_output(&mut self, raw_len: usize, max_record_bytes: usize) {
+        let grown = (self.out.len() * 2)
+            .min(max_record_bytes.saturating_add(64))
+            .max(raw_len + 64);
+        self.out.resize(grown, 0);
+    }
+
+    /// Grows the field-end list; `false` when that would pass `max_fields + 1` entries.
+    pub(crate) fn grow_ends(&mut self, max_fields: usize) -> bool {
+        let cap = max_fields.saturating_add(1);
+        if self.ends.len() >= cap {
+            return false;
+        }
+        let grown = (self.ends.len() * 2).clamp(8, cap);
+        self.ends.resize(grown, 0);
+        true
+    }
+
+    /// Whether the just-parsed record has an empty field.
+    pub(crate) fn has_empty_field(&self) -> bool {
+        let mut prev = 0;
+        for &end in &self.ends[..self.nfields] {
+            if end == prev {
+                return true;
+            }
+            prev = end;
+        }
+        false
+    }
+
+    /// Whether field `i` of the just-parsed record is empty.
+    pub(crate) fn field_is_empty(&self, i: usize) -> bool {
+        let ends = &self.ends[..self.nfields];
+        let start = if i == 0 { Some(&0) } else { ends.get(i - 1) };
+        start.is_some_and(|s| ends.get(i) == Some(s))
+    }
+
+    /// Whether the parsed bytes are UTF-8 to be checked (not decoded).
+    pub(crate) fn is_utf8(&self) -> bool {
+        matches!(self.mode, Mode::Utf8Strict | Mode::Utf8Replace)
+    }
+
+    /// Bytes of unquoted field output in the current record.
+    pub(crate) fn output_len(&self) -> usize {
+        self.out_len
+    }
+
+    pub(crate) fn fields(&self) -> usize {
+        if self.use_alt {
+            self.alt_ends.len()
+        } else {
+            self.nfields
+        }
+    }
+
+    /// The 1-based column of the field that holds output byte `offset` (the last when past it).
+    pub(crate) fn field_at_output(&self, offset: usize) -> usize {
+        let ends = &self.ends[..self.nfields];
+        ends.partition_point(|&end| end <= offset)
+            .min(ends.len().saturating_sub(1))
+            + 1
+    }
+
+    /// Field `i` as text; `None` past the end.
+    pub(crate) fn field(&self, i: usize) -> Option<&str> {
+        if !self.valid {
+            return None;
+        }
+        let (bytes, ends) = if self.use_alt {
+            (self.alt.as_slice(), self.alt_ends.as_slice())
+        } else {
+            (&self.out[..self.out_len], &self.ends[..self.nfields])
+        };
+        let end = *ends.get(i)?;
+        let start = match i {
+            0 => 0,
+            _ => *ends.get(i - 1)?,
+        };
+        let s = bytes.get(start..end)?;
+        // SAFETY: `finish_record` has checked (strict UTF-8), replaced (lossy UTF-8) or decoded
+        // (code pages, transcoded streams) the whole record into valid UTF-8 before any field is
+        // handed out, and csv-core splits fields only at ASCII delimiter bytes, which are always
+        // character boundaries. `valid` is set only once that is done, and cleared when the
+        // next record starts.
+        debug_assert!(std::str::from_utf8(s).is_ok());
+        Some(unsafe { std::str::from_utf8_unchecked(s) })
+    }
+
+    /// The raw record of a transcoded file, in the file's encoding.
+    pub(crate) fn reencoded_raw(&self) -> &[u8] {
+        &self.raw
+    }
+
+    /// Makes the just-parsed record's fields valid UTF-8. `raw` is its bytes as parsed;
+    /// `prevalidated`: they are already known to be valid UTF-8.
+    pub(crate) fn finish_record(
+        &mut self,
+        raw: &[u8],
+        prevalidated: bool,
+    ) -> Result<(), BadRecord> {
+        let parsed = &self.out[..self.out_len];
+        match self.mode {
+            // The fields are the raw bytes less some ASCII bytes, so valid too.
+            Mode::Utf8Strict | Mode::Utf8Replace if prevalidated => {}
+            Mode::Utf8Strict => {
+                if let Err(e) = std::str::from_utf8(parsed) {
+                    let bad = e.valid_up_to();
+                    let column = self.ends[..self.nfields].partition_point(|&end| end <= bad) + 1;
+                    // The parsed bytes are the raw bytes less some ASCII (quotes, delimiters),
+                    // so the first invalid sequence is the same one in both.
+                    let offset_in_record = std::str::from_utf8(raw)
+                        .err()
+                        .map_or(0, |e| e.valid_up_to());
+                    self.nfields = 0;
+                    return Err(BadRecord {
+                        offset_in_record,
+                        column,
+                    });
+                }
+            }
+            Mode::Utf8Replace => {
+                if std::str::from_utf8(parsed).is_err() {
+                    self.decode_fields(|field, alt| {
+                        let mut replaced = 0;
+                        for chunk in field.utf8_chunks() {
+                            alt.extend_from_slice(chunk.valid().as_bytes());
+                            if !chunk.invalid().is_empty() {
+                                alt.extend_from_slice(FFFD);
+                                replaced += 1;
+                            }
+                        }
+                        replaced
+                    });
+                }
+            }
+            Mode::SingleByte(enc) => {
+                if !parsed.is_ascii() {
+                    self.decode_fields(|field, alt| {
+                        let at = alt.len();
+                        // A single-byte code page needs at most 3 UTF-8 bytes per byte.
+                        alt.resize(at + field.len() * 3, 0);
+                        let mut decoder = enc.new_decoder_without_bom_handling();
+                        let (_, _, written, replaced) =
+                            decoder.decode_to_utf8(field, &mut alt[at..], true);
+                        alt.truncate(at + written);
+                        u64::from(replaced)
+                    });
+                }
+            }
+            Mode::Transcoded(enc) => {
+                self.raw.clear();
+                // The stream was decoded by encoding_rs, so it is UTF-8.
+                let text = String::from_utf8_lossy(raw);
+                if enc == UTF_16LE || enc == UTF_16BE {
+                    for unit in text.encode_utf16() {
+                        let bytes = if enc == UTF_16LE {
+                            unit.to_le_bytes()
+                        } else {
+                            unit.to_be_bytes()
+                        };
+                        self.raw.extend_from_slice(&bytes);
+                    }
+                } else {
+                    let (bytes, _, _) = enc.encode(&text);
+                    self.raw.extend_from_slice(&bytes);
+                }
+            }
+        }
+        self.valid = true;
+        Ok(())
+    }
+
+    /// Decodes each field with `decode` (which appends to the buffer it is given and returns how
+    /// many replacements it made) and serves fields from the decoded copy.
+    fn decode_fields(&mut self, mut decode: impl FnMut(&[u8], &mut Vec<u8>) -> u64) {
+        self.alt.clear();
+        self.alt_ends.clear();
+        let mut start = 0;
+        for &end in &self.ends[..self.nfields] {
+            let field = self.out.get(start..end).unwrap_or_default();
+            self.replacements += decode(field, &mut self.alt);
+            self.alt_ends.push(self.alt.len());
+            start = end;
+        }
+        self.use_alt = true;
+    }
+}

@@ -1,0 +1,85 @@
+//! The delimited-text reader with detection on arbitrary bytes: every record and field is read
+//! (and the raw record), under small limits so that the limit paths run too. Nothing may panic
+//! or hang; every record moves the reader forward; rows never go back; a rewind reads the same.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+use sluice_files::text::{EscapeStyle, InvalidUtf8, TextOptions, TextReader};
+use sluice_files::{Field, ReadErrorKind, RowSource};
+
+fn options(sel: u8) -> TextOptions {
+    let mut o = TextOptions::default();
+    o.delimiter = match sel & 7 {
+        0 => Some(b','),
+        1 => Some(b';'),
+        2 => Some(b'\t'),
+        3 => Some(b'|'),
+        _ => None,
+    };
+    if sel & 8 != 0 {
+        o.invalid_utf8 = InvalidUtf8::Replace;
+    }
+    if sel & 16 != 0 {
+        o.comment = Some(b'#');
+    }
+    if sel & 32 != 0 {
+        o.max_record_bytes = 64;
+        o.max_fields = 8;
+    }
+    if sel & 64 != 0 {
+        o.sample_bytes = 32;
+        o.sample_records = 3;
+    }
+    if sel & 128 != 0 {
+        o.escape = Some(EscapeStyle::Backslash);
+    }
+    o
+}
+
+/// Reads to the end; the rows seen and the kind of the final error, if any.
+fn read_all(
+    r: &mut TextReader<std::io::Cursor<Vec<u8>>>,
+    limit: usize,
+) -> (Vec<u64>, Option<ReadErrorKind>) {
+    let mut rows = Vec::new();
+    for _ in 0..limit {
+        match r.advance() {
+            Ok(true) => {
+                let row = r.row_number();
+                assert!(rows.last().is_none_or(|&last| row > last), "rows go back");
+                rows.push(row);
+                let mut bytes = 0;
+                for i in 0..=r.len() {
+                    if let Field::Text(s) = r.field(i) {
+                        bytes += s.len();
+                    }
+                }
+                let raw = r.raw_record().expect("text has raw records");
+                let _ = (bytes, raw.len());
+            }
+            Ok(false) => return (rows, None),
+            Err(e) if matches!(e.kind, ReadErrorKind::InvalidEncoding { .. }) => {
+                rows.push(e.row.unwrap_or(0))
+            }
+            Err(e) => {
+                assert!(!r.advance().expect("after an error the reader has ended"));
+                return (rows, Some(e.kind));
+            }
+        }
+    }
+    panic!("more records than bytes: the reader does not move forward");
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&sel, bytes)) = data.split_first() else {
+        return;
+    };
+    let Ok(mut r) = TextReader::from_bytes("fuzz.csv", bytes.to_vec(), &options(sel)) else {
+        return;
+    };
+    // Each record holds at least one byte of the file, or the reader ends.
+    let first = read_all(&mut r, bytes.len() + 2);
+    assert!(r.bytes_read() <= bytes.len() as u64);
+    r.rewind().expect("rewind");
+    let again = read_all(&mut r, bytes.len() + 2);
+    assert_eq!(first, again, "a rewind reads the same");
+});
