@@ -1,0 +1,531 @@
+//! The per-column state machine: observe one field at a time.
+
+use super::InferOptions;
+use crate::infer::cell_text::{render_cell, CellText};
+use crate::infer::sheet_value::sheet_value;
+use crate::infer::evidence::{Example, Widening};
+use crate::infer::parse::number::{digit_count, MAX_PRECISION};
+use crate::infer::parse::{
+    classify, parse_guid, parse_number, parse_temporal, trim_spaces, DateForm, DateOrder, Number,
+    OrderSet, Temporal, TemporalKind, TextValue,
+};
+use crate::Field;
+
+/// The narrowest type family that holds every value seen so far.
+/// Declared from narrow to wide, so `max` picks the wider of two date-time kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Candidate {
+    /// No value yet (only NULLs).
+    Unseen,
+    Bool,
+    /// An integer; its size class is [`ColumnState::int_class`].
+    Int,
+    Decimal,
+    Float,
+    Date,
+    DateTime,
+    DateTimeOffset,
+    Time,
+    Guid,
+    Text,
+}
+
+/// Integer size classes: tinyint, smallint, int, bigint.
+pub(crate) const INT_CLASS_NAMES: [&str; 4] = ["tinyint", "smallint", "int", "bigint"];
+
+fn int_class(v: i64) -> u8 {
+    if (0..=255).contains(&v) {
+        0
+    } else if i16::try_from(v).is_ok() {
+        1
+    } else if i32::try_from(v).is_ok() {
+        2
+    } else {
+        3
+    }
+}
+
+/// Digits before the point that `decimal(p,s)` must hold for `v` (none for 0).
+fn int_digits_of(v: i64) -> u8 {
+    if v == 0 {
+        0
+    } else {
+        digit_count(v)
+    }
+}
+
+/// Most values kept in [`ColumnState::distinct`].
+pub(crate) const DISTINCT_LIMIT: usize = 5;
+
+/// A value's position on the time line under one day/month order, for min/max.
+fn instant(t: &Temporal, order: DateOrder) -> i128 {
+    const NANOS_PER_DAY: i128 = 86_400_000_000_000;
+    i128::from(t.days(order)) * NANOS_PER_DAY + i128::from(t.nanos)
+        - i128::from(t.offset_minutes) * 60_000_000_000
+}
+
+const ORDERS: [DateOrder; 2] = [DateOrder::DayFirst, DateOrder::MonthFirst];
+
+#[derive(Debug, Clone)]
+pub(crate) struct ColumnState {
+    pub(super) cand: Candidate,
+    pub(super) int_floor: u8,
+    pub(super) rows: u64,
+    pub(super) values: u64,
+    pub(super) nulls: u64,
+    pub(super) missing: u64,
+    pub(super) empties: u64,
+    pub(super) null_tokens: u64,
+    pub(super) errors: u64,
+    pub(super) first_error: Option<Example>,
+    pub(super) max_bytes: u64,
+    pub(super) max_utf16: u64,
+    pub(super) first_non_ascii: Option<Example>,
+    pub(super) distinct: Vec<String>,
+    pub(super) distinct_overflow: bool,
+    // Integers (exact while the candidate is Int).
+    pub(super) int_min: i64,
+    pub(super) int_max: i64,
+    pub(super) int_min_row: u64,
+    pub(super) int_max_row: u64,
+    pub(super) int_class: u8,
+    // Decimals and floats.
+    pub(super) num_min: f64,
+    pub(super) num_max: f64,
+    pub(super) int_digits: u8,
+    pub(super) int_digits_row: u64,
+    pub(super) scale: u8,
+    pub(super) scale_row: u64,
+    // Dates and times.
+    pub(super) orders: OrderSet,
+    pub(super) order_settled_by: Option<Example>,
+    pub(super) saw_numeric_date: bool,
+    pub(super) all_dotted: bool,
+    pub(super) t_min: [Option<Temporal>; 2],
+    pub(super) t_max: [Option<Temporal>; 2],
+    pub(super) frac_digits: u8,
+    pub(super) frac_set_by: Option<Example>,
+    pub(super) widenings: Vec<Widening>,
+}
+
+impl ColumnState {
+    /// A column first seen after `rows_before` records that did not reach it (they count as
+    /// missing: NULL).
+    pub(crate) fn new(settings: &InferOptions, rows_before: u64) -> Self {
+        let mut col = ColumnState {
+            cand: Candidate::Unseen,
+            int_floor: if settings.narrow_integers { 0 } else { 2 },
+            rows: 0,
+            values: 0,
+            nulls: 0,
+            missing: 0,
+            empties: 0,
+            null_tokens: 0,
+            errors: 0,
+            first_error: None,
+            max_bytes: 0,
+            max_utf16: 0,
+            first_non_ascii: None,
+            distinct: Vec::new(),
+            distinct_overflow: false,
+            int_min: i64::MAX,
+            int_max: i64::MIN,
+            int_min_row: 0,
+            int_max_row: 0,
+            int_class: 0,
+            num_min: f64::INFINITY,
+            num_max: f64::NEG_INFINITY,
+            int_digits: 0,
+            int_digits_row: 0,
+            scale: 0,
+            scale_row: 0,
+            orders: OrderSet::BOTH,
+            order_settled_by: None,
+            saw_numeric_date: false,
+            all_dotted: true,
+            t_min: [None; 2],
+            t_max: [None; 2],
+            frac_digits: 0,
+            frac_set_by: None,
+            widenings: Vec::new(),
+        };
+        col.rows = rows_before;
+        col.missing = rows_before;
+        col.nulls = rows_before;
+        col
+    }
+
+    /// Counts a record that ends before this column: its value is missing, which loads as NULL.
+    #[inline]
+    pub(crate) fn observe_missing(&mut self) {
+        self.rows += 1;
+        self.missing += 1;
+        self.nulls += 1;
+    }
+
+    /// Takes one field of record `row`.
+    #[inline]
+    pub(crate) fn observe(&mut self, field: Field<'_>, row: u64, settings: &InferOptions) {
+        self.rows += 1;
+        match field {
+            Field::Text(s) if !s.is_empty() => {
+                if settings.nulls.is_token(s) {
+                    self.null_tokens += 1;
+                    self.nulls += 1;
+                    return;
+                }
+                self.values += 1;
+                self.track_text(s, row);
+                self.observe_text(s, row);
+            }
+            Field::Text(_) | Field::Empty => {
+                self.empties += 1;
+                if settings.nulls.empty_is_null {
+                    self.nulls += 1;
+                } else {
+                    self.values += 1;
+                    self.track_text("", row);
+                    if self.cand != Candidate::Text {
+                        self.widen_to_text(
+                            row,
+                            "",
+                            "an empty string, kept apart from NULL, which only a character type holds",
+                        );
+                    }
+                }
+            }
+            Field::Error(e) => {
+                self.errors += 1;
+                self.nulls += 1;
+                if self.first_error.is_none() {
+                    self.first_error = Some(Example::new(row, e));
+                }
+            }
+            Field::Int(_) | Field::Float(_) | Field::Bool(_) | Field::DateTime(_) => {
+                self.values += 1;
+                let text = render_cell(field);
+                let shown = text.as_ref().map_or("", CellText::as_str);
+                self.track_text(shown, row);
+                let value = sheet_value(field, text);
+                self.absorb(value, shown, row);
+            }
+        }
+    }
+
+    fn observe_text(&mut self, raw: &str, row: u64) {
+        let s = trim_spaces(raw);
+        let value = match self.cand {
+            Candidate::Text => return,
+            Candidate::Int | Candidate::Decimal | Candidate::Float => {
+                parse_number(s).map_or_else(|| classify(s), TextValue::Number)
+            }
+            Candidate::Date | Candidate::DateTime | Candidate::DateTimeOffset | Candidate::Time => {
+                parse_temporal(s, self.orders).map_or_else(|| classify(s), TextValue::Temporal)
+            }
+            Candidate::Guid => parse_guid(s).map_or_else(|| classify(s), TextValue::Guid),
+            Candidate::Unseen | Candidate::Bool => classify(s),
+        };
+        self.absorb(value, raw, row);
+    }
+
+    /// Lengths, the first non-ASCII value and the distinct values.
+    #[inline]
+    fn track_text(&mut self, raw: &str, row: u64) {
+        let bytes = raw.len() as u64;
+        self.max_bytes = self.max_bytes.max(bytes);
+        let units = if raw.is_ascii() {
+            bytes
+        } else {
+            if self.first_non_ascii.is_none() {
+                self.first_non_ascii = Some(Example::new(row, raw));
+            }
+            utf16_len(raw)
+        };
+        self.max_utf16 = self.max_utf16.max(units);
+        if !self.distinct_overflow && !self.distinct.iter().any(|d| d == raw) {
+            if self.distinct.len() < DISTINCT_LIMIT {
+                self.distinct.push(Example::new(row, raw).value);
+            } else {
+                self.distinct_overflow = true;
+            }
+        }
+    }
+
+    /// Moves the candidate if `value` needs a wider one, then updates its figures.
+    fn absorb(&mut self, value: TextValue, raw: &str, row: u64) {
+        let to = self.join(&value);
+        if to != self.cand {
+            if to == Candidate::Text {
+                let reason = self.text_reason(&value);
+                self.widen_to_text(row, raw, &reason);
+                return;
+            }
+            self.widen(to, row, raw, describe(&value));
+        }
+        match value {
+            TextValue::Number(n) => self.take_number(n, raw, row),
+            TextValue::Temporal(t) => self.take_temporal(t, raw, row),
+            TextValue::Bool(_) | TextValue::Guid(_) | TextValue::Text => {}
+        }
+    }
+
+    /// The narrowest candidate holding everything so far and `value`.
+    fn join(&self, value: &TextValue) -> Candidate {
+        use Candidate as C;
+        match (self.cand, value) {
+            (C::Text, _) | (_, TextValue::Text) => C::Text,
+            (C::Unseen, v) => candidate_of(v),
+            (C::Bool, TextValue::Bool(_)) => C::Bool,
+            (C::Bool, TextValue::Number(Number::Int(0 | 1))) => C::Bool,
+            (C::Int, TextValue::Bool(_)) if self.only_zero_one() => C::Bool,
+            (C::Int, TextValue::Number(Number::Int(_))) => C::Int,
+            (C::Int | C::Decimal, TextValue::Number(Number::Int(_) | Number::Decimal { .. })) => {
+                C::Decimal
+            }
+            (C::Int | C::Decimal | C::Float, TextValue::Number(_)) => C::Float,
+            (C::Date | C::DateTime | C::DateTimeOffset, TextValue::Temporal(t))
+                if t.kind != TemporalKind::Time && !self.orders.intersect(t.orders).is_empty() =>
+            {
+                self.cand.max(candidate_of(value))
+            }
+            (C::Time, TextValue::Temporal(t)) if t.kind == TemporalKind::Time => C::Time,
+            (C::Guid, TextValue::Guid(_)) => C::Guid,
+            _ => C::Text,
+        }
+    }
+
+    /// True when every value seen reads as one non-text type.
+    pub(crate) fn is_typed(&self) -> bool {
+        !matches!(self.cand, Candidate::Unseen | Candidate::Text)
+    }
+
+    fn only_zero_one(&self) -> bool {
+        self.int_min >= 0 && self.int_max <= 1
+    }
+
+    fn text_reason(&self, value: &TextValue) -> String {
+        if let TextValue::Temporal(t) = value {
+            if t.kind != TemporalKind::Time && self.orders.intersect(t.orders).is_empty() {
+                let settled = self.order_settled_by.as_ref().map_or(String::new(), |e| {
+                    format!(", but row {} ({}) settled the order the other way", e.row, e.value)
+                });
+                return format!("its day and month can only be read one way{settled}");
+            }
+        }
+        format!("{}, which {} cannot hold", describe(value), self.cand_name())
+    }
+
+    pub(super) fn cand_name(&self) -> &'static str {
+        candidate_name(self.cand, self.int_class.max(self.int_floor))
+    }
+
+    fn widen(&mut self, to: Candidate, row: u64, raw: &str, what: &str) {
+        if self.cand != Candidate::Unseen {
+            let from = self.cand_name();
+            self.widenings.push(Widening {
+                from: from.to_string(),
+                to: candidate_name(to, self.int_class.max(self.int_floor)).to_string(),
+                row,
+                value: Example::new(row, raw).value,
+                reason: format!("{what}, which {from} cannot hold"),
+            });
+        }
+        self.enter(to);
+    }
+
+    fn widen_to_text(&mut self, row: u64, raw: &str, reason: &str) {
+        if self.cand != Candidate::Unseen {
+            self.widenings.push(Widening {
+                from: self.cand_name().to_string(),
+                to: "text".to_string(),
+                row,
+                value: Example::new(row, raw).value,
+                reason: reason.to_string(),
+            });
+        }
+        self.cand = Candidate::Text;
+    }
+
+    /// Carries the figures of the old candidate over to `to`.
+    fn enter(&mut self, to: Candidate) {
+        if self.cand == Candidate::Int && matches!(to, Candidate::Decimal | Candidate::Float) {
+            self.num_min = self.int_min as f64;
+            self.num_max = self.int_max as f64;
+            let (min_d, max_d) = (int_digits_of(self.int_min), int_digits_of(self.int_max));
+            (self.int_digits, self.int_digits_row) = if min_d >= max_d {
+                (min_d, self.int_min_row)
+            } else {
+                (max_d, self.int_max_row)
+            };
+        }
+        if to == Candidate::Int {
+            self.int_class = self.int_floor;
+        }
+        self.cand = to;
+    }
+
+    fn take_number(&mut self, n: Number, raw: &str, row: u64) {
+        match (self.cand, n) {
+            (Candidate::Int, Number::Int(v)) => self.take_int(v, raw, row),
+            (Candidate::Bool, Number::Int(v)) => {
+                self.int_min = self.int_min.min(v);
+                self.int_max = self.int_max.max(v);
+            }
+            (Candidate::Decimal, _) => self.take_decimal(n, raw, row),
+            (Candidate::Float, _) => self.take_min_max(n.as_f64()),
+            _ => {}
+        }
+    }
+
+    #[inline]
+    fn take_int(&mut self, v: i64, raw: &str, row: u64) {
+        if v < self.int_min {
+            self.int_min = v;
+            self.int_min_row = row;
+        }
+        if v > self.int_max {
+            self.int_max = v;
+            self.int_max_row = row;
+        }
+        let class = int_class(v);
+        if class > self.int_class {
+            let from = self.int_class.max(self.int_floor);
+            self.int_class = class;
+            if class > from {
+                let (from, to) = (candidate_name(Candidate::Int, from), candidate_name(Candidate::Int, class));
+                self.widenings.push(Widening {
+                    from: from.to_string(),
+                    to: to.to_string(),
+                    row,
+                    value: Example::new(row, raw).value,
+                    reason: format!("outside the {from} range"),
+                });
+            }
+        }
+    }
+
+    fn take_decimal(&mut self, n: Number, raw: &str, row: u64) {
+        let (digits, scale) = match n {
+            Number::Int(v) => (int_digits_of(v), 0),
+            Number::Decimal {
+                int_digits, scale, ..
+            } => (int_digits, scale),
+            Number::Float(_) => return,
+        };
+        let precision = u32::from(digits.max(self.int_digits)) + u32::from(scale.max(self.scale));
+        if precision > MAX_PRECISION {
+            self.widen(
+                Candidate::Float,
+                row,
+                raw,
+                "together with the column's other values more than 38 digits",
+            );
+            self.take_min_max(n.as_f64());
+            return;
+        }
+        if digits > self.int_digits {
+            (self.int_digits, self.int_digits_row) = (digits, row);
+        }
+        if scale > self.scale {
+            (self.scale, self.scale_row) = (scale, row);
+        }
+        self.take_min_max(n.as_f64());
+    }
+
+    fn take_min_max(&mut self, v: f64) {
+        self.num_min = self.num_min.min(v);
+        self.num_max = self.num_max.max(v);
+    }
+
+    fn take_temporal(&mut self, t: Temporal, raw: &str, row: u64) {
+        if t.form != DateForm::Fixed {
+            self.saw_numeric_date = true;
+            self.all_dotted &= t.form == DateForm::Dotted;
+        }
+        let orders = self.orders.intersect(t.orders);
+        if orders != self.orders {
+            if orders.single().is_some() && self.order_settled_by.is_none() {
+                self.order_settled_by = Some(Example::new(row, raw));
+            }
+            self.orders = orders;
+        }
+        if t.frac_digits > self.frac_digits {
+            self.frac_digits = t.frac_digits;
+            self.frac_set_by = Some(Example::new(row, raw));
+        }
+        for (i, order) in ORDERS.iter().enumerate() {
+            let key = instant(&t, *order);
+            if let Some(slot) = self.t_min.get_mut(i) {
+                if slot.is_none_or(|m| key < instant(&m, *order)) {
+                    *slot = Some(t);
+                }
+            }
+            if let Some(slot) = self.t_max.get_mut(i) {
+                if slot.is_none_or(|m| key > instant(&m, *order)) {
+                    *slot = Some(t);
+                }
+            }
+        }
+    }
+}
+
+fn candidate_of(value: &TextValue) -> Candidate {
+    match value {
+        TextValue::Bool(_) => Candidate::Bool,
+        TextValue::Number(Number::Int(_)) => Candidate::Int,
+        TextValue::Number(Number::Decimal { .. }) => Candidate::Decimal,
+        TextValue::Number(Number::Float(_)) => Candidate::Float,
+        TextValue::Temporal(t) => match t.kind {
+            TemporalKind::Date => Candidate::Date,
+            TemporalKind::DateTime => Candidate::DateTime,
+            TemporalKind::DateTimeOffset => Candidate::DateTimeOffset,
+            TemporalKind::Time => Candidate::Time,
+        },
+        TextValue::Guid(_) => Candidate::Guid,
+        TextValue::Text => Candidate::Text,
+    }
+}
+
+pub(crate) fn candidate_name(cand: Candidate, int_class: u8) -> &'static str {
+    match cand {
+        Candidate::Unseen => "none",
+        Candidate::Bool => "bit",
+        Candidate::Int => INT_CLASS_NAMES
+            .get(usize::from(int_class))
+            .copied()
+            .unwrap_or("bigint"),
+        Candidate::Decimal => "decimal",
+        Candidate::Float => "float",
+        Candidate::Date => "date",
+        Candidate::DateTime => "datetime2",
+        Candidate::DateTimeOffset => "datetimeoffset",
+        Candidate::Time => "time",
+        Candidate::Guid => "uniqueidentifier",
+        Candidate::Text => "text",
+    }
+}
+
+fn describe(value: &TextValue) -> &'static str {
+    match value {
+        TextValue::Bool(_) => "a boolean word",
+        TextValue::Number(Number::Int(_)) => "an integer",
+        TextValue::Number(Number::Decimal { scale: 0, .. }) => "an integer beyond bigint",
+        TextValue::Number(Number::Decimal { .. }) => "a number with a fraction",
+        TextValue::Number(Number::Float(_)) => "a number in scientific notation or too long to be exact",
+        TextValue::Temporal(t) => match t.kind {
+            TemporalKind::Date => "a date",
+            TemporalKind::DateTime => "a date with a time of day",
+            TemporalKind::DateTimeOffset => "a date-time with a UTC offset",
+            TemporalKind::Time => "a time of day",
+        },
+        TextValue::Guid(_) => "a GUID",
+        TextValue::Text => "not a number, boolean, date, time or GUID",
+    }
+}
+
+/// UTF-16 code units of `s`: one per UTF-8 lead byte, two for four-byte sequences.
+fn utf16_len(s: &str) -> u64 {
+    s.bytes()
+        .map(|b| u64::from(b & 0xC0 != 0x80) + u64::from(b >= 0xF0))
+        .sum()
+}

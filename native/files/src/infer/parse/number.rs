@@ -1,0 +1,225 @@
+//! Numbers as text: integers, exact decimals and floats.
+//!
+//! The rules, shared by inference and conversion:
+//! - An optional `+` or `-`, then digits. A leading zero followed by more digits (`007`, `-01`)
+//!   is not a number: such values are codes (ZIP codes, account numbers) and stay text, so
+//!   their zeros survive.
+//! - A point and at least one digit make an exact decimal (`12.50` has scale 2; `.5` is
+//!   accepted, `5.` is not). Trailing zeros count towards the scale, as they do in SQL Server.
+//! - An exponent (`1.5e10`, `2E-3`) makes a float. Infinity, NaN and values beyond `f64` are
+//!   not numbers.
+//! - No thousands separators and no decimal comma: `1,234` means 1234 in one locale and 1.234
+//!   in another, so rather than guess, such values stay text and the evidence shows them.
+//! - Exactness: an integer with more than 38 digits (SQL Server's largest precision) stays text
+//!   because no exact numeric type holds it (it is an identifier, not a quantity). A decimal
+//!   whose digits exceed 38 becomes a float: its fraction says it is a measurement.
+//!
+//! Surrounding ASCII spaces are removed by the caller ([`super::trim_spaces`]) before these
+//! functions run, in inference and in conversion alike.
+
+/// SQL Server's largest decimal precision.
+pub const MAX_PRECISION: u32 = 38;
+
+/// A number read from text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Number {
+    /// An integer that fits `i64`.
+    Int(i64),
+    /// An exact decimal: `mantissa / 10^scale`, with `int_digits` significant digits before
+    /// the point (0 for `0.5`). Integers beyond `i64` come here with scale 0.
+    Decimal {
+        mantissa: i128,
+        scale: u8,
+        int_digits: u8,
+    },
+    /// A float written with an exponent, or a decimal too long to be exact.
+    Float(f64),
+}
+
+impl Number {
+    /// The value as a float, for ordering (min/max) and for float columns.
+    pub fn as_f64(self) -> f64 {
+        match self {
+            Number::Int(v) => v as f64,
+            Number::Decimal {
+                mantissa, scale, ..
+            } => mantissa as f64 / 10f64.powi(scale as i32),
+            Number::Float(v) => v,
+        }
+    }
+}
+
+/// Reads `s` as a number under the rules in the module documentation.
+pub fn parse_number(s: &str) -> Option<Number> {
+    let bytes = s.as_bytes();
+    let (negative, body) = match bytes.first()? {
+        b'-' => (true, bytes.get(1..)?),
+        b'+' => (false, bytes.get(1..)?),
+        _ => (false, bytes),
+    };
+    let int_len = body.iter().take_while(|b| b.is_ascii_digit()).count();
+    let (int_part, mut rest) = body.split_at(int_len);
+    if int_part.len() > 1 && int_part.first() == Some(&b'0') {
+        return None;
+    }
+    let mut frac: &[u8] = &[];
+    if let Some((b'.', tail)) = rest.split_first() {
+        let frac_len = tail.iter().take_while(|b| b.is_ascii_digit()).count();
+        if frac_len == 0 {
+            return None;
+        }
+        (frac, rest) = tail.split_at(frac_len);
+    }
+    if int_part.is_empty() && frac.is_empty() {
+        return None;
+    }
+    if !rest.is_empty() {
+        return parse_exponent_form(s, rest);
+    }
+    let int_digits = if int_part == b"0" { 0 } else { int_part.len() };
+    if frac.is_empty() && int_digits <= 18 {
+        // At most 18 digits always fit i64: the common case, without i128 arithmetic.
+        let magnitude = int_part
+            .iter()
+            .fold(0i64, |acc, d| acc * 10 + i64::from(d - b'0'));
+        return Some(Number::Int(if negative { -magnitude } else { magnitude }));
+    }
+    let precision = int_digits + frac.len();
+    if precision > MAX_PRECISION as usize {
+        return if frac.is_empty() {
+            None
+        } else {
+            finite_float(s)
+        };
+    }
+    let magnitude = int_part
+        .iter()
+        .chain(frac)
+        .fold(0i128, |acc, d| acc * 10 + i128::from(d - b'0'));
+    let mantissa = if negative { -magnitude } else { magnitude };
+    if frac.is_empty() {
+        if let Ok(v) = i64::try_from(mantissa) {
+            return Some(Number::Int(v));
+        }
+    }
+    Some(Number::Decimal {
+        mantissa,
+        scale: frac.len() as u8,
+        int_digits: int_digits as u8,
+    })
+}
+
+/// `rest` follows the digits: only an exponent (`e`, optional sign, digits) may stand there.
+fn parse_exponent_form(s: &str, rest: &[u8]) -> Option<Number> {
+    let (first, exp) = rest.split_first()?;
+    if !matches!(first, b'e' | b'E') {
+        return None;
+    }
+    let digits = match exp.first() {
+        Some(b'+' | b'-') => exp.get(1..)?,
+        _ => exp,
+    };
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    finite_float(s)
+}
+
+fn finite_float(s: &str) -> Option<Number> {
+    let v: f64 = s.parse().ok()?;
+    v.is_finite().then_some(Number::Float(v))
+}
+
+/// Number of digits of `v` (1 for 0), as SQL Server counts precision.
+pub fn digit_count(v: i64) -> u8 {
+    let mut n = v.unsigned_abs();
+    let mut digits = 1;
+    while n >= 10 {
+        n /= 10;
+        digits += 1;
+    }
+    digits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dec(mantissa: i128, scale: u8, int_digits: u8) -> Option<Number> {
+        Some(Number::Decimal {
+            mantissa,
+            scale,
+            int_digits,
+        })
+    }
+
+    #[test]
+    fn integers_with_signs_parse() {
+        assert_eq!(parse_number("0"), Some(Number::Int(0)));
+        assert_eq!(parse_number("-0"), Some(Number::Int(0)));
+        assert_eq!(parse_number("42"), Some(Number::Int(42)));
+        assert_eq!(parse_number("+42"), Some(Number::Int(42)));
+        assert_eq!(parse_number("-2147483649"), Some(Number::Int(-2_147_483_649)));
+        assert_eq!(parse_number("9223372036854775807"), Some(Number::Int(i64::MAX)));
+        assert_eq!(parse_number("-9223372036854775808"), Some(Number::Int(i64::MIN)));
+    }
+
+    #[test]
+    fn leading_zeros_keep_a_value_text() {
+        assert_eq!(parse_number("007"), None);
+        assert_eq!(parse_number("-01"), None);
+        assert_eq!(parse_number("00.5"), None);
+        assert_eq!(parse_number("0.5"), dec(5, 1, 0));
+    }
+
+    #[test]
+    fn integers_beyond_i64_are_decimals_up_to_38_digits_then_text() {
+        assert_eq!(parse_number("9223372036854775808"), dec(9_223_372_036_854_775_808, 0, 19));
+        let d38 = "9".repeat(38);
+        assert!(matches!(parse_number(&d38), Some(Number::Decimal { int_digits: 38, .. })));
+        assert_eq!(parse_number(&"9".repeat(39)), None);
+    }
+
+    #[test]
+    fn decimals_keep_their_scale_including_trailing_zeros() {
+        assert_eq!(parse_number("12.50"), dec(1250, 2, 2));
+        assert_eq!(parse_number("-0.001"), dec(-1, 3, 0));
+        assert_eq!(parse_number(".5"), dec(5, 1, 0));
+        assert_eq!(parse_number("-.5"), dec(-5, 1, 0));
+        assert_eq!(parse_number("5."), None);
+        assert_eq!(parse_number("."), None);
+    }
+
+    #[test]
+    fn decimals_longer_than_38_digits_become_floats() {
+        let long = format!("3.{}", "1".repeat(40));
+        assert!(matches!(parse_number(&long), Some(Number::Float(v)) if (v - 3.111).abs() < 0.01));
+    }
+
+    #[test]
+    fn scientific_notation_is_a_float() {
+        assert_eq!(parse_number("1.5e10"), Some(Number::Float(1.5e10)));
+        assert_eq!(parse_number("2E-3"), Some(Number::Float(0.002)));
+        assert_eq!(parse_number("-7e+2"), Some(Number::Float(-700.0)));
+        assert_eq!(parse_number("1e"), None);
+        assert_eq!(parse_number("1e+"), None);
+        assert_eq!(parse_number("1e400"), None);
+    }
+
+    #[test]
+    fn words_separators_and_specials_are_not_numbers() {
+        for s in [
+            "", "-", "+", "abc", "1,234", "1 234", "12a", "inf", "NaN", "0x1F", "1.2.3", "--1",
+            "١٢",
+        ] {
+            assert_eq!(parse_number(s), None, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn digit_count_counts_like_sql_precision() {
+        assert_eq!(digit_count(0), 1);
+        assert_eq!(digit_count(-99), 2);
+        assert_eq!(digit_count(i64::MIN), 19);
+    }
+}
