@@ -19,6 +19,8 @@ pub mod nulls;
 pub mod parse;
 mod sheet_value;
 pub mod sql_type;
+#[cfg(test)]
+pub(crate) mod test_source;
 
 pub use column::InferOptions;
 pub use convert::{convert, ColumnRule, ConvertError, ConvertFailure, Converted};
