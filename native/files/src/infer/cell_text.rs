@@ -107,7 +107,10 @@ mod tests {
         let dt = |kind, days, nanos| Field::DateTime(SheetDateTime { days, nanos, kind });
         assert_eq!(text(dt(DateKind::Date, 19_787, 0)), "2024-03-05");
         let t = (14 * 3600 + 30 * 60) * 1_000_000_000 + 120_000_000;
-        assert_eq!(text(dt(DateKind::DateTime, 19_787, t)), "2024-03-05 14:30:00.12");
+        assert_eq!(
+            text(dt(DateKind::DateTime, 19_787, t)),
+            "2024-03-05 14:30:00.12"
+        );
         assert_eq!(text(dt(DateKind::Time, 0, t)), "14:30:00.12");
     }
 }

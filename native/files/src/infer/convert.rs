@@ -9,12 +9,12 @@
 use std::fmt;
 
 use super::cell_text::{render_cell, CellText};
-use super::sheet_value::{sheet_number, sheet_temporal};
 use super::nulls::NullPolicy;
 use super::parse::{
     parse_bit, parse_guid, parse_number, parse_temporal, trim_spaces, DateOrder, Number, OrderSet,
     Temporal, TemporalKind,
 };
+use super::sheet_value::{sheet_number, sheet_temporal};
 use super::sql_type::SqlType;
 use crate::Field;
 
@@ -33,17 +33,31 @@ pub enum Converted<'a> {
     Null,
     Int(i64),
     /// `mantissa / 10^scale`, at the column's scale.
-    Decimal { mantissa: i128, scale: u8 },
+    Decimal {
+        mantissa: i128,
+        scale: u8,
+    },
     Float(f64),
     Bool(bool),
     /// Days since 1970-01-01.
-    Date { days: i32 },
+    Date {
+        days: i32,
+    },
     /// Civil date and time (no zone).
-    DateTime { days: i32, nanos: u64 },
+    DateTime {
+        days: i32,
+        nanos: u64,
+    },
     /// Local civil date and time, and its offset from UTC (UTC = local − offset).
-    DateTimeOffset { days: i32, nanos: u64, offset_minutes: i16 },
+    DateTimeOffset {
+        days: i32,
+        nanos: u64,
+        offset_minutes: i16,
+    },
     /// Nanoseconds since midnight.
-    Time { nanos: u64 },
+    Time {
+        nanos: u64,
+    },
     /// The 16 bytes in written (RFC 4122) order.
     Guid([u8; 16]),
     /// The field's text, untouched.
@@ -81,11 +95,15 @@ impl fmt::Display for ConvertError {
         let t = self.expected;
         let v = &self.value;
         match self.reason {
-            ConvertFailure::NotOfType => write!(f, "{v:?} is not a {t} value"),
+            ConvertFailure::NotOfType => write!(f, "{v:?} is not a valid {t} value"),
             ConvertFailure::OutOfRange => write!(f, "{v:?} is out of range for {t}"),
-            ConvertFailure::TooPrecise => write!(f, "{v:?} has more fraction digits than {t} keeps"),
-            ConvertFailure::TooLong { length } => write!(f, "{v:?} ({length} long) does not fit {t}"),
-            ConvertFailure::EmptyNotNull => write!(f, "an empty string is not a {t} value"),
+            ConvertFailure::TooPrecise => {
+                write!(f, "{v:?} has more fraction digits than {t} keeps")
+            }
+            ConvertFailure::TooLong { length } => {
+                write!(f, "{v:?} ({length} long) does not fit {t}")
+            }
+            ConvertFailure::EmptyNotNull => write!(f, "an empty string is not a valid {t} value"),
         }
     }
 }
@@ -114,18 +132,22 @@ pub fn convert<'a>(field: Field<'a>, rule: &ColumnRule) -> Result<Converted<'a>,
     let fail = |reason| failure(text, rule, reason);
     let s = trim_spaces(text);
     match rule.sql_type {
-        SqlType::VarChar(limit) => fits(text, text.len() as u64, limit, rule).map(|()| Converted::Text(text)),
+        SqlType::VarChar(limit) => {
+            fits(text, text.len() as u64, limit, rule).map(|()| Converted::Text(text))
+        }
         SqlType::NVarChar(limit) => {
             let units = text.encode_utf16().count() as u64;
             fits(text, units, limit, rule).map(|()| Converted::Text(text))
         }
-        SqlType::Bit => parse_bit(s).map(Converted::Bool).ok_or_else(|| fail(ConvertFailure::NotOfType)),
-        SqlType::UniqueIdentifier => parse_guid(s).map(Converted::Guid).ok_or_else(|| fail(ConvertFailure::NotOfType)),
-        SqlType::Date
-        | SqlType::DateTime2(_)
-        | SqlType::DateTimeOffset(_)
-        | SqlType::Time(_) => {
-            let t = parse_temporal(s, OrderSet::only(rule.date_order)).ok_or_else(|| fail(ConvertFailure::NotOfType))?;
+        SqlType::Bit => parse_bit(s)
+            .map(Converted::Bool)
+            .ok_or_else(|| fail(ConvertFailure::NotOfType)),
+        SqlType::UniqueIdentifier => parse_guid(s)
+            .map(Converted::Guid)
+            .ok_or_else(|| fail(ConvertFailure::NotOfType)),
+        SqlType::Date | SqlType::DateTime2(_) | SqlType::DateTimeOffset(_) | SqlType::Time(_) => {
+            let t = parse_temporal(s, OrderSet::only(rule.date_order))
+                .ok_or_else(|| fail(ConvertFailure::NotOfType))?;
             temporal(t, rule).map_err(fail)
         }
         SqlType::TinyInt
@@ -174,9 +196,16 @@ fn failure(value: &str, rule: &ColumnRule, reason: ConvertFailure) -> ConvertErr
     }
 }
 
-fn fits(text: &str, length: u64, limit: Option<u32>, rule: &ColumnRule) -> Result<(), ConvertError> {
+fn fits(
+    text: &str,
+    length: u64,
+    limit: Option<u32>,
+    rule: &ColumnRule,
+) -> Result<(), ConvertError> {
     match limit {
-        Some(n) if length > u64::from(n) => Err(failure(text, rule, ConvertFailure::TooLong { length })),
+        Some(n) if length > u64::from(n) => {
+            Err(failure(text, rule, ConvertFailure::TooLong { length }))
+        }
         _ => Ok(()),
     }
 }
@@ -202,15 +231,23 @@ fn number(n: Number, t: SqlType) -> Result<Converted<'static>, ConvertFailure> {
 fn decimal(n: Number, precision: u8, scale: u8) -> Result<Converted<'static>, ConvertFailure> {
     let (mantissa, from_scale) = match n {
         Number::Int(v) => (i128::from(v), 0),
-        Number::Decimal { mantissa, scale, .. } => (mantissa, scale),
+        Number::Decimal {
+            mantissa, scale, ..
+        } => (mantissa, scale),
         Number::Float(_) => return Err(ConvertFailure::NotOfType),
     };
     if from_scale > scale {
         return Err(ConvertFailure::TooPrecise);
     }
-    let factor = 10i128.checked_pow(u32::from(scale - from_scale)).ok_or(ConvertFailure::OutOfRange)?;
-    let mantissa = mantissa.checked_mul(factor).ok_or(ConvertFailure::OutOfRange)?;
-    let limit = 10i128.checked_pow(u32::from(precision)).ok_or(ConvertFailure::OutOfRange)?;
+    let factor = 10i128
+        .checked_pow(u32::from(scale - from_scale))
+        .ok_or(ConvertFailure::OutOfRange)?;
+    let mantissa = mantissa
+        .checked_mul(factor)
+        .ok_or(ConvertFailure::OutOfRange)?;
+    let limit = 10i128
+        .checked_pow(u32::from(precision))
+        .ok_or(ConvertFailure::OutOfRange)?;
     if mantissa.unsigned_abs() >= limit.unsigned_abs() {
         return Err(ConvertFailure::OutOfRange);
     }
@@ -230,11 +267,16 @@ fn temporal(t: Temporal, rule: &ColumnRule) -> Result<Converted<'static>, Conver
         return Err(ConvertFailure::NotOfType);
     }
     match rule.sql_type {
-        SqlType::DateTime2(n) | SqlType::DateTimeOffset(n) | SqlType::Time(n) if t.frac_digits > n => {
+        SqlType::DateTime2(n) | SqlType::DateTimeOffset(n) | SqlType::Time(n)
+            if t.frac_digits > n =>
+        {
             Err(ConvertFailure::TooPrecise)
         }
         SqlType::Date => Ok(Converted::Date { days }),
-        SqlType::DateTime2(_) => Ok(Converted::DateTime { days, nanos: t.nanos }),
+        SqlType::DateTime2(_) => Ok(Converted::DateTime {
+            days,
+            nanos: t.nanos,
+        }),
         SqlType::DateTimeOffset(_) => Ok(Converted::DateTimeOffset {
             days,
             nanos: t.nanos,

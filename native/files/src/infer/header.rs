@@ -14,7 +14,7 @@
 
 use serde::Serialize;
 
-use super::column::{InferOptions, ColumnState};
+use super::column::{ColumnState, InferOptions};
 use super::parse::{classify, trim_spaces, TextValue};
 use crate::Field;
 
@@ -55,7 +55,11 @@ pub fn detect_header(records: &[Vec<Field<'_>>], choice: HeaderChoice) -> Header
                 overridden: true,
                 evidence: format!(
                     "set by the user: {}",
-                    if has_header { "record 1 is a header" } else { "no header" }
+                    if has_header {
+                        "record 1 is a header"
+                    } else {
+                        "no header"
+                    }
                 ),
             };
         }
@@ -64,10 +68,17 @@ pub fn detect_header(records: &[Vec<Field<'_>>], choice: HeaderChoice) -> Header
     let Some(first) = records.first() else {
         return decided(false, "no records to look at".to_string());
     };
-    if let Some((col, value)) = first.iter().enumerate().find_map(|(i, f)| typed(f).map(|v| (i, v))) {
+    if let Some((col, value)) = first
+        .iter()
+        .enumerate()
+        .find_map(|(i, f)| typed(f).map(|v| (i, v)))
+    {
         return decided(
             false,
-            format!("record 1 holds {value} in column {}, which a header would not", col + 1),
+            format!(
+                "record 1 holds {value} in column {}, which a header would not",
+                col + 1
+            ),
         );
     }
     let body = records.get(1..).unwrap_or_default();
@@ -77,7 +88,11 @@ pub fn detect_header(records: &[Vec<Field<'_>>], choice: HeaderChoice) -> Header
             all_named,
             format!(
                 "the file has one record, all text{}",
-                if all_named { ", none blank: taken as a header" } else { " with blanks: taken as data" }
+                if all_named {
+                    ", none blank: taken as a header"
+                } else {
+                    " with blanks: taken as data"
+                }
             ),
         );
     }
@@ -87,14 +102,22 @@ pub fn detect_header(records: &[Vec<Field<'_>>], choice: HeaderChoice) -> Header
         .filter(|&c| {
             let mut state = ColumnState::new(&settings, 0);
             for (r, record) in body.iter().enumerate() {
-                state.observe(record.get(c).copied().unwrap_or(Field::Empty), r as u64 + 2, &settings);
+                state.observe(
+                    record.get(c).copied().unwrap_or(Field::Empty),
+                    r as u64 + 2,
+                    &settings,
+                );
             }
             state.is_typed()
         })
         .collect();
     let last = records.len();
     if !typed_columns.is_empty() {
-        let list: Vec<String> = typed_columns.iter().take(10).map(|c| (c + 1).to_string()).collect();
+        let list: Vec<String> = typed_columns
+            .iter()
+            .take(10)
+            .map(|c| (c + 1).to_string())
+            .collect();
         let more = if typed_columns.len() > 10 { " …" } else { "" };
         return decided(
             true,
@@ -109,13 +132,25 @@ pub fn detect_header(records: &[Vec<Field<'_>>], choice: HeaderChoice) -> Header
     }
     let texts: Vec<&str> = first.iter().map(text_of).collect();
     if let Some(c) = texts.iter().position(|t| t.trim().is_empty()) {
-        return decided(false, format!("every column is text and record 1 has a blank in column {}", c + 1));
+        return decided(
+            false,
+            format!(
+                "every column is text and record 1 has a blank in column {}",
+                c + 1
+            ),
+        );
     }
     for (c, t) in texts.iter().enumerate() {
         if texts.iter().take(c).any(|u| u == t) {
-            return decided(false, format!("every column is text and record 1 repeats {t:?}"));
+            return decided(
+                false,
+                format!("every column is text and record 1 repeats {t:?}"),
+            );
         }
-        if let Some(r) = body.iter().position(|rec| rec.get(c).map(text_of) == Some(t)) {
+        if let Some(r) = body
+            .iter()
+            .position(|rec| rec.get(c).map(text_of) == Some(t))
+        {
             return decided(
                 false,
                 format!("every column is text and record 1's {t:?} appears again in record {} of column {}", r + 2, c + 1),
@@ -165,14 +200,28 @@ mod tests {
 
     fn rows<'a>(data: &[&[&'a str]]) -> Vec<Vec<Field<'a>>> {
         data.iter()
-            .map(|r| r.iter().map(|s| if s.is_empty() { Field::Empty } else { Field::Text(s) }).collect())
+            .map(|r| {
+                r.iter()
+                    .map(|s| {
+                        if s.is_empty() {
+                            Field::Empty
+                        } else {
+                            Field::Text(s)
+                        }
+                    })
+                    .collect()
+            })
             .collect()
     }
 
     #[test]
     fn text_above_typed_columns_is_a_header_naming_them() {
         let d = detect_header(
-            &rows(&[&["id", "name", "when"], &["1", "Ann", "2024-03-05"], &["2", "Bob", "2024-03-06"]]),
+            &rows(&[
+                &["id", "name", "when"],
+                &["1", "Ann", "2024-03-05"],
+                &["2", "Bob", "2024-03-06"],
+            ]),
             HeaderChoice::Detect,
         );
         assert!(d.has_header);
@@ -185,7 +234,10 @@ mod tests {
         let d = detect_header(&rows(&[&["1", "Ann"], &["2", "Bob"]]), HeaderChoice::Detect);
         assert!(!d.has_header);
         assert!(d.evidence.contains("column 1"), "{}", d.evidence);
-        let sheet = vec![vec![Field::Text("x"), Field::Float(2.5)], vec![Field::Text("y"), Field::Float(3.0)]];
+        let sheet = vec![
+            vec![Field::Text("x"), Field::Float(2.5)],
+            vec![Field::Text("y"), Field::Float(3.0)],
+        ];
         assert!(!detect_header(&sheet, HeaderChoice::Detect).has_header);
     }
 
@@ -198,7 +250,11 @@ mod tests {
         let repeated = rows(&[&["Ann", "Lee"], &["Ann", "Ng"]]);
         let d = detect_header(&repeated, HeaderChoice::Detect);
         assert!(!d.has_header);
-        assert!(d.evidence.contains("appears again in record 2"), "{}", d.evidence);
+        assert!(
+            d.evidence.contains("appears again in record 2"),
+            "{}",
+            d.evidence
+        );
         let blank = rows(&[&["a", ""], &["xx", "yy"]]);
         assert!(!detect_header(&blank, HeaderChoice::Detect).has_header);
     }

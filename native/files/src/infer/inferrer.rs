@@ -55,7 +55,10 @@ impl Inferrer {
     /// An inferrer for a file whose header names are `header` (`None`: no header).
     pub fn new(options: InferOptions, header: Option<Vec<String>>) -> Self {
         let header = header.unwrap_or_default();
-        let columns = header.iter().map(|_| ColumnState::new(&options, 0)).collect();
+        let columns = header
+            .iter()
+            .map(|_| ColumnState::new(&options, 0))
+            .collect();
         Inferrer {
             options,
             header,
@@ -70,7 +73,8 @@ impl Inferrer {
     pub fn observe<S: RowSource + ?Sized>(&mut self, src: &S) {
         let n = src.len();
         while self.columns.len() < n {
-            self.columns.push(ColumnState::new(&self.options, self.rows));
+            self.columns
+                .push(ColumnState::new(&self.options, self.rows));
         }
         let row = src.row_number();
         for (i, col) in self.columns.iter_mut().enumerate() {
@@ -86,7 +90,8 @@ impl Inferrer {
     /// Takes one record given as fields (for callers that hold records, such as a preview).
     pub fn observe_fields(&mut self, row: u64, fields: &[Field<'_>]) {
         while self.columns.len() < fields.len() {
-            self.columns.push(ColumnState::new(&self.options, self.rows));
+            self.columns
+                .push(ColumnState::new(&self.options, self.rows));
         }
         for (i, col) in self.columns.iter_mut().enumerate() {
             match fields.get(i) {

@@ -27,7 +27,10 @@ pub fn propose_names<S: AsRef<str>>(headers: &[S]) -> Vec<String> {
         while taken.contains(&name.to_lowercase()) {
             n += 1;
             let suffix = format!("_{n}");
-            name = format!("{}{suffix}", cut_units(&base, MAX_IDENTIFIER_UNITS - suffix.len()));
+            name = format!(
+                "{}{suffix}",
+                cut_units(&base, MAX_IDENTIFIER_UNITS - suffix.len())
+            );
         }
         taken.push(name.to_lowercase());
         out.push(name);
@@ -93,13 +96,24 @@ mod tests {
         ]);
         assert_eq!(
             names,
-            ["id", "Customer_Name", "unit_price_$", "_2024_sales", "var", "Straße", "名前"]
+            [
+                "id",
+                "Customer_Name",
+                "unit_price_$",
+                "_2024_sales",
+                "var",
+                "Straße",
+                "名前"
+            ]
         );
     }
 
     #[test]
     fn blank_and_symbol_only_names_get_their_position() {
-        assert_eq!(propose_names(&["a", "", "  ", "%%"]), ["a", "column2", "column3", "column4"]);
+        assert_eq!(
+            propose_names(&["a", "", "  ", "%%"]),
+            ["a", "column2", "column3", "column4"]
+        );
     }
 
     #[test]

@@ -27,9 +27,11 @@ pub(crate) fn sheet_number(v: f64, text: Option<CellText>) -> Number {
         return Number::Int(v as i64);
     }
     match text.as_ref().map(CellText::as_str).and_then(parse_number) {
-        Some(n @ Number::Decimal {
-            int_digits, scale, ..
-        }) if u32::from(int_digits) + u32::from(scale) <= 15 => n,
+        Some(
+            n @ Number::Decimal {
+                int_digits, scale, ..
+            },
+        ) if u32::from(int_digits) + u32::from(scale) <= 15 => n,
         _ => Number::Float(v),
     }
 }
@@ -49,7 +51,7 @@ pub(crate) fn sheet_temporal(dt: SheetDateTime) -> Temporal {
     } else {
         let mut trailing = 0u8;
         let mut f = frac;
-        while f % 10 == 0 {
+        while f.is_multiple_of(10) {
             f /= 10;
             trailing += 1;
         }

@@ -11,7 +11,10 @@ pub enum SqlType {
     SmallInt,
     Int,
     BigInt,
-    Decimal { precision: u8, scale: u8 },
+    Decimal {
+        precision: u8,
+        scale: u8,
+    },
     Float,
     Date,
     /// `datetime2(n)`, n = fraction digits 0–7.
@@ -90,7 +93,13 @@ mod tests {
         let cases = [
             (SqlType::Int, "int"),
             (SqlType::BigInt, "bigint"),
-            (SqlType::Decimal { precision: 12, scale: 2 }, "decimal(12,2)"),
+            (
+                SqlType::Decimal {
+                    precision: 12,
+                    scale: 2,
+                },
+                "decimal(12,2)",
+            ),
             (SqlType::Float, "float"),
             (SqlType::Bit, "bit"),
             (SqlType::Date, "date"),
@@ -119,7 +128,11 @@ mod tests {
 
     #[test]
     fn types_serialise_as_their_spelling() {
-        let json = serde_json::to_string(&SqlType::Decimal { precision: 5, scale: 1 }).unwrap();
+        let json = serde_json::to_string(&SqlType::Decimal {
+            precision: 5,
+            scale: 1,
+        })
+        .unwrap();
         assert_eq!(json, "\"decimal(5,1)\"");
     }
 }

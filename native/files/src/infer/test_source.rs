@@ -22,7 +22,17 @@ impl<'a> VecSource<'a> {
     pub fn text(rows: &[&[&'a str]], first_row: u64) -> Self {
         let records = rows
             .iter()
-            .map(|r| r.iter().map(|s| if s.is_empty() { Field::Empty } else { Field::Text(s) }).collect())
+            .map(|r| {
+                r.iter()
+                    .map(|s| {
+                        if s.is_empty() {
+                            Field::Empty
+                        } else {
+                            Field::Text(s)
+                        }
+                    })
+                    .collect()
+            })
             .collect();
         VecSource::new(records, first_row)
     }
@@ -31,7 +41,13 @@ impl<'a> VecSource<'a> {
     pub fn column(values: &[&'a str]) -> Self {
         let records = values
             .iter()
-            .map(|s| vec![if s.is_empty() { Field::Empty } else { Field::Text(s) }])
+            .map(|s| {
+                vec![if s.is_empty() {
+                    Field::Empty
+                } else {
+                    Field::Text(s)
+                }]
+            })
             .collect();
         VecSource::new(records, 2)
     }
@@ -47,7 +63,9 @@ impl RowSource for VecSource<'_> {
         self.first_row + self.current.unwrap_or(0) as u64
     }
     fn len(&self) -> usize {
-        self.current.and_then(|c| self.records.get(c)).map_or(0, Vec::len)
+        self.current
+            .and_then(|c| self.records.get(c))
+            .map_or(0, Vec::len)
     }
     fn field(&self, i: usize) -> Field<'_> {
         self.current

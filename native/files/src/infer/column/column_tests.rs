@@ -69,21 +69,42 @@ fn narrow_integers_widen_tinyint_smallint_int_bigint_one_step_each() {
             step("int", "bigint", 5, "5000000000"),
         ]
     );
-    assert_eq!(infer_with("n", &["7", "255"], options.clone()).sql_type, SqlType::TinyInt);
-    assert_eq!(infer_with("n", &["-1"], options).sql_type, SqlType::SmallInt);
+    assert_eq!(
+        infer_with("n", &["7", "255"], options.clone()).sql_type,
+        SqlType::TinyInt
+    );
+    assert_eq!(
+        infer_with("n", &["-1"], options).sql_type,
+        SqlType::SmallInt
+    );
 }
 
 #[test]
 fn integers_beyond_bigint_widen_to_decimal_with_zero_scale() {
     let c = infer(&["1", "92233720368547758070"]);
-    assert_eq!(c.sql_type, SqlType::Decimal { precision: 20, scale: 0 });
-    assert_eq!(steps(&c), [step("int", "decimal", 3, "92233720368547758070")]);
+    assert_eq!(
+        c.sql_type,
+        SqlType::Decimal {
+            precision: 20,
+            scale: 0
+        }
+    );
+    assert_eq!(
+        steps(&c),
+        [step("int", "decimal", 3, "92233720368547758070")]
+    );
 }
 
 #[test]
 fn a_fraction_widens_int_to_decimal_with_precision_and_scale_evidence() {
     let c = infer(&["1200", "3.5", "-0.25", "99999"]);
-    assert_eq!(c.sql_type, SqlType::Decimal { precision: 7, scale: 2 });
+    assert_eq!(
+        c.sql_type,
+        SqlType::Decimal {
+            precision: 7,
+            scale: 2
+        }
+    );
     assert_eq!(steps(&c), [step("int", "decimal", 3, "3.5")]);
     let d = c.evidence.decimal.as_ref().unwrap();
     assert_eq!((d.integer_digits, d.integer_digits_row), (5, 5));
@@ -131,7 +152,10 @@ fn non_ascii_text_is_nvarchar_in_utf16_units() {
     assert_eq!((first.row, first.value.as_str()), (3, "Straße"));
     let c = infer(&["𝒜𝒜𝒜𝒜"]);
     assert_eq!(c.sql_type, SqlType::NVarChar(Some(8)));
-    assert_eq!(infer(&[&"é".repeat(4001)]).sql_type, SqlType::NVarChar(None));
+    assert_eq!(
+        infer(&[&"é".repeat(4001)]).sql_type,
+        SqlType::NVarChar(None)
+    );
     assert_eq!(infer(&[&"e".repeat(8001)]).sql_type, SqlType::VarChar(None));
 }
 
@@ -149,7 +173,14 @@ fn boolean_words_are_bit_and_a_number_other_than_0_or_1_makes_text() {
 #[test]
 fn zero_one_columns_are_bit_only_under_a_flag_name() {
     let values = ["0", "1", "1", "0"];
-    for name in ["is_active", "has_children", "isDeleted", "vip_flag", "active", "Enabled"] {
+    for name in [
+        "is_active",
+        "has_children",
+        "isDeleted",
+        "vip_flag",
+        "active",
+        "Enabled",
+    ] {
         let c = infer_with(name, &values, InferOptions::default());
         assert_eq!(c.sql_type, SqlType::Bit, "{name}");
         assert!(c.evidence.notes[0].starts_with("bit:"), "{name}");
@@ -159,18 +190,30 @@ fn zero_one_columns_are_bit_only_under_a_flag_name() {
         assert_eq!(c.sql_type, SqlType::Int, "{name}");
         assert!(c.evidence.notes[0].starts_with("not bit"), "{name}");
     }
-    assert_eq!(infer_with("is_x", &["0", "2"], InferOptions::default()).sql_type, SqlType::Int);
+    assert_eq!(
+        infer_with("is_x", &["0", "2"], InferOptions::default()).sql_type,
+        SqlType::Int
+    );
 }
 
 #[test]
 fn dates_widen_to_datetime2_then_datetimeoffset_keeping_fraction_digits() {
-    let c = infer(&["2024-03-05", "2024-03-05 14:30:00.12", "2024-03-06T01:00:00.5+02:00"]);
+    let c = infer(&[
+        "2024-03-05",
+        "2024-03-05 14:30:00.12",
+        "2024-03-06T01:00:00.5+02:00",
+    ]);
     assert_eq!(c.sql_type, SqlType::DateTimeOffset(2));
     assert_eq!(
         steps(&c),
         [
             step("date", "datetime2", 3, "2024-03-05 14:30:00.12"),
-            step("datetime2", "datetimeoffset", 4, "2024-03-06T01:00:00.5+02:00"),
+            step(
+                "datetime2",
+                "datetimeoffset",
+                4,
+                "2024-03-06T01:00:00.5+02:00"
+            ),
         ]
     );
     let set_by = c.evidence.fraction_digits_set_by.as_ref().unwrap();
@@ -178,7 +221,10 @@ fn dates_widen_to_datetime2_then_datetimeoffset_keeping_fraction_digits() {
     let c = infer(&["2024-03-05 14:30:00.1234567", "2024-01-01 00:00"]);
     assert_eq!(c.sql_type, SqlType::DateTime2(7));
     assert_eq!(c.evidence.min.as_deref(), Some("2024-01-01 00:00:00"));
-    assert_eq!(c.evidence.max.as_deref(), Some("2024-03-05 14:30:00.1234567"));
+    assert_eq!(
+        c.evidence.max.as_deref(),
+        Some("2024-03-05 14:30:00.1234567")
+    );
     assert_eq!(infer(&["2024-03-05"]).sql_type, SqlType::Date);
 }
 
@@ -205,7 +251,10 @@ fn a_day_above_12_settles_the_order_for_the_whole_column() {
     assert_eq!(c.evidence.max.as_deref(), Some("2024-12-25"));
 
     let c = infer(&["03/05/2024", "12/31/2024"]);
-    assert_eq!(c.evidence.date_order.as_ref().unwrap().order, DateOrder::MonthFirst);
+    assert_eq!(
+        c.evidence.date_order.as_ref().unwrap().order,
+        DateOrder::MonthFirst
+    );
 }
 
 #[test]
@@ -214,7 +263,11 @@ fn an_unsettled_column_is_reported_ambiguous_with_the_order_chosen() {
     let order = c.evidence.date_order.as_ref().unwrap();
     assert!(order.ambiguous);
     assert_eq!(order.order, DateOrder::MonthFirst);
-    assert!(order.reason.contains("no value has a day above 12"), "{}", order.reason);
+    assert!(
+        order.reason.contains("no value has a day above 12"),
+        "{}",
+        order.reason
+    );
     assert!(order.reason.contains("default order"), "{}", order.reason);
 
     let options = InferOptions {
@@ -253,9 +306,15 @@ fn null_tokens_and_empty_fields_count_as_nulls() {
     assert_eq!(c.sql_type, SqlType::Int);
     assert!(c.nullable);
     let e = &c.evidence;
-    assert_eq!((e.rows, e.values, e.nulls, e.empty_strings, e.null_tokens), (7, 2, 5, 1, 4));
+    assert_eq!(
+        (e.rows, e.values, e.nulls, e.empty_strings, e.null_tokens),
+        (7, 2, 5, 1, 4)
+    );
     let c = infer(&["1", "null"]);
-    assert!(c.sql_type.is_text(), "lower-case null is not a default token");
+    assert!(
+        c.sql_type.is_text(),
+        "lower-case null is not a default token"
+    );
 }
 
 #[test]
@@ -271,7 +330,10 @@ fn custom_null_tokens_and_empty_kept_apart_from_null() {
     assert_eq!(steps(&c), [step("int", "text", 3, "")]);
     assert!(!c.nullable);
     let c = infer_with("v", &["a", ""], options);
-    assert_eq!((c.sql_type, c.nullable, c.evidence.empty_strings), (SqlType::VarChar(Some(1)), false, 1));
+    assert_eq!(
+        (c.sql_type, c.nullable, c.evidence.empty_strings),
+        (SqlType::VarChar(Some(1)), false, 1)
+    );
 }
 
 #[test]
@@ -308,27 +370,59 @@ fn sheet_column(cells: Vec<Field<'static>>) -> ColumnSchema {
 
 #[test]
 fn spreadsheet_cells_vote_their_own_types() {
-    assert_eq!(sheet_column(vec![Field::Float(1.0), Field::Int(2)]).sql_type, SqlType::Int);
+    assert_eq!(
+        sheet_column(vec![Field::Float(1.0), Field::Int(2)]).sql_type,
+        SqlType::Int
+    );
     assert_eq!(
         sheet_column(vec![Field::Float(12.5), Field::Float(0.25)]).sql_type,
-        SqlType::Decimal { precision: 4, scale: 2 }
+        SqlType::Decimal {
+            precision: 4,
+            scale: 2
+        }
     );
-    assert_eq!(sheet_column(vec![Field::Float(1.0 / 3.0)]).sql_type, SqlType::Float);
-    assert_eq!(sheet_column(vec![Field::Bool(true), Field::Bool(false)]).sql_type, SqlType::Bit);
-    let date = |kind, nanos| Field::DateTime(SheetDateTime { days: 19_787, nanos, kind });
-    assert_eq!(sheet_column(vec![date(DateKind::Date, 0)]).sql_type, SqlType::Date);
     assert_eq!(
-        sheet_column(vec![date(DateKind::Date, 0), date(DateKind::DateTime, 1_500_000_000)]).sql_type,
+        sheet_column(vec![Field::Float(1.0 / 3.0)]).sql_type,
+        SqlType::Float
+    );
+    assert_eq!(
+        sheet_column(vec![Field::Bool(true), Field::Bool(false)]).sql_type,
+        SqlType::Bit
+    );
+    let date = |kind, nanos| {
+        Field::DateTime(SheetDateTime {
+            days: 19_787,
+            nanos,
+            kind,
+        })
+    };
+    assert_eq!(
+        sheet_column(vec![date(DateKind::Date, 0)]).sql_type,
+        SqlType::Date
+    );
+    assert_eq!(
+        sheet_column(vec![
+            date(DateKind::Date, 0),
+            date(DateKind::DateTime, 1_500_000_000)
+        ])
+        .sql_type,
         SqlType::DateTime2(1)
     );
-    assert_eq!(sheet_column(vec![date(DateKind::Time, 3_600_000_000_000)]).sql_type, SqlType::Time(0));
+    assert_eq!(
+        sheet_column(vec![date(DateKind::Time, 3_600_000_000_000)]).sql_type,
+        SqlType::Time(0)
+    );
     let c = sheet_column(vec![Field::Int(5), Field::Text("five")]);
     assert_eq!(c.sql_type, SqlType::VarChar(Some(4)));
 }
 
 #[test]
 fn spreadsheet_error_cells_count_as_nulls_with_the_first_one_quoted() {
-    let c = sheet_column(vec![Field::Int(1), Field::Error("#N/A"), Field::Error("#DIV/0!")]);
+    let c = sheet_column(vec![
+        Field::Int(1),
+        Field::Error("#N/A"),
+        Field::Error("#DIV/0!"),
+    ]);
     assert_eq!((c.sql_type, c.nullable), (SqlType::Int, true));
     assert_eq!(c.evidence.errors, 2);
     let first = c.evidence.first_error.as_ref().unwrap();

@@ -32,7 +32,10 @@ impl ColumnState {
             }
             Candidate::Bool => SqlType::Bit,
             Candidate::Int => {
-                (min, max) = (Some(self.int_min.to_string()), Some(self.int_max.to_string()));
+                (min, max) = (
+                    Some(self.int_min.to_string()),
+                    Some(self.int_max.to_string()),
+                );
                 let zero_one = self.int_min >= 0 && self.int_max <= 1;
                 if zero_one && reads_as_flag(name) {
                     notes.push(format!(
@@ -78,8 +81,18 @@ impl ColumnState {
                     date_order_evidence = Some(evidence);
                 }
                 let index = usize::from(date_order == DateOrder::MonthFirst);
-                min = self.t_min.get(index).copied().flatten().map(|t| show_temporal(&t, date_order));
-                max = self.t_max.get(index).copied().flatten().map(|t| show_temporal(&t, date_order));
+                min = self
+                    .t_min
+                    .get(index)
+                    .copied()
+                    .flatten()
+                    .map(|t| show_temporal(&t, date_order));
+                max = self
+                    .t_max
+                    .get(index)
+                    .copied()
+                    .flatten()
+                    .map(|t| show_temporal(&t, date_order));
                 match self.cand {
                     Candidate::Date => SqlType::Date,
                     Candidate::DateTime => SqlType::DateTime2(self.frac_digits),
@@ -105,12 +118,20 @@ impl ColumnState {
             first_error: self.first_error.clone(),
             min,
             max,
-            max_length: if in_utf16 { self.max_utf16 } else { self.max_bytes },
+            max_length: if in_utf16 {
+                self.max_utf16
+            } else {
+                self.max_bytes
+            },
             length_unit: if in_utf16 { "utf16CodeUnits" } else { "bytes" },
             distinct: self.distinct.clone(),
             distinct_complete: !self.distinct_overflow,
             widenings: self.widenings.clone(),
-            first_non_ascii: if in_utf16 { self.first_non_ascii.clone() } else { None },
+            first_non_ascii: if in_utf16 {
+                self.first_non_ascii.clone()
+            } else {
+                None
+            },
             date_order: date_order_evidence,
             decimal,
             fraction_digits_set_by: self.frac_set_by.clone().filter(|_| {
@@ -132,8 +153,16 @@ impl ColumnState {
     fn decide_order(&self, default: DateOrder) -> DateOrderEvidence {
         if let Some(order) = self.orders.single() {
             let reason = match &self.order_settled_by {
-                Some(e) => format!("row {} ({}) can only be read {}", e.row, e.value, order_name(order)),
-                None => format!("only {} reads every value as a real date", order_name(order)),
+                Some(e) => format!(
+                    "row {} ({}) can only be read {}",
+                    e.row,
+                    e.value,
+                    order_name(order)
+                ),
+                None => format!(
+                    "only {} reads every value as a real date",
+                    order_name(order)
+                ),
             };
             return DateOrderEvidence {
                 order,
@@ -194,7 +223,11 @@ fn show_temporal(t: &Temporal, order: DateOrder) -> String {
             let off = t.offset_minutes;
             let sign = if off < 0 { '-' } else { '+' };
             let abs = off.unsigned_abs();
-            format!("{y:04}-{m:02}-{d:02} {time} {sign}{:02}:{:02}", abs / 60, abs % 60)
+            format!(
+                "{y:04}-{m:02}-{d:02} {time} {sign}{:02}:{:02}",
+                abs / 60,
+                abs % 60
+            )
         }
         TemporalKind::Time => time,
     }
@@ -207,13 +240,29 @@ pub fn reads_as_flag(name: &str) -> bool {
     const PREFIXES: [&str; 6] = ["is", "has", "can", "should", "was", "allow"];
     const SUFFIXES: [&str; 3] = ["flag", "yn", "ind"];
     const WORDS: [&str; 14] = [
-        "active", "enabled", "disabled", "deleted", "visible", "hidden", "valid", "verified",
-        "archived", "locked", "approved", "published", "flag", "paid",
+        "active",
+        "enabled",
+        "disabled",
+        "deleted",
+        "visible",
+        "hidden",
+        "valid",
+        "verified",
+        "archived",
+        "locked",
+        "approved",
+        "published",
+        "flag",
+        "paid",
     ];
     let name = name.trim();
     // camelCase: a lower-case prefix followed by an upper-case letter.
     for p in PREFIXES {
-        if name.strip_prefix(p).and_then(|r| r.chars().next()).is_some_and(char::is_uppercase) {
+        if name
+            .strip_prefix(p)
+            .and_then(|r| r.chars().next())
+            .is_some_and(char::is_uppercase)
+        {
             return true;
         }
     }

@@ -2,13 +2,13 @@
 
 use super::InferOptions;
 use crate::infer::cell_text::{render_cell, CellText};
-use crate::infer::sheet_value::sheet_value;
 use crate::infer::evidence::{Example, Widening};
 use crate::infer::parse::number::{digit_count, MAX_PRECISION};
 use crate::infer::parse::{
     classify, parse_guid, parse_number, parse_temporal, trim_spaces, DateForm, DateOrder, Number,
     OrderSet, Temporal, TemporalKind, TextValue,
 };
+use crate::infer::sheet_value::sheet_value;
 use crate::Field;
 
 /// The narrowest type family that holds every value seen so far.
@@ -307,12 +307,19 @@ impl ColumnState {
         if let TextValue::Temporal(t) = value {
             if t.kind != TemporalKind::Time && self.orders.intersect(t.orders).is_empty() {
                 let settled = self.order_settled_by.as_ref().map_or(String::new(), |e| {
-                    format!(", but row {} ({}) settled the order the other way", e.row, e.value)
+                    format!(
+                        ", but row {} ({}) settled the order the other way",
+                        e.row, e.value
+                    )
                 });
                 return format!("its day and month can only be read one way{settled}");
             }
         }
-        format!("{}, which {} cannot hold", describe(value), self.cand_name())
+        format!(
+            "{}, which {} cannot hold",
+            describe(value),
+            self.cand_name()
+        )
     }
 
     pub(super) fn cand_name(&self) -> &'static str {
@@ -392,7 +399,10 @@ impl ColumnState {
             let from = self.int_class.max(self.int_floor);
             self.int_class = class;
             if class > from {
-                let (from, to) = (candidate_name(Candidate::Int, from), candidate_name(Candidate::Int, class));
+                let (from, to) = (
+                    candidate_name(Candidate::Int, from),
+                    candidate_name(Candidate::Int, class),
+                );
                 self.widenings.push(Widening {
                     from: from.to_string(),
                     to: to.to_string(),
@@ -511,7 +521,9 @@ fn describe(value: &TextValue) -> &'static str {
         TextValue::Number(Number::Int(_)) => "an integer",
         TextValue::Number(Number::Decimal { scale: 0, .. }) => "an integer beyond bigint",
         TextValue::Number(Number::Decimal { .. }) => "a number with a fraction",
-        TextValue::Number(Number::Float(_)) => "a number in scientific notation or too long to be exact",
+        TextValue::Number(Number::Float(_)) => {
+            "a number in scientific notation or too long to be exact"
+        }
         TextValue::Temporal(t) => match t.kind {
             TemporalKind::Date => "a date",
             TemporalKind::DateTime => "a date with a time of day",

@@ -9,7 +9,7 @@ pub const NANOS_PER_DAY: u64 = 86_400_000_000_000;
 
 /// True for leap years of the Gregorian calendar.
 pub fn is_leap(year: u32) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
 }
 
 /// Number of days in `month` (1–12) of `year`; 0 for a month out of range.

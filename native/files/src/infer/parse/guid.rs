@@ -43,7 +43,10 @@ mod tests {
         let g = parse_guid("6F9619FF-8B86-D011-B42D-00C04FC964FF").unwrap();
         assert_eq!(g[0], 0x6F);
         assert_eq!(g[15], 0xFF);
-        assert_eq!(parse_guid("{6f9619ff-8b86-d011-b42d-00c04fc964ff}"), Some(g));
+        assert_eq!(
+            parse_guid("{6f9619ff-8b86-d011-b42d-00c04fc964ff}"),
+            Some(g)
+        );
     }
 
     #[test]

@@ -159,9 +159,18 @@ mod tests {
         assert_eq!(parse_number("-0"), Some(Number::Int(0)));
         assert_eq!(parse_number("42"), Some(Number::Int(42)));
         assert_eq!(parse_number("+42"), Some(Number::Int(42)));
-        assert_eq!(parse_number("-2147483649"), Some(Number::Int(-2_147_483_649)));
-        assert_eq!(parse_number("9223372036854775807"), Some(Number::Int(i64::MAX)));
-        assert_eq!(parse_number("-9223372036854775808"), Some(Number::Int(i64::MIN)));
+        assert_eq!(
+            parse_number("-2147483649"),
+            Some(Number::Int(-2_147_483_649))
+        );
+        assert_eq!(
+            parse_number("9223372036854775807"),
+            Some(Number::Int(i64::MAX))
+        );
+        assert_eq!(
+            parse_number("-9223372036854775808"),
+            Some(Number::Int(i64::MIN))
+        );
     }
 
     #[test]
@@ -174,9 +183,15 @@ mod tests {
 
     #[test]
     fn integers_beyond_i64_are_decimals_up_to_38_digits_then_text() {
-        assert_eq!(parse_number("9223372036854775808"), dec(9_223_372_036_854_775_808, 0, 19));
+        assert_eq!(
+            parse_number("9223372036854775808"),
+            dec(9_223_372_036_854_775_808, 0, 19)
+        );
         let d38 = "9".repeat(38);
-        assert!(matches!(parse_number(&d38), Some(Number::Decimal { int_digits: 38, .. })));
+        assert!(matches!(
+            parse_number(&d38),
+            Some(Number::Decimal { int_digits: 38, .. })
+        ));
         assert_eq!(parse_number(&"9".repeat(39)), None);
     }
 

@@ -132,7 +132,10 @@ impl Temporal {
 /// orders in `allowed` for numeric dates. `None` when it is none of the accepted forms, or
 /// names no real date under any allowed order.
 pub fn parse_temporal(s: &str, allowed: OrderSet) -> Option<Temporal> {
-    let mut cur = Cursor { b: s.as_bytes(), i: 0 };
+    let mut cur = Cursor {
+        b: s.as_bytes(),
+        i: 0,
+    };
     let first = *cur.b.first()?;
     if first.is_ascii_digit() && is_time_start(cur.b) {
         let (nanos, frac_digits) = parse_time(&mut cur)?;
@@ -375,12 +378,18 @@ fn parse_meridiem(cur: &mut Cursor<'_>) -> Option<bool> {
     let rest = cur.b.get(cur.i..)?;
     let skip = usize::from(rest.first() == Some(&b' '));
     let word = rest.get(skip..skip + 2)?;
-    let pm = match [word.first()?.to_ascii_uppercase(), word.get(1)?.to_ascii_uppercase()] {
+    let pm = match [
+        word.first()?.to_ascii_uppercase(),
+        word.get(1)?.to_ascii_uppercase(),
+    ] {
         [b'A', b'M'] => false,
         [b'P', b'M'] => true,
         _ => return None,
     };
-    if rest.get(skip + 2).is_some_and(|c| c.is_ascii_alphanumeric()) {
+    if rest
+        .get(skip + 2)
+        .is_some_and(|c| c.is_ascii_alphanumeric())
+    {
         return None;
     }
     cur.i += skip + 2;

@@ -67,7 +67,10 @@ fn month_name_forms_parse_in_any_case() {
         assert_eq!(t.days(DateOrder::MonthFirst), day(2024, 3, 5), "{s}");
         assert_eq!(t.orders, OrderSet::BOTH, "{s}");
     }
-    assert_eq!(any("5-Sept-2024").days(DateOrder::DayFirst), day(2024, 9, 5));
+    assert_eq!(
+        any("5-Sept-2024").days(DateOrder::DayFirst),
+        day(2024, 9, 5)
+    );
     assert_eq!(parse_temporal("5-Mrz-2024", OrderSet::BOTH), None);
     assert_eq!(parse_temporal("30-Feb-2024", OrderSet::BOTH), None);
 }
@@ -81,7 +84,10 @@ fn date_times_carry_their_fraction_digits() {
     let t = any("2024-03-05T14:30");
     assert_eq!((t.nanos, t.frac_digits), (14 * H + 30 * M, 0));
     assert_eq!(any("2024-03-05T14:30:00.1234567").frac_digits, 7);
-    assert_eq!(parse_temporal("2024-03-05T14:30:00.12345678", OrderSet::BOTH), None);
+    assert_eq!(
+        parse_temporal("2024-03-05T14:30:00.12345678", OrderSet::BOTH),
+        None
+    );
     assert_eq!(any("05/03/2024 2:30 PM").nanos, 14 * H + 30 * M);
 }
 
@@ -93,8 +99,14 @@ fn offsets_make_datetimeoffset_values() {
     assert_eq!(any("2024-03-05T14:30:00Z").offset_minutes, 0);
     assert_eq!(any("2024-03-05 14:30:00 -0530").offset_minutes, -330);
     assert_eq!(any("2024-03-05T14:30:00+14").offset_minutes, 840);
-    assert_eq!(parse_temporal("2024-03-05T14:30:00+15:00", OrderSet::BOTH), None);
-    assert_eq!(parse_temporal("2024-03-05T14:30:00+02:00x", OrderSet::BOTH), None);
+    assert_eq!(
+        parse_temporal("2024-03-05T14:30:00+15:00", OrderSet::BOTH),
+        None
+    );
+    assert_eq!(
+        parse_temporal("2024-03-05T14:30:00+02:00x", OrderSet::BOTH),
+        None
+    );
 }
 
 #[test]
@@ -105,8 +117,13 @@ fn times_parse_in_24_and_12_hour_forms() {
     assert_eq!(any("2:30pm").nanos, 14 * H + 30 * M);
     assert_eq!(any("12:00 AM").nanos, 0);
     assert_eq!(any("12:00 PM").nanos, 12 * H);
-    assert_eq!(any("23:59:59.5").nanos, 23 * H + 59 * M + 59 * S + 500_000_000);
-    for s in ["24:00", "13:00 PM", "0:00 AM", "14:60", "14:3", "14:30Z", "14:30:61"] {
+    assert_eq!(
+        any("23:59:59.5").nanos,
+        23 * H + 59 * M + 59 * S + 500_000_000
+    );
+    for s in [
+        "24:00", "13:00 PM", "0:00 AM", "14:60", "14:3", "14:30Z", "14:30:61",
+    ] {
         assert_eq!(parse_temporal(s, OrderSet::BOTH), None, "{s}");
     }
 }
