@@ -212,17 +212,42 @@ impl ColumnState {
         }
     }
 
+    /// The hot path: a value the current candidate holds is taken in place; anything else is
+    /// classified and goes through [`Self::absorb`].
+    #[inline]
     fn observe_text(&mut self, raw: &str, row: u64) {
         let s = trim_spaces(raw);
         let value = match self.cand {
             Candidate::Text => return,
-            Candidate::Int | Candidate::Decimal | Candidate::Float => {
-                parse_number(s).map_or_else(|| classify(s), TextValue::Number)
-            }
+            Candidate::Int => match parse_number(s) {
+                Some(Number::Int(v)) => return self.take_int(v, raw, row),
+                Some(n) => TextValue::Number(n),
+                None => classify(s),
+            },
+            Candidate::Decimal => match parse_number(s) {
+                Some(n @ (Number::Int(_) | Number::Decimal { .. })) => {
+                    return self.take_decimal(n, raw, row)
+                }
+                Some(n) => TextValue::Number(n),
+                None => classify(s),
+            },
+            Candidate::Float => match parse_number(s) {
+                Some(n) => return self.take_min_max(n.as_f64()),
+                None => classify(s),
+            },
             Candidate::Date | Candidate::DateTime | Candidate::DateTimeOffset | Candidate::Time => {
-                parse_temporal(s, self.orders).map_or_else(|| classify(s), TextValue::Temporal)
+                match parse_temporal(s, self.orders) {
+                    Some(t) if candidate_of_kind(t.kind) == self.cand => {
+                        return self.take_temporal(t, raw, row)
+                    }
+                    Some(t) => TextValue::Temporal(t),
+                    None => classify(s),
+                }
             }
-            Candidate::Guid => parse_guid(s).map_or_else(|| classify(s), TextValue::Guid),
+            Candidate::Guid => match parse_guid(s) {
+                Some(_) => return,
+                None => classify(s),
+            },
             Candidate::Unseen | Candidate::Bool => classify(s),
         };
         self.absorb(value, raw, row);
@@ -485,14 +510,18 @@ fn candidate_of(value: &TextValue) -> Candidate {
         TextValue::Number(Number::Int(_)) => Candidate::Int,
         TextValue::Number(Number::Decimal { .. }) => Candidate::Decimal,
         TextValue::Number(Number::Float(_)) => Candidate::Float,
-        TextValue::Temporal(t) => match t.kind {
-            TemporalKind::Date => Candidate::Date,
-            TemporalKind::DateTime => Candidate::DateTime,
-            TemporalKind::DateTimeOffset => Candidate::DateTimeOffset,
-            TemporalKind::Time => Candidate::Time,
-        },
+        TextValue::Temporal(t) => candidate_of_kind(t.kind),
         TextValue::Guid(_) => Candidate::Guid,
         TextValue::Text => Candidate::Text,
+    }
+}
+
+fn candidate_of_kind(kind: TemporalKind) -> Candidate {
+    match kind {
+        TemporalKind::Date => Candidate::Date,
+        TemporalKind::DateTime => Candidate::DateTime,
+        TemporalKind::DateTimeOffset => Candidate::DateTimeOffset,
+        TemporalKind::Time => Candidate::Time,
     }
 }
 

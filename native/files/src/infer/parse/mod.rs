@@ -17,7 +17,13 @@ pub use number::{parse_number, Number};
 pub use temporal::{parse_temporal, DateForm, DateOrder, OrderSet, Temporal, TemporalKind};
 
 /// Removes leading and trailing ASCII spaces and tabs (`a, b` exports put one after a comma).
+#[inline]
 pub fn trim_spaces(s: &str) -> &str {
+    let b = s.as_bytes();
+    let edge = |c: Option<&u8>| matches!(c, Some(b' ' | b'\t'));
+    if !edge(b.first()) && !edge(b.last()) {
+        return s;
+    }
     s.trim_matches(|c| c == ' ' || c == '\t')
 }
 

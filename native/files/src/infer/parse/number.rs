@@ -79,9 +79,7 @@ pub fn parse_number(s: &str) -> Option<Number> {
     let int_digits = if int_part == b"0" { 0 } else { int_part.len() };
     if frac.is_empty() && int_digits <= 18 {
         // At most 18 digits always fit i64: the common case, without i128 arithmetic.
-        let magnitude = int_part
-            .iter()
-            .fold(0i64, |acc, d| acc * 10 + i64::from(d - b'0'));
+        let magnitude = digits_u64(int_part, 0) as i64;
         return Some(Number::Int(if negative { -magnitude } else { magnitude }));
     }
     let precision = int_digits + frac.len();
@@ -92,10 +90,13 @@ pub fn parse_number(s: &str) -> Option<Number> {
             finite_float(s)
         };
     }
-    let magnitude = int_part
-        .iter()
-        .chain(frac)
-        .fold(0i128, |acc, d| acc * 10 + i128::from(d - b'0'));
+    let magnitude = if int_part.len() + frac.len() <= 19 {
+        // Up to 19 digits fit u64: cheaper than i128 for the common decimals.
+        i128::from(digits_u64(frac, digits_u64(int_part, 0)))
+    } else {
+        let acc = int_part.iter().fold(0i128, |acc, d| acc * 10 + i128::from(d - b'0'));
+        frac.iter().fold(acc, |acc, d| acc * 10 + i128::from(d - b'0'))
+    };
     let mantissa = if negative { -magnitude } else { magnitude };
     if frac.is_empty() {
         if let Ok(v) = i64::try_from(mantissa) {
@@ -107,6 +108,14 @@ pub fn parse_number(s: &str) -> Option<Number> {
         scale: frac.len() as u8,
         int_digits: int_digits as u8,
     })
+}
+
+/// Appends the ASCII digits `digits` to `acc` (the caller bounds the count to 19 in all).
+#[inline]
+fn digits_u64(digits: &[u8], acc: u64) -> u64 {
+    digits
+        .iter()
+        .fold(acc, |acc, d| acc.wrapping_mul(10).wrapping_add(u64::from(d - b'0')))
 }
 
 /// `rest` follows the digits: only an exponent (`e`, optional sign, digits) may stand there.
