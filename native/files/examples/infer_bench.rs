@@ -60,8 +60,12 @@ struct Table {
 
 fn generate(rows: usize) -> Table {
     use std::fmt::Write;
-    let first = ["Ann", "Bob", "Zaïd", "Václav", "Dmitri", "Łucja", "Mei", "Søren"];
-    let last = ["Lee", "Müller", "Rossi", "Yilmaz", "García", "Ng", "O'Brien", "Dubois"];
+    let first = [
+        "Ann", "Bob", "Zaïd", "Václav", "Dmitri", "Łucja", "Mei", "Søren",
+    ];
+    let last = [
+        "Lee", "Müller", "Rossi", "Yilmaz", "García", "Ng", "O'Brien", "Dubois",
+    ];
     let notes = ["awaiting stock", "back-ordered", "shipped", "returned"];
     let mut rng = Rng(0x5EED_1234_ABCD_0001);
     let mut text = String::with_capacity(rows * 150);
@@ -73,7 +77,10 @@ fn generate(rows: usize) -> Table {
             ends.push(text.len() as u32);
         };
         let big = r.next() as i64;
-        let amount = (r.below(20_000_000_000) as i64 - 10_000_000_000, r.below(10_000));
+        let amount = (
+            r.below(20_000_000_000) as i64 - 10_000_000_000,
+            r.below(10_000),
+        );
         let ratio = (r.below(1_000_000), r.below(20));
         let flag = r.below(2);
         let born = (1950 + r.below(100), 1 + r.below(12), 1 + r.below(28));
@@ -97,9 +104,13 @@ fn generate(rows: usize) -> Table {
             let sign = if amount.0 < 0 { "-" } else { "" };
             write!(t, "{sign}{}.{:04}", amount.0.unsigned_abs() / 100, amount.1).unwrap()
         });
-        field(&mut text, &|t| write!(t, "{}.{:06}e-{}", ratio.0 % 10, ratio.0, ratio.1).unwrap());
+        field(&mut text, &|t| {
+            write!(t, "{}.{:06}e-{}", ratio.0 % 10, ratio.0, ratio.1).unwrap()
+        });
         field(&mut text, &|t| write!(t, "{flag}").unwrap());
-        field(&mut text, &|t| write!(t, "{}-{:02}-{:02}", born.0, born.1, born.2).unwrap());
+        field(&mut text, &|t| {
+            write!(t, "{}-{:02}-{:02}", born.0, born.1, born.2).unwrap()
+        });
         field(&mut text, &|t| {
             let (y, mo, d, h, mi, s, ms) = created;
             write!(t, "{y}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{ms:03}").unwrap()
@@ -118,7 +129,9 @@ fn generate(rows: usize) -> Table {
             .unwrap()
         });
         field(&mut text, &|t| write!(t, "SKU-{code}").unwrap());
-        field(&mut text, &|t| write!(t, "{} {}", first[name.0], last[name.1]).unwrap());
+        field(&mut text, &|t| {
+            write!(t, "{} {}", first[name.0], last[name.1]).unwrap()
+        });
         field(&mut text, &|t| {
             if note.0 == 0 {
                 t.push_str("\\N");
@@ -126,7 +139,9 @@ fn generate(rows: usize) -> Table {
                 write!(t, "{} #{}", notes[note.1], note.2).unwrap()
             }
         });
-        field(&mut text, &|t| write!(t, "{}.{:04}", price.0, price.1).unwrap());
+        field(&mut text, &|t| {
+            write!(t, "{}.{:04}", price.0, price.1).unwrap()
+        });
     }
     Table { text, ends, rows }
 }
@@ -176,13 +191,21 @@ impl RowSource for TableSource<'_> {
 }
 
 fn main() -> Result<(), ReadError> {
-    let rows: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1_000_000);
+    let rows: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1_000_000);
     let table = generate(rows);
     let fields = (rows * COLUMNS) as f64;
     let mb = table.text.len() as f64 / 1e6;
 
     // Baseline: walking the fields alone (what the inference costs is the difference).
-    let mut src = TableSource { table: &table, row: 0, started: false, only: None };
+    let mut src = TableSource {
+        table: &table,
+        row: 0,
+        started: false,
+        only: None,
+    };
     let start = Clock::start();
     let mut total = 0usize;
     while src.advance()? {
@@ -198,27 +221,45 @@ fn main() -> Result<(), ReadError> {
     let mut best = f64::MAX;
     let mut schema = Vec::new();
     for _ in 0..3 {
-        let mut src = TableSource { table: &table, row: 0, started: false, only: None };
+        let mut src = TableSource {
+            table: &table,
+            row: 0,
+            started: false,
+            only: None,
+        };
         let start = Clock::start();
-        let mut inferrer = Inferrer::new(InferOptions::default(), Some(NAMES.map(String::from).to_vec()));
+        let mut inferrer = Inferrer::new(
+            InferOptions::default(),
+            Some(NAMES.map(String::from).to_vec()),
+        );
         inferrer.observe_all(&mut src, None)?;
         schema = inferrer.finish();
         best = best.min(elapsed(&start));
     }
     let infer_only = (best - walk).max(0.0);
+    println!("{rows} rows x {COLUMNS} columns, {mb:.1} MB of field text (no delimiters or quotes)");
     println!(
-        "{rows} rows x {COLUMNS} columns, {mb:.1} MB of field text (no delimiters or quotes)"
+        "walk fields only:  {:.3} s ({:.2} ns/field)",
+        walk,
+        walk * 1e9 / fields
     );
-    println!("walk fields only:  {:.3} s ({:.2} ns/field)", walk, walk * 1e9 / fields);
     println!(
         "walk + inference:  {:.3} s ({:.2} ns/field, {:.0} MB/s) best of 3",
         best,
         best * 1e9 / fields,
         mb / best
     );
-    println!("inference alone:   {:.2} ns/field", infer_only * 1e9 / fields);
+    println!(
+        "inference alone:   {:.2} ns/field",
+        infer_only * 1e9 / fields
+    );
     for (k, c) in schema.iter().enumerate() {
-        let mut src = TableSource { table: &table, row: 0, started: false, only: Some(k) };
+        let mut src = TableSource {
+            table: &table,
+            row: 0,
+            started: false,
+            only: Some(k),
+        };
         let start = Clock::start();
         let mut inferrer = Inferrer::new(InferOptions::default(), Some(vec![c.name.clone()]));
         inferrer.observe_all(&mut src, None)?;

@@ -58,7 +58,10 @@ impl ColumnState {
                 }
             }
             Candidate::Decimal => {
-                (min, max) = (Some(show_f64(self.num_min)), Some(show_f64(self.num_max)));
+                (min, max) = (
+                    self.dec_min.map(show_decimal),
+                    self.dec_max.map(show_decimal),
+                );
                 decimal = Some(DecimalEvidence {
                     integer_digits: self.int_digits,
                     integer_digits_row: self.int_digits_row,
@@ -86,13 +89,13 @@ impl ColumnState {
                     .get(index)
                     .copied()
                     .flatten()
-                    .map(|t| show_temporal(&t, date_order));
+                    .map(|(_, t)| show_temporal(&t, date_order));
                 max = self
                     .t_max
                     .get(index)
                     .copied()
                     .flatten()
-                    .map(|t| show_temporal(&t, date_order));
+                    .map(|(_, t)| show_temporal(&t, date_order));
                 match self.cand {
                     Candidate::Date => SqlType::Date,
                     Candidate::DateTime => SqlType::DateTime2(self.frac_digits),
@@ -196,6 +199,19 @@ fn order_name(order: DateOrder) -> &'static str {
         DateOrder::DayFirst => "day first (dd/mm/yyyy)",
         DateOrder::MonthFirst => "month first (mm/dd/yyyy)",
     }
+}
+
+/// A decimal as written: `-12.50` for (-1250, 2).
+fn show_decimal((mantissa, scale): (i128, u8)) -> String {
+    let digits = mantissa.unsigned_abs().to_string();
+    let sign = if mantissa < 0 { "-" } else { "" };
+    let scale = usize::from(scale);
+    if scale == 0 {
+        return format!("{sign}{digits}");
+    }
+    let padded = format!("{digits:0>width$}", width = scale + 1);
+    let (int, frac) = padded.split_at(padded.len() - scale);
+    format!("{sign}{int}.{frac}")
 }
 
 fn show_f64(v: f64) -> String {

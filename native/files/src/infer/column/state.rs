@@ -92,6 +92,9 @@ pub(crate) struct ColumnState {
     // Decimals and floats.
     pub(super) num_min: f64,
     pub(super) num_max: f64,
+    /// Exact bounds while the candidate is Decimal: (mantissa, scale).
+    pub(super) dec_min: Option<(i128, u8)>,
+    pub(super) dec_max: Option<(i128, u8)>,
     pub(super) int_digits: u8,
     pub(super) int_digits_row: u64,
     pub(super) scale: u8,
@@ -101,8 +104,8 @@ pub(crate) struct ColumnState {
     pub(super) order_settled_by: Option<Example>,
     pub(super) saw_numeric_date: bool,
     pub(super) all_dotted: bool,
-    pub(super) t_min: [Option<Temporal>; 2],
-    pub(super) t_max: [Option<Temporal>; 2],
+    pub(super) t_min: [Option<(i128, Temporal)>; 2],
+    pub(super) t_max: [Option<(i128, Temporal)>; 2],
     pub(super) frac_digits: u8,
     pub(super) frac_set_by: Option<Example>,
     pub(super) widenings: Vec<Widening>,
@@ -135,6 +138,8 @@ impl ColumnState {
             int_class: 0,
             num_min: f64::INFINITY,
             num_max: f64::NEG_INFINITY,
+            dec_min: None,
+            dec_max: None,
             int_digits: 0,
             int_digits_row: 0,
             scale: 0,
@@ -258,21 +263,32 @@ impl ColumnState {
     fn track_text(&mut self, raw: &str, row: u64) {
         let bytes = raw.len() as u64;
         self.max_bytes = self.max_bytes.max(bytes);
-        let units = if raw.is_ascii() {
-            bytes
-        } else {
-            if self.first_non_ascii.is_none() {
-                self.first_non_ascii = Some(Example::new(row, raw));
-            }
-            utf16_len(raw)
-        };
-        self.max_utf16 = self.max_utf16.max(units);
-        if !self.distinct_overflow && !self.distinct.iter().any(|d| d == raw) {
-            if self.distinct.len() < DISTINCT_LIMIT {
-                self.distinct.push(Example::new(row, raw).value);
+        if self.first_non_ascii.is_none() {
+            // All ASCII so far: UTF-16 units equal bytes until a value says otherwise.
+            let units = if raw.is_ascii() {
+                bytes
             } else {
-                self.distinct_overflow = true;
-            }
+                self.first_non_ascii = Some(Example::new(row, raw));
+                utf16_len(raw)
+            };
+            self.max_utf16 = self.max_utf16.max(units);
+        } else if bytes > self.max_utf16 {
+            // A value never has more UTF-16 units than bytes, so only a long one can be longer.
+            self.max_utf16 = self.max_utf16.max(utf16_len(raw));
+        }
+        if !self.distinct_overflow {
+            self.track_distinct(raw, row);
+        }
+    }
+
+    fn track_distinct(&mut self, raw: &str, row: u64) {
+        if self.distinct.iter().any(|d| d == raw) {
+            return;
+        }
+        if self.distinct.len() < DISTINCT_LIMIT {
+            self.distinct.push(Example::new(row, raw).value);
+        } else {
+            self.distinct_overflow = true;
         }
     }
 
@@ -380,9 +396,17 @@ impl ColumnState {
 
     /// Carries the figures of the old candidate over to `to`.
     fn enter(&mut self, to: Candidate) {
+        if self.cand == Candidate::Decimal && to == Candidate::Float {
+            self.num_min = self.dec_min.map_or(f64::INFINITY, dec_to_f64);
+            self.num_max = self.dec_max.map_or(f64::NEG_INFINITY, dec_to_f64);
+        }
         if self.cand == Candidate::Int && matches!(to, Candidate::Decimal | Candidate::Float) {
             self.num_min = self.int_min as f64;
             self.num_max = self.int_max as f64;
+            if self.values > 1 {
+                self.dec_min = Some((i128::from(self.int_min), 0));
+                self.dec_max = Some((i128::from(self.int_max), 0));
+            }
             let (min_d, max_d) = (int_digits_of(self.int_min), int_digits_of(self.int_max));
             (self.int_digits, self.int_digits_row) = if min_d >= max_d {
                 (min_d, self.int_min_row)
@@ -440,11 +464,13 @@ impl ColumnState {
     }
 
     fn take_decimal(&mut self, n: Number, raw: &str, row: u64) {
-        let (digits, scale) = match n {
-            Number::Int(v) => (int_digits_of(v), 0),
+        let (digits, scale, value) = match n {
+            Number::Int(v) => (int_digits_of(v), 0, (i128::from(v), 0)),
             Number::Decimal {
-                int_digits, scale, ..
-            } => (int_digits, scale),
+                int_digits,
+                scale,
+                mantissa,
+            } => (int_digits, scale, (mantissa, scale)),
             Number::Float(_) => return,
         };
         let precision = u32::from(digits.max(self.int_digits)) + u32::from(scale.max(self.scale));
@@ -464,7 +490,12 @@ impl ColumnState {
         if scale > self.scale {
             (self.scale, self.scale_row) = (scale, row);
         }
-        self.take_min_max(n.as_f64());
+        if self.dec_min.is_none_or(|m| dec_less(value, m)) {
+            self.dec_min = Some(value);
+        }
+        if self.dec_max.is_none_or(|m| dec_less(m, value)) {
+            self.dec_max = Some(value);
+        }
     }
 
     fn take_min_max(&mut self, v: f64) {
@@ -488,20 +519,55 @@ impl ColumnState {
             self.frac_digits = t.frac_digits;
             self.frac_set_by = Some(Example::new(row, raw));
         }
-        for (i, order) in ORDERS.iter().enumerate() {
-            let key = instant(&t, *order);
+        // Both orders' bounds are kept until the column's order is decided; a value whose form
+        // fixes the order has one position on the time line.
+        let first = instant(&t, ORDERS[0]);
+        let keys = [
+            first,
+            if t.form == DateForm::Fixed {
+                first
+            } else {
+                instant(&t, ORDERS[1])
+            },
+        ];
+        for (i, key) in keys.into_iter().enumerate() {
             if let Some(slot) = self.t_min.get_mut(i) {
-                if slot.is_none_or(|m| key < instant(&m, *order)) {
-                    *slot = Some(t);
+                if slot.is_none_or(|(m, _)| key < m) {
+                    *slot = Some((key, t));
                 }
             }
             if let Some(slot) = self.t_max.get_mut(i) {
-                if slot.is_none_or(|m| key > instant(&m, *order)) {
-                    *slot = Some(t);
+                if slot.is_none_or(|(m, _)| key > m) {
+                    *slot = Some((key, t));
                 }
             }
         }
     }
+}
+
+/// `a < b` for decimals given as (mantissa, scale); exact when the scales agree or rescaling
+/// fits `i128`, else by their float values.
+fn dec_less(a: (i128, u8), b: (i128, u8)) -> bool {
+    if a.1 == b.1 {
+        return a.0 < b.0;
+    }
+    let (hi, lo) = (a.1.max(b.1), a.1.min(b.1));
+    let factor = 10i128.checked_pow(u32::from(hi - lo));
+    let rescale = |(m, s): (i128, u8)| {
+        if s == lo {
+            factor.and_then(|f| m.checked_mul(f))
+        } else {
+            Some(m)
+        }
+    };
+    match (rescale(a), rescale(b)) {
+        (Some(x), Some(y)) => x < y,
+        _ => dec_to_f64(a) < dec_to_f64(b),
+    }
+}
+
+pub(super) fn dec_to_f64((mantissa, scale): (i128, u8)) -> f64 {
+    mantissa as f64 / 10f64.powi(i32::from(scale))
 }
 
 fn candidate_of(value: &TextValue) -> Candidate {
@@ -566,7 +632,7 @@ fn describe(value: &TextValue) -> &'static str {
 
 /// UTF-16 code units of `s`: one per UTF-8 lead byte, two for four-byte sequences.
 fn utf16_len(s: &str) -> u64 {
-    s.bytes()
-        .map(|b| u64::from(b & 0xC0 != 0x80) + u64::from(b >= 0xF0))
-        .sum()
+    let continuation = s.bytes().filter(|b| b & 0xC0 == 0x80).count();
+    let four_byte_leads = s.bytes().filter(|&b| b >= 0xF0).count();
+    (s.len() - continuation + four_byte_leads) as u64
 }

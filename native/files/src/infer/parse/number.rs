@@ -94,8 +94,11 @@ pub fn parse_number(s: &str) -> Option<Number> {
         // Up to 19 digits fit u64: cheaper than i128 for the common decimals.
         i128::from(digits_u64(frac, digits_u64(int_part, 0)))
     } else {
-        let acc = int_part.iter().fold(0i128, |acc, d| acc * 10 + i128::from(d - b'0'));
-        frac.iter().fold(acc, |acc, d| acc * 10 + i128::from(d - b'0'))
+        let acc = int_part
+            .iter()
+            .fold(0i128, |acc, d| acc * 10 + i128::from(d - b'0'));
+        frac.iter()
+            .fold(acc, |acc, d| acc * 10 + i128::from(d - b'0'))
     };
     let mantissa = if negative { -magnitude } else { magnitude };
     if frac.is_empty() {
@@ -113,9 +116,9 @@ pub fn parse_number(s: &str) -> Option<Number> {
 /// Appends the ASCII digits `digits` to `acc` (the caller bounds the count to 19 in all).
 #[inline]
 fn digits_u64(digits: &[u8], acc: u64) -> u64 {
-    digits
-        .iter()
-        .fold(acc, |acc, d| acc.wrapping_mul(10).wrapping_add(u64::from(d - b'0')))
+    digits.iter().fold(acc, |acc, d| {
+        acc.wrapping_mul(10).wrapping_add(u64::from(d - b'0'))
+    })
 }
 
 /// `rest` follows the digits: only an exponent (`e`, optional sign, digits) may stand there.

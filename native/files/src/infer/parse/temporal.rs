@@ -229,6 +229,18 @@ fn is_time_start(b: &[u8]) -> bool {
 
 fn parse_date(cur: &mut Cursor<'_>, allowed: OrderSet) -> Option<([i32; 2], OrderSet, DateForm)> {
     let fixed = |days: i32| Some(([days, days], OrderSet::BOTH, DateForm::Fixed));
+    // The ISO `yyyy-mm-dd` shape, read at fixed positions (the common case, and the cheapest).
+    if let Some([y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1]) =
+        cur.b.get(..10).and_then(|p| <[u8; 10]>::try_from(p).ok())
+    {
+        let year = fixed_number(&[y0, y1, y2, y3]);
+        let month = fixed_number(&[m0, m1]);
+        let day = fixed_number(&[d0, d1]);
+        if let (Some(year), Some(month), Some(day)) = (year, month, day) {
+            cur.i = 10;
+            return fixed(days_from_civil(year, month, day)?);
+        }
+    }
     if cur.peek()?.is_ascii_alphabetic() {
         // `March 5, 2024`, `Mar 5 2024`
         let month = month_from_name(cur.letters())?;
@@ -336,8 +348,56 @@ fn month_from_name(word: &[u8]) -> Option<u32> {
         .map(|i| i as u32 + 1)
 }
 
+/// The value of a run of ASCII digits, or `None` if any byte is not a digit.
+#[inline]
+fn fixed_number(digits: &[u8]) -> Option<u32> {
+    let mut value = 0u32;
+    let mut bad = false;
+    for &c in digits {
+        let d = c.wrapping_sub(b'0');
+        bad |= d > 9;
+        value = value * 10 + u32::from(d);
+    }
+    (!bad).then_some(value)
+}
+
 /// `H:MM[:SS[.fffffff]][ AM|PM]` → (nanoseconds since midnight, fraction digits).
 fn parse_time(cur: &mut Cursor<'_>) -> Option<(u64, u8)> {
+    // `HH:MM:SS` at fixed positions, then the optional fraction; anything else (one-digit
+    // hours, no seconds, AM/PM) takes the general path below.
+    let rest = cur.b.get(cur.i..)?;
+    if let Some([h0, h1, b':', m0, m1, b':', s0, s1]) =
+        rest.get(..8).and_then(|p| <[u8; 8]>::try_from(p).ok())
+    {
+        if let (Some(h), Some(m), Some(sec)) = (
+            fixed_number(&[h0, h1]),
+            fixed_number(&[m0, m1]),
+            fixed_number(&[s0, s1]),
+        ) {
+            let after = rest.get(8).copied();
+            if h <= 23
+                && m <= 59
+                && sec <= 59
+                && !after.is_some_and(|c| {
+                    c.is_ascii_alphabetic() || c == b' ' && is_meridiem_next(rest.get(9..))
+                })
+            {
+                cur.i += 8;
+                let mut frac = 0u64;
+                let mut frac_digits = 0u8;
+                if cur.eat(b'.') {
+                    let (f, n) = cur.digits(1, 7)?;
+                    if cur.peek().is_some_and(|c| c.is_ascii_digit()) {
+                        return None;
+                    }
+                    frac = u64::from(f) * 10u64.pow(9 - n as u32);
+                    frac_digits = n as u8;
+                }
+                let secs = u64::from(h) * 3600 + u64::from(m) * 60 + u64::from(sec);
+                return Some((secs * 1_000_000_000 + frac, frac_digits));
+            }
+        }
+    }
     let (mut hour, _) = cur.digits(1, 2)?;
     if !cur.eat(b':') {
         return None;
@@ -371,6 +431,11 @@ fn parse_time(cur: &mut Cursor<'_>) -> Option<(u64, u8)> {
         + frac;
     debug_assert!(nanos < NANOS_PER_DAY);
     Some((nanos, frac_digits))
+}
+
+/// True when `rest` starts with `AM`/`PM` in any case.
+fn is_meridiem_next(rest: Option<&[u8]>) -> bool {
+    matches!(rest, Some([a, b'm' | b'M', ..]) if matches!(a, b'a' | b'A' | b'p' | b'P'))
 }
 
 /// An optional ` AM`/`PM` (or without the space, any case): `Some(true)` for PM.
