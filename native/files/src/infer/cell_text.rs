@@ -49,12 +49,13 @@ impl Write for CellText {
     }
 }
 
-/// Writes a non-text cell as text; `None` for text, empty and error cells, and for the rare
-/// number whose plain form exceeds 64 bytes (such as `1e300`).
+/// Writes a non-text cell as text; `None` for text, empty and error cells.
 pub fn render_cell(field: Field<'_>) -> Option<CellText> {
     let mut out = CellText::new();
     let written = match field {
         Field::Int(v) => write!(out, "{v}"),
+        // Plain digits up to 16 places, scientific beyond, so every double fits the buffer.
+        Field::Float(v) if v != 0.0 && (v.abs() >= 1e16 || v.abs() < 1e-6) => write!(out, "{v:e}"),
         Field::Float(v) => write!(out, "{v}"),
         Field::Bool(true) => out.write_str("TRUE"),
         Field::Bool(false) => out.write_str("FALSE"),
@@ -98,7 +99,8 @@ mod tests {
         assert_eq!(text(Field::Float(0.1)), "0.1");
         assert_eq!(text(Field::Float(12.5)), "12.5");
         assert_eq!(text(Field::Bool(true)), "TRUE");
-        assert!(render_cell(Field::Float(1e300)).is_none());
+        assert_eq!(text(Field::Float(1e300)), "1e300");
+        assert_eq!(text(Field::Float(-2.5e-9)), "-2.5e-9");
         assert!(render_cell(Field::Text("x")).is_none());
     }
 

@@ -21,12 +21,16 @@ pub fn parse_bool_word(s: &str) -> Option<bool> {
     }
 }
 
-/// Reads a value of a `bit` column: a boolean word, or `0`/`1`.
+/// Reads a value of a `bit` column: a boolean word, or an integer 0 or 1 as the number rules
+/// read it (so `+1` and `-0` too, which a 0/1 column may hold).
 pub fn parse_bit(s: &str) -> Option<bool> {
     match s {
         "1" => Some(true),
         "0" => Some(false),
-        _ => parse_bool_word(s),
+        _ => match super::parse_number(s) {
+            Some(super::Number::Int(v @ (0 | 1))) => Some(v == 1),
+            _ => parse_bool_word(s),
+        },
     }
 }
 
@@ -57,5 +61,7 @@ mod tests {
         assert_eq!(parse_bit("0"), Some(false));
         assert_eq!(parse_bit("no"), Some(false));
         assert_eq!(parse_bit("2"), None);
+        assert_eq!(parse_bit("+1"), Some(true));
+        assert_eq!(parse_bit("-0"), Some(false));
     }
 }
