@@ -14,9 +14,91 @@
 
 use serde::Serialize;
 
+use super::cell_text::render_cell;
 use super::column::{ColumnState, InferOptions};
 use super::parse::{classify, trim_spaces, TextValue};
-use crate::Field;
+use crate::{Field, RowSource};
+
+/// The first records of a file, copied out of the reader (whose fields are valid only until
+/// it advances), to decide the header on and to show as a preview.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RecordSample {
+    records: Vec<(u64, Vec<SampledField>)>,
+}
+
+/// An owned copy of a [`Field`].
+#[derive(Debug, Clone, PartialEq)]
+enum SampledField {
+    Empty,
+    Text(String),
+    Error(String),
+    Cell(Field<'static>),
+}
+
+impl RecordSample {
+    /// Copies the source's current record.
+    pub fn push_current<S: RowSource + ?Sized>(&mut self, src: &S) {
+        let fields = (0..src.len())
+            .map(|i| match src.field(i) {
+                Field::Empty => SampledField::Empty,
+                Field::Text(s) => SampledField::Text(s.to_string()),
+                Field::Error(s) => SampledField::Error(s.to_string()),
+                Field::Int(v) => SampledField::Cell(Field::Int(v)),
+                Field::Float(v) => SampledField::Cell(Field::Float(v)),
+                Field::Bool(v) => SampledField::Cell(Field::Bool(v)),
+                Field::DateTime(v) => SampledField::Cell(Field::DateTime(v)),
+            })
+            .collect();
+        self.records.push((src.row_number(), fields));
+    }
+
+    /// Number of records held.
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    /// True when no record is held.
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// The row number of record `i` (as the reader gave it).
+    pub fn row_number(&self, i: usize) -> Option<u64> {
+        self.records.get(i).map(|(row, _)| *row)
+    }
+
+    /// The records as fields borrowing this sample.
+    pub fn fields(&self) -> Vec<Vec<Field<'_>>> {
+        self.records
+            .iter()
+            .map(|(_, r)| {
+                r.iter()
+                    .map(|f| match f {
+                        SampledField::Empty => Field::Empty,
+                        SampledField::Text(s) => Field::Text(s),
+                        SampledField::Error(s) => Field::Error(s),
+                        SampledField::Cell(c) => *c,
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+/// The names a header record gives its columns: text as written, a number or date cell as
+/// its text, an empty or error cell as blank (which [`super::propose_names`] numbers).
+pub fn header_names(record: &[Field<'_>]) -> Vec<String> {
+    record
+        .iter()
+        .map(|f| match f {
+            Field::Text(s) => s.to_string(),
+            Field::Empty | Field::Error(_) => String::new(),
+            cell => render_cell(*cell)
+                .map(|t| t.as_str().to_string())
+                .unwrap_or_default(),
+        })
+        .collect()
+}
 
 /// The user's say on the header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -266,6 +348,27 @@ mod tests {
         assert!(d.has_header && d.overridden);
         let d = detect_header(&rows(&[&["id"], &["1"]]), HeaderChoice::Absent);
         assert!(!d.has_header && d.overridden);
+    }
+
+    #[test]
+    fn a_sample_copies_records_out_of_the_source_for_detection_and_names() {
+        use crate::infer::test_source::VecSource;
+        let mut src = VecSource::new(
+            vec![
+                vec![Field::Text("id"), Field::Int(2024), Field::Empty],
+                vec![Field::Text("1"), Field::Float(2.5), Field::Error("#N/A")],
+            ],
+            1,
+        );
+        let mut sample = RecordSample::default();
+        while src.advance().unwrap() {
+            sample.push_current(&src);
+        }
+        assert_eq!((sample.len(), sample.row_number(1)), (2, Some(2)));
+        let fields = sample.fields();
+        assert_eq!(fields[1][2], Field::Error("#N/A"));
+        assert_eq!(header_names(&fields[0]), ["id", "2024", ""]);
+        assert!(!detect_header(&fields, HeaderChoice::Detect).has_header);
     }
 
     #[test]

@@ -25,7 +25,7 @@ pub(crate) mod test_source;
 pub use column::InferOptions;
 pub use convert::{convert, ColumnRule, ConvertError, ConvertFailure, Converted};
 pub use evidence::Evidence;
-pub use header::{detect_header, HeaderChoice, HeaderDecision};
+pub use header::{detect_header, header_names, HeaderChoice, HeaderDecision, RecordSample};
 pub use inferrer::{ColumnSchema, Inferrer};
 pub use names::{default_names, propose_names};
 pub use nulls::NullPolicy;

@@ -52,6 +52,9 @@ impl Number {
 /// Reads `s` as a number under the rules in the module documentation.
 pub fn parse_number(s: &str) -> Option<Number> {
     let bytes = s.as_bytes();
+    if let Some(v) = plain_integer(bytes) {
+        return Some(Number::Int(v));
+    }
     let (negative, body) = match bytes.first()? {
         b'-' => (true, bytes.get(1..)?),
         b'+' => (false, bytes.get(1..)?),
@@ -119,6 +122,32 @@ fn digits_u64(digits: &[u8], acc: u64) -> u64 {
     digits.iter().fold(acc, |acc, d| {
         acc.wrapping_mul(10).wrapping_add(u64::from(d - b'0'))
     })
+}
+
+/// The common case in one branch-free pass: an optional `-` and 1–18 digits without a
+/// leading zero. `None` sends anything else down the general path.
+#[inline]
+fn plain_integer(bytes: &[u8]) -> Option<i64> {
+    let (negative, digits) = match bytes.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, bytes),
+    };
+    if digits.is_empty() || digits.len() > 18 || (digits.len() > 1 && digits.first() == Some(&b'0'))
+    {
+        return None;
+    }
+    let mut value = 0u64;
+    let mut bad = false;
+    for &c in digits {
+        let d = c.wrapping_sub(b'0');
+        bad |= d > 9;
+        value = value * 10 + u64::from(d);
+    }
+    if bad {
+        return None;
+    }
+    let value = value as i64;
+    Some(if negative { -value } else { value })
 }
 
 /// `rest` follows the digits: only an exponent (`e`, optional sign, digits) may stand there.
