@@ -1,6 +1,7 @@
 //! Turning a column's state into its proposed type and evidence.
 
-use super::state::{Candidate, ColumnState};
+use super::candidate::Candidate;
+use super::state::ColumnState;
 use super::InferOptions;
 use crate::infer::evidence::{DateOrderEvidence, DecimalEvidence, Evidence};
 use crate::infer::parse::calendar::civil_from_days;

@@ -36,6 +36,7 @@
 //! Hot path: a value costs one parse against the current candidate (or a length and ASCII
 //! check once the column is text), and nothing is allocated except when evidence is recorded.
 
+mod candidate;
 mod finish;
 mod state;
 
