@@ -87,6 +87,8 @@ pub struct Evidence {
     /// UTF-16 code units for `nvarchar`).
     pub max_length: u64,
     pub length_unit: &'static str,
+    /// The first row with a value of `max_length` (0 when there are no values).
+    pub longest_row: u64,
     /// Up to five distinct values, in order of first appearance.
     pub distinct: Vec<String>,
     /// True when `distinct` lists every distinct value of the column.

@@ -139,6 +139,7 @@ fn leading_zeros_and_overlong_numbers_stay_text() {
 fn text_after_numbers_widens_to_varchar_sized_by_every_value() {
     let c = infer(&["123456789", "n/a!", "x"]);
     assert_eq!(c.sql_type, SqlType::VarChar(Some(9)));
+    assert_eq!((c.evidence.max_length, c.evidence.longest_row), (9, 2));
     assert_eq!(steps(&c), [step("int", "text", 3, "n/a!")]);
     assert!(c.evidence.widenings[0].reason.contains("int cannot hold"));
 }
@@ -150,6 +151,8 @@ fn non_ascii_text_is_nvarchar_in_utf16_units() {
     assert_eq!(c.evidence.length_unit, "utf16CodeUnits");
     let first = c.evidence.first_non_ascii.as_ref().unwrap();
     assert_eq!((first.row, first.value.as_str()), (3, "Straße"));
+    assert_eq!(steps(&c), [step("varchar", "nvarchar", 3, "Straße")]);
+    assert_eq!(c.evidence.longest_row, 3);
     let c = infer(&["𝒜𝒜𝒜𝒜"]);
     assert_eq!(c.sql_type, SqlType::NVarChar(Some(8)));
     assert_eq!(

@@ -3,7 +3,7 @@
 use super::candidate::Candidate;
 use super::state::ColumnState;
 use super::InferOptions;
-use crate::infer::evidence::{DateOrderEvidence, DecimalEvidence, Evidence};
+use crate::infer::evidence::{DateOrderEvidence, DecimalEvidence, Evidence, Widening};
 use crate::infer::parse::calendar::civil_from_days;
 use crate::infer::parse::{DateOrder, Temporal, TemporalKind};
 use crate::infer::sql_type::SqlType;
@@ -128,9 +128,14 @@ impl ColumnState {
                 self.max_bytes
             },
             length_unit: if in_utf16 { "utf16CodeUnits" } else { "bytes" },
+            longest_row: if in_utf16 {
+                self.max_utf16_row
+            } else {
+                self.max_bytes_row
+            },
             distinct: self.distinct.clone(),
             distinct_complete: !self.distinct_overflow,
-            widenings: self.widenings.clone(),
+            widenings: self.widenings_with_nvarchar(in_utf16),
             first_non_ascii: if in_utf16 {
                 self.first_non_ascii.clone()
             } else {
@@ -152,6 +157,23 @@ impl ColumnState {
             date_order,
             evidence,
         }
+    }
+
+    /// The widenings, and for an `nvarchar` column the step from `varchar` that its first
+    /// non-ASCII value forced.
+    fn widenings_with_nvarchar(&self, in_utf16: bool) -> Vec<Widening> {
+        let mut steps = self.widenings.clone();
+        if let (true, Some(first)) = (in_utf16, &self.first_non_ascii) {
+            steps.push(Widening {
+                from: "varchar".to_string(),
+                to: "nvarchar".to_string(),
+                row: first.row,
+                value: first.value.clone(),
+                reason: "not ASCII: nvarchar holds every character".to_string(),
+            });
+            steps.sort_by_key(|w| w.row);
+        }
+        steps
     }
 
     fn decide_order(&self, default: DateOrder) -> DateOrderEvidence {

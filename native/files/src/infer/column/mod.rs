@@ -50,7 +50,10 @@ use super::parse::DateOrder;
 #[derive(Debug, Clone)]
 pub struct InferOptions {
     pub nulls: NullPolicy,
-    /// The order taken for a column of numeric dates that no value settles.
+    /// The order taken for a column of numeric dates that no value settles (dotted dates such
+    /// as `5.3.2024` take day first regardless). The default is month first, which is how SQL
+    /// Server itself reads such text under its default language (us_english, `DATEFORMAT mdy`);
+    /// a caller that knows the file's locale should say so.
     pub default_date_order: DateOrder,
     /// Propose `tinyint`/`smallint` for small ranges (default: `int` at least).
     pub narrow_integers: bool,

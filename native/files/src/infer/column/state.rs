@@ -49,6 +49,8 @@ pub(crate) struct ColumnState {
     pub(super) first_error: Option<Example>,
     pub(super) max_bytes: u64,
     pub(super) max_utf16: u64,
+    pub(super) max_bytes_row: u64,
+    pub(super) max_utf16_row: u64,
     pub(super) first_non_ascii: Option<Example>,
     pub(super) distinct: Vec<String>,
     pub(super) distinct_overflow: bool,
@@ -97,6 +99,8 @@ impl ColumnState {
             first_error: None,
             max_bytes: 0,
             max_utf16: 0,
+            max_bytes_row: 0,
+            max_utf16_row: 0,
             first_non_ascii: None,
             distinct: Vec::new(),
             distinct_overflow: false,
@@ -231,7 +235,9 @@ impl ColumnState {
     #[inline]
     fn track_text(&mut self, raw: &str, row: u64) {
         let bytes = raw.len() as u64;
-        self.max_bytes = self.max_bytes.max(bytes);
+        if bytes > self.max_bytes {
+            (self.max_bytes, self.max_bytes_row) = (bytes, row);
+        }
         if self.first_non_ascii.is_none() {
             // All ASCII so far: UTF-16 units equal bytes until a value says otherwise.
             let units = if raw.is_ascii() {
@@ -240,10 +246,15 @@ impl ColumnState {
                 self.first_non_ascii = Some(Example::new(row, raw));
                 utf16_len(raw)
             };
-            self.max_utf16 = self.max_utf16.max(units);
+            if units > self.max_utf16 {
+                (self.max_utf16, self.max_utf16_row) = (units, row);
+            }
         } else if bytes > self.max_utf16 {
             // A value never has more UTF-16 units than bytes, so only a long one can be longer.
-            self.max_utf16 = self.max_utf16.max(utf16_len(raw));
+            let units = utf16_len(raw);
+            if units > self.max_utf16 {
+                (self.max_utf16, self.max_utf16_row) = (units, row);
+            }
         }
         if !self.distinct_overflow {
             self.track_distinct(raw, row);
