@@ -52,8 +52,8 @@ impl Number {
 /// Reads `s` as a number under the rules in the module documentation.
 pub fn parse_number(s: &str) -> Option<Number> {
     let bytes = s.as_bytes();
-    if let Some(v) = plain_integer(bytes) {
-        return Some(Number::Int(v));
+    if let Some(n) = plain_number(bytes) {
+        return Some(n);
     }
     let (negative, body) = match bytes.first()? {
         b'-' => (true, bytes.get(1..)?),
@@ -124,30 +124,63 @@ fn digits_u64(digits: &[u8], acc: u64) -> u64 {
     })
 }
 
-/// The common case in one branch-free pass: an optional `-` and 1–18 digits without a
-/// leading zero. `None` sends anything else down the general path.
+/// The common cases in one pass: an optional `-`, at most 19 digits with at most one point
+/// among them, nothing else. `None` sends anything else (and every rejection, so the rules
+/// live in one place) down the general path.
 #[inline]
-fn plain_integer(bytes: &[u8]) -> Option<i64> {
-    let (negative, digits) = match bytes.split_first() {
+fn plain_number(bytes: &[u8]) -> Option<Number> {
+    let (negative, body) = match bytes.split_first() {
         Some((b'-', rest)) => (true, rest),
         _ => (false, bytes),
     };
-    if digits.is_empty() || digits.len() > 18 || (digits.len() > 1 && digits.first() == Some(&b'0'))
-    {
+    if body.is_empty() || body.len() > 20 {
         return None;
     }
     let mut value = 0u64;
-    let mut bad = false;
-    for &c in digits {
+    let mut point = None;
+    for (i, &c) in body.iter().enumerate() {
         let d = c.wrapping_sub(b'0');
-        bad |= d > 9;
-        value = value * 10 + u64::from(d);
+        if d > 9 {
+            if c != b'.' || point.is_some() {
+                return None;
+            }
+            point = Some(i);
+            continue;
+        }
+        // Wrapping: a 20-digit body overflows here and is rejected below.
+        value = value.wrapping_mul(10).wrapping_add(u64::from(d));
     }
-    if bad {
+    let int_len = point.unwrap_or(body.len());
+    let digits = body.len() - usize::from(point.is_some());
+    let leading_zero = int_len > 1 && body.first() == Some(&b'0');
+    // 19 digits fit u64 (up to 9,999,999,999,999,999,999 < 2^64).
+    if digits > 19 || leading_zero || point.is_some_and(|p| p + 1 == body.len()) {
         return None;
     }
-    let value = value as i64;
-    Some(if negative { -value } else { value })
+    let signed = if negative {
+        -i128::from(value)
+    } else {
+        i128::from(value)
+    };
+    Some(match point {
+        None => match i64::try_from(signed) {
+            Ok(v) => Number::Int(v),
+            Err(_) => Number::Decimal {
+                mantissa: signed,
+                scale: 0,
+                int_digits: digits as u8,
+            },
+        },
+        Some(p) => Number::Decimal {
+            mantissa: signed,
+            scale: (body.len() - p - 1) as u8,
+            int_digits: if body.get(..p) == Some(b"0") {
+                0
+            } else {
+                p as u8
+            },
+        },
+    })
 }
 
 /// `rest` follows the digits: only an exponent (`e`, optional sign, digits) may stand there.
