@@ -1,6 +1,6 @@
 //! Turning a column's state into its proposed type and evidence.
 
-use super::candidate::Candidate;
+use super::candidate::{candidate_name, Candidate};
 use super::state::ColumnState;
 use super::InferOptions;
 use crate::infer::evidence::{DateOrderEvidence, DecimalEvidence, Evidence, Widening};
@@ -21,6 +21,7 @@ impl ColumnState {
     /// The proposed type for a column named `name` and the evidence behind it.
     pub(crate) fn finish(&self, name: &str, settings: &InferOptions) -> Finished {
         let mut notes = Vec::new();
+        let mut extra_steps = Vec::new();
         let mut date_order = settings.default_date_order;
         let mut date_order_evidence = None;
         let mut decimal = None;
@@ -44,6 +45,17 @@ impl ColumnState {
                     ));
                     SqlType::Bit
                 } else {
+                    if let (true, Some(first)) = (reads_as_flag(name), &self.first_beyond_bit) {
+                        extra_steps.push(Widening {
+                            from: "bit".to_string(),
+                            to: candidate_name(Candidate::Int, self.int_floor).to_string(),
+                            row: first.row,
+                            value: first.value.clone(),
+                            reason: format!(
+                                "the name {name:?} reads as a flag, but this value is neither 0 nor 1"
+                            ),
+                        });
+                    }
                     if zero_one {
                         notes.push(format!(
                             "not bit: every value is 0 or 1, but the name {name:?} does not read \
@@ -135,7 +147,7 @@ impl ColumnState {
             },
             distinct: self.distinct.clone(),
             distinct_complete: !self.distinct_overflow,
-            widenings: self.widenings_with_nvarchar(in_utf16),
+            widenings: self.widenings_with(extra_steps, in_utf16),
             first_non_ascii: if in_utf16 {
                 self.first_non_ascii.clone()
             } else {
@@ -159,10 +171,12 @@ impl ColumnState {
         }
     }
 
-    /// The widenings, and for an `nvarchar` column the step from `varchar` that its first
+    /// The widenings in row order, with `extra` steps decided at the end (bit → int for a
+    /// flag-named column), and for an `nvarchar` column the step from `varchar` that its first
     /// non-ASCII value forced.
-    fn widenings_with_nvarchar(&self, in_utf16: bool) -> Vec<Widening> {
-        let mut steps = self.widenings.clone();
+    fn widenings_with(&self, extra: Vec<Widening>, in_utf16: bool) -> Vec<Widening> {
+        let mut steps = extra;
+        steps.extend(self.widenings.iter().cloned());
         if let (true, Some(first)) = (in_utf16, &self.first_non_ascii) {
             steps.push(Widening {
                 from: "varchar".to_string(),
@@ -171,8 +185,8 @@ impl ColumnState {
                 value: first.value.clone(),
                 reason: "not ASCII: nvarchar holds every character".to_string(),
             });
-            steps.sort_by_key(|w| w.row);
         }
+        steps.sort_by_key(|w| w.row);
         steps
     }
 

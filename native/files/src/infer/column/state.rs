@@ -60,6 +60,8 @@ pub(crate) struct ColumnState {
     pub(super) int_min_row: u64,
     pub(super) int_max_row: u64,
     pub(super) int_class: u8,
+    /// The first integer other than 0 and 1 (what keeps a flag-named column from `bit`).
+    pub(super) first_beyond_bit: Option<Example>,
     // Decimals and floats.
     pub(super) num_min: f64,
     pub(super) num_max: f64,
@@ -109,6 +111,7 @@ impl ColumnState {
             int_min_row: 0,
             int_max_row: 0,
             int_class: 0,
+            first_beyond_bit: None,
             num_min: f64::INFINITY,
             num_max: f64::NEG_INFINITY,
             dec_min: None,
@@ -422,6 +425,9 @@ impl ColumnState {
         if v > self.int_max {
             self.int_max = v;
             self.int_max_row = row;
+        }
+        if self.first_beyond_bit.is_none() && !(0..=1).contains(&v) {
+            self.first_beyond_bit = Some(Example::new(row, raw));
         }
         let class = int_class(v);
         if class > self.int_class {
