@@ -113,3 +113,116 @@ fn a_day_first_column_converts_day_first() {
         Ok(Converted::Date { days })
     );
 }
+
+/// Random short strings over the characters the parsers care about, in debug builds (overflow
+/// checks on): no panic, and every value converts under its column's rule.
+#[test]
+fn random_values_never_panic_and_always_convert_under_the_inferred_rule() {
+    const ALPHABET: &[u8] = b"0123456789000111.-+eE:/ .TZaApPmM,{}-fFtT";
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut seen = std::collections::BTreeSet::<String>::new();
+    for round in 0..600 {
+        let shape = round % 7;
+        let column: Vec<String> = (0..40)
+            .map(|_| {
+                let mut r = || next();
+                let digits = |r: &mut dyn FnMut() -> u64, n: u64| -> String {
+                    (0..n)
+                        .map(|_| char::from(b'0' + (r() % 10) as u8))
+                        .collect()
+                };
+                let sign = if r() % 3 == 0 { "-" } else { "" };
+                match (shape, r() % 50) {
+                    (_, 0) | (6, _) => {
+                        let len = (r() % 24) as usize;
+                        (0..len)
+                            .map(|_| char::from(ALPHABET[(r() % ALPHABET.len() as u64) as usize]))
+                            .collect()
+                    }
+                    // Mostly valid values of one shape (so columns get typed), with edges:
+                    // 20–22 digit integers, 8-digit fractions, day/month conflicts, 1e300+.
+                    (0, _) => {
+                        let n = r() % (if r() % 8 == 0 { 22 } else { 19 });
+                        format!("{sign}{}{}", 1 + r() % 9, digits(&mut r, n))
+                    }
+                    (1, _) => {
+                        let (i, f) = (r() % 20, 1 + r() % 19);
+                        format!(
+                            "{sign}{}{}.{}",
+                            1 + r() % 9,
+                            digits(&mut r, i),
+                            digits(&mut r, f)
+                        )
+                    }
+                    (2, _) => {
+                        let (a, b) = (1 + r() % 12, 1 + r() % 12);
+                        let a = if r() % 20 == 0 { a + 12 } else { a };
+                        format!("{a}/{b}/{}", 1990 + r() % 40)
+                    }
+                    (3, _) => {
+                        let f = if r() % 200 == 0 { 8 } else { r() % 8 };
+                        let frac = if f == 0 {
+                            String::new()
+                        } else {
+                            format!(".{}", digits(&mut r, f))
+                        };
+                        format!(
+                            "2024-{:02}-{:02}T{:02}:{:02}:{:02}{frac}",
+                            1 + r() % 12,
+                            1 + r() % 28,
+                            r() % 24,
+                            r() % 60,
+                            r() % 60
+                        )
+                    }
+                    (4, _) => format!(
+                        "{}:{:02} {}",
+                        1 + r() % 12,
+                        r() % 60,
+                        if r() % 2 == 0 { "AM" } else { "pm" }
+                    ),
+                    _ => {
+                        let (lead, n, exp) = (r() % 10, r() % 8, r() % 310);
+                        format!("{sign}{lead}.{}e{sign}{exp}", digits(&mut r, n))
+                    }
+                }
+            })
+            .collect();
+        let values: Vec<&str> = column.iter().map(String::as_str).collect();
+        let mut src = VecSource::column(&values);
+        let mut inf = Inferrer::new(InferOptions::default(), Some(vec!["c".into()]));
+        inf.observe_all(&mut src, None).unwrap();
+        let col = inf.finish().remove(0);
+        let kind = col.sql_type.to_string();
+        seen.insert(kind.split('(').next().unwrap_or_default().to_string());
+        for v in &values {
+            let field = if v.is_empty() {
+                Field::Empty
+            } else {
+                Field::Text(v)
+            };
+            assert!(
+                convert(field, &col.rule).is_ok(),
+                "{v:?} under {}",
+                col.sql_type
+            );
+        }
+    }
+    for t in [
+        "bigint",
+        "decimal",
+        "float",
+        "date",
+        "datetime2",
+        "time",
+        "varchar",
+    ] {
+        assert!(seen.contains(t), "no {t} column among {seen:?}");
+    }
+}
