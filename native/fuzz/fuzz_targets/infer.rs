@@ -13,7 +13,10 @@ use sluice_files::Field;
 /// A field: text, or a spreadsheet cell when it starts with `~` and a kind letter.
 fn field(s: &str) -> Field<'_> {
     let rest = s.get(2..).unwrap_or("");
-    let number = || rest.bytes().fold(0i64, |a, b| a.wrapping_mul(31).wrapping_add(i64::from(b)));
+    let number = || {
+        rest.bytes()
+            .fold(0i64, |a, b| a.wrapping_mul(31).wrapping_add(i64::from(b)))
+    };
     match s.as_bytes() {
         [] => Field::Empty,
         [b'~', b'i', ..] => Field::Int(number()),
@@ -27,28 +30,44 @@ fn field(s: &str) -> Field<'_> {
                 b't' => DateKind::Time,
                 _ => DateKind::DateTime,
             };
-            Field::DateTime(SheetDateTime { days: (n % 3_000_000) as i32, nanos: n.unsigned_abs(), kind })
+            Field::DateTime(SheetDateTime {
+                days: (n % 3_000_000) as i32,
+                nanos: n.unsigned_abs(),
+                kind,
+            })
         }
         _ => Field::Text(s),
     }
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&flags, body)) = data.split_first() else { return };
+    let Some((&flags, body)) = data.split_first() else {
+        return;
+    };
     let text = String::from_utf8_lossy(body);
-    let records: Vec<Vec<Field<'_>>> =
-        text.split('\n').take(2000).map(|line| line.split(',').take(64).map(field).collect()).collect();
+    let records: Vec<Vec<Field<'_>>> = text
+        .split('\n')
+        .take(2000)
+        .map(|line| line.split(',').take(64).map(field).collect())
+        .collect();
     let options = InferOptions {
         nulls: if flags & 1 == 0 {
             NullPolicy::default()
         } else {
             NullPolicy::new(["-".to_string(), "NULL".to_string()], false)
         },
-        default_date_order: if flags & 2 == 0 { DateOrder::MonthFirst } else { DateOrder::DayFirst },
+        default_date_order: if flags & 2 == 0 {
+            DateOrder::MonthFirst
+        } else {
+            DateOrder::DayFirst
+        },
         narrow_integers: flags & 4 != 0,
     };
     let header: Option<Vec<String>> = (flags & 8 != 0).then(|| {
-        records.first().map(|r| r.iter().map(|f| format!("{f:?}")).collect()).unwrap_or_default()
+        records
+            .first()
+            .map(|r| r.iter().map(|f| format!("{f:?}")).collect())
+            .unwrap_or_default()
     });
     let mut inferrer = Inferrer::new(options, header);
     for (i, record) in records.iter().enumerate() {
@@ -58,14 +77,27 @@ fuzz_target!(|data: &[u8]| {
     for record in &records {
         for (column, f) in schema.iter().zip(record) {
             if let Err(e) = convert(*f, &column.rule) {
-                panic!("{f:?} was inferred as {} but does not convert: {e}", column.sql_type);
+                panic!(
+                    "{f:?} was inferred as {} but does not convert: {e}",
+                    column.sql_type
+                );
             }
         }
     }
-    let _ = detect_header(records.get(..records.len().min(100)).unwrap_or_default(), HeaderChoice::Detect);
-    let names: Vec<&str> = records.first().map(|r| r.iter().map(|f| match f {
-        Field::Text(s) => *s,
-        _ => "",
-    }).collect()).unwrap_or_default();
+    let _ = detect_header(
+        records.get(..records.len().min(100)).unwrap_or_default(),
+        HeaderChoice::Detect,
+    );
+    let names: Vec<&str> = records
+        .first()
+        .map(|r| {
+            r.iter()
+                .map(|f| match f {
+                    Field::Text(s) => *s,
+                    _ => "",
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let _ = propose_names(&names);
 });
