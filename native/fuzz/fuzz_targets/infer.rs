@@ -31,7 +31,7 @@ fn field(s: &str) -> Field<'_> {
                 _ => DateKind::DateTime,
             };
             Field::DateTime(SheetDateTime {
-                days: (n % 3_000_000) as i32,
+                days: n as i32,
                 nanos: n.unsigned_abs(),
                 kind,
             })

@@ -26,11 +26,15 @@ fn int_digits_of(v: i64) -> u8 {
 /// Most values kept in [`ColumnState::distinct`].
 pub(crate) const DISTINCT_LIMIT: usize = 5;
 
-/// A value's position on the time line under one day/month order, for min/max.
-fn instant(t: &Temporal, order: DateOrder) -> i128 {
-    const NANOS_PER_DAY: i128 = 86_400_000_000_000;
-    i128::from(t.days(order)) * NANOS_PER_DAY + i128::from(t.nanos)
-        - i128::from(t.offset_minutes) * 60_000_000_000
+/// A value's position on the time line under one day/month order, for min/max, in 100 ns
+/// ticks (the finest a value holds): days 0001–9999 × ticks per day stays well inside `i64`.
+fn instant(t: &Temporal, order: DateOrder) -> i64 {
+    const TICKS_PER_DAY: i64 = 864_000_000_000;
+    // Saturating: a spreadsheet cell's day number is not bounded by the text parsers.
+    i64::from(t.days(order))
+        .saturating_mul(TICKS_PER_DAY)
+        .saturating_add((t.nanos / 100) as i64)
+        .saturating_sub(i64::from(t.offset_minutes) * 600_000_000)
 }
 
 const ORDERS: [DateOrder; 2] = [DateOrder::DayFirst, DateOrder::MonthFirst];
@@ -77,8 +81,8 @@ pub(crate) struct ColumnState {
     pub(super) order_settled_by: Option<Example>,
     pub(super) saw_numeric_date: bool,
     pub(super) all_dotted: bool,
-    pub(super) t_min: [Option<(i128, Temporal)>; 2],
-    pub(super) t_max: [Option<(i128, Temporal)>; 2],
+    pub(super) t_min: [Option<(i64, Temporal)>; 2],
+    pub(super) t_max: [Option<(i64, Temporal)>; 2],
     pub(super) frac_digits: u8,
     pub(super) frac_set_by: Option<Example>,
     pub(super) widenings: Vec<Widening>,

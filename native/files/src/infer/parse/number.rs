@@ -125,37 +125,43 @@ fn digits_u64(digits: &[u8], acc: u64) -> u64 {
 }
 
 /// The common cases in one pass: an optional `-`, at most 19 digits with at most one point
-/// among them, nothing else. `None` sends anything else (and every rejection, so the rules
-/// live in one place) down the general path.
+/// among them, optionally an exponent. `None` sends anything else (and every rejection, so
+/// the rules live in one place) down the general path.
 #[inline]
 fn plain_number(bytes: &[u8]) -> Option<Number> {
     let (negative, body) = match bytes.split_first() {
         Some((b'-', rest)) => (true, rest),
         _ => (false, bytes),
     };
-    if body.is_empty() || body.len() > 20 {
+    if body.len() > 40 {
         return None;
     }
     let mut value = 0u64;
     let mut point = None;
+    let mut end = body.len();
     for (i, &c) in body.iter().enumerate() {
         let d = c.wrapping_sub(b'0');
         if d > 9 {
-            if c != b'.' || point.is_some() {
-                return None;
+            if c == b'.' && point.is_none() {
+                point = Some(i);
+                continue;
             }
-            point = Some(i);
-            continue;
+            end = i;
+            break;
         }
-        // Wrapping: a 20-digit body overflows here and is rejected below.
+        // Wrapping: more than 19 digits overflow here and are rejected below.
         value = value.wrapping_mul(10).wrapping_add(u64::from(d));
     }
-    let int_len = point.unwrap_or(body.len());
-    let digits = body.len() - usize::from(point.is_some());
+    let int_len = point.unwrap_or(end);
+    let digits = end - usize::from(point.is_some());
     let leading_zero = int_len > 1 && body.first() == Some(&b'0');
     // 19 digits fit u64 (up to 9,999,999,999,999,999,999 < 2^64).
-    if digits > 19 || leading_zero || point.is_some_and(|p| p + 1 == body.len()) {
+    if digits == 0 || digits > 19 || leading_zero || point.is_some_and(|p| p + 1 == end) {
         return None;
+    }
+    let scale = point.map_or(0, |p| end - p - 1);
+    if end < body.len() {
+        return exact_float(negative, value, scale, body.get(end..)?);
     }
     let signed = if negative {
         -i128::from(value)
@@ -173,7 +179,7 @@ fn plain_number(bytes: &[u8]) -> Option<Number> {
         },
         Some(p) => Number::Decimal {
             mantissa: signed,
-            scale: (body.len() - p - 1) as u8,
+            scale: scale as u8,
             int_digits: if body.get(..p) == Some(b"0") {
                 0
             } else {
@@ -181,6 +187,42 @@ fn plain_number(bytes: &[u8]) -> Option<Number> {
             },
         },
     })
+}
+
+/// Powers of ten that a double holds exactly.
+const EXACT_POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// `mantissa × 10^(exponent − scale)` where `rest` is the exponent (`e`, sign, up to 4 digits),
+/// when one multiplication or division gives the correctly rounded double: the mantissa is
+/// below 2^53 and the power of ten at most 22 (Clinger's fast path). `None` otherwise, and
+/// the general path parses it.
+fn exact_float(negative: bool, mantissa: u64, scale: usize, rest: &[u8]) -> Option<Number> {
+    let (first, exp) = rest.split_first()?;
+    if !matches!(first, b'e' | b'E') {
+        return None;
+    }
+    let (exp_negative, digits) = match exp.split_first() {
+        Some((b'-', d)) => (true, d),
+        Some((b'+', d)) => (false, d),
+        _ => (false, exp),
+    };
+    if digits.is_empty() || digits.len() > 4 || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let magnitude = digits
+        .iter()
+        .fold(0i64, |a, d| a * 10 + i64::from(d - b'0'));
+    let power = if exp_negative { -magnitude } else { magnitude } - scale as i64;
+    if mantissa >= 1 << 53 {
+        return None;
+    }
+    let factor = *EXACT_POW10.get(usize::try_from(power.unsigned_abs()).ok()?)?;
+    let m = mantissa as f64;
+    let v = if power >= 0 { m * factor } else { m / factor };
+    Some(Number::Float(if negative { -v } else { v }))
 }
 
 /// `rest` follows the digits: only an exponent (`e`, optional sign, digits) may stand there.
@@ -283,6 +325,30 @@ mod tests {
     fn decimals_longer_than_38_digits_become_floats() {
         let long = format!("3.{}", "1".repeat(40));
         assert!(matches!(parse_number(&long), Some(Number::Float(v)) if (v - 3.111).abs() < 0.01));
+    }
+
+    #[test]
+    fn the_exact_float_path_agrees_with_the_standard_parser() {
+        for s in [
+            "3.412345e-5",
+            "1e22",
+            "9007199254740991e-22",
+            "-2.5E+3",
+            "0.1e1",
+            "123456789e-20",
+            "9007199254740993e0",
+            "1e23",
+            "5e-324",
+            "1.7976931348623157e308",
+            ".5e1",
+            "-0e0",
+        ] {
+            let expected: f64 = s.parse().unwrap();
+            assert_eq!(parse_number(s), Some(Number::Float(expected)), "{s}");
+        }
+        assert_eq!(parse_number("05e3"), None);
+        assert_eq!(parse_number("5.e3"), None);
+        assert_eq!(parse_number("1e00005"), Some(Number::Float(1e5)));
     }
 
     #[test]
