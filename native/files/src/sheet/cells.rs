@@ -54,9 +54,10 @@ pub fn from_data_ref<'a>(v: &'a DataRef<'_>, is_1904: bool, kind: Option<DateKin
     }
 }
 
-/// A cell of a loaded range (xls, ods).
-pub fn from_data(v: &Data, is_1904: bool) -> Field<'_> {
+/// A cell of a loaded range (xls, ods; `ods` turns error texts into errors).
+pub fn from_data(v: &Data, is_1904: bool, ods: bool) -> Field<'_> {
     match v {
+        Data::String(s) if ods && ods_text_as_error(s) => Field::Error(s),
         Data::Empty => Field::Empty,
         Data::Int(i) => Field::Int(*i),
         Data::Float(f) => Field::Float(*f),
@@ -67,6 +68,19 @@ pub fn from_data(v: &Data, is_1904: bool) -> Field<'_> {
         Data::DurationIso(s) => date_field(dates::from_iso_duration(s)),
         Data::Error(e) => Field::Error(error_text(e)),
     }
+}
+
+/// An OpenDocument cell whose text is an error value: calamine reads a formula error in an
+/// `.ods` (stored as a string cell, the error only in LibreOffice's `calcext:value-type`) as
+/// its text, so Excel's error literals and LibreOffice's `Err:NNN` are taken back as errors.
+/// A string typed as `#N/A` by hand is read the same way; it means the same thing.
+pub fn ods_text_as_error(s: &str) -> bool {
+    matches!(
+        s,
+        "#N/A" | "#DIV/0!" | "#VALUE!" | "#REF!" | "#NAME?" | "#NUM!" | "#NULL!"
+    ) || s
+        .strip_prefix("Err:")
+        .is_some_and(|n| n.len() == 3 && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// A string cell; an empty string is an empty cell (Excel shows no difference).
@@ -140,7 +154,7 @@ mod tests {
         let v = DataRef::Error(CellErrorType::NA);
         assert_eq!(from_data_ref(&v, false, None), Field::Error("#N/A"));
         assert_eq!(
-            from_data(&Data::Error(CellErrorType::Div0), false),
+            from_data(&Data::Error(CellErrorType::Div0), false, false),
             Field::Error("#DIV/0!")
         );
     }
@@ -148,13 +162,14 @@ mod tests {
     #[test]
     fn date_formatted_serials_become_dates_with_the_formats_kind() {
         let dt = ExcelDateTime::new(45_356.5, calamine::ExcelDateTimeType::DateTime, false);
-        let f = from_data_ref(&DataRef::DateTime(dt), false, Some(DateKind::DateTime));
+        let v = DataRef::DateTime(dt);
+        let f = from_data_ref(&v, false, Some(DateKind::DateTime));
         let Field::DateTime(d) = f else {
             panic!("{f:?}")
         };
         assert_eq!(iso_text(&d), "2024-03-05T12:00:00");
         let whole = ExcelDateTime::new(45_356.0, calamine::ExcelDateTimeType::DateTime, false);
-        let Field::DateTime(d) = from_data(&Data::DateTime(whole), false) else {
+        let Field::DateTime(d) = from_data(&Data::DateTime(whole), false, false) else {
             panic!()
         };
         assert_eq!(
@@ -167,9 +182,20 @@ mod tests {
     fn the_nonexistent_1900_leap_day_is_an_error_field() {
         let dt = ExcelDateTime::new(60.0, calamine::ExcelDateTimeType::DateTime, false);
         assert_eq!(
-            from_data(&Data::DateTime(dt), false),
+            from_data(&Data::DateTime(dt), false, false),
             Field::Error(dates::NONEXISTENT_1900_02_29)
         );
+    }
+
+    #[test]
+    fn ods_error_texts_are_errors_but_only_in_ods() {
+        let na = Data::String("#N/A".to_string());
+        assert_eq!(from_data(&na, false, true), Field::Error("#N/A"));
+        assert_eq!(from_data(&na, false, false), Field::Text("#N/A"));
+        let lo = Data::String("Err:502".to_string());
+        assert_eq!(from_data(&lo, false, true), Field::Error("Err:502"));
+        let text = Data::String("#hashtag".to_string());
+        assert_eq!(from_data(&text, false, true), Field::Text("#hashtag"));
     }
 
     #[test]

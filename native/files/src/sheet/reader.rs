@@ -63,6 +63,8 @@ enum Source<'w> {
         last_col: u32,
         /// The first sheet row with cells, for progress.
         first_row: u32,
+        /// An OpenDocument sheet: error texts are errors ([`super::cells::ods_text_as_error`]).
+        ods: bool,
     },
 }
 
@@ -194,6 +196,7 @@ fn open_source<'w>(book: &'w mut Book, name: &str) -> Result<(Source<'w>, u32), 
             (Source::Xlsb { next }, first_col)
         }
         Book::Xls(_) | Book::Ods(_) => {
+            let ods = matches!(book, Book::Ods(_));
             let range = load_range(book, name)?;
             let b = bounds(&range);
             let first_col = b.map_or(0, |b| b.first_col);
@@ -206,6 +209,7 @@ fn open_source<'w>(book: &'w mut Book, name: &str) -> Result<(Source<'w>, u32), 
                     last_row,
                     last_col,
                     first_row,
+                    ods,
                 },
                 first_col,
             )
@@ -437,12 +441,12 @@ impl RowSource for SheetReader<'_> {
             return Field::Empty;
         }
         match &self.source {
-            Source::Loaded { range, .. } => {
+            Source::Loaded { range, ods, .. } => {
                 let col = u32::try_from(i)
                     .ok()
                     .and_then(|i| self.window.first_col.checked_add(i));
                 match col.and_then(|c| range.get_value((self.row_index, c))) {
-                    Some(d) => from_data(d, self.is_1904),
+                    Some(d) => from_data(d, self.is_1904, *ods),
                     None => Field::Empty,
                 }
             }
@@ -472,3 +476,7 @@ impl RowSource for SheetReader<'_> {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "reader_tests.rs"]
+mod tests;
