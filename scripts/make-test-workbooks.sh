@@ -125,6 +125,18 @@ cat > "$work/dates1904.fods" <<'XML'
 </office:document>
 XML
 
+# A workbook whose only sheet is empty.
+cat > "$work/empty.fods" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+  xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+  office:version="1.2" office:mimetype="application/vnd.oasis.opendocument.spreadsheet">
+ <office:body><office:spreadsheet>
+  <table:table table:name="Sheet1"><table:table-row><table:table-cell/></table:table-row></table:table>
+ </office:spreadsheet></office:body>
+</office:document>
+XML
+
 convert() { # source target-extension filter [filter-options]
   soffice --headless --norestore --convert-to "$2:$3" --outdir "$work" "$work/$1" >/dev/null 2>&1
 }
@@ -132,8 +144,9 @@ convert sample.fods xlsx "Calc MS Excel 2007 XML"
 convert sample.fods xls "MS Excel 97"
 convert sample.fods ods "calc8"
 convert dates1904.fods xlsx "Calc MS Excel 2007 XML"
+convert empty.fods xlsx "Calc MS Excel 2007 XML"
 cp "$work/sample.xlsx" "$work/sample.xls" "$work/sample.ods" "$out/"
-cp "$work/dates1904.xlsx" "$out/dates1904.xlsx"
+cp "$work/dates1904.xlsx" "$work/empty.xlsx" "$out/"
 
 # Password-protected copies (password `secret`): xls and ods saved by LibreOffice through UNO.
 cat > "$work/encrypt.py" <<'PY'

@@ -29,3 +29,6 @@ pub use cell_range::CellRange;
 pub use detect::{SheetFormat, ZipLimits};
 pub use reader::{SheetOptions, SheetReader};
 pub use workbook::{SheetChoice, SheetInfo, Workbook};
+
+#[cfg(test)]
+mod hostile_tests;

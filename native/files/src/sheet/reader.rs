@@ -45,7 +45,7 @@ type XlsbNext<'w> = Box<dyn FnMut() -> Result<Option<(u32, u32, DataRef<'w>)>, X
 
 enum Source<'w> {
     Xlsx {
-        cells: XlsxCellReader<'w, CountingFile>,
+        cells: Box<XlsxCellReader<'w, CountingFile>>,
         /// What each style's number format shows, by style id (`None`: not a date format).
         kinds: Vec<Option<DateKind>>,
     },
@@ -182,7 +182,13 @@ fn open_source<'w>(book: &'w mut Book, name: &str) -> Result<(Source<'w>, u32), 
                 })
                 .collect();
             let first_col = cells.dimensions().start.1;
-            (Source::Xlsx { cells, kinds }, first_col)
+            (
+                Source::Xlsx {
+                    cells: Box::new(cells),
+                    kinds,
+                },
+                first_col,
+            )
         }
         Book::Xlsb(b) => {
             let mut cells = b.worksheet_cells_reader(name).map_err(workbook_error)?;
@@ -479,4 +485,4 @@ impl RowSource for SheetReader<'_> {
 
 #[cfg(test)]
 #[path = "reader_tests.rs"]
-mod tests;
+pub(super) mod tests;

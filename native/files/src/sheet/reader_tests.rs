@@ -378,7 +378,7 @@ fn password_protected_workbooks_say_so_in_every_format() {
 }
 
 /// A fresh directory under the target dir (no tempfile dependency).
-pub(super) fn tempdir() -> PathBuf {
+pub(crate) fn tempdir() -> PathBuf {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static N: AtomicUsize = AtomicUsize::new(0);
     let dir = std::env::temp_dir().join(format!(
