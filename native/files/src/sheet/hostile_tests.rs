@@ -303,3 +303,54 @@ fn an_error_mid_sheet_names_the_row_and_ends_the_reading() {
         "a reader that failed goes on reporting the end"
     );
 }
+
+fn ods_with_content(content: &[u8]) -> Vec<u8> {
+    let mut entries = unzip(&std::fs::read(testdata("sample.ods")).unwrap());
+    for (name, data) in &mut entries {
+        if name == "content.xml" {
+            *data = content.to_vec();
+        }
+    }
+    rezip(&entries)
+}
+
+#[test]
+fn an_ods_whose_table_never_closes_is_an_error_not_a_hang() {
+    // calamine 0.38 loops for ever on this; the XML check before it stops it.
+    let entries = unzip(&std::fs::read(testdata("sample.ods")).unwrap());
+    let content = &entries.iter().find(|(n, _)| n == "content.xml").unwrap().1;
+    let text = String::from_utf8(content.clone()).unwrap();
+    let damaged = text.replacen("</table:table>", "</table:tabl[e>", 1);
+    let dir = tempdir();
+    for (name, xml) in [
+        ("unclosed.ods", damaged.as_bytes()),
+        ("cut.ods", &content[..content.len() / 2]),
+    ] {
+        let p = write(&dir, name, &ods_with_content(xml));
+        let e = Workbook::open(&p).err().unwrap();
+        assert!(
+            workbook_message(&e).contains("content.xml is truncated or corrupt"),
+            "{e}"
+        );
+    }
+}
+
+#[test]
+fn an_ods_whose_repeat_counts_expand_to_too_many_cells_is_refused() {
+    let xml = r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>
+<table:table table:name="Bomb"><table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="100" office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#;
+    let dir = tempdir();
+    let p = write(&dir, "repeat-bomb.ods", &ods_with_content(xml.as_bytes()));
+    let e = Workbook::open(&p).err().unwrap();
+    assert!(
+        workbook_message(&e).contains("expand to more than 16777216 cells"),
+        "{e}"
+    );
+    // The same table with 1,000 repeated rows is fine: 100,000 cells.
+    let small = xml.replace("1000000", "1000");
+    let p = write(&dir, "repeat-ok.ods", &ods_with_content(small.as_bytes()));
+    assert_eq!(read_all(&p, &ZipLimits::default()).unwrap(), 1000);
+}

@@ -22,6 +22,7 @@ pub mod cells;
 pub mod dates;
 pub mod detect;
 mod guard;
+mod ods_check;
 mod reader;
 mod workbook;
 

@@ -3,6 +3,7 @@
 use super::cell_range::CellRange;
 use super::detect::{self, Container, SheetFormat, ZipLimits};
 use super::guard::{guarded, workbook_error};
+use super::ods_check;
 use crate::{ReadError, ReadErrorKind};
 use calamine::{Data, Ods, Range, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
 use serde::Serialize;
@@ -112,6 +113,12 @@ impl Workbook {
             Container::Zip => detect::inspect_zip(&mut reader, limits).map_err(err)?,
             Container::Cfb => SheetFormat::Xls,
         };
+        if format == SheetFormat::Ods {
+            reader
+                .seek(SeekFrom::Start(0))
+                .map_err(|e| err(ReadErrorKind::Io(e.to_string())))?;
+            ods_check::check_ods(&mut reader, ods_check::MAX_ODS_CELLS).map_err(err)?;
+        }
         reader
             .seek(SeekFrom::Start(0))
             .map_err(|e| err(ReadErrorKind::Io(e.to_string())))?;
