@@ -36,6 +36,13 @@ pub enum ReadErrorKind {
     TooManyFields { limit: usize },
     #[error("not a readable workbook: {0}")]
     Workbook(String),
+    #[error("the workbook is encrypted (password-protected); save an unprotected copy")]
+    Encrypted,
+    #[error("no sheet named '{name}'; the workbook has {}", quote_list(available))]
+    SheetNotFound {
+        name: String,
+        available: Vec<String>,
+    },
     #[error("{0}")]
     Invalid(String),
     #[error("cancelled")]
@@ -56,4 +63,12 @@ impl fmt::Display for ReadError {
         }
         write!(f, ": {}", self.kind)
     }
+}
+
+fn quote_list(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| format!("'{n}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -28,7 +28,8 @@ pub enum Field<'a> {
 /// A spreadsheet date, time or date-time, already turned into civil parts (no time zone).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SheetDateTime {
-    /// Days since 1970-01-01 (negative before). Zero for a pure time.
+    /// Days since 1970-01-01 (negative before). Zero for a pure time; whole days for a
+    /// [`DateKind::Duration`].
     pub days: i32,
     /// Nanoseconds since midnight.
     pub nanos: u64,
@@ -42,4 +43,7 @@ pub enum DateKind {
     Date,
     DateTime,
     Time,
+    /// An elapsed time (`[h]:mm:ss` in Excel, or an OpenDocument time value of a day or
+    /// more): `days` whole days plus `nanos`, not a point in time.
+    Duration,
 }

@@ -74,6 +74,11 @@ fn write_sheet_datetime(out: &mut CellText, dt: SheetDateTime) -> fmt::Result {
         DateKind::Date => write!(out, "{y:04}-{m:02}-{d:02}"),
         DateKind::Time => write!(out, "{hh:02}:{mm:02}:{ss:02}"),
         DateKind::DateTime => write!(out, "{y:04}-{m:02}-{d:02} {hh:02}:{mm:02}:{ss:02}"),
+        // Elapsed time as a spreadsheet shows `[h]:mm:ss`: hours run past 24.
+        DateKind::Duration => {
+            let hours = i64::from(dt.days) * 24 + hh as i64;
+            write!(out, "{hours}:{mm:02}:{ss:02}")
+        }
     }?;
     if frac != 0 && dt.kind != DateKind::Date {
         let text = format_args!("{frac:09}");

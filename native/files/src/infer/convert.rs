@@ -16,6 +16,7 @@ use super::parse::{
 };
 use super::sheet_value::{sheet_number, sheet_temporal};
 use super::sql_type::SqlType;
+use crate::field::DateKind;
 use crate::Field;
 
 /// What the loader needs to convert one column.
@@ -178,6 +179,9 @@ fn convert_cell<'a>(field: Field<'a>, rule: &ColumnRule) -> Result<Converted<'a>
     }
     match (field, rule.sql_type) {
         (Field::Bool(b), SqlType::Bit) => Ok(Converted::Bool(b)),
+        (Field::DateTime(dt), _) if dt.kind == DateKind::Duration => {
+            Err(fail(ConvertFailure::NotOfType))
+        }
         (Field::DateTime(dt), _) => temporal(sheet_temporal(dt), rule).map_err(fail),
         (Field::Int(v), SqlType::Bit) if (0..=1).contains(&v) => Ok(Converted::Bool(v == 1)),
         (Field::Float(v), SqlType::Bit) if v == 0.0 || v == 1.0 => Ok(Converted::Bool(v == 1.0)),

@@ -14,6 +14,8 @@ pub(crate) fn sheet_value(field: Field<'_>, text: Option<CellText>) -> TextValue
         Field::Int(v) => TextValue::Number(Number::Int(v)),
         Field::Float(v) => TextValue::Number(sheet_number(v, text)),
         Field::Bool(b) => TextValue::Bool(b),
+        // SQL Server has no interval type: an elapsed time stays its `[h]:mm:ss` text.
+        Field::DateTime(dt) if dt.kind == DateKind::Duration => TextValue::Text,
         Field::DateTime(dt) => TextValue::Temporal(sheet_temporal(dt)),
         Field::Empty | Field::Text(_) | Field::Error(_) => TextValue::Text,
     }
@@ -42,7 +44,7 @@ pub(crate) fn sheet_temporal(dt: SheetDateTime) -> Temporal {
     let kind = match dt.kind {
         DateKind::Date => TemporalKind::Date,
         DateKind::DateTime => TemporalKind::DateTime,
-        DateKind::Time => TemporalKind::Time,
+        DateKind::Time | DateKind::Duration => TemporalKind::Time,
     };
     let nanos = dt.nanos % super::parse::calendar::NANOS_PER_DAY;
     let frac = (nanos % 1_000_000_000) / 100;

@@ -1,0 +1,99 @@
+//! Reads every cell of one xlsx sheet and reports rows/s and peak memory, one way per run (each
+//! in its own process so the peak RSS is that way's own):
+//!
+//! - `calamine-stream`: calamine's streaming cell reader alone (`worksheet_cells_reader`);
+//! - `calamine-range`: calamine loading the sheet into a `Range` (`worksheet_range`), the way
+//!   formats without a streaming reader (xls, ods) are read;
+//! - `sluice`: [`SheetReader`] over the same sheet, every field converted to a [`Field`].
+//!
+//! `cargo run --release -p sluice-files --example sheet_bench -- MODE FILE.xlsx`
+//! (generate the file with `bench/gen_xlsx.py`).
+
+use calamine::{DataRef, Reader, Xlsx};
+use sluice_files::sheet::{SheetOptions, Workbook};
+use sluice_files::{Field, RowSource};
+use std::hint::black_box;
+use std::time::Instant;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (Some(mode), Some(path)) = (args.first(), args.get(1)) else {
+        eprintln!("usage: sheet_bench calamine-stream|calamine-range|sluice FILE.xlsx");
+        std::process::exit(2);
+    };
+    let start = Instant::now();
+    let (rows, cells) = match mode.as_str() {
+        "calamine-stream" => calamine_stream(path),
+        "calamine-range" => calamine_range(path),
+        "sluice" => sluice(path),
+        other => {
+            eprintln!("unknown mode {other}");
+            std::process::exit(2);
+        }
+    };
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "{mode}: {rows} rows, {cells} non-empty cells in {secs:.3} s = {:.0} rows/s, peak RSS {:.1} MiB",
+        rows as f64 / secs,
+        peak_rss_kib() as f64 / 1024.0
+    );
+}
+
+fn calamine_stream(path: &str) -> (u64, u64) {
+    let mut wb: Xlsx<_> = calamine::open_workbook(path).expect("open");
+    let name = wb.sheet_names()[0].clone();
+    let mut cells = wb.worksheet_cells_reader(&name).expect("sheet");
+    let (mut rows, mut n, mut last_row) = (0u64, 0u64, u32::MAX);
+    while let Some(c) = cells.next_cell().expect("cell") {
+        if c.get_position().0 != last_row {
+            last_row = c.get_position().0;
+            rows += 1;
+        }
+        if !matches!(c.get_value(), DataRef::Empty) {
+            n += 1;
+        }
+        black_box(c.get_value());
+    }
+    (rows, n)
+}
+
+fn calamine_range(path: &str) -> (u64, u64) {
+    let mut wb: Xlsx<_> = calamine::open_workbook(path).expect("open");
+    let range = wb.worksheet_range_at(0).expect("sheet").expect("range");
+    let n = range.used_cells().count() as u64;
+    (range.height() as u64, n)
+}
+
+fn sluice(path: &str) -> (u64, u64) {
+    let mut wb = Workbook::open(path.as_ref()).expect("open");
+    let mut r = wb
+        .reader(&SheetOptions {
+            sheet: Some("1".into()),
+            ..Default::default()
+        })
+        .expect("sheet");
+    let (mut rows, mut n) = (0u64, 0u64);
+    while r.advance().expect("row") {
+        rows += 1;
+        for i in 0..r.len() {
+            let f = r.field(i);
+            if !matches!(f, Field::Empty) {
+                n += 1;
+            }
+            black_box(f);
+        }
+    }
+    (rows, n)
+}
+
+/// Peak resident set size of this process (Linux `VmHWM`), in KiB; 0 where unknown.
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
