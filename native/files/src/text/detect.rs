@@ -23,6 +23,8 @@ pub struct Detection {
     pub candidates: Vec<CandidateStats>,
     /// Bytes of the file the detection looked at.
     pub sample_bytes: usize,
+    /// The file's size at open (the reader reads no further).
+    pub file_bytes: u64,
 }
 
 impl Detection {
@@ -40,6 +42,7 @@ impl Detection {
             escape_evidence: String::new(),
             candidates: Vec::new(),
             sample_bytes: 0,
+            file_bytes: 0,
         }
     }
 }
@@ -101,6 +104,7 @@ pub(crate) fn detect(
         escape_evidence: choice.escape_evidence,
         candidates: choice.candidates,
         sample_bytes: sample.len(),
+        file_bytes: file_len,
     };
     Ok((settings, detection))
 }

@@ -40,6 +40,10 @@ fn excel_semicolon_export_with_bom_reads_with_decimal_commas_intact() {
         d.delimiter_evidence
     );
     assert_eq!(recs.len(), 4);
+    assert_eq!((d.sample_bytes as u64, d.file_bytes), (244, 244));
+    let json = serde_json::to_value(&d).unwrap();
+    assert_eq!(json["encoding"]["name"], "UTF-8");
+    assert_eq!(json["dialect"]["delimiter"], ";");
     assert_eq!(
         recs[1].1,
         [
