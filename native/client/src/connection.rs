@@ -3,7 +3,7 @@
 use crate::error::{Error, Result};
 use crate::packet_io::PacketStream;
 use crate::response::ResponseReader;
-use crate::result::{BatchResult, ResultSet};
+use crate::result::{BatchResult, Collector, Step};
 use crate::transport::ClientTransport;
 use std::future::Future;
 use std::time::Duration;
@@ -99,6 +99,18 @@ impl Connection {
         sql: &str,
         cancel: impl Future<Output = ()>,
     ) -> Result<BatchResult> {
+        self.execute_limited(sql, None, cancel).await
+    }
+
+    /// As [`Connection::execute_with_cancel`], keeping at most `max_rows` rows over all result
+    /// sets: at the next row the rest of the batch is cancelled with ATTENTION and the result
+    /// says `truncated`. Memory stays bounded however many rows the batch would return.
+    pub async fn execute_limited(
+        &mut self,
+        sql: &str,
+        max_rows: Option<u64>,
+        cancel: impl Future<Output = ()>,
+    ) -> Result<BatchResult> {
         if self.broken {
             return Err(Error::Closed);
         }
@@ -107,7 +119,7 @@ impl Connection {
         encode_sql_batch(sql, self.transaction, w.buf_mut());
         w.seal_full();
         self.send_raw(&w.finish()).await?;
-        self.await_response(cancel).await
+        self.await_limited(cancel, max_rows).await
     }
 
     /// Writes already-framed packets (a request the caller built, such as BulkLoad data).
@@ -126,10 +138,19 @@ impl Connection {
         &mut self,
         cancel: impl Future<Output = ()>,
     ) -> Result<BatchResult> {
+        self.await_limited(cancel, None).await
+    }
+
+    async fn await_limited(
+        &mut self,
+        cancel: impl Future<Output = ()>,
+        max_rows: Option<u64>,
+    ) -> Result<BatchResult> {
         self.reader.begin();
         let timeout = self.command_timeout;
         let outcome = {
-            let collect = collect_response(&mut self.stream, &mut self.reader);
+            let collect =
+                collect_response(&mut self.stream, &mut self.reader, Collector::new(max_rows));
             tokio::pin!(collect);
             tokio::pin!(cancel);
             let sleep = async {
@@ -146,13 +167,17 @@ impl Connection {
         };
         match outcome {
             Ok(r) => {
-                let (result, env) = match r {
+                let (mut collector, limited) = match r {
                     Ok(r) => r,
                     Err(e) => {
                         self.broken = true;
                         return Err(e);
                     }
                 };
+                if limited {
+                    collector = self.stop_reading(collector).await?;
+                }
+                let (result, env) = collector.finish();
                 self.apply_env(env);
                 result
             }
@@ -161,6 +186,28 @@ impl Connection {
                 Err(interrupted)
             }
         }
+    }
+
+    /// Ends a response whose row limit was reached: if the server has sent all of it, the rest
+    /// is read (rows dropped, env changes and errors kept); otherwise ATTENTION cancels it.
+    async fn stop_reading(&mut self, mut collector: Collector) -> Result<Collector> {
+        if self.reader.message_received() {
+            let drained = async {
+                while let Some(token) = self.reader.next(&mut self.stream).await? {
+                    collector.push(token)?;
+                }
+                Ok::<_, Error>(collector)
+            };
+            return match drained.await {
+                Ok(c) => Ok(c),
+                Err(e) => {
+                    self.broken = true;
+                    Err(e)
+                }
+            };
+        }
+        self.attention().await?;
+        Ok(collector)
     }
 
     /// Abandons a message whose packets were partly sent: a last packet with EOM and IGNORE
@@ -248,60 +295,17 @@ impl Connection {
     }
 }
 
-type Collected = (Result<BatchResult>, Vec<EnvChange>);
-
-/// Reads one response to the end, gathering result sets, counts, messages and env changes.
-/// Errors raised by the server are collected and returned after the response is fully read,
-/// so the connection stays in step.
+/// Reads one response until its end, or until `collector` has passed its row limit.
+/// Returns the collector and whether the limit stopped it.
 async fn collect_response(
     stream: &mut PacketStream<ClientTransport>,
     reader: &mut ResponseReader,
-) -> Result<Collected> {
-    let mut out = BatchResult::default();
-    let mut errors = Vec::new();
-    let mut env = Vec::new();
-    let mut current: Option<ResultSet> = None;
+    mut collector: Collector,
+) -> Result<(Collector, bool)> {
     while let Some(token) = reader.next(stream).await? {
-        match token {
-            Token::ColMetadata(columns) => {
-                if let Some(rs) = current.take() {
-                    out.result_sets.push(rs);
-                }
-                if !columns.is_empty() {
-                    current = Some(ResultSet {
-                        columns,
-                        rows: Vec::new(),
-                    });
-                }
-            }
-            Token::Row(values) => match current.as_mut() {
-                Some(rs) => rs.rows.push(values),
-                None => return Err(Error::Protocol("a row arrived outside a result set".into())),
-            },
-            Token::Done(d) => {
-                if let Some(rs) = current.take() {
-                    out.result_sets.push(rs);
-                }
-                if let Some(n) = d.count() {
-                    out.rows_affected = Some(out.rows_affected.unwrap_or(0) + n);
-                }
-            }
-            Token::Error(m) => errors.push(m),
-            Token::Info(m) => out.messages.push(m),
-            Token::EnvChange(e) => env.push(e),
-            _ => {}
+        if collector.push(token)? == Step::LimitReached {
+            return Ok((collector, true));
         }
     }
-    if let Some(rs) = current.take() {
-        out.result_sets.push(rs);
-    }
-    // Severity 10 and below are informational even when sent as ERROR (MS-TDS 2.2.7.10).
-    let mut errors: Vec<_> = errors.into_iter().filter(|m| m.class > 10).collect();
-    if !errors.is_empty() {
-        let first = errors.remove(0);
-        let mut all = vec![first.clone()];
-        all.extend(errors);
-        return Ok((Err(Error::Server { first, all }), env));
-    }
-    Ok((Ok(out), env))
+    Ok((collector, false))
 }
