@@ -157,6 +157,16 @@ fn base_type(base: u8, props: &[u8]) -> DecodeResult<(TypeInfo, Prefix)> {
 /// numbers keep their own type, a decimal becomes `numeric` with the digits it needs, text is
 /// `nvarchar` in `collation`, bytes `varbinary`. At most 8000 data bytes.
 pub fn write_variant(v: &Value, collation: Collation, buf: &mut BytesMut) -> Result<(), String> {
+    let size = match v {
+        Value::String(s) => s.encode_utf16().count().saturating_mul(2),
+        Value::Binary(b) => b.len(),
+        _ => 0,
+    };
+    if size > MAX_DATA {
+        return Err(format!(
+            "{size} bytes are more than a sql_variant holds (8000)"
+        ));
+    }
     let (base, props, ti): (u8, Vec<u8>, TypeInfo) = match *v {
         Value::Null => {
             buf.put_u32_le(0);
@@ -234,7 +244,9 @@ pub fn write_variant(v: &Value, collation: Collation, buf: &mut BytesMut) -> Res
         ),
     };
     let mut data = BytesMut::new();
-    encode_value(&ti, v, &mut data).map_err(|e| e.to_string())?;
+    encode_value(&ti, v, &mut data).map_err(|e| match e {
+        super::ConvertError::Invalid { reason, .. } => reason,
+    })?;
     // Drop the row prefix: none for the fixed forms, 1 byte for BYTELEN, 2 for the strings.
     let skip = match base {
         NVARCHAR | BIGVARBIN => 2,
