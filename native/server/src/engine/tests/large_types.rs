@@ -87,6 +87,38 @@ fn values_are_stored_and_read_back() {
 fn insert_bulk_accepts_xml_and_sql_variant_columns() {
     let mut db = Db::new();
     db.ok(TABLE);
-    let out = db.exec("INSERT BULK docs ([id] Int, [x] Xml, [v] Sql_Variant)");
+    let sql = "INSERT BULK docs ([id] Int, [x] Xml, [v] Sql_Variant)";
+    let out = db.exec(sql);
     assert!(errors(&out).is_empty(), "{:?}", errors(&out));
+    let stmt = crate::engine::parse_insert_bulk(sql).unwrap().unwrap();
+    let n = db
+        .catalog
+        .bulk_insert(
+            &db.session,
+            &stmt,
+            vec![
+                vec![Value::Int(1), s("<r a=\"1\"/>"), Value::BigInt(7)],
+                vec![Value::Int(2), Value::Null, s("seven")],
+            ],
+        )
+        .unwrap();
+    assert_eq!(n, 2);
+    assert_eq!(
+        db.rows("SELECT id, x, v FROM docs ORDER BY id"),
+        vec![
+            vec![Value::Int(1), s("<r a=\"1\"/>"), Value::BigInt(7)],
+            vec![Value::Int(2), Value::Null, s("seven")],
+        ]
+    );
+}
+
+#[test]
+fn a_sql_variant_takes_at_most_8000_bytes() {
+    let mut db = Db::new();
+    db.ok(TABLE);
+    let out = db.exec(&format!(
+        "INSERT INTO docs (id, v) VALUES (1, N'{}')",
+        "x".repeat(4001)
+    ));
+    assert_eq!(errors(&out).len(), 1, "{out:?}");
 }
