@@ -121,14 +121,16 @@ fn write_cell(col: &BulkColumn, cell: Cell<'_>, buf: &mut BytesMut) -> Result<()
 }
 
 /// A sql_variant takes each value with the base type its source kind suggests, as SqlBulkCopy
-/// does for a .NET value: text → nvarchar, a whole JS number → bigint, other numbers → float,
+/// does for a .NET value: text → nvarchar, an integer → int (bigint beyond its range), a
+/// JS number → float,
 /// a boolean → bit, a Date → datetime2(3) (UTC), bytes → varbinary, a bigint → numeric.
 /// Each value is at most 8000 bytes (MS-TDS 2.2.5.5.4).
 fn write_variant_cell(cell: Cell<'_>, buf: &mut BytesMut) -> Result<(), String> {
     let v = match cell {
         Cell::Null => Value::Null,
         Cell::Bool(b) => Value::Bit(b),
-        Cell::Int(n) => Value::BigInt(n),
+        // As SQL Server types an integer literal: int when it fits, else bigint.
+        Cell::Int(n) => i32::try_from(n).map_or(Value::BigInt(n), Value::Int),
         Cell::Float(f) => Value::Float(f),
         Cell::Text(s) => Value::String(s.to_string()),
         Cell::Utf16(u) => Value::String(

@@ -27,10 +27,14 @@ fn xml_cells_travel_as_plp_utf16() {
 
 #[test]
 fn sql_variant_cells_carry_their_base_type() {
-    // A whole JS number: bigint (INT8 0x7F), no properties, 8 bytes.
+    // An integer: int (INT4 0x38), no properties, 4 bytes; bigint (INT8 0x7F) beyond.
     assert_eq!(
         enc(SqlType::Variant, Cell::Int(7)),
-        [vec![10, 0, 0, 0, 0x7F, 0], 7i64.to_le_bytes().to_vec()].concat()
+        vec![6, 0, 0, 0, 0x38, 0, 7, 0, 0, 0]
+    );
+    assert_eq!(
+        enc(SqlType::Variant, Cell::Int(1 << 40)),
+        [vec![10, 0, 0, 0, 0x7F, 0], (1i64 << 40).to_le_bytes().to_vec()].concat()
     );
     // A boolean: bit (0x32).
     assert_eq!(
