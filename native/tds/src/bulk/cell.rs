@@ -123,7 +123,7 @@ fn write_cell(col: &BulkColumn, cell: Cell<'_>, buf: &mut BytesMut) -> Result<()
 /// A sql_variant takes each value with the base type its source kind suggests, as SqlBulkCopy
 /// does for a .NET value: text → nvarchar, an integer → int (bigint beyond its range), a
 /// JS number → float,
-/// a boolean → bit, a Date → datetime2(3) (UTC), bytes → varbinary, a bigint → numeric.
+/// a boolean → bit, a Date → datetime2(7) (UTC), bytes → varbinary, a wider bigint → numeric.
 /// Each value is at most 8000 bytes (MS-TDS 2.2.5.5.4).
 fn write_variant_cell(cell: Cell<'_>, buf: &mut BytesMut) -> Result<(), String> {
     let v = match cell {
