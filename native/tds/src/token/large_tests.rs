@@ -30,7 +30,7 @@ fn us_varchar(s: &str) -> Vec<u8> {
 /// `(x xml(CONTENT dbo.s), t text, n ntext, i image, v sql_variant, h hierarchyid)`, all nullable.
 fn golden_colmetadata() -> Vec<u8> {
     let mut b = vec![0x81, 6, 0];
-    let mut col = |b: &mut Vec<u8>, type_info: Vec<u8>, name: &str| {
+    let col = |b: &mut Vec<u8>, type_info: Vec<u8>, name: &str| {
         b.extend([0, 0, 0, 0, 0x09, 0x00]); // UserType, Flags: nullable | updateable
         b.extend(type_info);
         b.extend(b_varchar(name));
