@@ -34,7 +34,11 @@ fn sql_variant_cells_carry_their_base_type() {
     );
     assert_eq!(
         enc(SqlType::Variant, Cell::Int(1 << 40)),
-        [vec![10, 0, 0, 0, 0x7F, 0], (1i64 << 40).to_le_bytes().to_vec()].concat()
+        [
+            vec![10, 0, 0, 0, 0x7F, 0],
+            (1i64 << 40).to_le_bytes().to_vec()
+        ]
+        .concat()
     );
     // A boolean: bit (0x32).
     assert_eq!(
