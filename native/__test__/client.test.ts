@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
-import { connect, type SluiceError } from '@sluice/native'
+import { connect, type ResultSet, type SluiceError } from '@sluice/native'
 import { startServer, type TestServer } from '../../test/helpers/server'
 
 let plain: TestServer
@@ -134,15 +134,16 @@ test('a batch with two result sets returns the rows of each', async () => {
   const client = await connect(plain.connectionString('Encrypt=Optional'))
   const r = await client.query('SELECT 1 AS a; SELECT 2 AS b, 3 AS c')
   assert.equal(r.resultSets.length, 2)
-  assert.deepEqual(r.resultSets[0].rows, [[1]])
+  const [first, second] = r.resultSets as [ResultSet, ResultSet]
+  assert.deepEqual(first.rows, [[1]])
   assert.deepEqual(
-    r.resultSets[1].columns.map((c) => c.name),
+    second.columns.map((c) => c.name),
     ['b', 'c'],
   )
-  assert.deepEqual(r.resultSets[1].rows, [[2, 3]])
+  assert.deepEqual(second.rows, [[2, 3]])
   // `rows`/`columns` are the first set's, the very same arrays.
-  assert.equal(r.rows, r.resultSets[0].rows)
-  assert.deepEqual(r.columns, r.resultSets[0].columns)
+  assert.equal(r.rows, first.rows)
+  assert.deepEqual(r.columns, first.columns)
   assert.equal(r.truncated, false)
   const none = await client.query('DROP TABLE IF EXISTS dbo.nothing_here')
   assert.deepEqual([none.columns, none.rows, none.resultSets], [[], [], []])
