@@ -71,7 +71,7 @@ export declare class BulkSession {
 /** An open connection to SQL Server, Azure SQL or the test server. */
 export declare class Client {
   /** Runs a SQL batch. Requests on one client run one at a time, in call order. */
-  query(sql: string): Promise<QueryResult>
+  query(sql: string, options?: QueryOptions | undefined | null): Promise<NativeQueryResult>
   /** Starts a bulk load into `table` (see `bulkCopy` in sluice.js, which drives the session). */
   bulkBegin(table: string, options: NativeBulkOptions, onProgress?: (((arg: BulkProgressInfo) => void)) | undefined | null): Promise<BulkSession>
   /** Closes the connection; later calls fail with code ECLOSED. */
@@ -121,15 +121,32 @@ export interface NativeColumnMapping {
   destination: string
 }
 
-/** What `query` resolves to: the first result set as `columns`/`rows`, and all of them. */
-export interface QueryResult {
-  columns: Array<ColumnInfo>
-  rows: unknown[][]
+/**
+ * What the native `query` resolves to; sluice.js adds `columns` and `rows` (the first result
+ * set's, the same arrays as `resultSets[0]`).
+ */
+export interface NativeQueryResult {
+  /** Every result set of the batch, in order, each with its own rows. */
   resultSets: Array<ResultSet>
   /** Rows counted by the server (inserted, deleted, selected), when it reported any. */
   rowsAffected?: number
   /** Informational messages (PRINT, "Changed database context…"). */
   messages: Array<string>
+  /**
+   * `maxRows` was reached: the rows after it were not read and the rest of the batch was
+   * cancelled (ATTENTION), so later statements of the batch may not have run.
+   */
+  truncated: boolean
+}
+
+/** Options of `query`. */
+export interface QueryOptions {
+  /**
+   * Keep at most this many rows over all result sets; at the next row the rest of the batch
+   * is cancelled and the result says `truncated`. Memory stays bounded however many rows the
+   * query would return. A whole number ≥ 0; no limit when left out.
+   */
+  maxRows?: number
 }
 
 export interface ResultSet {

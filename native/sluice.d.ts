@@ -1,9 +1,24 @@
 // Public types of @sluice/native. Data shapes come from the generated index.d.ts (the Rust
 // side is their source); this file adds what the JS wrapper adds: the error type, bulkCopy
 // options and results, and the columnar input types.
-import type { BulkProgressInfo, ColumnInfo, BulkCopySummary as NativeBulkCopySummary, QueryResult, ResultSet } from './index'
+import type {
+  BulkProgressInfo,
+  ColumnInfo,
+  BulkCopySummary as NativeBulkCopySummary,
+  NativeQueryResult,
+  QueryOptions,
+  ResultSet,
+} from './index'
 
-export type { BulkProgressInfo, ColumnInfo, QueryResult, ResultSet }
+export type { BulkProgressInfo, ColumnInfo, QueryOptions, ResultSet }
+
+/** What `query` resolves to: every result set, and the first one's columns and rows. */
+export interface QueryResult extends NativeQueryResult {
+  /** The first result set's columns (`resultSets[0].columns`), or [] when there is none. */
+  columns: ColumnInfo[]
+  /** The first result set's rows (the same array as `resultSets[0].rows`), or []. */
+  rows: unknown[][]
+}
 
 /** What a bulk copy resolves to. */
 export interface BulkCopySummary extends NativeBulkCopySummary {
@@ -132,8 +147,12 @@ export type ColumnBatch = Column[]
 
 export declare class Client {
   private constructor()
-  /** Runs a SQL batch; requests on one client run one at a time. */
-  query(sql: string): Promise<QueryResult>
+  /**
+   * Runs a SQL batch; requests on one client run one at a time. Every result set is in
+   * `resultSets`; `maxRows` bounds the rows kept (the rest of the batch is cancelled and
+   * `truncated` is true).
+   */
+  query(sql: string, options?: QueryOptions): Promise<QueryResult>
   close(): Promise<void>
   /** Bulk-loads rows (arrays of number, bigint, string, boolean, Date, Buffer, null) into an existing table. */
   bulkCopy(table: string, rows: Iterable<unknown[]> | AsyncIterable<unknown[]>, options?: BulkCopyOptions): Promise<BulkCopySummary>

@@ -337,8 +337,19 @@ class Client {
   constructor(inner) {
     this._inner = inner
   }
-  query(sql) {
-    return call(() => this._inner.query(sql))
+  /**
+   * Runs a SQL batch. Every result set is in `resultSets`, each with its own rows; `columns`
+   * and `rows` are the first set's (the same arrays). `maxRows` bounds the rows kept over all
+   * sets: at the next row the rest of the batch is cancelled and `truncated` is true.
+   */
+  async query(sql, options = {}) {
+    const { maxRows } = options ?? {}
+    if (maxRows !== undefined && !(maxRows === Infinity || (Number.isInteger(maxRows) && maxRows >= 0))) {
+      throw new TypeError('maxRows must be a whole number ≥ 0 (Infinity for no limit)')
+    }
+    const r = await call(() => this._inner.query(sql, maxRows === undefined ? undefined : { maxRows }))
+    const first = r.resultSets[0]
+    return { columns: first?.columns ?? [], rows: first?.rows ?? [], ...r }
   }
   close() {
     return call(() => this._inner.close())

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
-import { connect, type SluiceError } from '@sluice/native'
+import { connect, type ResultSet, type SluiceError } from '@sluice/native'
 import { startServer, type TestServer } from '../../test/helpers/server'
 
 let plain: TestServer
@@ -128,5 +128,125 @@ test('the JS thread stays free while a query waits on the server', async () => {
   await client.query("WAITFOR DELAY '00:00:01'")
   clearInterval(timer)
   assert.ok(ticks >= 25, `only ${ticks} timer ticks ran during a 1 s query`)
+  await client.close()
+})
+
+test('a batch with two result sets returns the rows of each', async () => {
+  const client = await connect(plain.connectionString('Encrypt=Optional'))
+  const r = await client.query('SELECT 1 AS a; SELECT 2 AS b, 3 AS c')
+  assert.equal(r.resultSets.length, 2)
+  const [first, second] = r.resultSets as [ResultSet, ResultSet]
+  assert.deepEqual(first.rows, [[1]])
+  assert.deepEqual(
+    second.columns.map((c) => c.name),
+    ['b', 'c'],
+  )
+  assert.deepEqual(second.rows, [[2, 3]])
+  // `rows`/`columns` are the first set's, the very same arrays.
+  assert.equal(r.rows, first.rows)
+  assert.deepEqual(r.columns, first.columns)
+  assert.equal(r.truncated, false)
+  const none = await client.query('DROP TABLE IF EXISTS dbo.nothing_here')
+  assert.deepEqual([none.columns, none.rows, none.resultSets], [[], [], []])
+  await client.close()
+})
+
+test('maxRows keeps that many rows, cancels the rest and leaves the connection usable', async () => {
+  const client = await connect(plain.connectionString('Encrypt=Optional'))
+  await client.query('DROP TABLE IF EXISTS dbo.many')
+  await client.query('CREATE TABLE dbo.many (id int NOT NULL, pad nvarchar(200) NULL)')
+  const rows = Array.from({ length: 20_000 }, (_, i) => [i, 'x'.repeat(200)])
+  await client.bulkCopy('dbo.many', rows)
+  const r = await client.query('SELECT * FROM dbo.many ORDER BY id; SELECT 1 AS after', { maxRows: 10 })
+  assert.equal(r.truncated, true)
+  assert.equal(r.resultSets.length, 1)
+  assert.deepEqual(
+    r.rows.map((x) => x[0]),
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+  )
+  // The limit counts over every set; exactly the limit is not truncated.
+  const two = await client.query('SELECT 1 AS a; SELECT 2 AS b', { maxRows: 2 })
+  assert.deepEqual([two.truncated, two.resultSets.map((s) => s.rows)], [false, [[[1]], [[2]]]])
+  const cut = await client.query('SELECT 1 AS a; SELECT 2 AS b', { maxRows: 1 })
+  assert.deepEqual([cut.truncated, cut.resultSets.map((s) => s.rows)], [true, [[[1]], []]])
+  assert.deepEqual((await client.query('SELECT COUNT(*) FROM dbo.many')).rows, [[20_000]])
+  assert.equal((await client.query('SELECT TOP 3 id FROM dbo.many', { maxRows: 0 })).rows.length, 0)
+  await assert.rejects(client.query('SELECT 1', { maxRows: -1 }), TypeError)
+  await assert.rejects(client.query('SELECT 1', { maxRows: 1.5 }), TypeError)
+  await client.close()
+})
+
+test('an over-long LOGIN7 field is refused with ECONFIG naming the key, before dialing', async () => {
+  await assert.rejects(connect(plain.connectionString(`Encrypt=Optional;Application Name=${'a'.repeat(40_000)}`)), (e: SluiceError) => {
+    assert.equal(e.code, 'ECONFIG')
+    assert.match(e.message, /Application Name/)
+    assert.match(e.message, /40000 characters/)
+    assert.match(e.message, /at most 128/)
+    return true
+  })
+  await assert.rejects(connect(plain.connectionString(`Encrypt=Optional;Initial Catalog=${'d'.repeat(129)}`)), (e: SluiceError) => {
+    assert.equal(e.code, 'ECONFIG')
+    assert.match(e.message, /Initial Catalog/)
+    return true
+  })
+  const ok = await connect(plain.connectionString(`Encrypt=Optional;Application Name=${'a'.repeat(128)}`))
+  await ok.close()
+})
+
+test('tables with xml, text, ntext, image, sql_variant and hierarchyid columns are read and loaded', async () => {
+  const client = await connect(plain.connectionString('Encrypt=Optional'))
+  await client.query('DROP TABLE IF EXISTS dbo.docs')
+  await client.query(`CREATE TABLE dbo.docs (id int NOT NULL, x xml NULL, t text NULL, n ntext NULL, i image NULL,
+      v sql_variant NULL, h hierarchyid NULL)`)
+  await client.query("INSERT INTO dbo.docs (id, x, t, n, i, v) VALUES (1, N'<a>é</a>', 'plain', N'Zoë', 0x0102, 42)")
+  const meta = await client.query('SELECT TOP 0 * FROM dbo.docs')
+  assert.deepEqual(
+    meta.columns.map((c) => c.type),
+    ['int', 'xml', 'text', 'ntext', 'image', 'sql_variant', 'hierarchyid'],
+  )
+  const { rows } = await client.query('SELECT * FROM dbo.docs')
+  assert.deepEqual(rows, [[1, '<a>é</a>', 'plain', 'Zoë', Buffer.from([1, 2]), 42, null]])
+  // xml and sql_variant load; the other columns stay out of the mapping.
+  await client.bulkCopy(
+    'dbo.docs',
+    [
+      [2, '<r a="1"/>', 7],
+      [3, null, 'seven'],
+      [4, '<r/>', true],
+    ],
+    {
+      columnMappings: [
+        [0, 'id'],
+        [1, 'x'],
+        [2, 'v'],
+      ],
+    },
+  )
+  const back = await client.query('SELECT id, x, v FROM dbo.docs WHERE id > 1 ORDER BY id')
+  assert.deepEqual(back.rows, [
+    [2, '<r a="1"/>', 7],
+    [3, null, 'seven'],
+    [4, '<r/>', true],
+  ])
+  // Mapping (or, without mappings, including) a text/ntext/image/CLR column is refused by name.
+  await assert.rejects(
+    client.bulkCopy('dbo.docs', [[5, 'x']], {
+      columnMappings: [
+        [0, 'id'],
+        [1, 't'],
+      ],
+    }),
+    (e: SluiceError) => {
+      assert.equal(e.code, 'EUNSUPPORTED')
+      assert.match(e.message, /"t" \(text\)/)
+      return true
+    },
+  )
+  await assert.rejects(client.bulkCopy('dbo.docs', [[5, null, null, null, null, null, null]]), (e: SluiceError) => {
+    assert.equal(e.code, 'EUNSUPPORTED')
+    assert.match(e.message, /"t" \(text\)/)
+    return true
+  })
+  assert.deepEqual((await client.query('SELECT COUNT(*) FROM dbo.docs')).rows, [[4]])
   await client.close()
 })

@@ -37,21 +37,32 @@ pub struct ResultSet {
     pub rows: Vec<Vec<JsCell>>,
 }
 
-/// What `query` resolves to: the first result set as `columns`/`rows`, and all of them.
+/// What the native `query` resolves to; sluice.js adds `columns` and `rows` (the first result
+/// set's, the same arrays as `resultSets[0]`).
 #[napi(object, object_from_js = false)]
-pub struct QueryResult {
-    pub columns: Vec<ColumnInfo>,
-    #[napi(ts_type = "unknown[][]")]
-    pub rows: Vec<Vec<JsCell>>,
+pub struct NativeQueryResult {
+    /// Every result set of the batch, in order, each with its own rows.
     pub result_sets: Vec<ResultSet>,
     /// Rows counted by the server (inserted, deleted, selected), when it reported any.
     pub rows_affected: Option<i64>,
     /// Informational messages (PRINT, "Changed database context…").
     pub messages: Vec<String>,
+    /// `maxRows` was reached: the rows after it were not read and the rest of the batch was
+    /// cancelled (ATTENTION), so later statements of the batch may not have run.
+    pub truncated: bool,
 }
 
-fn convert_result(r: BatchResult) -> QueryResult {
-    let mut sets: Vec<ResultSet> = r
+/// Options of `query`.
+#[napi(object)]
+pub struct QueryOptions {
+    /// Keep at most this many rows over all result sets; at the next row the rest of the batch
+    /// is cancelled and the result says `truncated`. Memory stays bounded however many rows the
+    /// query would return. A whole number ≥ 0; no limit when left out.
+    pub max_rows: Option<f64>,
+}
+
+fn convert_result(r: BatchResult) -> NativeQueryResult {
+    let result_sets = r
         .result_sets
         .into_iter()
         .map(|rs| ResultSet {
@@ -71,31 +82,24 @@ fn convert_result(r: BatchResult) -> QueryResult {
                 .collect(),
         })
         .collect();
-    let (columns, rows) = match sets.first_mut() {
-        Some(first) => (
-            first
-                .columns
-                .iter()
-                .map(|c| ColumnInfo {
-                    name: c.name.clone(),
-                    type_name: c.type_name.clone(),
-                    nullable: c.nullable,
-                })
-                .collect(),
-            std::mem::take(&mut first.rows),
-        ),
-        None => (Vec::new(), Vec::new()),
-    };
-    if let Some(first) = sets.first_mut() {
-        // The first set's rows live in `rows`; keep one copy of the data, not two.
-        first.rows = Vec::new();
-    }
-    QueryResult {
-        columns,
-        rows,
-        result_sets: sets,
+    NativeQueryResult {
+        result_sets,
         rows_affected: r.rows_affected.map(|n| n.min(i64::MAX as u64) as i64),
         messages: r.messages.into_iter().map(|m| m.message).collect(),
+        truncated: r.truncated,
+    }
+}
+
+/// `maxRows` as a count: a whole number ≥ 0 (Infinity means no limit).
+fn max_rows(options: Option<&QueryOptions>) -> Result<Option<u64>> {
+    match options.and_then(|o| o.max_rows) {
+        None => Ok(None),
+        Some(n) if n == f64::INFINITY => Ok(None),
+        Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= 2f64.powi(53) => Ok(Some(n as u64)),
+        Some(n) => Err(Error::new(
+            Status::InvalidArg,
+            format!("maxRows must be a whole number ≥ 0, got {n}"),
+        )),
     }
 }
 
@@ -120,13 +124,21 @@ pub async fn connect(connection_string: String) -> Result<Client> {
 impl Client {
     /// Runs a SQL batch. Requests on one client run one at a time, in call order.
     #[napi]
-    pub async fn query(&self, sql: String) -> Result<QueryResult> {
+    pub async fn query(
+        &self,
+        sql: String,
+        options: Option<QueryOptions>,
+    ) -> Result<NativeQueryResult> {
+        let limit = max_rows(options.as_ref())?;
         let conn = self.conn.clone();
         let mut guard = conn.lock().await;
         let c = guard
             .as_mut()
             .ok_or_else(|| to_js_error(sluice_client::Error::Closed))?;
-        let r = c.execute(&sql).await.map_err(to_js_error)?;
+        let r = c
+            .execute_limited(&sql, limit, std::future::pending())
+            .await
+            .map_err(to_js_error)?;
         Ok(convert_result(r))
     }
 

@@ -3,7 +3,7 @@
 use crate::error::{Error, Result};
 use crate::packet_io::PacketStream;
 use crate::response::ResponseReader;
-use crate::result::{BatchResult, ResultSet};
+use crate::result::{BatchResult, Collector, Step};
 use crate::transport::ClientTransport;
 use std::future::Future;
 use std::time::Duration;
@@ -181,7 +181,19 @@ impl Connection {
         sql: &str,
         cancel: impl Future<Output = ()>,
     ) -> Result<BatchResult> {
-        self.execute_statement(sql, cancel)
+        self.execute_limited(sql, None, cancel).await
+    }
+
+    /// As [`Connection::execute_with_cancel`], keeping at most `max_rows` rows over all result
+    /// sets: at the next row the rest of the batch is cancelled with ATTENTION and the result
+    /// says `truncated`. Memory stays bounded however many rows the batch would return.
+    pub async fn execute_limited(
+        &mut self,
+        sql: &str,
+        max_rows: Option<u64>,
+        cancel: impl Future<Output = ()>,
+    ) -> Result<BatchResult> {
+        self.run_statement(sql, max_rows, cancel)
             .await
             .map_err(|i| i.error)
     }
@@ -190,6 +202,15 @@ impl Connection {
     pub(crate) async fn execute_statement(
         &mut self,
         sql: &str,
+        cancel: impl Future<Output = ()>,
+    ) -> std::result::Result<BatchResult, Interrupted> {
+        self.run_statement(sql, None, cancel).await
+    }
+
+    async fn run_statement(
+        &mut self,
+        sql: &str,
+        max_rows: Option<u64>,
         cancel: impl Future<Output = ()>,
     ) -> std::result::Result<BatchResult, Interrupted> {
         if self.broken {
@@ -206,7 +227,7 @@ impl Connection {
             error: e,
             completion: None,
         })?;
-        self.await_response(cancel).await
+        self.await_limited(cancel, max_rows).await
     }
 
     /// Writes already-framed packets (a request the caller built, such as BulkLoad data).
@@ -225,11 +246,24 @@ impl Connection {
         &mut self,
         cancel: impl Future<Output = ()>,
     ) -> std::result::Result<BatchResult, Interrupted> {
+        self.await_limited(cancel, None).await
+    }
+
+    async fn await_limited(
+        &mut self,
+        cancel: impl Future<Output = ()>,
+        max_rows: Option<u64>,
+    ) -> std::result::Result<BatchResult, Interrupted> {
         self.reader.begin();
         self.seen = DoneSeen::default();
         let timeout = self.command_timeout;
         let outcome = {
-            let collect = collect_response(&mut self.stream, &mut self.reader, &mut self.seen);
+            let collect = collect_response(
+                &mut self.stream,
+                &mut self.reader,
+                &mut self.seen,
+                Collector::new(max_rows),
+            );
             tokio::pin!(collect);
             tokio::pin!(cancel);
             let sleep = async {
@@ -253,13 +287,17 @@ impl Connection {
         };
         match outcome {
             Ok(r) => {
-                let (result, env) = match r {
+                let (mut collector, limited) = match r {
                     Ok(r) => r,
                     Err(e) => {
                         self.broken = true;
                         return Err(not_interrupted(e));
                     }
                 };
+                if limited {
+                    collector = self.stop_reading(collector).await.map_err(not_interrupted)?;
+                }
+                let (result, env) = collector.finish();
                 self.apply_env(env);
                 result.map_err(not_interrupted)
             }
@@ -274,6 +312,28 @@ impl Connection {
                 }),
             },
         }
+    }
+
+    /// Ends a response whose row limit was reached: if the server has sent all of it, the rest
+    /// is read (rows dropped, env changes and errors kept); otherwise ATTENTION cancels it.
+    async fn stop_reading(&mut self, mut collector: Collector) -> Result<Collector> {
+        if self.reader.message_received() {
+            let drained = async {
+                while let Some(token) = self.reader.next(&mut self.stream).await? {
+                    collector.push(token)?;
+                }
+                Ok::<_, Error>(collector)
+            };
+            return match drained.await {
+                Ok(c) => Ok(c),
+                Err(e) => {
+                    self.broken = true;
+                    Err(e)
+                }
+            };
+        }
+        self.attention().await?;
+        Ok(collector)
     }
 
     /// Abandons a message whose packets were partly sent (never one whose last packet went
@@ -370,64 +430,21 @@ impl Connection {
     }
 }
 
-type Collected = (Result<BatchResult>, Vec<EnvChange>);
-
-/// Reads one response to the end, gathering result sets, counts, messages and env changes.
-/// Errors raised by the server are collected and returned after the response is fully read,
-/// so the connection stays in step.
+/// Reads one response until its end, or until `collector` has passed its row limit.
+/// Returns the collector and whether the limit stopped it.
 async fn collect_response(
     stream: &mut PacketStream<ClientTransport>,
     reader: &mut ResponseReader,
     seen: &mut DoneSeen,
-) -> Result<Collected> {
-    let mut out = BatchResult::default();
-    let mut errors = Vec::new();
-    let mut env = Vec::new();
-    let mut current: Option<ResultSet> = None;
+    mut collector: Collector,
+) -> Result<(Collector, bool)> {
     while let Some(token) = reader.next(stream).await? {
         seen.note(&token);
-        match token {
-            Token::ColMetadata(columns) => {
-                if let Some(rs) = current.take() {
-                    out.result_sets.push(rs);
-                }
-                if !columns.is_empty() {
-                    current = Some(ResultSet {
-                        columns,
-                        rows: Vec::new(),
-                    });
-                }
-            }
-            Token::Row(values) => match current.as_mut() {
-                Some(rs) => rs.rows.push(values),
-                None => return Err(Error::Protocol("a row arrived outside a result set".into())),
-            },
-            Token::Done(d) => {
-                if let Some(rs) = current.take() {
-                    out.result_sets.push(rs);
-                }
-                if let Some(n) = d.count() {
-                    out.rows_affected = Some(out.rows_affected.unwrap_or(0) + n);
-                }
-            }
-            Token::Error(m) => errors.push(m),
-            Token::Info(m) => out.messages.push(m),
-            Token::EnvChange(e) => env.push(e),
-            _ => {}
+        if collector.push(token)? == Step::LimitReached {
+            return Ok((collector, true));
         }
     }
-    if let Some(rs) = current.take() {
-        out.result_sets.push(rs);
-    }
-    // Severity 10 and below are informational even when sent as ERROR (MS-TDS 2.2.7.10).
-    let mut errors: Vec<_> = errors.into_iter().filter(|m| m.class > 10).collect();
-    if !errors.is_empty() {
-        let first = errors.remove(0);
-        let mut all = vec![first.clone()];
-        all.extend(errors);
-        return Ok((Err(Error::Server { first, all }), env));
-    }
-    Ok((Ok(out), env))
+    Ok((collector, false))
 }
 
 #[cfg(test)]

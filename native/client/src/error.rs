@@ -38,6 +38,11 @@ pub enum Error {
         first: ServerMessage,
         all: Vec<ServerMessage>,
     },
+    /// A value the server sent that this client cannot represent (a `datetime2` in year 10000,
+    /// a `sql_variant` of an unknown base type); the response was read to its end, so the
+    /// connection is still usable.
+    #[error("column '{column}': {detail}")]
+    Value { column: String, detail: String },
     #[error("protocol error: {0}")]
     Protocol(String),
     #[error("network error: {0}")]
@@ -66,6 +71,7 @@ impl Error {
             Error::EncryptionRefused(_) => "EENCRYPT",
             Error::Login(_) => "ELOGIN",
             Error::Server { .. } => "EREQUEST",
+            Error::Value { .. } => "EVALUE",
             Error::Protocol(_) => "EPROTOCOL",
             Error::Io(_) => "ESOCKET",
             Error::Cancelled => "ECANCEL",

@@ -9,8 +9,8 @@ use crate::tls_config::{client_config, TlsOptions};
 use crate::transport::{ClientTransport, MaybeTls};
 use bytes::BytesMut;
 use rustls::pki_types::ServerName;
-use tds::conn_string::{Authentication, ConnectionParams, Encrypt};
-use tds::login7::{FeatureExt, Login7};
+use tds::conn_string::{Authentication, ConnStringError, ConnectionParams, Encrypt};
+use tds::login7::{FeatureExt, FieldTooLong, Login7, Login7Field};
 use tds::packet::{frame_message, packet_type, DEFAULT_PACKET_SIZE};
 use tds::prelogin::{EncryptionLevel, PreLogin};
 use tds::token::{EnvChange, Token};
@@ -39,6 +39,10 @@ enum Protection {
 
 pub async fn connect(p: &ConnectionParams) -> Result<Connection> {
     check_supported(p)?;
+    // Refuse an over-long field before dialing; the encoder checks again after routing.
+    build_login7(p, &p.host, false)
+        .check_lengths()
+        .map_err(field_too_long)?;
     let work = async {
         let (mut host, mut port) = (p.host.clone(), p.port);
         // `host\instance` without a port: the SQL Browser says where the instance listens.
@@ -196,7 +200,7 @@ async fn login_once(p: &ConnectionParams, host: &str, port: u16) -> Result<Outco
 
     let login = build_login7(p, host, fedauth_echo);
     let mut payload = BytesMut::new();
-    login.encode(&mut payload);
+    login.encode(&mut payload).map_err(field_too_long)?;
     stream
         .write_packets(&frame_message(
             packet_type::LOGIN7,
@@ -272,6 +276,26 @@ fn tls_error(e: std::io::Error, opts: &TlsOptions) -> Error {
         Some(hint) if certificate_refused => Error::Tls(format!("{e}. {hint}")),
         _ => Error::Tls(e.to_string()),
     }
+}
+
+/// Names the connection-string key behind an over-long LOGIN7 field (`ECONFIG`). The value is
+/// not shown (it may be a password, and it is long); its length is.
+fn field_too_long(e: FieldTooLong) -> Error {
+    let key = match e.field {
+        Login7Field::HostName => "Workstation ID",
+        Login7Field::UserName => "User ID",
+        Login7Field::Password => "Password",
+        Login7Field::AppName => "Application Name",
+        Login7Field::ServerName => "Server",
+        Login7Field::LibraryName => "(client library name)",
+        Login7Field::Language => "Current Language",
+        Login7Field::Database => "Initial Catalog",
+    };
+    Error::Config(ConnStringError::InvalidValue {
+        key: key.into(),
+        value: format!("{} characters", e.chars),
+        expected: "at most 128 characters (SQL Server's limit for LOGIN7 fields, MS-TDS 2.2.6.4)",
+    })
 }
 
 /// Sends PRELOGIN; returns the encryption level the server answered and whether it said

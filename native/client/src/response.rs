@@ -41,6 +41,11 @@ impl ResponseReader {
         self.idle
     }
 
+    /// True once the response's last packet has arrived: what is left is in the buffer.
+    pub fn message_received(&self) -> bool {
+        self.eom || self.idle
+    }
+
     /// The next token of the response, or `None` once the message has ended.
     /// Cancel-safe: dropping the future loses nothing.
     pub async fn next(

@@ -135,6 +135,35 @@ impl Default for Login7 {
     }
 }
 
+/// A LOGIN7 text field, for errors that name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Login7Field {
+    HostName,
+    UserName,
+    Password,
+    AppName,
+    ServerName,
+    LibraryName,
+    Language,
+    Database,
+}
+
+/// The most characters SQL Server takes in each LOGIN7 text field: 128 for every field Sluice
+/// sends (MS-TDS 2.2.6.4 gives HostName, UserName, Password, AppName, ServerName, CltIntName,
+/// Language and Database 128 characters each). The wire format itself holds 16-bit offsets and
+/// lengths, so an unchecked long field would wrap them and shift every field after it.
+pub const MAX_FIELD_CHARS: usize = 128;
+
+/// A LOGIN7 text field longer than SQL Server accepts; nothing was encoded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("LOGIN7 {field:?} is {chars} characters; SQL Server accepts at most {limit}")]
+pub struct FieldTooLong {
+    pub field: Login7Field,
+    /// UTF-16 code units, as LOGIN7 counts them.
+    pub chars: usize,
+    pub limit: usize,
+}
+
 /// The LOGIN7 password scrambling: swap each byte's nibbles, then XOR 0xA5 (MS-TDS 2.2.6.4).
 /// It is obfuscation, not protection; TLS is what protects the password.
 fn scramble(b: u8) -> u8 {
@@ -146,7 +175,39 @@ fn unscramble(b: u8) -> u8 {
 }
 
 impl Login7 {
-    pub fn encode(&self, buf: &mut BytesMut) {
+    /// The text fields with their names, in wire order (Extension excluded).
+    fn text_fields(&self) -> [(Login7Field, &str); 8] {
+        [
+            (Login7Field::HostName, &self.hostname),
+            (Login7Field::UserName, &self.username),
+            (Login7Field::Password, &self.password),
+            (Login7Field::AppName, &self.app_name),
+            (Login7Field::ServerName, &self.server_name),
+            (Login7Field::LibraryName, &self.library_name),
+            (Login7Field::Language, &self.language),
+            (Login7Field::Database, &self.database),
+        ]
+    }
+
+    /// Checks every text field against [`MAX_FIELD_CHARS`]; the first one over it is the error.
+    pub fn check_lengths(&self) -> Result<(), FieldTooLong> {
+        for (field, text) in self.text_fields() {
+            let chars = text.encode_utf16().count();
+            if chars > MAX_FIELD_CHARS {
+                return Err(FieldTooLong {
+                    field,
+                    chars,
+                    limit: MAX_FIELD_CHARS,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Appends the LOGIN7 payload. Refuses (appending nothing) a text field longer than SQL
+    /// Server accepts, which also keeps every offset and length inside its 16 bits.
+    pub fn encode(&self, buf: &mut BytesMut) -> Result<(), FieldTooLong> {
+        self.check_lengths()?;
         let start = buf.len();
         let mut var = BytesMut::new();
         let mut offsets: Vec<(u16, u16)> = Vec::new();
@@ -218,6 +279,7 @@ impl Login7 {
         buf.put_u32_le(0); // cbSSPILong
         debug_assert_eq!(buf.len() - start, FIXED_LEN);
         buf.extend_from_slice(&var);
+        Ok(())
     }
 
     /// Decodes a whole LOGIN7 payload (the test server's side).
@@ -383,7 +445,7 @@ mod tests {
             ..Default::default()
         };
         let mut b = BytesMut::new();
-        l.encode(&mut b);
+        l.encode(&mut b).unwrap();
         assert_eq!(
             u32::from_le_bytes(b[0..4].try_into().unwrap()) as usize,
             b.len()
@@ -414,7 +476,7 @@ mod tests {
             ..Default::default()
         };
         let mut b = BytesMut::new();
-        l.encode(&mut b);
+        l.encode(&mut b).unwrap();
         let d = Login7::decode(&b).unwrap();
         assert_ne!(d.option_flags3 & flags3::EXTENSION, 0);
         assert_eq!(
@@ -436,10 +498,65 @@ mod tests {
             ..Default::default()
         };
         let mut b = BytesMut::new();
-        l.encode(&mut b);
+        l.encode(&mut b).unwrap();
         let d = Login7::decode(&b).unwrap();
         assert_eq!(d.password, "Secr3t!pässword");
         assert!(!format!("{d:?}").contains("Secr3t"));
+    }
+
+    #[test]
+    fn an_over_long_field_is_refused_by_name_instead_of_wrapping_the_offsets() {
+        // 40,000 characters is 80,000 bytes: as a u16 the offsets after it would wrap and the
+        // server would read the database name out of the application name.
+        let l = Login7 {
+            app_name: "a".repeat(40_000),
+            database: "sales".into(),
+            ..Default::default()
+        };
+        let mut b = BytesMut::new();
+        let e = l.encode(&mut b).unwrap_err();
+        assert_eq!(e.field, Login7Field::AppName);
+        assert_eq!(e.chars, 40_000);
+        assert!(b.is_empty());
+    }
+
+    #[test]
+    fn every_field_accepts_128_characters_and_refuses_129() {
+        let set = |l: &mut Login7, f: Login7Field, s: String| match f {
+            Login7Field::HostName => l.hostname = s,
+            Login7Field::UserName => l.username = s,
+            Login7Field::Password => l.password = s,
+            Login7Field::AppName => l.app_name = s,
+            Login7Field::ServerName => l.server_name = s,
+            Login7Field::LibraryName => l.library_name = s,
+            Login7Field::Language => l.language = s,
+            Login7Field::Database => l.database = s,
+        };
+        let fields = Login7::default().text_fields().map(|(f, _)| f);
+        for f in fields {
+            let mut l = Login7::default();
+            set(&mut l, f, "é".repeat(127) + "x");
+            let mut b = BytesMut::new();
+            l.encode(&mut b).unwrap();
+            assert_eq!(
+                Login7::decode(&b).unwrap().text_fields()
+                    [fields.iter().position(|x| *x == f).unwrap()]
+                .1
+                .chars()
+                .count(),
+                128
+            );
+            // A character outside the BMP counts twice (UTF-16 code units, as LOGIN7 counts).
+            set(&mut l, f, "x".repeat(127) + "😀");
+            assert_eq!(
+                l.encode(&mut BytesMut::new()),
+                Err(FieldTooLong {
+                    field: f,
+                    chars: 129,
+                    limit: 128
+                })
+            );
+        }
     }
 
     #[test]
@@ -449,7 +566,7 @@ mod tests {
             ..Default::default()
         };
         let mut b = BytesMut::new();
-        l.encode(&mut b);
+        l.encode(&mut b).unwrap();
         for n in 0..b.len() {
             let _ = Login7::decode(&b[..n]);
         }

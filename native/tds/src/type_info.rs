@@ -12,6 +12,7 @@ use crate::types::{SqlType, TypeInfo, VarLen};
 use bytes::{BufMut, BytesMut};
 
 mod declaration;
+mod large;
 
 /// Type bytes (MS-TDS 2.2.5.4.1 FIXEDLENTYPE, 2.2.5.4.2 VARLENTYPE).
 pub mod type_code {
@@ -50,6 +51,14 @@ pub mod type_code {
     pub const BIGCHAR: u8 = 0xAF;
     pub const NVARCHAR: u8 = 0xE7;
     pub const NCHAR: u8 = 0xEF;
+    // LONGLEN: a 4-byte maximum length (text, ntext and image add a table name; 2.2.5.4.2).
+    pub const IMAGE: u8 = 0x22;
+    pub const TEXT: u8 = 0x23;
+    pub const NTEXT: u8 = 0x63;
+    pub const SSVARIANT: u8 = 0x62;
+    // PARTLEN: values always PLP.
+    pub const UDT: u8 = 0xF0;
+    pub const XML: u8 = 0xF1;
 }
 
 /// Maximum length 0xFFFF in TYPE_INFO means the value travels as PLP (MS-TDS 2.2.5.2.3).
@@ -75,8 +84,8 @@ pub fn decimal_byte_len(precision: u8) -> u8 {
     }
 }
 
-/// Reads TYPE_INFO. Fixed forms give `fixed: true`; text/ntext/image/xml/udt/sql_variant and the
-/// pre-7.0 short string types are refused by name rather than misread.
+/// Reads TYPE_INFO. Fixed forms give `fixed: true`; the pre-7.0 short string types and
+/// table-valued parameters are refused by name rather than misread.
 pub fn decode_type_info(r: &mut ByteReader<'_>) -> DecodeResult<TypeInfo> {
     use type_code::*;
     let code = r.u8()?;
@@ -191,6 +200,7 @@ pub fn decode_type_info(r: &mut ByteReader<'_>) -> DecodeResult<TypeInfo> {
         BIGBINARY => SqlType::Binary {
             len: read_fixed_len(r, "binary", 1)?,
         },
+        TEXT | NTEXT | IMAGE | SSVARIANT | UDT | XML => large::decode(code, r)?,
         other => {
             return Err(DecodeError::malformed(
                 "TYPE_INFO",
@@ -314,6 +324,12 @@ pub fn encode_type_info(ti: &TypeInfo, buf: &mut BytesMut) {
             buf.put_u8(BIGVARBIN);
             buf.put_u16_le(max_len(len, 1));
         }
+        SqlType::Text { .. }
+        | SqlType::NText { .. }
+        | SqlType::Image
+        | SqlType::Xml
+        | SqlType::Variant
+        | SqlType::Udt { .. } => large::encode(&ti.ty, buf),
     }
 }
 
@@ -359,22 +375,29 @@ impl SqlType {
             SqlType::Char { collation, .. }
             | SqlType::VarChar { collation, .. }
             | SqlType::NChar { collation, .. }
-            | SqlType::NVarChar { collation, .. } => Some(collation),
+            | SqlType::NVarChar { collation, .. }
+            | SqlType::Text { collation }
+            | SqlType::NText { collation } => Some(collation),
             _ => None,
         }
     }
 
-    /// True for `varchar(max)`, `nvarchar(max)` and `varbinary(max)`, whose values are PLP.
+    /// True for `varchar(max)`, `nvarchar(max)`, `varbinary(max)`, `xml` and the CLR types,
+    /// whose values are PLP.
     pub fn is_plp(&self) -> bool {
         matches!(
             self,
-            SqlType::VarChar {
-                len: VarLen::Max,
-                ..
-            } | SqlType::NVarChar {
-                len: VarLen::Max,
-                ..
-            } | SqlType::VarBinary { len: VarLen::Max }
+            SqlType::Xml
+                | SqlType::Udt { .. }
+                | SqlType::VarChar {
+                    len: VarLen::Max,
+                    ..
+                }
+                | SqlType::NVarChar {
+                    len: VarLen::Max,
+                    ..
+                }
+                | SqlType::VarBinary { len: VarLen::Max }
         )
     }
 }

@@ -68,6 +68,58 @@ pub enum SqlType {
     VarBinary {
         len: VarLen,
     },
+    /// `text` (deprecated): character data in the collation's code page, sent with a text
+    /// pointer (MS-TDS 2.2.5.4.2 LONGLEN_TYPE).
+    Text {
+        collation: Collation,
+    },
+    /// `ntext` (deprecated): UTF-16 text, sent like `text`.
+    NText {
+        collation: Collation,
+    },
+    /// `image` (deprecated): binary data, sent like `text`.
+    Image,
+    /// `xml`, sent as PLP UTF-16 (MS-TDS 2.2.5.5.3). A schema collection bound to the column is
+    /// read from TYPE_INFO and not kept: values travel the same way with or without one.
+    Xml,
+    /// `sql_variant`: each value carries its own base type (MS-TDS 2.2.5.5.4).
+    Variant,
+    /// A CLR user-defined type; values are the type's serialized bytes, sent as PLP.
+    Udt {
+        kind: UdtKind,
+    },
+}
+
+/// The CLR user-defined types SQL Server ships, told apart by their type name in UDT_INFO
+/// (MS-TDS 2.2.5.5.5.2); any other user-defined type is `Other`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UdtKind {
+    HierarchyId,
+    Geometry,
+    Geography,
+    Other,
+}
+
+impl UdtKind {
+    /// The type's name as SQL declares it (`udt` for a user's own type, whose name is not kept).
+    pub fn name(self) -> &'static str {
+        match self {
+            UdtKind::HierarchyId => "hierarchyid",
+            UdtKind::Geometry => "geometry",
+            UdtKind::Geography => "geography",
+            UdtKind::Other => "udt",
+        }
+    }
+
+    /// The kind for a UDT_INFO type name (case-insensitive, as SQL Server's names are).
+    pub fn from_type_name(name: &str) -> UdtKind {
+        match name.to_ascii_lowercase().as_str() {
+            "hierarchyid" => UdtKind::HierarchyId,
+            "geometry" => UdtKind::Geometry,
+            "geography" => UdtKind::Geography,
+            _ => UdtKind::Other,
+        }
+    }
 }
 
 /// How a column's type is written in TYPE_INFO.

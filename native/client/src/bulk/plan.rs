@@ -139,6 +139,9 @@ pub async fn prepare(
         0
     });
     let (columns, sources) = map_columns(&all, opts, &quoted)?;
+    if let Some(why) = columns.iter().find_map(BulkColumn::unsupported_reason) {
+        return Err(Error::Unsupported(why));
+    }
     let statement = insert_bulk_statement(&parts, &columns, &opts.hints);
     Ok(BulkPlan {
         table: parts,

@@ -68,6 +68,14 @@ pub(crate) fn convert(src: &Typed, to: &SqlType, mode: Mode) -> Result<Value, Co
     if src.is_null() {
         return Ok(Value::Null);
     }
+    // The large types store what their `(max)` counterparts store; a sql_variant keeps the
+    // value with its own base type (up to 8000 bytes, as SQL Server's 8016-byte limit allows).
+    if let Some(proxy) = storage_type(to) {
+        return convert(src, &proxy, mode);
+    }
+    if let SqlType::Variant = to {
+        return to_variant(src, mode);
+    }
     // Same fixed type: nothing to do (and nothing to round).
     let sized = matches!(
         to,
@@ -96,6 +104,49 @@ pub(crate) fn convert(src: &Typed, to: &SqlType, mode: Mode) -> Result<Value, Co
         SqlType::UniqueIdentifier => to_guid(src, mode),
         _ => to_number(src, to, mode),
     }
+}
+
+/// The type whose conversions a large type shares: `text` → `varchar(max)`, `ntext` and `xml`
+/// → `nvarchar(max)`, `image` and CLR types → `varbinary(max)`.
+fn storage_type(ty: &SqlType) -> Option<SqlType> {
+    match *ty {
+        SqlType::Text { collation } => Some(SqlType::VarChar {
+            len: VarLen::Max,
+            collation,
+        }),
+        SqlType::NText { collation } => Some(SqlType::NVarChar {
+            len: VarLen::Max,
+            collation,
+        }),
+        SqlType::Xml => Some(SqlType::NVarChar {
+            len: VarLen::Max,
+            collation: Collation::SQL_LATIN1_GENERAL_CP1_CI_AS,
+        }),
+        SqlType::Image | SqlType::Udt { .. } => Some(SqlType::VarBinary { len: VarLen::Max }),
+        _ => None,
+    }
+}
+
+/// A value into a sql_variant: kept as it is, unless it is a large type or over 8000 bytes
+/// (SQL Server: "Operand type clash" for the large types, 8000 bytes of data at most).
+fn to_variant(src: &Typed, mode: Mode) -> Result<Value, ConvError> {
+    if storage_type(&src.ty).is_some() {
+        return Err(clash(&src.ty, &SqlType::Variant, mode));
+    }
+    let bytes = match &src.value {
+        Value::String(s) => s.encode_utf16().count() * 2,
+        Value::Binary(b) => b.len(),
+        _ => 0,
+    };
+    if bytes > 8000 {
+        return Err(ConvError::Sql(SqlError::new(
+            8152,
+            16,
+            2,
+            "String or binary data would be truncated (a sql_variant holds at most 8000 bytes).",
+        )));
+    }
+    Ok(src.value.clone())
 }
 
 fn clash(from: &SqlType, to: &SqlType, mode: Mode) -> ConvError {

@@ -80,6 +80,13 @@ pub(crate) fn system_type_id(ty: &SqlType) -> u8 {
         SqlType::NVarChar { .. } => 231,
         SqlType::Binary { .. } => 173,
         SqlType::VarBinary { .. } => 165,
+        SqlType::Text { .. } => 35,
+        SqlType::NText { .. } => 99,
+        SqlType::Image => 34,
+        SqlType::Xml => 241,
+        SqlType::Variant => 98,
+        // hierarchyid, geometry, geography: system_type_id 240 (CLR types).
+        SqlType::Udt { .. } => 240,
     }
 }
 
@@ -119,6 +126,14 @@ pub(crate) fn max_length(ty: &SqlType) -> i64 {
         SqlType::NChar { len, .. } => 2 * i64::from(*len),
         SqlType::VarChar { len, .. } | SqlType::VarBinary { len } => var(len, 1),
         SqlType::NVarChar { len, .. } => var(len, 2),
+        // The in-row text pointer of text/ntext/image.
+        SqlType::Text { .. } | SqlType::NText { .. } | SqlType::Image => 16,
+        SqlType::Xml => -1,
+        SqlType::Variant => 8016,
+        SqlType::Udt { kind } => match kind {
+            tds::types::UdtKind::HierarchyId => 892,
+            _ => -1,
+        },
     }
 }
 

@@ -241,8 +241,16 @@ pub(crate) fn resolve(
         "varbinary" | "binary varying" => Ok(SqlType::VarBinary {
             len: length(8000, true)?,
         }),
-        "text" | "ntext" | "image" | "xml" | "sql_variant" | "timestamp" | "rowversion"
-        | "hierarchyid" | "geography" | "geometry" => Err(SqlError::unsupported(name)),
+        "text" => no_params(SqlType::Text { collation: coll }),
+        "ntext" => no_params(SqlType::NText { collation: coll }),
+        "image" => no_params(SqlType::Image),
+        "xml" => no_params(SqlType::Xml),
+        "sql_variant" => no_params(SqlType::Variant),
+        // CLR types: the bytes are stored as given; there are no methods (.ToString() …).
+        "hierarchyid" | "geography" | "geometry" => no_params(SqlType::Udt {
+            kind: tds::types::UdtKind::from_type_name(name),
+        }),
+        "timestamp" | "rowversion" => Err(SqlError::unsupported(name)),
         _ => Err(match ctx {
             DeclContext::Column { index, .. } => SqlError::new(
                 2715,
@@ -300,6 +308,12 @@ pub(crate) fn base_name(ty: &SqlType) -> &'static str {
         SqlType::NVarChar { .. } => "nvarchar",
         SqlType::Binary { .. } => "binary",
         SqlType::VarBinary { .. } => "varbinary",
+        SqlType::Text { .. } => "text",
+        SqlType::NText { .. } => "ntext",
+        SqlType::Image => "image",
+        SqlType::Xml => "xml",
+        SqlType::Variant => "sql_variant",
+        SqlType::Udt { kind } => kind.name(),
     }
 }
 

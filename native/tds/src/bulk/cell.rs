@@ -83,6 +83,7 @@ fn write_cell(col: &BulkColumn, cell: Cell<'_>, buf: &mut BytesMut) -> Result<()
         Cell::Float(f) if !f.is_finite() => {
             Err(format!("{} cannot be stored in SQL Server", show_float(f)))
         }
+        _ if matches!(ty, SqlType::Variant) => write_variant_cell(cell, buf),
         Cell::Text(s) => write_text(ty, s, buf),
         Cell::Utf16(units) => match char_column(ty) {
             Some((collation, frame)) => put_chars(collation, frame, Src::Utf16(units), buf),
@@ -117,6 +118,33 @@ fn write_cell(col: &BulkColumn, cell: Cell<'_>, buf: &mut BytesMut) -> Result<()
         ),
         Cell::DateMs(ms) => put_value(ty, &date_ms_value(ms)?, buf),
     }
+}
+
+/// A sql_variant takes each value with the base type its source kind suggests, as SqlBulkCopy
+/// does for a .NET value: text → nvarchar, an integer → int (bigint beyond its range), a
+/// JS number → float,
+/// a boolean → bit, a Date → datetime2(7) (UTC), bytes → varbinary, a wider bigint → numeric.
+/// Each value is at most 8000 bytes (MS-TDS 2.2.5.5.4).
+fn write_variant_cell(cell: Cell<'_>, buf: &mut BytesMut) -> Result<(), String> {
+    let v = match cell {
+        Cell::Null => Value::Null,
+        Cell::Bool(b) => Value::Bit(b),
+        // As SQL Server types an integer literal: int when it fits, else bigint.
+        Cell::Int(n) => i32::try_from(n).map_or(Value::BigInt(n), Value::Int),
+        Cell::Float(f) => Value::Float(f),
+        Cell::Text(s) => Value::String(s.to_string()),
+        Cell::Utf16(u) => Value::String(
+            String::from_utf16(u)
+                .map_err(|_| "invalid UTF-16 text (unpaired surrogate)".to_string())?,
+        ),
+        Cell::Bytes(b) => Value::Binary(b.to_vec()),
+        Cell::DateMs(ms) => date_ms_value(ms)?,
+        Cell::Int128(n) => Value::Decimal(Decimal {
+            mantissa: n,
+            scale: 0,
+        }),
+    };
+    put_value(&SqlType::Variant, &v, buf)
 }
 
 /// The crate's value encoder on the nullable form; `v` holds no heap data on the hot paths.

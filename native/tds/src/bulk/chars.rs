@@ -47,6 +47,8 @@ pub(super) fn char_column(ty: &SqlType) -> Option<(Option<Collation>, Frame)> {
         SqlType::VarChar { len, collation } => (Some(collation), frame(len)),
         SqlType::NChar { len, .. } => (None, Frame::Short { max: len }),
         SqlType::NVarChar { len, .. } => (None, frame(len)),
+        // xml travels in bulk loads as PLP UTF-16, like nvarchar(max) (MS-TDS 2.2.5.5.3).
+        SqlType::Xml => (None, Frame::Plp),
         _ => return None,
     })
 }

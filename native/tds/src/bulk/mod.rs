@@ -104,6 +104,25 @@ impl BulkColumn {
         !self.computed && (!self.identity || opts.keep_identity)
     }
 
+    /// Why a bulk load cannot fill this column, if it cannot: `text`, `ntext` and `image`
+    /// (deprecated; their bulk rows need text pointers) and CLR types (geography, geometry,
+    /// hierarchyid, whose values are the types' own serialization). Such a column can stay
+    /// out of the load (map the other columns) when it is nullable or has a default.
+    pub fn unsupported_reason(&self) -> Option<String> {
+        let why = match self.ty {
+            SqlType::Text { .. } | SqlType::NText { .. } | SqlType::Image => {
+                "is deprecated and not loaded by Sluice; use varchar(max), nvarchar(max) or varbinary(max)"
+            }
+            SqlType::Udt { .. } => "is a CLR type, which Sluice does not load",
+            _ => return None,
+        };
+        Some(format!(
+            "column {:?} ({}) {why}; leave it out of columnMappings to load the other columns",
+            self.name,
+            self.ty.sql_name()
+        ))
+    }
+
     /// Column flags for the bulk COLMETADATA (MS-TDS 2.2.7.4): nullable and identity from the
     /// column, plus usUpdateable = 2 (bits 2-3, 0x0008). The server takes the column's real
     /// nullability and identity from the table; SqlClient echoes the flags it read.
@@ -156,5 +175,7 @@ pub fn encode_bulk_done(buf: &mut BytesMut) {
 
 #[cfg(test)]
 mod cell_tests;
+#[cfg(test)]
+mod large_tests;
 #[cfg(test)]
 mod tests;

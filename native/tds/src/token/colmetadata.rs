@@ -2,11 +2,11 @@
 
 use super::message::put_b_varchar;
 use super::token_type;
-use crate::error::DecodeResult;
+use crate::error::{DecodeError, DecodeResult};
 use crate::reader::ByteReader;
 use crate::type_info::{decode_type_info, encode_type_info};
 use crate::types::ColumnMeta;
-use crate::value::decode::decode_value;
+use crate::value::decode::{decode_value, skip_value};
 use crate::value::encode::encode_value;
 use crate::value::{ConvertError, Value};
 use bytes::{BufMut, BytesMut};
@@ -66,6 +66,56 @@ pub fn decode_nbcrow(cols: &[ColumnMeta], r: &mut ByteReader<'_>) -> DecodeResul
         }
     }
     Ok(out)
+}
+
+/// The first value of a row that could not be read although its bytes were framed: the
+/// column's index and why.
+pub type BadValue = (usize, DecodeError);
+
+/// Reads a ROW (`nbc` false) or NBCROW body like [`decode_row`]/[`decode_nbcrow`], but a value
+/// whose bytes are framed and yet not representable (out of range, unknown variant base type)
+/// does not stop it: the value's bytes are skipped, NULL stands in, and the first such column
+/// is returned beside the row. Only an error in the framing itself is an `Err`.
+pub fn decode_row_lenient(
+    cols: &[ColumnMeta],
+    nbc: bool,
+    r: &mut ByteReader<'_>,
+) -> DecodeResult<(Vec<Value>, Option<BadValue>)> {
+    let bitmap = if nbc {
+        Some(r.bytes(cols.len().div_ceil(8))?)
+    } else {
+        None
+    };
+    let mut out = Vec::with_capacity(cols.len());
+    let mut bad = None;
+    for (i, c) in cols.iter().enumerate() {
+        let is_null = bitmap
+            .and_then(|b| b.get(i / 8))
+            .is_some_and(|byte| byte & (1 << (i % 8)) != 0);
+        if is_null {
+            out.push(Value::Null);
+            continue;
+        }
+        let mut probe = r.clone();
+        match decode_value(&c.type_info, &mut probe) {
+            Ok(v) => {
+                *r = probe;
+                out.push(v);
+            }
+            Err(DecodeError::Incomplete) => return Err(DecodeError::Incomplete),
+            Err(e) => {
+                // Framed if the value's length prefixes alone lead past it; if not, the
+                // stream itself is out of step and the original error stands.
+                skip_value(&c.type_info, r).map_err(|skip| match skip {
+                    DecodeError::Incomplete => DecodeError::Incomplete,
+                    _ => e.clone(),
+                })?;
+                bad.get_or_insert((i, e));
+                out.push(Value::Null);
+            }
+        }
+    }
+    Ok((out, bad))
 }
 
 /// Appends a ROW token. On error the buffer is left as it was.

@@ -8,7 +8,8 @@ mod loginack;
 mod message;
 
 pub use colmetadata::{
-    decode_colmetadata, decode_nbcrow, decode_row, encode_colmetadata, encode_nbcrow, encode_row,
+    decode_colmetadata, decode_nbcrow, decode_row, decode_row_lenient, encode_colmetadata,
+    encode_nbcrow, encode_row,
 };
 pub use done::{done_status, encode_done, Done, DoneKind};
 pub use envchange::{encode_envchange, env_type, EnvChange};
@@ -52,6 +53,14 @@ pub enum Token {
     ColMetadata(Arc<Vec<ColumnMeta>>),
     /// ROW or NBCROW, decoded against the last COLMETADATA.
     Row(Vec<Value>),
+    /// A ROW or NBCROW whose framing was intact but one of whose values cannot be represented
+    /// (a `datetime2` in year 10000, a `sql_variant` of an unknown base type). The token was
+    /// consumed whole, so the stream stays in step: the query fails, not the connection.
+    UnreadableRow {
+        /// 0-based index into the current COLMETADATA.
+        column: usize,
+        error: DecodeError,
+    },
     Done(Done),
     EnvChange(EnvChange),
     Error(ServerMessage),
@@ -101,10 +110,9 @@ impl TokenDecoder {
                 let cols = self.columns.as_ref().ok_or_else(|| {
                     DecodeError::malformed("ROW", "a row arrived before any COLMETADATA")
                 })?;
-                if ty == token_type::ROW {
-                    Token::Row(decode_row(cols, &mut r)?)
-                } else {
-                    Token::Row(decode_nbcrow(cols, &mut r)?)
+                match decode_row_lenient(cols, ty == token_type::NBCROW, &mut r)? {
+                    (values, None) => Token::Row(values),
+                    (_, Some((column, error))) => Token::UnreadableRow { column, error },
                 }
             }
             token_type::DONE | token_type::DONEPROC | token_type::DONEINPROC => {
@@ -188,3 +196,7 @@ fn length_prefixed_u16<'a>(r: &mut ByteReader<'a>) -> DecodeResult<&'a [u8]> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+#[path = "large_tests.rs"]
+mod large_tests;

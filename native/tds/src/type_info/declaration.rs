@@ -53,6 +53,12 @@ impl SqlType {
             SqlType::NVarChar { len, .. } => format!("nvarchar({})", var(len)),
             SqlType::Binary { len } => format!("binary({len})"),
             SqlType::VarBinary { len } => format!("varbinary({})", var(len)),
+            SqlType::Text { .. } => "text".into(),
+            SqlType::NText { .. } => "ntext".into(),
+            SqlType::Image => "image".into(),
+            SqlType::Xml => "xml".into(),
+            SqlType::Variant => "sql_variant".into(),
+            SqlType::Udt { kind } => kind.name().into(),
         }
     }
 
@@ -134,6 +140,14 @@ impl SqlType {
             "varbinary" | "binary varying" => {
                 var_len(params, 8000).map(|len| SqlType::VarBinary { len })
             }
+            "text" => none(SqlType::Text { collation }),
+            "ntext" | "national text" => none(SqlType::NText { collation }),
+            "image" => none(SqlType::Image),
+            "xml" => none(SqlType::Xml),
+            "sql_variant" => none(SqlType::Variant),
+            "hierarchyid" | "geometry" | "geography" => none(SqlType::Udt {
+                kind: crate::types::UdtKind::from_type_name(&name),
+            }),
             _ => None,
         }
     }
@@ -235,6 +249,17 @@ mod tests {
             (SqlType::VarBinary { len: VarLen::Max }, "varbinary(max)"),
             (SqlType::UniqueIdentifier, "uniqueidentifier"),
             (SqlType::SmallDateTime, "smalldatetime"),
+            (SqlType::Text { collation: CP1 }, "text"),
+            (SqlType::NText { collation: CP1 }, "ntext"),
+            (SqlType::Image, "image"),
+            (SqlType::Xml, "xml"),
+            (SqlType::Variant, "sql_variant"),
+            (
+                SqlType::Udt {
+                    kind: crate::types::UdtKind::HierarchyId,
+                },
+                "hierarchyid",
+            ),
         ];
         for (ty, name) in cases {
             assert_eq!(ty.sql_name(), name);
@@ -440,9 +465,10 @@ mod tests {
             ("float", &[Some(0)]),
             ("float", &[Some(54)]),
             ("real", &[Some(24)]),
-            ("text", &[]),
-            ("xml", &[]),
-            ("sql_variant", &[]),
+            ("text", &[Some(10)]),
+            ("xml", &[Some(1)]),
+            ("sql_variant", &[Some(8000)]),
+            ("hierarchyid", &[Some(1)]),
         ];
         for (name, params) in bad {
             assert_eq!(decl(name, params), None, "{name} {params:?}");

@@ -9,7 +9,7 @@
 use super::text::temporal::{
     self, DATETIME_MAX_DAYS, DATETIME_MIN_DAYS, MAX_DATE, MAX_OFFSET_MINUTES,
 };
-use super::{Date, Decimal, Time, Value};
+use super::{large, variant, Date, Decimal, Time, Value};
 use crate::collation::Collation;
 use crate::error::{DecodeError, DecodeResult};
 use crate::reader::{decode_utf16le, ByteReader};
@@ -54,9 +54,14 @@ pub fn decode_value(ti: &TypeInfo, r: &mut ByteReader<'_>) -> DecodeResult<Value
         SqlType::NVarChar {
             len: VarLen::Max, ..
         } => plp_bytes(r)?.map_or(Ok(Value::Null), |b| Ok(Value::String(decode_utf16le(&b)?))),
-        SqlType::VarBinary { len: VarLen::Max } => {
+        SqlType::VarBinary { len: VarLen::Max } | SqlType::Udt { .. } => {
             Ok(plp_bytes(r)?.map_or(Value::Null, Value::Binary))
         }
+        SqlType::Xml => plp_bytes(r)?.map_or(Ok(Value::Null), |b| large::xml_from_utf16(&b)),
+        SqlType::Text { .. } | SqlType::NText { .. } | SqlType::Image => {
+            large::text_ptr_bytes(r)?.map_or(Ok(Value::Null), |b| large::from_text_bytes(&ti.ty, b))
+        }
+        SqlType::Variant => variant::decode_variant(r),
         ty => {
             let len = r.u8()?;
             if len == 0 {
@@ -287,6 +292,36 @@ fn short_bytes<'a>(r: &mut ByteReader<'a>) -> DecodeResult<Option<&'a [u8]>> {
     match r.u16_le()? {
         USHORT_NULL => Ok(None),
         n => Ok(Some(r.bytes(usize::from(n))?)),
+    }
+}
+
+/// Moves past one value of type `ti` using its length prefixes alone, without judging its
+/// content: how a row stays in step around a value that cannot be represented.
+pub fn skip_value(ti: &TypeInfo, r: &mut ByteReader<'_>) -> DecodeResult<()> {
+    if ti.fixed {
+        if let Some(n) = fixed_len(&ti.ty).filter(|_| fixed_code(&ti.ty).is_some()) {
+            return r.skip(usize::from(n));
+        }
+    }
+    match ti.ty {
+        _ if ti.ty.is_plp() => plp_bytes(r).map(|_| ()),
+        SqlType::Char { .. }
+        | SqlType::VarChar { .. }
+        | SqlType::NChar { .. }
+        | SqlType::NVarChar { .. }
+        | SqlType::Binary { .. }
+        | SqlType::VarBinary { .. } => short_bytes(r).map(|_| ()),
+        SqlType::Text { .. } | SqlType::NText { .. } | SqlType::Image => {
+            large::text_ptr_bytes(r).map(|_| ())
+        }
+        SqlType::Variant => {
+            let n = r.u32_le()?;
+            r.skip(usize::try_from(n).map_err(|_| DecodeError::Incomplete)?)
+        }
+        _ => {
+            let n = r.u8()?;
+            r.skip(usize::from(n))
+        }
     }
 }
 

@@ -209,12 +209,32 @@ fn write_value(ti: &TypeInfo, v: &Value, buf: &mut BytesMut) -> Result<(), Strin
             buf.put_u16_le(short_len(b.len())?);
             buf.put_slice(b);
         }
-        SqlType::VarBinary { len: VarLen::Max } => {
+        SqlType::VarBinary { len: VarLen::Max } | SqlType::Udt { .. } => {
             let Value::Binary(b) = v else {
                 return Err(mismatch(v, ty));
             };
             put_plp(buf, b.len(), |buf| buf.put_slice(b))?;
         }
+        // xml travels as PLP UTF-16 (MS-TDS 2.2.5.5.3), from the client in bulk loads too.
+        SqlType::Xml => {
+            let Value::String(s) = v else {
+                return Err(mismatch(v, ty));
+            };
+            let bytes = s
+                .encode_utf16()
+                .count()
+                .checked_mul(2)
+                .ok_or("string too long")?;
+            put_plp(buf, bytes, |buf| put_utf16le(buf, s))?;
+        }
+        SqlType::Text { .. } | SqlType::NText { .. } | SqlType::Image => {
+            super::large::write_text(ty, v, buf)?
+        }
+        SqlType::Variant => super::variant::write_variant(
+            v,
+            crate::collation::Collation::SQL_LATIN1_GENERAL_CP1_CI_AS,
+            buf,
+        )?,
     }
     Ok(())
 }
@@ -231,6 +251,9 @@ fn short_len(n: usize) -> Result<u16, String> {
 fn write_null(ty: &SqlType, buf: &mut BytesMut) {
     match ty {
         _ if ty.is_plp() => buf.put_u64_le(PLP_NULL),
+        // A zero text-pointer length (MS-TDS 2.2.7.19) and a zero variant length.
+        SqlType::Text { .. } | SqlType::NText { .. } | SqlType::Image => buf.put_u8(0),
+        SqlType::Variant => buf.put_u32_le(0),
         SqlType::Char { .. }
         | SqlType::VarChar { .. }
         | SqlType::NChar { .. }

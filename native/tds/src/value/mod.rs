@@ -65,6 +65,8 @@ pub enum Value {
 
 pub mod decode;
 pub mod encode;
+mod large;
 pub mod text;
+pub mod variant;
 
 pub use text::ConvertError;

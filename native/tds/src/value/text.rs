@@ -166,9 +166,21 @@ pub fn parse_text(ty: &SqlType, text: &str) -> Result<Value, ConvertError> {
                 .map_err(|e| err(&e.to_string()))?;
             Value::String(text.to_string())
         }
+        SqlType::Text { collation } => {
+            collation
+                .encode_str(text)
+                .map_err(|e| err(&e.to_string()))?;
+            Value::String(text.to_string())
+        }
+        // Text into a sql_variant stays text (its base type becomes nvarchar); xml is checked
+        // by the server, which knows its schema collection.
         SqlType::NVarChar {
             len: VarLen::Max, ..
-        } => Value::String(text.to_string()),
+        }
+        | SqlType::NText { .. }
+        | SqlType::Xml
+        | SqlType::Variant => Value::String(text.to_string()),
+        SqlType::Image | SqlType::Udt { .. } => Value::Binary(parse_hex(t).map_err(err)?),
         SqlType::Binary { len }
         | SqlType::VarBinary {
             len: VarLen::Len(len),

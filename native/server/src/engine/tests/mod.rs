@@ -8,6 +8,7 @@ mod batches;
 mod bulk_api;
 mod ddl_tests;
 mod insert_tests;
+mod large_types;
 mod robustness;
 mod select_tests;
 mod system_tests;
