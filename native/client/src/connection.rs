@@ -295,7 +295,10 @@ impl Connection {
                     }
                 };
                 if limited {
-                    collector = self.stop_reading(collector).await.map_err(not_interrupted)?;
+                    collector = self
+                        .stop_reading(collector)
+                        .await
+                        .map_err(not_interrupted)?;
                 }
                 let (result, env) = collector.finish();
                 self.apply_env(env);
