@@ -1,0 +1,138 @@
+//! The import template: everything a load needs besides the file and the connection, as a
+//! versioned JSON document (`template.schema.json` beside this crate is its JSON Schema).
+//! `sluice inspect FILE --template OUT.json` writes a starting one; `sluice load --map` and the
+//! desktop app read it. Field names are camelCase in JSON.
+
+use serde::{Deserialize, Serialize};
+
+/// The format version this build writes and reads.
+pub const TEMPLATE_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Template {
+    /// Always [`TEMPLATE_VERSION`] for now; a reader refuses versions it does not know.
+    pub version: u32,
+    pub source: SourceSettings,
+    /// The source columns the template expects, in file order, with the types inferred when
+    /// it was made: loading a file whose columns differ is schema drift.
+    pub columns: Vec<ExpectedColumn>,
+    pub target: Target,
+    /// Target columns in table order and where each value comes from.
+    pub mapping: Vec<ColumnMapping>,
+    #[serde(default)]
+    pub options: LoadSettings,
+}
+
+/// How to read the file (each `None` means "detect").
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SourceSettings {
+    /// `csv` (any delimited text), `xlsx`, `xlsm`, `xlsb`, `xls`, `ods`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    /// Sheet name (spreadsheets).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    /// Cell range such as `A1:H400` (spreadsheets).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range: Option<String>,
+    /// 1-based row holding the column names; `Some(0)` for a file without a header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header_row: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delimiter: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+    /// Field texts read as NULL (default: empty, `NULL`, `NA`, `N/A`, `\N`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub null_tokens: Option<Vec<String>>,
+}
+
+/// A source column as the template expects it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ExpectedColumn {
+    pub name: String,
+    /// SQL Server's spelling, as the inference proposes it (`decimal(12,2)`, `nvarchar(40)`).
+    pub sql_type: String,
+    pub nullable: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Target {
+    /// `[schema.]name`, quoted by the loader, never pasted into SQL as is.
+    pub table: String,
+    pub mode: LoadMode,
+    /// Columns of the primary key to declare when the table is created.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub primary_key: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum LoadMode {
+    /// `CREATE TABLE` from the mapping; refuses an existing table.
+    Create,
+    /// Rows go into the existing table.
+    Append,
+    /// The existing table is emptied first.
+    Truncate,
+}
+
+/// One target column and where its values come from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ColumnMapping {
+    /// Target column name.
+    pub target: String,
+    /// Source column name (as in `columns`); `None` with `constant` for a value the file lacks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// A constant for every row (text, converted like a field of the column's type).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub constant: Option<String>,
+    /// The target type, SQL Server's spelling; overrides the inference.
+    pub sql_type: String,
+    pub nullable: bool,
+    /// Whether an empty field is NULL (default true) or an empty string.
+    #[serde(default = "yes")]
+    pub empty_as_null: bool,
+    /// `dmy`, `mdy` or `ymd` for numeric dates; `None` keeps the inference's decision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_order: Option<String>,
+    /// Overrides the source's NULL tokens for this column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub null_tokens: Option<Vec<String>>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LoadSettings {
+    #[serde(default = "default_batch_size")]
+    pub batch_size: u32,
+    /// Rows that may be rejected before the load stops (0 = stop at the first bad row).
+    #[serde(default)]
+    pub max_errors: u64,
+    #[serde(default = "yes")]
+    pub table_lock: bool,
+}
+
+fn default_batch_size() -> u32 {
+    100_000
+}
+
+impl Default for LoadSettings {
+    fn default() -> Self {
+        Self {
+            batch_size: default_batch_size(),
+            max_errors: 0,
+            table_lock: true,
+        }
+    }
+}
