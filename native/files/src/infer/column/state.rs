@@ -269,14 +269,7 @@ impl ColumnState {
     }
 
     fn track_distinct(&mut self, raw: &str, row: u64) {
-        // Length and first byte first: small sets (flags, codes) are checked on every row, and
-        // most candidates differ there without a call to memcmp.
-        let first = raw.as_bytes().first();
-        if self
-            .distinct
-            .iter()
-            .any(|d| d.len() == raw.len() && d.as_bytes().first() == first && d == raw)
-        {
+        if self.distinct.iter().any(|d| d == raw) {
             return;
         }
         if self.distinct.len() < DISTINCT_LIMIT {
