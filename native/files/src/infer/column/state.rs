@@ -465,6 +465,7 @@ impl ColumnState {
         }
     }
 
+    #[inline]
     fn take_decimal(&mut self, n: Number, raw: &str, row: u64) {
         let (digits, scale, value) = match n {
             Number::Int(v) => (int_digits_of(v), 0, (i128::from(v), 0)),
@@ -500,11 +501,13 @@ impl ColumnState {
         }
     }
 
+    #[inline]
     fn take_min_max(&mut self, v: f64) {
         self.num_min = self.num_min.min(v);
         self.num_max = self.num_max.max(v);
     }
 
+    #[inline]
     fn take_temporal(&mut self, t: Temporal, raw: &str, row: u64) {
         if t.form != DateForm::Fixed {
             self.saw_numeric_date = true;
@@ -549,6 +552,7 @@ impl ColumnState {
 
 /// `a < b` for decimals given as (mantissa, scale); exact when the scales agree or rescaling
 /// fits `i128`, else by their float values.
+#[inline]
 fn dec_less(a: (i128, u8), b: (i128, u8)) -> bool {
     if a.1 == b.1 {
         return a.0 < b.0;
