@@ -437,6 +437,67 @@ mod tests {
         );
     }
 
+    /// The fast path (SWAR, up to 19 digits) and the general path (beyond) against a plain
+    /// reference: the digits without the point, read as one integer.
+    #[test]
+    fn random_numbers_read_as_their_digits_say() {
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        for _ in 0..20_000 {
+            let sign = if next(2) == 0 { "-" } else { "" };
+            let int_len = next(26) as usize;
+            let mut int: String = (0..int_len)
+                .map(|_| char::from(b'0' + next(10) as u8))
+                .collect();
+            if int.starts_with('0') && int.len() > 1 {
+                int.replace_range(..1, "7");
+            }
+            let frac_len = if next(2) == 0 {
+                0
+            } else {
+                1 + next(25) as usize
+            };
+            let frac: String = (0..frac_len)
+                .map(|_| char::from(b'0' + next(10) as u8))
+                .collect();
+            if int.is_empty() && frac.is_empty() {
+                continue;
+            }
+            let text = if frac.is_empty() {
+                format!("{sign}{int}")
+            } else {
+                format!("{sign}{int}.{frac}")
+            };
+            let got = parse_number(&text);
+            let int_digits = if int == "0" { 0 } else { int.len() };
+            if int_digits + frac.len() > 38 {
+                assert!(
+                    frac.is_empty() && got.is_none() || matches!(got, Some(Number::Float(_))),
+                    "{text}"
+                );
+                continue;
+            }
+            let reference: i128 = format!("{sign}{int}{frac}").parse().unwrap();
+            let (mantissa, scale) = match got {
+                Some(Number::Int(v)) => (i128::from(v), 0),
+                Some(Number::Decimal {
+                    mantissa, scale, ..
+                }) => (mantissa, scale),
+                other => panic!("{text}: {other:?}"),
+            };
+            assert_eq!(
+                (mantissa, usize::from(scale)),
+                (reference, frac.len()),
+                "{text}"
+            );
+        }
+    }
+
     #[test]
     fn digit_count_counts_like_sql_precision() {
         assert_eq!(digit_count(0), 1);
