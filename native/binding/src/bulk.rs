@@ -6,7 +6,7 @@
 
 use crate::js_columns::Columns;
 use crate::js_error::{bulk_failure_error, cell_error_js, stopped_error, to_js_error};
-use crate::js_row::{encode_js_row, encode_js_values, Scratch};
+use crate::js_row::{encode_js_values, push_row_arrays, Scratch};
 use crate::push_values::{self, Lane};
 use bytes::BytesMut;
 use napi::bindgen_prelude::*;
@@ -194,32 +194,14 @@ impl Feed {
         enc.try_flush().map_err(|_| stopped_error())
     }
 
-    /// The 1-based number of the next row.
-    fn next_row(&self) -> u64 {
-        self.encoder.as_ref().map_or(0, |e| e.rows_encoded()) + self.skipped + 1
+    /// How many values of each row the load reads.
+    pub(crate) fn width(&self) -> usize {
+        self.width
     }
 
-    /// Rows as an array of row arrays.
-    ///
-    /// # Safety
-    /// `env` and `rows` must be live napi handles of the current call on the JS thread.
-    unsafe fn push_rows(&mut self, env: sys::napi_env, rows: sys::napi_value) -> Result<bool> {
-        let width = self.width;
-        let mut is_array = false;
-        sys::napi_is_array(env, rows, &mut is_array);
-        if !is_array {
-            return Err(Error::new(
-                Status::InvalidArg,
-                "rows must be an array of row arrays",
-            ));
-        }
-        let mut len = 0u32;
-        sys::napi_get_array_length(env, rows, &mut len);
-        self.encode_rows(len as usize, |i, plan, scratch, buf| unsafe {
-            let mut row = std::ptr::null_mut();
-            sys::napi_get_element(env, rows, i as u32, &mut row);
-            encode_js_row(env, row, &plan.columns, &plan.sources, width, scratch, buf)
-        })
+    /// The 1-based number of the next row.
+    pub(crate) fn next_row(&self) -> u64 {
+        self.encoder.as_ref().map_or(0, |e| e.rows_encoded()) + self.skipped + 1
     }
 
     /// `rows` rows laid side by side in `values`, `width` values each (see push_values.rs).
@@ -248,21 +230,20 @@ impl Feed {
         })
     }
 
-    /// Rows `start..start + rows` of a columnar batch; `plain` holds the cells of its
-    /// plain-array columns for those rows, column after column (see js_columns.rs).
+    /// Rows `start..start + rows` of a columnar batch, borrowed by `cols`; `plain` holds the
+    /// cells of its plain-array columns for those rows, column after column (see js_columns.rs).
     ///
     /// # Safety
-    /// `env`, `columns` and every handle in `plain` must be live handles of the current call.
+    /// `env` and every handle in `plain` must be live handles of the current call, and no JS
+    /// may have run since `cols` was borrowed.
     pub unsafe fn push_columns(
         &mut self,
         env: sys::napi_env,
-        columns: sys::napi_value,
+        cols: &Columns<'_>,
         start: usize,
         rows: usize,
         plain: &[sys::napi_value],
     ) -> Result<bool> {
-        let cols = Columns::read(env, columns, self.width, start, rows, plain.len())
-            .map_err(|e| cell_error_js(self.next_row(), &e))?;
         self.encode_rows(rows, |r, plan, scratch, buf| unsafe {
             cols.encode_row(
                 env,
@@ -370,13 +351,15 @@ impl BulkSession {
     /// sealed packet was handed to the sender task, false when it is behind: then await
     /// `ready()` and call `flush()` until it returns true. Throws (code EVALUE) on a value that
     /// does not fit its column, naming the row, column and value; nothing of that row is sent.
-    #[napi(ts_args_type = "rows: unknown[][]")]
+    #[napi(catch_unwind, ts_args_type = "rows: unknown[][]")]
     pub fn push_rows(&self, env: Env, rows: RawValue) -> Result<bool> {
-        unsafe { self.feed()?.push_rows(env.raw(), rows.0) }
+        unsafe {
+            push_row_arrays(env.raw(), &self.feed, rows.0).map_err(|e| e.into_napi(env.raw()))
+        }
     }
 
     /// How many values of each row the load reads: the highest mapped source index + 1.
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn width(&self) -> Result<u32> {
         Ok(self.feed()?.width as u32)
     }
@@ -384,7 +367,10 @@ impl BulkSession {
     /// A function `pushValues(rowCount, ...values)` that does what `pushRows` does for
     /// `rowCount` rows laid side by side (`width` values each) in its arguments: the fast lane
     /// the JS wrapper uses, as arguments cross into native code without per-element lookups.
-    #[napi(ts_return_type = "(rowCount: number, ...values: unknown[]) => boolean")]
+    #[napi(
+        catch_unwind,
+        ts_return_type = "(rowCount: number, ...values: unknown[]) => boolean"
+    )]
     pub fn value_pusher(&self, env: Env) -> Result<RawOut> {
         unsafe { push_values::create(env.raw(), self.feed.clone(), Lane::Rows).map(RawOut) }
     }
@@ -394,6 +380,7 @@ impl BulkSession {
     /// or `{ values, nulls }` per source column). Typed arrays are read in place; the cells of
     /// plain-array columns for those rows come as `values`, column after column.
     #[napi(
+        catch_unwind,
         ts_return_type = "(columns: unknown[], start: number, rowCount: number, ...values: unknown[]) => boolean"
     )]
     pub fn column_pusher(&self, env: Env) -> Result<RawOut> {
@@ -402,14 +389,14 @@ impl BulkSession {
 
     /// The row a push just refused (EVALUE) is skipped, not retried: later rows keep their
     /// numbers. The caller then pushes the rows after it again.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn skip_row(&self) -> Result<()> {
         self.feed()?.skipped += 1;
         Ok(())
     }
 
     /// Ends the last batch. Follow with `flush()`/`ready()` until `flush()` returns true.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn end(&self) -> Result<()> {
         if let Some(enc) = self.feed()?.encoder.as_mut() {
             enc.finish();
@@ -418,7 +405,7 @@ impl BulkSession {
     }
 
     /// Hands queued packets to the sender task without waiting; true when none are left.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn flush(&self) -> Result<bool> {
         match self.feed()?.encoder.as_mut() {
             Some(enc) => enc.try_flush().map_err(|_| stopped_error()),
@@ -427,7 +414,7 @@ impl BulkSession {
     }
 
     /// Resolves when the sender task has room for more packets (or has stopped).
-    #[napi]
+    #[napi(catch_unwind)]
     pub async fn ready(&self) -> Result<()> {
         if let Some(tx) = self.sender.clone() {
             if let Ok(permit) = tx.reserve().await {
@@ -438,7 +425,7 @@ impl BulkSession {
     }
 
     /// No more rows: closes the stream. An open batch without `end()` is abandoned (ATTENTION).
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn close(&mut self) {
         if let Ok(mut f) = self.feed.lock() {
             f.encoder = None;
@@ -447,7 +434,7 @@ impl BulkSession {
     }
 
     /// Cancels the load: the batch in flight is abandoned with ATTENTION.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn cancel(&mut self) {
         if let Some(c) = self.cancel.take() {
             let _ = c.send(());
@@ -459,7 +446,7 @@ impl BulkSession {
     }
 
     /// The counters now.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn progress(&self) -> BulkProgressInfo {
         snapshot(&self.progress)
     }
@@ -467,7 +454,7 @@ impl BulkSession {
     /// Resolves with the summary once the sender task is done (call `close()` first), or rejects
     /// with the reason and the account of committed batches (rowsCommitted, batchesCommitted,
     /// failedBatch, inDoubtBatch).
-    #[napi]
+    #[napi(catch_unwind)]
     pub async fn result(&self) -> Result<BulkCopySummary> {
         let rx =
             self.result.lock().await.take().ok_or_else(|| {
