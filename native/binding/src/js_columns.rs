@@ -25,6 +25,11 @@ use napi::sys;
 use std::ptr;
 use tds::bulk::{encode_cell, BulkColumn, Cell, CellError};
 
+/// The most source values a row may be read for (the JS wrapper caps mapping indexes below
+/// this): a larger width would only come from a hostile mapping over a sparse array, and reading
+/// it would exhaust memory rather than fail.
+pub(crate) const MAX_WIDTH: usize = 65_536;
+
 /// Element types of the typed arrays a column may be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Elem {
@@ -289,6 +294,11 @@ impl ColumnHandles {
         columns: sys::napi_value,
         width: usize,
     ) -> Result<ColumnHandles, PushError> {
+        if width > MAX_WIDTH {
+            return Err(PushError::Type(format!(
+                "a row of {width} source values is more than the {MAX_WIDTH} a load reads"
+            )));
+        }
         let mut n = 0u32;
         if !is_array(env, columns)
             || sys::napi_get_array_length(env, columns, &mut n) != sys::Status::napi_ok

@@ -9,7 +9,7 @@
 //! the session's feed unlocked, and encodes them afterwards (see [`push_row_arrays`]).
 
 use crate::bulk::Feed;
-use crate::js_columns::{Typed, TypedRefusal};
+use crate::js_columns::{Typed, TypedRefusal, MAX_WIDTH};
 use crate::js_error::{cell_error_js, check_js, PushError};
 use napi::sys;
 use std::ptr;
@@ -247,6 +247,11 @@ pub unsafe fn push_row_arrays(
     rows: sys::napi_value,
 ) -> Result<bool, PushError> {
     let width = lock_feed(feed)?.width();
+    if width > MAX_WIDTH {
+        return Err(PushError::Type(format!(
+            "a row of {width} source values is more than the {MAX_WIDTH} a load reads"
+        )));
+    }
     let mut is = false;
     let mut len = 0u32;
     if sys::napi_is_array(env, rows, &mut is) != sys::Status::napi_ok
