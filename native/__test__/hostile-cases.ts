@@ -3,7 +3,7 @@
 // runner with it, so the parent forks this file once per group, asserts it exits cleanly in
 // time, and checks what each case reported.
 //
-// Usage: node --import tsx hostile-cases.ts <group>, with SLUICE_TEST_CS set to a connection
+// Usage: node --import tsx hostile-cases.ts <group> [name filter], with SLUICE_TEST_CS set to a connection
 // string. Prints one line `CASE <json>` per case: its name and the problems found (none = pass).
 // Every case loads into a table of its own, and after every case the child checks that the
 // connection still answers and that what the load reported committed (rowsCommitted on a
@@ -763,7 +763,9 @@ async function main(): Promise<void> {
   const make = GROUPS[group]
   const cs = process.env.SLUICE_TEST_CS
   if (!make || !cs) throw new Error(`usage: hostile-cases.ts <${Object.keys(GROUPS).join('|')}> with SLUICE_TEST_CS set`)
-  const cases = make()
+  // An optional second argument keeps only the cases whose name contains it (for debugging).
+  const only = process.argv[3]
+  const cases = make().filter((k) => only === undefined || k.name.includes(only))
   console.log(`CASES ${JSON.stringify(cases.map((k) => k.name))}`)
   let c = await connect(cs)
   for (const [i, k] of cases.entries()) {
