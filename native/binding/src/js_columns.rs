@@ -472,3 +472,7 @@ impl Columns<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+#[path = "js_columns_tests.rs"]
+mod tests;
