@@ -39,6 +39,8 @@ export type SluiceErrorCode =
   | 'ECLOSED'
   | 'EVALUE'
   | 'ESTOPPED'
+  /** A query, load or close() on a connection while a bulk load runs on it. */
+  | 'EBUSY'
 
 export declare class SluiceError extends Error {
   code: SluiceErrorCode

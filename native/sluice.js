@@ -375,17 +375,43 @@ async function feedColumnBatches(session, batches, signal, rejects) {
   await drain(session, signal)
 }
 
+/**
+ * A call made on a connection while a bulk load holds it. The connection serves one request at
+ * a time, so the call would wait for the load to end — and forever when the load's own row source
+ * (or a getter it runs) awaits it. It fails at once instead.
+ */
+function busyError(what) {
+  return new SluiceError({
+    code: 'EBUSY',
+    message: `${what} while a bulk load runs on this connection: use another connection, or await the load first`,
+  })
+}
+
 class Client {
   /** @param {import('./index').Client} inner */
   constructor(inner) {
     this._inner = inner
+    this._loading = false
   }
   query(sql) {
     if (typeof sql !== 'string') return Promise.reject(new TypeError('sql must be a string'))
+    if (this._loading) return Promise.reject(busyError('query() called'))
     return call(() => this._inner.query(sql))
   }
   close() {
+    if (this._loading) return Promise.reject(busyError('close() called (abort the load first)'))
     return call(() => this._inner.close())
+  }
+
+  /** Runs a load, refusing other calls on the connection until it settles (see busyError). */
+  async _exclusive(load) {
+    if (this._loading) throw busyError('another bulk load started')
+    this._loading = true
+    try {
+      return await load()
+    } finally {
+      this._loading = false
+    }
   }
 
   /**
@@ -394,7 +420,7 @@ class Client {
    * inDoubtBatch.
    */
   bulkCopy(table, rows, options = {}) {
-    return this._load(table, options, (session, signal, rejects) => feed(session, rows, signal, rejects))
+    return this._exclusive(() => this._load(table, options, (session, signal, rejects) => feed(session, rows, signal, rejects)))
   }
 
   /**
@@ -405,7 +431,7 @@ class Client {
    * result and errors as `bulkCopy`.
    */
   bulkCopyColumns(table, batches, options = {}) {
-    return this._load(table, options, (session, signal, rejects) => feedColumns(session, batches, signal, rejects))
+    return this._exclusive(() => this._load(table, options, (session, signal, rejects) => feedColumns(session, batches, signal, rejects)))
   }
 
   async _load(table, options, feeder) {
