@@ -96,6 +96,12 @@ function normaliseOptions(opts) {
   if (opts.maxErrors !== undefined && !(typeof opts.maxErrors === 'number' && opts.maxErrors >= 0)) {
     throw new TypeError('maxErrors must be a number ≥ 0 (Infinity for no limit)')
   }
+  if (opts.signal !== undefined && !(opts.signal instanceof AbortSignal)) {
+    throw new TypeError('signal must be an AbortSignal')
+  }
+  if (opts.onProgress !== undefined && typeof opts.onProgress !== 'function') {
+    throw new TypeError('onProgress must be a function')
+  }
   if (opts.onReject !== undefined && typeof opts.onReject !== 'function') {
     throw new TypeError('onReject must be a function')
   }

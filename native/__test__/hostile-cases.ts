@@ -566,7 +566,32 @@ function cancelCases(): Case[] {
     (c: Client, t: string) =>
       c.bulkCopy(t, around(bad) as Iterable<unknown[]>, { batchSize: 1000, ...options })
   const ac = new AbortController()
+  const evilSignal = new AbortController().signal
+  Object.defineProperty(evilSignal, 'addEventListener', {
+    value: () => {
+      throw new Error('addEventListener')
+    },
+  })
   return [
+    {
+      name: 'an AbortSignal whose own addEventListener throws: an error, and the connection is not left held',
+      run: async (c, t) => {
+        await c.bulkCopy(t, [[1, 'x', 1, null, null]], { signal: evilSignal }).catch(() => {})
+        // The next load on the connection must not wait for the first one's session forever.
+        await c.bulkCopy(t, [[1, 'x', 1, null, null]])
+        return undefined
+      },
+      expect: { outcome: 'resolve' },
+    },
+    {
+      name: 'onProgress throws undefined: the process survives and the account holds',
+      run: load([2501, 'x', 1, null, null], {
+        onProgress: () => {
+          throw undefined
+        },
+      }),
+      expect: { outcome: 'any' },
+    },
     {
       name: 'a row value getter aborts the load',
       run: load(
@@ -707,6 +732,8 @@ function optionCases(): Case[] {
     rejects('order: [Symbol]', optionsWith({ order: [Symbol('o')] })),
     rejects('columnMappings: an object whose toString throws', optionsWith({ columnMappings: throwingObject })),
     rejects('columnMappings: [[-1, "id"]]', optionsWith({ columnMappings: [[-1, 'id']] })),
+    rejects('signal: an object that is not an AbortSignal', optionsWith({ signal: { aborted: false, addEventListener: () => {} } })),
+    rejects('onProgress: a string', optionsWith({ onProgress: 'yes' })),
     rejects('options: a revoked Proxy', optionsWith(revokedProxy())),
     rejects('options: null', optionsWith(null)),
     rejects(
