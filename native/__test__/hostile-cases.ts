@@ -202,6 +202,16 @@ async function finishRaw(s: BulkSession): Promise<unknown> {
   return s.result()
 }
 
+/** The raw binding's errors carry their details as JSON behind a marker (js_error.rs); sluice.js unpacks them, and so does this. */
+function detailed(e: unknown): object {
+  const marker = 'SLUICE_ERROR:'
+  if (e instanceof Error && e.message.startsWith(marker)) {
+    const detail = JSON.parse(e.message.slice(marker.length)) as { message: string }
+    return Object.assign(new Error(detail.message), detail)
+  }
+  return e as object
+}
+
 /** Runs `push`, then ends the session whatever happened, and settles like a load would. */
 async function rawLoad(s: BulkSession, push: () => void): Promise<unknown> {
   let thrown: unknown = null
@@ -213,7 +223,7 @@ async function rawLoad(s: BulkSession, push: () => void): Promise<unknown> {
     threw = true
   }
   const summary = (await finishRaw(s)) as { rowsCopied: number }
-  if (threw) throw Object.assign(thrown as object, { rowsCommitted: summary.rowsCopied })
+  if (threw) throw Object.assign(detailed(thrown), { rowsCommitted: summary.rowsCopied })
   return summary
 }
 
@@ -260,6 +270,15 @@ function rawCases(): Case[] {
         return rawLoad(s, () => s.pushRows([[0, 0], row]))
       },
       expect: { outcome: 'resolve', rows: 4 },
+    },
+    {
+      name: 'pushRows: a malformed row is named by number after the rows before it were encoded',
+      table: AB,
+      run: async (c, t) => {
+        const s = await rawSession(c, t)
+        return rawLoad(s, () => s.pushRows([[1, 1], [2, 2], 'not a row' as never, [3, 3]]))
+      },
+      expect: { outcome: 'EVALUE', row: 3, rows: 2 },
     },
     {
       name: 'pushRows: a row value getter cancels the session',
