@@ -16,7 +16,7 @@ type Outcome = { settled: 'resolved'; value: unknown } | { settled: 'rejected'; 
 
 interface Expect {
   /** 'resolve', or what the rejection must be: a constructor name ('TypeError', 'Error') or a SluiceError code. */
-  outcome: 'resolve' | 'TypeError' | 'Error' | 'EVALUE' | 'ECANCEL' | 'EBUSY' | 'any'
+  outcome: 'resolve' | 'TypeError' | 'RangeError' | 'Error' | 'EVALUE' | 'ECANCEL' | 'EBUSY' | 'any'
   /** The message must match. */
   message?: RegExp
   /** EVALUE: the row and column named. */
@@ -270,6 +270,33 @@ function rawCases(): Case[] {
         return rawLoad(s, () => s.pushRows([[0, 0], row]))
       },
       expect: { outcome: 'resolve', rows: 4 },
+    },
+    {
+      name: 'pushColumns: a getter that pushes the same batch again, until the stack runs out',
+      table: AB,
+      run: async (c, t) => {
+        const s = await rawSession(c, t)
+        const push = s.columnPusher()
+        const batch = batchWithGetter(new Float64Array(1), 1, () => push(batch, 0, 1))
+        return rawLoad(s, () => push(batch, 0, 1))
+      },
+      expect: { outcome: 'RangeError', rows: 0 },
+    },
+    {
+      name: 'pushRows: a getter that pushes its own row again, until the stack runs out',
+      table: AB,
+      run: async (c, t) => {
+        const s = await rawSession(c, t)
+        const row: unknown[] = [1]
+        Object.defineProperty(row, 1, {
+          get: () => {
+            s.pushRows([row])
+            return 1
+          },
+        })
+        return rawLoad(s, () => s.pushRows([row]))
+      },
+      expect: { outcome: 'RangeError', rows: 0 },
     },
     {
       name: 'pushRows: a malformed row is named by number after the rows before it were encoded',
