@@ -47,7 +47,13 @@ unsafe fn read_utf16(
         if sys::napi_get_value_string_utf16(env, value, ptr::null_mut(), 0, &mut len) != ok {
             return None;
         }
-        scratch.resize(len.checked_add(1)?, 0);
+        // A string of hundreds of millions of characters: fail the value, not the process
+        // (a failed allocation in `resize` would abort).
+        let want = len.checked_add(1)?;
+        scratch
+            .try_reserve_exact(want.saturating_sub(scratch.len()))
+            .ok()?;
+        scratch.resize(want, 0);
         let st = sys::napi_get_value_string_utf16(
             env,
             value,
