@@ -1,0 +1,32 @@
+import type { JobSnapshot } from '../../../../electron/contract'
+import type { AppApi } from '../../api/app-api'
+import type { StoreGet, StoreSet } from '../store-types'
+import type { JobsState } from './initialState'
+
+export interface JobsActions {
+  applyJob(snapshot: JobSnapshot): void
+  watchJob(jobId: string): void
+  cancelJob(jobId: string): Promise<void>
+  resumeJob(jobId: string): Promise<void>
+}
+
+type Slice = { jobs: JobsState }
+
+export function jobsActions(set: StoreSet, get: StoreGet, api: AppApi): JobsActions {
+  const patch = (p: Partial<JobsState>) => set((s: Slice) => ({ jobs: { ...s.jobs, ...p } }))
+  return {
+    applyJob: (snapshot) => {
+      const s = get().jobs
+      patch({ byId: { ...s.byId, [snapshot.jobId]: snapshot }, order: s.byId[snapshot.jobId] ? s.order : [...s.order, snapshot.jobId] })
+      if (snapshot.state === 'done' || snapshot.state === 'failed' || snapshot.state === 'cancelled') get().recordHistory(snapshot)
+    },
+    watchJob: (jobId) => patch({ watchedJobId: jobId }),
+    cancelJob: async (jobId) => {
+      await api.call('job.cancel', { jobId })
+    },
+    resumeJob: async (jobId) => {
+      const reply = await api.call('load.resume', { jobId })
+      if (reply.ok) get().watchJob(reply.result.jobId)
+    },
+  }
+}
