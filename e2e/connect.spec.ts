@@ -22,9 +22,14 @@ test('pasting a connection string and pressing Connect connects and shows the se
   await screenshot(page, '02-connected')
 })
 
-test('Test connection fills the form from the string, warns about trusting the certificate and shows the version', async ({ openApp, tds }) => {
+test('Test connection fills the form from the string, warns about trusting the certificate and shows the version', async ({
+  openApp,
+  tds,
+}) => {
   const page = await openApp()
-  await page.getByRole('textbox', { name: 'Connection string' }).fill(tds.connectionString('Encrypt=Mandatory;TrustServerCertificate=True;Database=master'))
+  await page
+    .getByRole('textbox', { name: 'Connection string' })
+    .fill(tds.connectionString('Encrypt=Mandatory;TrustServerCertificate=True;Database=master'))
   await page.getByRole('button', { name: 'Test connection' }).click()
   await expect(page.getByText(/^Connected to Microsoft SQL Server 2022/)).toBeVisible()
   await expect(page.getByRole('textbox', { name: 'Server', exact: true })).toHaveValue(`127.0.0.1,${tds.port}`)
@@ -36,7 +41,9 @@ test('Test connection fills the form from the string, warns about trusting the c
 
 test('a wrong password shows the server’s own error text', async ({ openApp, tds }) => {
   const page = await openApp()
-  await page.getByRole('textbox', { name: 'Connection string' }).fill(`Server=127.0.0.1,${tds.port};User ID=sa;Password=wrong;TrustServerCertificate=True`)
+  await page
+    .getByRole('textbox', { name: 'Connection string' })
+    .fill(`Server=127.0.0.1,${tds.port};User ID=sa;Password=wrong;TrustServerCertificate=True`)
   await page.getByRole('button', { name: 'Connect', exact: true }).click()
   const alert = page.getByRole('alert').filter({ hasText: 'Connect:' })
   await expect(alert).toContainText("Login failed for user 'sa'.")
@@ -70,7 +77,9 @@ test('filling the form by hand (Optional encryption) connects', async ({ openApp
 
 test('interactive Entra ID modes are refused with a way to get a token', async ({ openApp }) => {
   const page = await openApp()
-  await page.getByRole('textbox', { name: 'Connection string' }).fill('Server=x.database.windows.net;Authentication=Active Directory Interactive')
+  await page
+    .getByRole('textbox', { name: 'Connection string' })
+    .fill('Server=x.database.windows.net;Authentication=Active Directory Interactive')
   await page.getByRole('button', { name: 'Test connection' }).click()
   await expect(page.getByRole('alert').filter({ hasText: 'only SQL logins and an Entra ID access token are supported' })).toBeVisible()
 })

@@ -55,6 +55,7 @@ async function startWeb(): Promise<{ app: WebApp; child: ChildProcess }> {
 
 export const test = base.extend<{ openApp: () => Promise<Page> }, { web: WebApp; tds: TestServer }>({
   web: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads fixture dependencies from this destructuring
     async ({}, use) => {
       const { app, child } = await startWeb()
       await use(app)
@@ -63,6 +64,7 @@ export const test = base.extend<{ openApp: () => Promise<Page> }, { web: WebApp;
     { scope: 'worker' },
   ],
   tds: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads fixture dependencies from this destructuring
     async ({}, use) => {
       const server = await startServer()
       await use(server)

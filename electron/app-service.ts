@@ -1,9 +1,10 @@
 // Everything behind the contract, independent of the transport: the connection service, the
 // file registry, the job queue and the handlers over them. Electron's main process and the web
 // server each create one and feed its `dispatch` from their own transport.
-import type { EventMessage } from './contract'
+
 import { ConnectionService } from './connections/connection-handlers'
 import { SavedConnectionStore, type SecretVault } from './connections/saved-connections'
+import type { EventMessage } from './contract'
 import { createDispatcher, type Dispatch } from './dispatcher'
 import { fileHandlers } from './files/file-handlers'
 import { FileRegistry } from './files/file-registry'

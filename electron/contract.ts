@@ -27,7 +27,10 @@ export const connectionFormSchema = z.object({
   trustServerCertificate: z.boolean().default(false),
   /** A certificate file (PEM or DER) the server must present exactly (`ServerCertificate=`). */
   serverCertificate: z.string().max(4096).default(''),
-  extra: z.array(z.tuple([z.string().max(128), z.string().max(4096)])).max(64).default([]),
+  extra: z
+    .array(z.tuple([z.string().max(128), z.string().max(4096)]))
+    .max(64)
+    .default([]),
 })
 export type ConnectionForm = z.infer<typeof connectionFormSchema>
 
@@ -199,7 +202,14 @@ export const callSchemas = {
   'localServer.start': empty,
   'localServer.stop': empty,
   'files.add': z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(256) }).strict(),
-  'files.paste': z.object({ text: z.string().min(1).max(64 * 1024 * 1024) }).strict(),
+  'files.paste': z
+    .object({
+      text: z
+        .string()
+        .min(1)
+        .max(64 * 1024 * 1024),
+    })
+    .strict(),
   'files.remove': z.object({ fileId: id }).strict(),
   'files.preview': z.object({ fileId: id, options: readerOptionsSchema.default({}) }).strict(),
   'files.inspect': z.object({ fileId: id, options: readerOptionsSchema.default({}) }).strict(),

@@ -1,7 +1,7 @@
 // Turns a call as it arrives from any transport (method name + unknown payload) into a validated
 // handler call and a reply envelope. The only way into the handlers: Electron IPC and the
 // WebSocket both go through `dispatch`, so both validate the same way.
-import { type CallError, type CallName, type CallReply, type CallResult, type CallArgs, callSchemas } from './contract'
+import { type CallArgs, type CallError, type CallName, type CallReply, type CallResult, callSchemas } from './contract'
 
 export type Handlers = { [N in CallName]: (args: CallArgs<N>) => Promise<CallResult<N>> }
 

@@ -4,13 +4,14 @@
 // transport, so keep this thin).
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { BrowserWindow, app, ipcMain, safeStorage, session, shell } from 'electron'
+import { app, BrowserWindow, ipcMain, safeStorage, session, shell } from 'electron'
 import { type AppService, createAppService } from './app-service'
 import { CALL_CHANNEL, EVENT_CHANNEL, type EventMessage } from './contract'
 
 const RENDERER_INDEX = path.resolve(__dirname, '..', 'renderer', 'index.html')
 const RENDERER_URL = pathToFileURL(RENDERER_INDEX).href
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 let window: BrowserWindow | null = null
 let service: AppService | null = null

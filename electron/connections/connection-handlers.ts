@@ -12,7 +12,8 @@ import type { SavedConnectionStore } from './saved-connections'
 
 // INFORMATION_SCHEMA rather than sys.tables JOIN sys.schemas: both SQL Server and the test
 // server's engine answer it.
-const TABLES_SQL = "SELECT TABLE_SCHEMA, TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_SCHEMA, TABLE_NAME"
+const TABLES_SQL =
+  "SELECT TABLE_SCHEMA, TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_SCHEMA, TABLE_NAME"
 
 function text(value: unknown): string {
   return typeof value === 'string' ? value : String(value ?? '')

@@ -65,7 +65,8 @@ export function splitPairs(text: string): [string, string][] {
         value += c
       }
       while (i < n && /\s/.test(text[i]!)) i++
-      if (i < n && text[i] !== ';') throw new AppError('ECONFIG', `connection string: unexpected text after a quoted value at position ${i}`)
+      if (i < n && text[i] !== ';')
+        throw new AppError('ECONFIG', `connection string: unexpected text after a quoted value at position ${i}`)
     } else {
       const end = text.indexOf(';', i)
       value = (end < 0 ? text.slice(i) : text.slice(i, end)).trim()
@@ -115,7 +116,10 @@ export function parseConnectionString(text: string): ParsedConnectionString {
         break
       case 'authentication':
         if (lower === 'sqlpassword' || lower === '') form.auth = 'sql'
-        else unsupported.push(`Authentication=${value}: only SQL logins and an Entra ID access token are supported; get a token (e.g. az account get-access-token --resource https://database.windows.net/) and paste it as the access token`)
+        else
+          unsupported.push(
+            `Authentication=${value}: only SQL logins and an Entra ID access token are supported; get a token (e.g. az account get-access-token --resource https://database.windows.net/) and paste it as the access token`,
+          )
         break
       case 'server':
       case 'database':

@@ -50,7 +50,8 @@ export class SavedConnectionStore {
     const hasSecret = form.password !== '' || form.accessToken !== ''
     let secret: string | undefined
     if (saveSecret && hasSecret) {
-      if (!this.vault) throw new AppError('ENOTAVAILABLE', 'secrets are not stored in the browser: the connection is saved without its password or token')
+      if (!this.vault)
+        throw new AppError('ENOTAVAILABLE', 'secrets are not stored in the browser: the connection is saved without its password or token')
       secret = this.vault.encrypt(JSON.stringify({ password: form.password, accessToken: form.accessToken })).toString('base64')
     }
     const existing = this.items.find((c) => c.name === name)

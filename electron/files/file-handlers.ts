@@ -47,7 +47,9 @@ export function fileHandlers(deps: FileHandlerDeps): FileHandlers {
           connectionString,
           files: [file.path],
           table: request.table,
-          mode: resume && request.mode !== 'truncate' ? 'append' : request.mode,
+          // The same options plus `resume`, as `sluice load … --resume`: the native load knows
+          // not to create or truncate the table again.
+          mode: request.mode,
           columns: request.columns,
           reader: request.reader,
           maxErrors: request.maxErrors,
@@ -78,7 +80,8 @@ export function fileHandlers(deps: FileHandlerDeps): FileHandlers {
       const job = deps.jobs.submit({
         kind: 'inspect',
         label: `Inspect: ${file.name}`,
-        run: ({ signal, progress }) => inspect(file.path, { ...options, signal, onProgress: (p) => progress({ ...p, bytesTotal: file.size }) }),
+        run: ({ signal, progress }) =>
+          inspect(file.path, { ...options, signal, onProgress: (p) => progress({ ...p, bytesTotal: file.size }) }),
       })
       return { jobId: job.jobId }
     },

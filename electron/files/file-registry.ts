@@ -39,7 +39,11 @@ export class FileRegistry {
 
   /** A file streamed from the browser (web transport), kept under its own name's extension. */
   async addUpload(name: string, body: Readable, maxBytes: number): Promise<FileEntry> {
-    const safe = path.basename(name).replace(/[^\w.\- ]/g, '_').slice(-120) || 'upload'
+    const safe =
+      path
+        .basename(name)
+        .replace(/[^\w.\- ]/g, '_')
+        .slice(-120) || 'upload'
     const dir = fs.mkdtempSync(path.join(this.temp(), 'upload-'))
     const target = path.join(dir, safe)
     let size = 0

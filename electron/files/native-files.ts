@@ -24,9 +24,15 @@ export interface NativeLoadOptions {
 
 export interface NativeFileCalls {
   preview(path: string, options: ReaderOptions): Promise<FilePreview>
-  inspect(path: string, options: ReaderOptions & { signal: AbortSignal; onProgress: (p: JobProgress) => void }): Promise<Record<string, unknown>>
+  inspect(
+    path: string,
+    options: ReaderOptions & { signal: AbortSignal; onProgress: (p: JobProgress) => void },
+  ): Promise<Record<string, unknown>>
   loadFile(options: NativeLoadOptions): Promise<Record<string, unknown>>
-  saveTemplate(path: string, options: Omit<NativeLoadOptions, 'connectionString' | 'signal' | 'onProgress' | 'dryRun' | 'resume'>): Promise<void>
+  saveTemplate(
+    path: string,
+    options: Omit<NativeLoadOptions, 'connectionString' | 'signal' | 'onProgress' | 'dryRun' | 'resume'>,
+  ): Promise<void>
   openTemplate(path: string, file?: string): Promise<{ options: Record<string, unknown>; drift: string[] }>
 }
 

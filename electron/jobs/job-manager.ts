@@ -33,7 +33,9 @@ interface Job {
 function errorOf(err: unknown): JobError {
   const base = toCallError(err)
   const committed = (err as { rowsCommitted?: unknown } | null)?.rowsCommitted
-  return typeof committed === 'number' ? { code: base.code, message: base.message, rowsCommitted: committed } : { code: base.code, message: base.message }
+  return typeof committed === 'number'
+    ? { code: base.code, message: base.message, rowsCommitted: committed }
+    : { code: base.code, message: base.message }
 }
 
 export class JobManager {
@@ -48,7 +50,15 @@ export class JobManager {
 
   submit(spec: JobSpec): JobSnapshot {
     const job: Job = {
-      snapshot: { jobId: randomUUID(), kind: spec.kind, label: spec.label, state: 'queued', progress: {}, createdAt: this.now(), resumable: false },
+      snapshot: {
+        jobId: randomUUID(),
+        kind: spec.kind,
+        label: spec.label,
+        state: 'queued',
+        progress: {},
+        createdAt: this.now(),
+        resumable: false,
+      },
       spec,
       abort: new AbortController(),
       lastPush: 0,

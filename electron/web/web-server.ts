@@ -130,7 +130,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
     const refused = url.pathname === '/api/socket' ? refusal(req, url, true) : ([404, 'not found'] as [number, string])
     if (refused) {
-      socket.end(`HTTP/1.1 ${refused[0]} ${http.STATUS_CODES[refused[0]]}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${refused[1]}`)
+      socket.end(
+        `HTTP/1.1 ${refused[0]} ${http.STATUS_CODES[refused[0]]}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${refused[1]}`,
+      )
       return
     }
     wss.handleUpgrade(req, socket, head, (ws) => {

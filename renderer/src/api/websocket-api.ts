@@ -33,14 +33,18 @@ export function createWebSocketApi(location: Location): WebSocketApi {
     }
   })
   socket.addEventListener('close', () => {
-    for (const resolve of pending.values()) resolve({ ok: false, error: { code: 'ECLOSED', message: 'the connection to the Sluice process closed; reload the page' } })
+    for (const resolve of pending.values())
+      resolve({ ok: false, error: { code: 'ECLOSED', message: 'the connection to the Sluice process closed; reload the page' } })
     pending.clear()
   })
 
   return {
     async call<N extends CallName>(method: N, payload: CallPayload<N>): Promise<CallReply<N>> {
       if (!(await opened) || socket.readyState !== WebSocket.OPEN) {
-        return { ok: false, error: { code: 'ECLOSED', message: 'cannot reach the Sluice process; reload the page from the URL npm run web printed' } }
+        return {
+          ok: false,
+          error: { code: 'ECLOSED', message: 'cannot reach the Sluice process; reload the page from the URL npm run web printed' },
+        }
       }
       const id = nextId++
       return new Promise<CallReply<N>>((resolve) => {

@@ -22,14 +22,27 @@ export function ColumnEditor() {
         {columns.map((c) => (
           <tr key={c.source}>
             <td>
-              <input type="checkbox" aria-label={`Load ${c.source}`} checked={c.include} onChange={(e) => setColumn(c.source, { include: e.target.checked })} />
+              <input
+                type="checkbox"
+                aria-label={`Load ${c.source}`}
+                checked={c.include}
+                onChange={(e) => setColumn(c.source, { include: e.target.checked })}
+              />
             </td>
             <td>{c.source}</td>
             <td>
-              <input aria-label={`Target name of ${c.source}`} value={c.target} onChange={(e) => setColumn(c.source, { target: e.target.value })} />
+              <input
+                aria-label={`Target name of ${c.source}`}
+                value={c.target}
+                onChange={(e) => setColumn(c.source, { target: e.target.value })}
+              />
             </td>
             <td>
-              <select aria-label={`Type of ${c.source}`} value={c.sqlType} onChange={(e) => setColumn(c.source, { sqlType: e.target.value })}>
+              <select
+                aria-label={`Type of ${c.source}`}
+                value={c.sqlType}
+                onChange={(e) => setColumn(c.source, { sqlType: e.target.value })}
+              >
                 {mappingSelectors.typeChoices(proposed.find((p) => p.name === c.source)?.sqlType).map((t) => (
                   <option key={t} value={t}>
                     {t}
@@ -38,7 +51,12 @@ export function ColumnEditor() {
               </select>
             </td>
             <td>
-              <input type="checkbox" aria-label={`${c.source} nullable`} checked={c.nullable} onChange={(e) => setColumn(c.source, { nullable: e.target.checked })} />
+              <input
+                type="checkbox"
+                aria-label={`${c.source} nullable`}
+                checked={c.nullable}
+                onChange={(e) => setColumn(c.source, { nullable: e.target.checked })}
+              />
             </td>
             <td>
               <input

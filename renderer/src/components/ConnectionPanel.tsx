@@ -46,10 +46,17 @@ export function ConnectionPanel() {
       ) : (
         <>
           <div className="local-server">
-            <button type="button" className="secondary" onClick={() => void a.startLocalServer()} disabled={c.localServer.status === 'busy'}>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => void a.startLocalServer()}
+              disabled={c.localServer.status === 'busy'}
+            >
               Local test server
             </button>
-            <span className="hint">No SQL Server at hand? Start Sluice's own test server on this machine (in memory) and connect to it.</span>
+            <span className="hint">
+              No SQL Server at hand? Start Sluice's own test server on this machine (in memory) and connect to it.
+            </span>
             {c.localServer.status === 'busy' ? <span className="hint">Starting…</span> : null}
             {c.localServer.status === 'error' ? <ErrorText error={c.localServer.error} context="Local test server" /> : null}
           </div>
@@ -100,13 +107,23 @@ export function ConnectionPanel() {
                 </label>
                 <label className="field">
                   <span>Password</span>
-                  <input type="password" value={f.password} autoComplete="current-password" onChange={(e) => a.setForm({ password: e.target.value })} />
+                  <input
+                    type="password"
+                    value={f.password}
+                    autoComplete="current-password"
+                    onChange={(e) => a.setForm({ password: e.target.value })}
+                  />
                 </label>
               </>
             ) : (
               <label className="field wide">
                 <span>Access token</span>
-                <input type="password" value={f.accessToken} autoComplete="off" onChange={(e) => a.setForm({ accessToken: e.target.value })} />
+                <input
+                  type="password"
+                  value={f.accessToken}
+                  autoComplete="off"
+                  onChange={(e) => a.setForm({ accessToken: e.target.value })}
+                />
               </label>
             )}
             <label className="field">
@@ -122,11 +139,19 @@ export function ConnectionPanel() {
             </label>
             <label className="field">
               <span>Server certificate file (optional)</span>
-              <input value={f.serverCertificate} placeholder="pin: path to PEM or DER" onChange={(e) => a.setForm({ serverCertificate: e.target.value })} />
+              <input
+                value={f.serverCertificate}
+                placeholder="pin: path to PEM or DER"
+                onChange={(e) => a.setForm({ serverCertificate: e.target.value })}
+              />
             </label>
           </div>
           <label className="check">
-            <input type="checkbox" checked={f.trustServerCertificate} onChange={(e) => a.setForm({ trustServerCertificate: e.target.checked })} />
+            <input
+              type="checkbox"
+              checked={f.trustServerCertificate}
+              onChange={(e) => a.setForm({ trustServerCertificate: e.target.checked })}
+            />
             Trust the server certificate without checking it
           </label>
           {warning ? (
@@ -135,8 +160,8 @@ export function ConnectionPanel() {
             </p>
           ) : null}
           <p className="hint">
-            Supported: SQL logins and Entra ID access tokens. Not supported: Windows / Kerberos (Integrated Security) and interactive Entra ID sign-in — get a
-            token with <code>az account get-access-token --resource https://database.windows.net/</code> and paste it.
+            Supported: SQL logins and Entra ID access tokens. Not supported: Windows / Kerberos (Integrated Security) and interactive Entra
+            ID sign-in — get a token with <code>az account get-access-token --resource https://database.windows.net/</code> and paste it.
           </p>
 
           <div className="actions">

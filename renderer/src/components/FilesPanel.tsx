@@ -50,7 +50,13 @@ export function FilesPanel() {
         <summary>Paste cells from a spreadsheet</summary>
         <label className="field wide">
           <span>Pasted cells</span>
-          <textarea rows={4} value={pasted} spellCheck={false} placeholder="Copy cells in Excel or LibreOffice and paste them here" onChange={(e) => setPasted(e.target.value)} />
+          <textarea
+            rows={4}
+            value={pasted}
+            spellCheck={false}
+            placeholder="Copy cells in Excel or LibreOffice and paste them here"
+            onChange={(e) => setPasted(e.target.value)}
+          />
         </label>
         <button
           type="button"

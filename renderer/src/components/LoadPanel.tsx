@@ -56,7 +56,12 @@ export function LoadPanel() {
         <button type="button" className="danger" disabled={!jobsSelectors.canCancel(job)} onClick={() => job && void a.cancel(job.jobId)}>
           Cancel
         </button>
-        <button type="button" className="secondary" disabled={!jobsSelectors.canResume(job)} onClick={() => job && void a.resume(job.jobId)}>
+        <button
+          type="button"
+          className="secondary"
+          disabled={!jobsSelectors.canResume(job)}
+          onClick={() => job && void a.resume(job.jobId)}
+        >
           Resume
         </button>
       </div>

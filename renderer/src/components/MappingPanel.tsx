@@ -55,12 +55,16 @@ export function MappingPanel() {
           <small className="hint">0 = stop at the first bad row</small>
         </label>
       </div>
-      {m.mode === 'append' && tables.length === 0 && connectionId ? <p className="hint">This database has no tables yet: choose New table.</p> : null}
+      {m.mode === 'append' && tables.length === 0 && connectionId ? (
+        <p className="hint">This database has no tables yet: choose New table.</p>
+      ) : null}
 
       {m.columns.length > 0 ? (
         <ColumnEditor />
       ) : (
-        <p className="hint">{previewColumns.length === 0 && fileId ? 'Columns appear here once the file preview is read.' : 'Add a file to map its columns.'}</p>
+        <p className="hint">
+          {previewColumns.length === 0 && fileId ? 'Columns appear here once the file preview is read.' : 'Add a file to map its columns.'}
+        </p>
       )}
       {m.drift.length > 0 ? (
         <div className="warning" role="alert">

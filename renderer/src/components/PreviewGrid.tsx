@@ -3,7 +3,9 @@ import type { FilePreview } from '../../../electron/contract'
 /** The first rows as the native reader read them: values shown as they came, nothing re-parsed. */
 export function PreviewGrid({ preview, name }: { preview: FilePreview; name: string }) {
   return (
-    <div className="preview" role="region" aria-label={`Preview of ${name}`} tabIndex={0}>
+    // A scrolling region must take focus so it can be scrolled from the keyboard (WCAG 2.1.1).
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: see above
+    <section className="preview" aria-label={`Preview of ${name}`} tabIndex={0}>
       <table>
         <thead>
           <tr>
@@ -28,6 +30,6 @@ export function PreviewGrid({ preview, name }: { preview: FilePreview; name: str
           ))}
         </tbody>
       </table>
-    </div>
+    </section>
   )
 }

@@ -38,7 +38,12 @@ export function SavedConnections() {
           <input type="checkbox" checked={saveSecret && vault} disabled={!vault} onChange={(e) => setSaveSecret(e.target.checked)} />
           Save the password or token
         </label>
-        <button type="button" className="secondary" disabled={!name.trim() || !c.form.server.trim()} onClick={() => void a.save(name.trim(), saveSecret && vault)}>
+        <button
+          type="button"
+          className="secondary"
+          disabled={!name.trim() || !c.form.server.trim()}
+          onClick={() => void a.save(name.trim(), saveSecret && vault)}
+        >
           Save connection
         </button>
       </div>

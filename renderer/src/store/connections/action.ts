@@ -25,7 +25,8 @@ export function connectionsActions(set: StoreSet, get: StoreGet, api: AppApi): C
   const patch = (p: Partial<ConnectionsState>) => set((s: Slice) => ({ connections: { ...s.connections, ...p } }))
   const state = () => get().connections
   /** Parses a changed connection string first, so pasting one and pressing Connect is enough. */
-  const ready = async () => (state().connectionString.trim() && state().connectionString !== state().parsedString ? get().parseConnectionString() : true)
+  const ready = async () =>
+    state().connectionString.trim() && state().connectionString !== state().parsedString ? get().parseConnectionString() : true
 
   return {
     setConnectionString: (text) => patch({ connectionString: text, parse: idle }),
@@ -36,7 +37,13 @@ export function connectionsActions(set: StoreSet, get: StoreGet, api: AppApi): C
         patch({ parse: { status: 'error', error: reply.error } })
         return false
       }
-      patch({ form: reply.result.form, unsupported: reply.result.unsupported, parsedString: text, parse: { status: 'ok', value: null }, test: idle })
+      patch({
+        form: reply.result.form,
+        unsupported: reply.result.unsupported,
+        parsedString: text,
+        parse: { status: 'ok', value: null },
+        test: idle,
+      })
       return true
     },
     setForm: (p) => patch({ form: { ...state().form, ...p }, test: idle }),
@@ -49,7 +56,10 @@ export function connectionsActions(set: StoreSet, get: StoreGet, api: AppApi): C
       if (!(await ready())) return
       patch({ open: busy })
       const reply = await api.call('connection.open', { form: state().form })
-      patch({ open: settle(reply), ...(reply.ok ? { test: { status: 'ok', value: { version: reply.result.version, database: reply.result.database } } } : {}) })
+      patch({
+        open: settle(reply),
+        ...(reply.ok ? { test: { status: 'ok', value: { version: reply.result.version, database: reply.result.database } } } : {}),
+      })
     },
     disconnect: async () => {
       const open = state().open

@@ -24,7 +24,12 @@ export function filesActions(set: StoreSet, get: StoreGet, api: AppApi): FilesAc
       return
     }
     const cards: FileCard[] = reply.result.map((entry) => ({ entry, preview: busy }))
-    patch({ adding: false, addError: null, cards: [...get().files.cards, ...cards], selectedFileId: cards[0]?.entry.fileId ?? get().files.selectedFileId })
+    patch({
+      adding: false,
+      addError: null,
+      cards: [...get().files.cards, ...cards],
+      selectedFileId: cards[0]?.entry.fileId ?? get().files.selectedFileId,
+    })
     await Promise.all(cards.map((c) => get().previewFile(c.entry.fileId)))
   }
 
@@ -43,7 +48,10 @@ export function filesActions(set: StoreSet, get: StoreGet, api: AppApi): FilesAc
     removeFile: async (fileId) => {
       await api.call('files.remove', { fileId })
       const cards = get().files.cards.filter((c) => c.entry.fileId !== fileId)
-      patch({ cards, selectedFileId: get().files.selectedFileId === fileId ? (cards[0]?.entry.fileId ?? null) : get().files.selectedFileId })
+      patch({
+        cards,
+        selectedFileId: get().files.selectedFileId === fileId ? (cards[0]?.entry.fileId ?? null) : get().files.selectedFileId,
+      })
     },
     selectFile: (fileId) => {
       patch({ selectedFileId: fileId })

@@ -31,7 +31,8 @@ function statusText(job: JobSnapshot): string {
     case 'running':
       return `${job.label}: ${count(job.progress.rowsCommitted ?? 0)} rows committed so far`
     case 'done':
-      if (job.kind === 'dryRun') return `Dry run: ${count(num('rowsLoaded') ?? 0)} rows would load${rejected > 0 ? `, ${count(rejected)} rows would be rejected` : ''}`
+      if (job.kind === 'dryRun')
+        return `Dry run: ${count(num('rowsLoaded') ?? 0)} rows would load${rejected > 0 ? `, ${count(rejected)} rows would be rejected` : ''}`
       if (job.kind === 'inspect') return `${job.label}: done`
       return `${count(loaded)} rows loaded${rejectedText}`
     case 'cancelled':
@@ -51,11 +52,12 @@ function etaSeconds(job: JobSnapshot, now: number): number | null {
 
 export const jobsSelectors = {
   watched: (s: JobsState) => (s.watchedJobId ? (s.byId[s.watchedJobId] ?? null) : null),
-  running: (s: JobsState) => s.order.map((id) => s.byId[id]).filter((j): j is JobSnapshot => j?.state === 'running' || j?.state === 'queued'),
+  running: (s: JobsState) =>
+    s.order.map((id) => s.byId[id]).filter((j): j is JobSnapshot => j?.state === 'running' || j?.state === 'queued'),
   rowsPerSecond,
   fraction,
   statusText,
   etaSeconds,
   canCancel: (job: JobSnapshot | null) => job !== null && (job.state === 'running' || job.state === 'queued'),
-  canResume: (job: JobSnapshot | null) => job !== null && job.resumable,
+  canResume: (job: JobSnapshot | null) => job?.resumable === true,
 }

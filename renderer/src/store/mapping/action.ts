@@ -61,7 +61,9 @@ export function mappingActions(set: StoreSet, get: StoreGet, api: AppApi): Mappi
       if (!r || !path) return fail(!path ? 'Enter the template file path.' : mappingSelectors.problems(get().mapping, context()).join(' '))
       patch({ request: busy })
       const reply = await api.call('template.save', { path, request: r })
-      patch({ request: reply.ok ? { status: 'ok', value: `Template saved to ${reply.result.path}.` } : { status: 'error', error: reply.error } })
+      patch({
+        request: reply.ok ? { status: 'ok', value: `Template saved to ${reply.result.path}.` } : { status: 'error', error: reply.error },
+      })
     },
     openTemplate: async () => {
       const path = get().mapping.templatePath.trim()

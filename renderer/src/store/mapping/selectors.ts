@@ -57,6 +57,7 @@ export const mappingSelectors = {
     const keys = new Set(tableColumns.map(matchKey))
     return s.columns.filter((c) => c.include && !keys.has(matchKey(c.target))).map((c) => c.target)
   },
-  typeChoices: (proposed: string | undefined): string[] => (proposed && !SQL_TYPES.includes(proposed as never) ? [proposed, ...SQL_TYPES] : [...SQL_TYPES]),
+  typeChoices: (proposed: string | undefined): string[] =>
+    proposed && !SQL_TYPES.includes(proposed as never) ? [proposed, ...SQL_TYPES] : [...SQL_TYPES],
   includedCount: (s: MappingState) => s.columns.filter((c) => c.include).length,
 }
