@@ -42,13 +42,21 @@ export function MappingPanel() {
       <div className="form-grid">
         <label className="field">
           <span>Table name</span>
-          <input value={m.table} list={`${id}-tables`} placeholder="dbo.sales" onChange={(e) => a.setTable(e.target.value)} />
+          <input value={m.table} placeholder="dbo.sales" onChange={(e) => a.setTable(e.target.value)} />
         </label>
-        <datalist id={`${id}-tables`}>
-          {tables.map((t) => (
-            <option key={t} value={t} />
-          ))}
-        </datalist>
+        {m.mode === 'append' && tables.length > 0 ? (
+          <label className="field">
+            <span>Tables in the database</span>
+            <select value={tables.includes(m.table) ? m.table : ''} onChange={(e) => a.setTable(e.target.value)}>
+              <option value="">Choose a table…</option>
+              {tables.map((t) => (
+                <option key={t} value={t}>
+                  {t}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
         <label className="field">
           <span>Max rejected rows</span>
           <input type="number" min={0} step={1} value={m.maxErrors} onChange={(e) => a.setMaxErrors(e.target.valueAsNumber)} />
