@@ -59,6 +59,7 @@ test('an untrusted certificate is refused with the TLS error, and pinning the ce
   const alert = page.getByRole('alert').filter({ hasText: 'Connect:' })
   await expect(alert).toContainText('invalid peer certificate')
   await expect(alert).toContainText('ETLS')
+  await expect(alert).toContainText("does not trust the server's certificate")
   await screenshot(page, '05-tls-error')
   await page.getByRole('textbox', { name: 'Server certificate file (optional)' }).fill(tds.certificatePath)
   await page.getByRole('button', { name: 'Connect', exact: true }).click()

@@ -77,3 +77,19 @@ test('Existing table offers the database’s tables; templates say they are not 
   await page.getByRole('button', { name: 'Open template' }).click()
   await expect(page.getByRole('alert').filter({ hasText: 'openTemplate is not available in this build' })).toBeVisible()
 })
+
+test('keyboard only: Tab reaches Add files with a visible focus ring, and Space opens the file chooser', async ({ openApp }) => {
+  const page = await openApp()
+  const input = page.getByLabel('Add files', { exact: true })
+  for (let i = 0; i < 40 && !(await input.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab')
+  await expect(input).toBeFocused()
+  const ring = await page.locator('label.file-button').evaluate((el) => getComputedStyle(el).outlineStyle)
+  expect(ring).not.toBe('none')
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')])
+  await chooser.setFiles({ name: 'typed.csv', mimeType: 'text/csv', buffer: CSV })
+  await expect(page.getByRole('listitem', { name: 'typed.csv' })).toBeVisible()
+  // The next stops are the card's controls, in reading order.
+  await page.keyboard.press('Tab')
+  await page.keyboard.press('Tab')
+  await expect(page.getByRole('button', { name: 'Remove typed.csv' })).toBeFocused()
+})

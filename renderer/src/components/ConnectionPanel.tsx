@@ -178,8 +178,12 @@ export function ConnectionPanel() {
               Connected to {connectionsSelectors.versionLine(c.test.value.version)}
             </p>
           ) : null}
-          {c.test.status === 'error' ? <ErrorText error={c.test.error} context="Test connection" /> : null}
-          {c.open.status === 'error' ? <ErrorText error={c.open.error} context="Connect" /> : null}
+          {c.test.status === 'error' ? (
+            <ErrorText error={c.test.error} context="Test connection" hint={connectionsSelectors.errorHint(c.test.error.code)} />
+          ) : null}
+          {c.open.status === 'error' ? (
+            <ErrorText error={c.open.error} context="Connect" hint={connectionsSelectors.errorHint(c.open.error.code)} />
+          ) : null}
           <SavedConnections />
         </>
       )}

@@ -1,7 +1,7 @@
 import type { CallError } from '../../../electron/contract'
 
 /** A failed call, as the user should read it: the message (the server's own text), and its code. */
-export function ErrorText({ error, context }: { error: CallError; context?: string }) {
+export function ErrorText({ error, context, hint }: { error: CallError; context?: string; hint?: string | null }) {
   return (
     <p className="error" role="alert">
       {context ? <strong>{context}: </strong> : null}
@@ -11,6 +11,7 @@ export function ErrorText({ error, context }: { error: CallError; context?: stri
         ({error.code}
         {error.number !== undefined ? ` ${error.number}` : ''})
       </span>
+      {hint ? <span className="hint-line">{hint}</span> : null}
     </p>
   )
 }

@@ -40,3 +40,9 @@ test('the secret-storage note says the browser stores no secret', () => {
   assert.match(sel.secretStorageNote(state({ saved: { secretStorage: 'none', connections: [] } })), /never stored/)
   assert.match(sel.secretStorageNote(state({ saved: { secretStorage: 'safeStorage', connections: [] } })), /safeStorage/)
 })
+
+test('a TLS or login failure comes with what to try next; other errors speak for themselves', () => {
+  assert.match(sel.errorHint('ETLS') ?? '', /Pin it/)
+  assert.match(sel.errorHint('ELOGIN') ?? '', /user name and password/)
+  assert.equal(sel.errorHint('EREQUEST'), null)
+})

@@ -10,7 +10,25 @@ function missing(s: ConnectionsState): string[] {
   return out
 }
 
+/** What to try next after a failed connect, by error code (null when the message says it all). */
+function errorHint(code: string): string | null {
+  switch (code) {
+    case 'ETLS':
+      return "This machine does not trust the server's certificate. Pin it (Server certificate file), or — for a test server only — trust it without checking."
+    case 'ELOGIN':
+      return 'Check the user name and password (or the token), and that this login may use the database.'
+    case 'ECONNECT':
+    case 'ETIMEOUT':
+      return 'Check the server name and port (host,port), and that a firewall lets this machine reach it.'
+    case 'EENCRYPT':
+      return 'The server and this connection disagree about encryption: try another Encryption mode.'
+    default:
+      return null
+  }
+}
+
 export const connectionsSelectors = {
+  errorHint,
   missing,
   canTry: (s: ConnectionsState) => missing(s).length === 0 && s.open.status !== 'busy' && s.test.status !== 'busy',
   /** The warning shown while TrustServerCertificate is on (null when it is off). */
