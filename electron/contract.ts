@@ -174,6 +174,8 @@ export interface JobSnapshot {
   state: JobState
   progress: JobProgress
   createdAt: number
+  /** When this snapshot was taken (ms since the epoch): progress events carry their own time. */
+  updatedAt: number
   startedAt?: number
   endedAt?: number
   result?: Record<string, unknown>

@@ -57,6 +57,7 @@ export class JobManager {
         state: 'queued',
         progress: {},
         createdAt: this.now(),
+        updatedAt: this.now(),
         resumable: false,
       },
       spec,
@@ -168,6 +169,7 @@ export class JobManager {
 
   private push(job: Job): void {
     job.lastPush = this.now()
+    job.snapshot.updatedAt = job.lastPush
     this.emit({ ...job.snapshot, progress: { ...job.snapshot.progress } })
   }
 }

@@ -1,6 +1,7 @@
 import { useEffect, useId, useState } from 'react'
 import { jobsSelectors } from '../store/jobs/selectors'
 import { useApp } from '../store-context'
+import { ThroughputChart } from './ThroughputChart'
 
 const n = (v: number | undefined) => (v ?? 0).toLocaleString('en-US')
 
@@ -52,6 +53,7 @@ export function LoadPanel() {
           <dd>{eta === null ? '—' : `${Math.ceil(eta)} s`}</dd>
         </dl>
       ) : null}
+      {job ? <ThroughputChart jobId={job.jobId} /> : null}
       <div className="actions">
         <button type="button" className="danger" disabled={!jobsSelectors.canCancel(job)} onClick={() => job && void a.cancel(job.jobId)}>
           Cancel

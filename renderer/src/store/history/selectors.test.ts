@@ -11,6 +11,7 @@ const job = (p: Partial<JobSnapshot>): JobSnapshot => ({
   state: 'done',
   progress: {},
   createdAt: 0,
+  updatedAt: 0,
   startedAt: 1_000,
   endedAt: 3_000,
   resumable: false,

@@ -1,7 +1,7 @@
 import type { JobSnapshot } from '../../../../electron/contract'
 import type { AppApi } from '../../api/app-api'
 import type { StoreGet, StoreSet } from '../store-types'
-import type { JobsState } from './initialState'
+import { type JobsState, MAX_SAMPLES } from './initialState'
 
 export interface JobsActions {
   applyJob(snapshot: JobSnapshot): void
@@ -17,7 +17,16 @@ export function jobsActions(set: StoreSet, get: StoreGet, api: AppApi): JobsActi
   return {
     applyJob: (snapshot) => {
       const s = get().jobs
-      patch({ byId: { ...s.byId, [snapshot.jobId]: snapshot }, order: s.byId[snapshot.jobId] ? s.order : [...s.order, snapshot.jobId] })
+      const rows = snapshot.progress.rowsCommitted ?? snapshot.progress.rowsSent
+      const samples =
+        rows === undefined
+          ? s.samples
+          : { ...s.samples, [snapshot.jobId]: [...(s.samples[snapshot.jobId] ?? []), { at: snapshot.updatedAt, rows }].slice(-MAX_SAMPLES) }
+      patch({
+        byId: { ...s.byId, [snapshot.jobId]: snapshot },
+        order: s.byId[snapshot.jobId] ? s.order : [...s.order, snapshot.jobId],
+        samples,
+      })
       if (snapshot.state === 'done' || snapshot.state === 'failed' || snapshot.state === 'cancelled') get().recordHistory(snapshot)
     },
     watchJob: (jobId) => patch({ watchedJobId: jobId }),

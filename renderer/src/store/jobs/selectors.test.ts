@@ -11,6 +11,7 @@ const job = (p: Partial<JobSnapshot>): JobSnapshot => ({
   state: 'running',
   progress: {},
   createdAt: 0,
+  updatedAt: 0,
   startedAt: 1_000,
   resumable: false,
   ...p,
@@ -64,4 +65,17 @@ test('the watched job and the running ones come from the state', () => {
     ['b'],
   )
   assert.equal(sel.watched(jobsInitialState), null)
+})
+
+test('throughput is rows per second between progress samples, and the chart scales to its box', () => {
+  const series = sel.throughput([
+    { at: 0, rows: 0 },
+    { at: 100, rows: 1000 },
+    { at: 100, rows: 1000 },
+    { at: 300, rows: 2000 },
+  ])
+  assert.deepEqual(series, [10000, 5000])
+  assert.equal(sel.sparkline(series, 100, 20), '0.0,0.0 100.0,10.0')
+  assert.equal(sel.sparkline([5], 100, 20), '', 'one point is no line')
+  assert.deepEqual(sel.samplesOf(jobsInitialState, 'x'), [])
 })

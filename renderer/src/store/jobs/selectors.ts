@@ -1,5 +1,5 @@
 import type { JobSnapshot } from '../../../../electron/contract'
-import type { JobsState } from './initialState'
+import type { JobsState, ThroughputSample } from './initialState'
 
 const count = (n: number) => n.toLocaleString('en-US')
 
@@ -50,7 +50,29 @@ function etaSeconds(job: JobSnapshot, now: number): number | null {
   return Math.max(0, elapsed / f - elapsed)
 }
 
+/** Rows per second between consecutive samples (the chart's series); samples at the same instant are skipped. */
+function throughput(samples: ThroughputSample[]): number[] {
+  const out: number[] = []
+  for (let i = 1; i < samples.length; i++) {
+    const a = samples[i - 1]!
+    const b = samples[i]!
+    if (b.at > a.at) out.push(Math.max(0, ((b.rows - a.rows) * 1000) / (b.at - a.at)))
+  }
+  return out
+}
+
+/** The series as SVG polyline points in a width × height box, highest value at the top. */
+function sparkline(series: number[], width: number, height: number): string {
+  if (series.length < 2) return ''
+  const max = Math.max(...series) || 1
+  const step = width / (series.length - 1)
+  return series.map((v, i) => `${(i * step).toFixed(1)},${(height - (v / max) * height).toFixed(1)}`).join(' ')
+}
+
 export const jobsSelectors = {
+  throughput,
+  sparkline,
+  samplesOf: (s: JobsState, jobId: string | undefined) => (jobId ? (s.samples[jobId] ?? []) : []),
   watched: (s: JobsState) => (s.watchedJobId ? (s.byId[s.watchedJobId] ?? null) : null),
   running: (s: JobsState) =>
     s.order.map((id) => s.byId[id]).filter((j): j is JobSnapshot => j?.state === 'running' || j?.state === 'queued'),
