@@ -15,7 +15,7 @@ test('pasting a connection string and pressing Connect connects and shows the se
   const page = await openApp()
   await page.getByRole('textbox', { name: 'Connection string' }).fill(tds.connectionString('Encrypt=Mandatory;TrustServerCertificate=True'))
   await page.getByRole('button', { name: 'Connect', exact: true }).click()
-  const connection = page.getByRole('status', { name: 'Connection' })
+  const connection = page.getByRole('region', { name: 'Connection' })
   await expect(connection).toContainText('Connected')
   await expect(connection).toContainText('Microsoft SQL Server 2022')
   await expect(connection).toContainText('sa @ 127.0.0.1')
@@ -48,7 +48,7 @@ test('a wrong password shows the server’s own error text', async ({ openApp, t
   const alert = page.getByRole('alert').filter({ hasText: 'Connect:' })
   await expect(alert).toContainText("Login failed for user 'sa'.")
   await expect(alert).toContainText('ELOGIN 18456')
-  await expect(page.getByRole('status', { name: 'Connection' })).toHaveCount(0)
+  await expect(page.getByRole('region', { name: 'Connection' })).toHaveCount(0)
   await screenshot(page, '04-wrong-password')
 })
 
@@ -63,7 +63,7 @@ test('an untrusted certificate is refused with the TLS error, and pinning the ce
   await screenshot(page, '05-tls-error')
   await page.getByRole('textbox', { name: 'Server certificate file (optional)' }).fill(tds.certificatePath)
   await page.getByRole('button', { name: 'Connect', exact: true }).click()
-  await expect(page.getByRole('status', { name: 'Connection' })).toContainText('Connected')
+  await expect(page.getByRole('region', { name: 'Connection' })).toContainText('Connected')
 })
 
 test('filling the form by hand (Optional encryption) connects', async ({ openApp, tds }) => {
@@ -73,7 +73,7 @@ test('filling the form by hand (Optional encryption) connects', async ({ openApp
   await page.getByLabel('Password', { exact: true }).fill('Sluice_Test_1')
   await page.getByRole('combobox', { name: 'Encryption' }).selectOption('Optional')
   await page.getByRole('button', { name: 'Connect', exact: true }).click()
-  await expect(page.getByRole('status', { name: 'Connection' })).toContainText('Connected')
+  await expect(page.getByRole('region', { name: 'Connection' })).toContainText('Connected')
 })
 
 test('interactive Entra ID modes are refused with a way to get a token', async ({ openApp }) => {
@@ -88,7 +88,7 @@ test('interactive Entra ID modes are refused with a way to get a token', async (
 test('Local test server starts Sluice’s own server and connects to it', async ({ openApp }) => {
   const page = await openApp()
   await page.getByRole('button', { name: 'Local test server' }).click()
-  const connection = page.getByRole('status', { name: 'Connection' })
+  const connection = page.getByRole('region', { name: 'Connection' })
   await expect(connection).toContainText('Connected')
   await expect(connection).toContainText('Sluice test server')
   await screenshot(page, '06-local-test-server')
@@ -107,5 +107,5 @@ test('the connect flow works with the keyboard alone, with a visible focus ring'
   for (let i = 0; i < 40 && !(await connect.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab')
   await expect(connect).toBeFocused()
   await page.keyboard.press('Enter')
-  await expect(page.getByRole('status', { name: 'Connection' })).toContainText('Connected')
+  await expect(page.getByRole('region', { name: 'Connection' })).toContainText('Connected')
 })

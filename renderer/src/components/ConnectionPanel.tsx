@@ -33,7 +33,7 @@ export function ConnectionPanel() {
     <section className="panel" aria-labelledby={`${id}-h`}>
       <h2 id={`${id}-h`}>1. Connect</h2>
       {open ? (
-        <div className="connected" role="status" aria-label="Connection">
+        <section className="connected" aria-label="Connection" aria-live="polite">
           <p>
             <strong>Connected</strong> as {open.label}
             {open.database ? ` (database ${open.database})` : ''}
@@ -42,7 +42,7 @@ export function ConnectionPanel() {
           <button type="button" onClick={() => void a.disconnect()}>
             Disconnect
           </button>
-        </div>
+        </section>
       ) : (
         <>
           <div className="local-server">
@@ -174,7 +174,7 @@ export function ConnectionPanel() {
             {c.test.status === 'busy' || c.open.status === 'busy' ? <span className="hint">Connecting…</span> : null}
           </div>
           {c.test.status === 'ok' ? (
-            <p className="ok" role="status">
+            <p className="ok" aria-live="polite">
               Connected to {connectionsSelectors.versionLine(c.test.value.version)}
             </p>
           ) : null}

@@ -22,7 +22,7 @@ export function LoadPanel() {
   return (
     <section className="panel" aria-labelledby={`${id}-h`}>
       <h2 id={`${id}-h`}>4. Load</h2>
-      <div role="status" className="load-status">
+      <div role="status" aria-label="Load status" className="load-status">
         {job ? jobsSelectors.statusText(job) : 'Nothing is loading.'}
       </div>
       {job && (job.state === 'running' || job.state === 'queued') ? (
