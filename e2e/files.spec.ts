@@ -74,6 +74,8 @@ test('Existing table offers the database’s tables; templates say they are not 
   await page.getByRole('radio', { name: 'Existing table' }).check()
   await page.getByRole('combobox', { name: 'Tables in the database' }).selectOption('dbo.e2e_orders')
   await expect(page.getByRole('textbox', { name: 'Table name' })).toHaveValue('dbo.e2e_orders')
+  await expect(page.getByText('Columns of dbo.e2e_orders:')).toBeVisible()
+  await expect(page.locator('.target-columns')).toContainText('id int, amount decimal(10,2)')
   await page.getByRole('textbox', { name: 'Template file' }).fill('/tmp/sluice-e2e-template.json')
   await page.getByRole('button', { name: 'Open template' }).click()
   await expect(page.getByRole('alert').filter({ hasText: 'openTemplate is not available in this build' })).toBeVisible()

@@ -53,6 +53,13 @@ export interface OpenConnection extends ServerInfo {
   tables: string[]
 }
 
+/** A column of an existing table (INFORMATION_SCHEMA.COLUMNS), type spelled as SQL Server does. */
+export interface TableColumn {
+  name: string
+  sqlType: string
+  nullable: boolean
+}
+
 export interface SavedConnection {
   id: string
   name: string
@@ -197,6 +204,7 @@ export const callSchemas = {
   'connection.test': withForm,
   'connection.open': withForm,
   'connection.close': z.object({ connectionId: id }).strict(),
+  'connection.columns': z.object({ connectionId: id, table: z.string().trim().min(1).max(260) }).strict(),
   'connection.listSaved': empty,
   'connection.save': z.object({ name: z.string().trim().min(1).max(128), form: connectionFormSchema, saveSecret: z.boolean() }).strict(),
   'connection.getSaved': z.object({ id }).strict(),
@@ -233,6 +241,7 @@ export interface CallResults {
   'connection.test': ServerInfo
   'connection.open': OpenConnection
   'connection.close': { closed: boolean }
+  'connection.columns': TableColumn[]
   'connection.listSaved': SavedConnections
   'connection.save': SavedConnection
   'connection.getSaved': { name: string; form: ConnectionForm }

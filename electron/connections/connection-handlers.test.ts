@@ -51,6 +51,17 @@ test('open lists the database’s tables and keeps the connection string for lat
   assert.ok(open.tables.includes('dbo.orders'), open.tables.join(','))
   assert.equal(open.label, `sa @ 127.0.0.1,${server.port}`)
   assert.match(service.connectionString(open.connectionId), /Password=Sluice_Test_1/)
+  assert.deepEqual(await h['connection.columns']({ connectionId: open.connectionId, table: 'orders' }), [
+    { name: 'id', sqlType: 'int', nullable: true },
+  ])
+  await assert.rejects(h['connection.columns']({ connectionId: open.connectionId, table: "dbo.[x'; DROP TABLE dbo.orders;--]" }), {
+    code: 'ENOTFOUND',
+  })
+  assert.equal(
+    (await h['connection.columns']({ connectionId: open.connectionId, table: '[dbo].[orders]' })).length,
+    1,
+    'orders is still there',
+  )
   assert.deepEqual(await h['connection.close']({ connectionId: open.connectionId }), { closed: true })
   assert.throws(() => service.connectionString(open.connectionId), { code: 'ENOTFOUND' })
 })

@@ -9,6 +9,7 @@ import { AppError, type Handlers } from '../dispatcher'
 import { buildConnectionString, describeConnection, parseConnectionString } from './connection-string'
 import { type RunningTestServer, startLocalTestServer } from './local-test-server'
 import type { SavedConnectionStore } from './saved-connections'
+import { columnOf, splitTableName, tableColumnsSql } from './table-columns'
 
 // INFORMATION_SCHEMA rather than sys.tables JOIN sys.schemas: both SQL Server and the test
 // server's engine answer it.
@@ -57,6 +58,7 @@ export class ConnectionService {
     | 'connection.test'
     | 'connection.open'
     | 'connection.close'
+    | 'connection.columns'
     | 'connection.listSaved'
     | 'connection.save'
     | 'connection.getSaved'
@@ -77,6 +79,17 @@ export class ConnectionService {
           return { ...info, connectionId, label, tables }
         }),
       'connection.close': async ({ connectionId }) => ({ closed: this.open.delete(connectionId) }),
+      'connection.columns': async ({ connectionId, table }) => {
+        const [schema, name] = splitTableName(table)
+        const client = await native.connect(this.connectionString(connectionId))
+        try {
+          const columns = (await client.query(tableColumnsSql(schema, name))).rows.map(columnOf)
+          if (columns.length === 0) throw new AppError('ENOTFOUND', `no table ${schema}.${name} in this database`)
+          return columns
+        } finally {
+          await client.close().catch(() => undefined)
+        }
+      },
       'connection.listSaved': async () => this.saved.list(),
       'connection.save': async ({ name, form, saveSecret }) => this.saved.save(name, form, saveSecret),
       'connection.getSaved': async ({ id }) => this.saved.get(id),

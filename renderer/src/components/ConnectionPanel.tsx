@@ -1,4 +1,4 @@
-import { useId } from 'react'
+import { useEffect, useId } from 'react'
 import { AUTH_KINDS, ENCRYPT_MODES } from '../../../electron/contract'
 import { connectionsSelectors } from '../store/connections/selectors'
 import { useApp } from '../store-context'
@@ -28,6 +28,15 @@ export function ConnectionPanel() {
   const open = connectionsSelectors.openConnection(c)
   const canTry = connectionsSelectors.canTry(c)
   const f = c.form
+
+  // The form follows a pasted or typed string once typing pauses — not on blur, where the form
+  // growing a warning would move the button under a click that is already in progress.
+  const pending = c.connectionString.trim() !== '' && c.connectionString !== c.parsedString ? c.connectionString : null
+  useEffect(() => {
+    if (pending === null) return
+    const timer = setTimeout(() => void a.parse(), 400)
+    return () => clearTimeout(timer)
+  }, [pending, a.parse])
 
   return (
     <section className="panel" aria-labelledby={`${id}-h`}>
@@ -70,7 +79,6 @@ export function ConnectionPanel() {
               spellCheck={false}
               autoComplete="off"
               onChange={(e) => a.setConnectionString(e.target.value)}
-              onBlur={() => (c.connectionString.trim() && c.connectionString !== c.parsedString ? void a.parse() : undefined)}
             />
           </label>
           {c.parse.status === 'error' ? <ErrorText error={c.parse.error} context="Connection string" /> : null}

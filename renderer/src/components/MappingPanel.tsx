@@ -5,6 +5,7 @@ import { mappingSelectors } from '../store/mapping/selectors'
 import { useApp } from '../store-context'
 import { ColumnEditor } from './ColumnEditor'
 import { ErrorText } from './ErrorText'
+import { TargetColumns } from './TargetColumns'
 
 export function MappingPanel() {
   const id = useId()
@@ -16,6 +17,7 @@ export function MappingPanel() {
   const a = useApp((s) => ({
     setMode: s.setMode,
     setTable: s.setTable,
+    loadTargetColumns: s.loadTargetColumns,
     setMaxErrors: s.setMaxErrors,
     setTemplatePath: s.setTemplatePath,
     startLoad: s.startLoad,
@@ -42,12 +44,23 @@ export function MappingPanel() {
       <div className="form-grid">
         <label className="field">
           <span>Table name</span>
-          <input value={m.table} placeholder="dbo.sales" onChange={(e) => a.setTable(e.target.value)} />
+          <input
+            value={m.table}
+            placeholder="dbo.sales"
+            onChange={(e) => a.setTable(e.target.value)}
+            onBlur={() => void a.loadTargetColumns()}
+          />
         </label>
         {m.mode === 'append' && tables.length > 0 ? (
           <label className="field">
             <span>Tables in the database</span>
-            <select value={tables.includes(m.table) ? m.table : ''} onChange={(e) => a.setTable(e.target.value)}>
+            <select
+              value={tables.includes(m.table) ? m.table : ''}
+              onChange={(e) => {
+                a.setTable(e.target.value)
+                void a.loadTargetColumns()
+              }}
+            >
               <option value="">Choose a table…</option>
               {tables.map((t) => (
                 <option key={t} value={t}>
@@ -67,6 +80,7 @@ export function MappingPanel() {
         <p className="hint">This database has no tables yet: choose New table.</p>
       ) : null}
 
+      {m.mode === 'append' ? <TargetColumns /> : null}
       {m.columns.length > 0 ? (
         <ColumnEditor />
       ) : (

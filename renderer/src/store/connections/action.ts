@@ -32,6 +32,7 @@ export function connectionsActions(set: StoreSet, get: StoreGet, api: AppApi): C
     setConnectionString: (text) => patch({ connectionString: text, parse: idle }),
     parseConnectionString: async () => {
       const text = state().connectionString
+      if (text === state().parsedString) return true
       const reply = await api.call('connection.parse', { connectionString: text })
       if (!reply.ok) {
         patch({ parse: { status: 'error', error: reply.error } })

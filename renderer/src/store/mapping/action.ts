@@ -1,12 +1,14 @@
 import type { PreviewColumn } from '../../../../electron/contract'
 import type { AppApi } from '../../api/app-api'
-import { busy } from '../outcome'
+import { busy, idle, settle } from '../outcome'
 import type { StoreGet, StoreSet } from '../store-types'
 import type { MappingState } from './initialState'
 import { mappingSelectors } from './selectors'
 
 export interface MappingActions {
   setMode(mode: MappingState['mode']): void
+  /** Reads the existing table's columns (Existing table mode), to match and flag before loading. */
+  loadTargetColumns(): Promise<void>
   setTable(table: string): void
   setMaxErrors(n: number): void
   setColumn(source: string, patch: Partial<MappingState['columns'][number]>): void
@@ -29,7 +31,18 @@ export function mappingActions(set: StoreSet, get: StoreGet, api: AppApi): Mappi
   const fail = (message: string) => patch({ request: { status: 'error', error: { code: 'EINVALID', message } } })
 
   return {
-    setMode: (mode) => patch({ mode }),
+    setMode: (mode) => {
+      patch({ mode })
+      if (mode === 'append') void get().loadTargetColumns()
+    },
+    loadTargetColumns: async () => {
+      const { mode, table } = get().mapping
+      const { connectionId } = context()
+      if (mode !== 'append' || !table.trim() || !connectionId) return patch({ targetColumns: idle, targetTable: '' })
+      patch({ targetColumns: busy, targetTable: table.trim() })
+      const reply = await api.call('connection.columns', { connectionId, table: table.trim() })
+      if (get().mapping.targetTable === table.trim()) patch({ targetColumns: settle(reply) })
+    },
     setTable: (table) => patch({ table }),
     setMaxErrors: (n) => patch({ maxErrors: Number.isFinite(n) && n >= 0 ? Math.floor(n) : 0 }),
     setColumn: (source, p) => patch({ columns: get().mapping.columns.map((c) => (c.source === source ? { ...c, ...p } : c)) }),

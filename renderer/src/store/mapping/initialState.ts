@@ -1,4 +1,4 @@
-import type { ColumnMapping, LoadRequest } from '../../../../electron/contract'
+import type { ColumnMapping, LoadRequest, TableColumn } from '../../../../electron/contract'
 import { idle, type Outcome } from '../outcome'
 
 export interface MappingState {
@@ -13,6 +13,9 @@ export interface MappingState {
   /** Drift reported when a template was opened on a changed file. */
   drift: string[]
   lastRequest: LoadRequest | null
+  /** For "Existing table": the columns of `targetTable`, read from the database. */
+  targetTable: string
+  targetColumns: Outcome<TableColumn[]>
 }
 
 export const mappingInitialState: MappingState = {
@@ -24,4 +27,6 @@ export const mappingInitialState: MappingState = {
   request: idle,
   drift: [],
   lastRequest: null,
+  targetTable: '',
+  targetColumns: idle,
 }

@@ -60,3 +60,17 @@ test('the inference’s proposed type is offered first when it is not a standard
   assert.equal(sel.typeChoices('int').filter((t) => t === 'int').length, 1)
   assert.equal(sel.includedCount(state({ columns: [col('a'), col('b', { include: false })] })), 1)
 })
+
+test('against an existing table: unknown source columns and unmapped NOT NULL columns are flagged', () => {
+  const target = [
+    { name: 'order_id', sqlType: 'int', nullable: false },
+    { name: 'amount', sqlType: 'decimal(10,2)', nullable: false },
+    { name: 'note', sqlType: 'nvarchar(50)', nullable: true },
+  ]
+  const s = state({ columns: [col('Order ID'), col('comment'), col('amount', { include: false })] })
+  assert.deepEqual(sel.targetMismatches(s, target), [
+    'comment: no column of the table matches this name',
+    'amount (decimal(10,2) NOT NULL): nothing is mapped to it',
+  ])
+  assert.deepEqual(sel.targetMismatches(state({}), target), [], 'nothing to flag before the file has columns')
+})

@@ -1,4 +1,4 @@
-import type { LoadRequest } from '../../../../electron/contract'
+import type { LoadRequest, TableColumn } from '../../../../electron/contract'
 import type { MappingState } from './initialState'
 
 /** SQL Server types offered per column; the inference's own proposal is added when it differs. */
@@ -56,6 +56,23 @@ export const mappingSelectors = {
   unmatched: (s: MappingState, tableColumns: string[]) => {
     const keys = new Set(tableColumns.map(matchKey))
     return s.columns.filter((c) => c.include && !keys.has(matchKey(c.target))).map((c) => c.target)
+  },
+  /**
+   * What does not line up with the existing table before anything loads: source columns that
+   * match no table column, and NOT NULL table columns nothing is mapped to. (Whether the values
+   * fit the types is the native load's check, made before any row is sent.)
+   */
+  targetMismatches: (s: MappingState, target: TableColumn[]): string[] => {
+    const included = new Set(s.columns.filter((c) => c.include).map((c) => matchKey(c.target)))
+    const keys = new Set(target.map((c) => matchKey(c.name)))
+    const out = s.columns
+      .filter((c) => c.include && !keys.has(matchKey(c.target)))
+      .map((c) => `${c.target}: no column of the table matches this name`)
+    if (s.columns.length > 0) {
+      for (const t of target)
+        if (!t.nullable && !included.has(matchKey(t.name))) out.push(`${t.name} (${t.sqlType} NOT NULL): nothing is mapped to it`)
+    }
+    return out
   },
   typeChoices: (proposed: string | undefined): string[] =>
     proposed && !SQL_TYPES.includes(proposed as never) ? [proposed, ...SQL_TYPES] : [...SQL_TYPES],
