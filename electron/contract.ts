@@ -110,6 +110,9 @@ export type ReaderOptions = z.infer<typeof readerOptionsSchema>
 export interface PreviewColumn {
   name: string
   sqlType?: string
+  nullable?: boolean
+  /** The inference's figures and example rows behind the type (issue 9's `evidence`). */
+  evidence?: unknown
 }
 
 export interface FilePreview {

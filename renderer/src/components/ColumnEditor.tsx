@@ -1,6 +1,18 @@
+import type { PreviewColumn } from '../../../electron/contract'
 import { filesSelectors } from '../store/files/selectors'
 import { mappingSelectors } from '../store/mapping/selectors'
 import { useApp } from '../store-context'
+
+/** Why the inference chose a type: its figures and example rows, one click away. */
+function Evidence({ column }: { column: PreviewColumn | undefined }) {
+  if (!column?.sqlType || column.evidence === undefined) return null
+  return (
+    <details className="evidence">
+      <summary>Why {column.sqlType}?</summary>
+      <pre>{JSON.stringify(column.evidence, null, 2)}</pre>
+    </details>
+  )
+}
 
 export function ColumnEditor() {
   const columns = useApp((s) => s.mapping.columns)
@@ -29,7 +41,10 @@ export function ColumnEditor() {
                 onChange={(e) => setColumn(c.source, { include: e.target.checked })}
               />
             </td>
-            <td>{c.source}</td>
+            <td>
+              {c.source}
+              <Evidence column={proposed.find((p) => p.name === c.source)} />
+            </td>
             <td>
               <input
                 aria-label={`Target name of ${c.source}`}

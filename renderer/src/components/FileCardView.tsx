@@ -2,6 +2,7 @@ import type { FileCard } from '../store/files/initialState'
 import { filesSelectors } from '../store/files/selectors'
 import { useApp } from '../store-context'
 import { ErrorText } from './ErrorText'
+import { InspectionStatus } from './InspectionStatus'
 import { PreviewGrid } from './PreviewGrid'
 
 const ORIGIN: Record<FileCard['entry']['origin'], string> = { path: 'file', upload: 'uploaded', paste: 'pasted' }
@@ -40,6 +41,7 @@ export function FileCardView({ card, selected }: { card: FileCard; selected: boo
         </div>
       ) : null}
       {preview.status === 'ok' ? <PreviewGrid preview={preview.value} name={entry.name} /> : null}
+      <InspectionStatus card={card} />
     </li>
   )
 }

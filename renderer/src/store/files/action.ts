@@ -2,6 +2,7 @@ import type { AppApi } from '../../api/app-api'
 import { busy, settle } from '../outcome'
 import type { StoreGet, StoreSet } from '../store-types'
 import type { FileCard, FilesState } from './initialState'
+import { filesSelectors } from './selectors'
 
 export interface FilesActions {
   addFiles(files: File[]): Promise<void>
@@ -9,6 +10,10 @@ export interface FilesActions {
   removeFile(fileId: string): Promise<void>
   selectFile(fileId: string): void
   previewFile(fileId: string): Promise<void>
+  /** Starts the whole-file inspection behind the preview (a job with progress). */
+  inspectFile(fileId: string): Promise<void>
+  /** A finished inspection job: keeps its columns on the card and proposes them to the mapping. */
+  inspectionDone(jobId: string, result: Record<string, unknown> | undefined): void
 }
 
 type Slice = { files: FilesState }
@@ -23,7 +28,13 @@ export function filesActions(set: StoreSet, get: StoreGet, api: AppApi): FilesAc
       patch({ adding: false, addError: reply.error })
       return
     }
-    const cards: FileCard[] = reply.result.map((entry) => ({ entry, preview: busy }))
+    const cards: FileCard[] = reply.result.map((entry) => ({
+      entry,
+      preview: busy,
+      inspectJobId: null,
+      inspectError: null,
+      inspected: null,
+    }))
     patch({
       adding: false,
       addError: null,
@@ -56,13 +67,27 @@ export function filesActions(set: StoreSet, get: StoreGet, api: AppApi): FilesAc
     selectFile: (fileId) => {
       patch({ selectedFileId: fileId })
       const card = get().files.cards.find((c) => c.entry.fileId === fileId)
-      if (card?.preview.status === 'ok') get().columnsFromPreview(card.preview.value.columns)
+      const columns = card ? filesSelectors.selectedColumns({ ...get().files, selectedFileId: fileId }) : []
+      if (columns.length > 0) get().columnsFromPreview(columns)
     },
     previewFile: async (fileId) => {
       updateCard(fileId, { preview: busy })
       const preview = settle(await api.call('files.preview', { fileId, options: {} }))
       updateCard(fileId, { preview })
-      if (preview.status === 'ok' && get().files.selectedFileId === fileId) get().columnsFromPreview(preview.value.columns)
+      if (preview.status !== 'ok') return
+      if (get().files.selectedFileId === fileId) get().columnsFromPreview(preview.value.columns)
+      await get().inspectFile(fileId)
+    },
+    inspectFile: async (fileId) => {
+      const reply = await api.call('files.inspect', { fileId, options: {} })
+      updateCard(fileId, reply.ok ? { inspectJobId: reply.result.jobId, inspectError: null } : { inspectError: reply.error })
+    },
+    inspectionDone: (jobId, result) => {
+      const card = filesSelectors.cardOfInspection(get().files, jobId)
+      const inspected = filesSelectors.inspectedColumns(result)
+      if (!card || !inspected) return
+      updateCard(card.entry.fileId, { inspected })
+      if (get().files.selectedFileId === card.entry.fileId) get().columnsFromPreview(inspected)
     },
   }
 }

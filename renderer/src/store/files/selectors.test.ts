@@ -14,6 +14,9 @@ const entry = (fileId: string, size: number): FileEntry => ({
 const card = (fileId: string, size: number, preview: FileCard['preview'] = { status: 'busy' }): FileCard => ({
   entry: entry(fileId, size),
   preview,
+  inspectJobId: null,
+  inspectError: null,
+  inspected: null,
 })
 
 test('sizes read as a file manager shows them', () => {
@@ -41,4 +44,27 @@ test('the detected settings read as one line', () => {
   })
   assert.equal(sel.describeDetected(c), 'CSV · UTF-8 · tab · no header')
   assert.equal(sel.describeDetected(card('b', 1)), '')
+})
+
+test('an inspection result gives typed columns with their evidence; anything malformed gives none', () => {
+  const result = {
+    rowCount: 3,
+    columns: [{ name: 'zip', sqlType: 'varchar(5)', nullable: false, evidence: { maxLength: 5 } }, { name: 'n' }],
+  }
+  assert.deepEqual(sel.inspectedColumns(result), [
+    { name: 'zip', sqlType: 'varchar(5)', nullable: false, evidence: { maxLength: 5 } },
+    { name: 'n' },
+  ])
+  assert.equal(sel.inspectedColumns({ columns: [{ sqlType: 'int' }] }), null)
+  assert.equal(sel.inspectedColumns({}), null)
+  assert.equal(sel.inspectedColumns(undefined), null)
+})
+
+test('once inspected, the whole-file columns win over the preview’s', () => {
+  const preview = { status: 'ok' as const, value: { format: 'csv', columns: [{ name: 'zip', sqlType: 'int' }], rows: [] } }
+  const c = { ...card('a', 1, preview), inspectJobId: 'j', inspected: [{ name: 'zip', sqlType: 'varchar(5)' }] }
+  const s: FilesState = { ...filesInitialState, cards: [c], selectedFileId: 'a' }
+  assert.deepEqual(sel.selectedColumns(s), [{ name: 'zip', sqlType: 'varchar(5)' }])
+  assert.equal(sel.cardOfInspection(s, 'j')?.entry.fileId, 'a')
+  assert.equal(sel.cardOfInspection(s, 'k'), null)
 })

@@ -1,3 +1,4 @@
+import type { PreviewColumn } from '../../../../electron/contract'
 import type { FilesState } from './initialState'
 
 const UNITS = ['bytes', 'KB', 'MB', 'GB', 'TB']
@@ -14,7 +15,31 @@ function formatSize(bytes: number): string {
   return `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} ${UNITS[unit]}`
 }
 
+/**
+ * The columns of a finished inspection's result (`{ columns: [{ name, sqlType, nullable, evidence }] }`,
+ * issue 9), read defensively: the result crosses from the native side as plain data.
+ */
+function inspectedColumns(result: Record<string, unknown> | undefined): PreviewColumn[] | null {
+  const columns = result?.columns
+  if (!Array.isArray(columns)) return null
+  const out: PreviewColumn[] = []
+  for (const c of columns) {
+    if (!c || typeof c !== 'object' || typeof (c as { name?: unknown }).name !== 'string') return null
+    const { name, sqlType, nullable, evidence } = c as Record<string, unknown>
+    out.push({
+      name: name as string,
+      ...(typeof sqlType === 'string' ? { sqlType } : {}),
+      ...(typeof nullable === 'boolean' ? { nullable } : {}),
+      ...(evidence !== undefined ? { evidence } : {}),
+    })
+  }
+  return out
+}
+
 export const filesSelectors = {
+  inspectedColumns,
+  /** The card whose inspection job this is. */
+  cardOfInspection: (s: FilesState, jobId: string) => s.cards.find((c) => c.inspectJobId === jobId) ?? null,
   formatSize,
   selected: (s: FilesState) => s.cards.find((c) => c.entry.fileId === s.selectedFileId) ?? null,
   count: (s: FilesState) => s.cards.length,
@@ -22,7 +47,7 @@ export const filesSelectors = {
   /** The preview's columns of the selected file, or [] until a preview arrived. */
   selectedColumns: (s: FilesState) => {
     const card = s.cards.find((c) => c.entry.fileId === s.selectedFileId)
-    return card?.preview.status === 'ok' ? card.preview.value.columns : []
+    return card?.inspected ?? (card?.preview.status === 'ok' ? card.preview.value.columns : [])
   },
   /** "CSV · UTF-8 · ';'" from the preview's detected settings. */
   describeDetected: (card: FilesState['cards'][number]): string => {

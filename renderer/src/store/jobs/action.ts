@@ -28,6 +28,7 @@ export function jobsActions(set: StoreSet, get: StoreGet, api: AppApi): JobsActi
         samples,
       })
       if (snapshot.state === 'done' || snapshot.state === 'failed' || snapshot.state === 'cancelled') get().recordHistory(snapshot)
+      if (snapshot.kind === 'inspect' && snapshot.state === 'done') get().inspectionDone(snapshot.jobId, snapshot.result)
     },
     watchJob: (jobId) => patch({ watchedJobId: jobId }),
     cancelJob: async (jobId) => {

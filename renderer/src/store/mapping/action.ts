@@ -53,7 +53,7 @@ export function mappingActions(set: StoreSet, get: StoreGet, api: AppApi): Mappi
           include: true,
           target: c.name,
           sqlType: c.sqlType ?? 'nvarchar(max)',
-          nullable: true,
+          nullable: c.nullable ?? true,
           emptyAsNull: true,
           dateOrder: 'auto',
         })),
