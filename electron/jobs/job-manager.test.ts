@@ -155,3 +155,11 @@ test('shutdown cancels queued and running jobs and waits for the running one', a
     ['cancelled', 'cancelled'],
   )
 })
+
+test('shutdown does not wait forever for a job that ignores its signal', async () => {
+  const { jobs } = manager()
+  jobs.submit({ kind: 'load', label: 'stuck', run: () => new Promise(() => undefined) })
+  const started = Date.now()
+  await jobs.shutdown(50)
+  assert.ok(Date.now() - started < 1000)
+})

@@ -101,14 +101,18 @@ export class JobManager {
     return [...this.jobs.values()].map((j) => ({ ...j.snapshot, progress: { ...j.snapshot.progress } }))
   }
 
-  /** Cancels everything (the window or the web server is going away) and waits for the running job. */
-  async shutdown(): Promise<void> {
+  /**
+   * Cancels everything (the window or the web server is going away) and waits for the running
+   * job to end, at most `waitMs` (a native call that ignored its signal must not hold the exit).
+   */
+  async shutdown(waitMs = 10_000): Promise<void> {
     for (const job of [...this.queue]) this.cancel(job.snapshot.jobId)
     const running = this.running
     if (running) {
       running.abort.abort(new Error('shutting down'))
+      const deadline = this.now() + waitMs
       await new Promise<void>((resolve) => {
-        const check = () => (this.running === running ? setTimeout(check, 10) : resolve())
+        const check = () => (this.running === running && this.now() < deadline ? setTimeout(check, 10) : resolve())
         check()
       })
     }

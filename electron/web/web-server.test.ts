@@ -84,6 +84,8 @@ test('a foreign Origin is refused even with the token', async () => {
 test('paths outside the renderer folder are not served', async () => {
   assert.equal((await get(`/..%2Fsluice-web-secret.txt?token=${server.token}`)).status, 404)
   assert.equal((await get(`/%2e%2e/sluice-web-secret.txt?token=${server.token}`)).status, 404)
+  assert.equal((await get(`/%E0%A4%A?token=${server.token}`)).status, 400, 'a malformed escape is a 400, not a crash')
+  assert.equal((await get(`/?token=${server.token}`)).status, 200, 'and the server is still up')
 })
 
 test('a socket needs the token and this page’s Origin', async () => {

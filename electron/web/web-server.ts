@@ -113,7 +113,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       res.writeHead(405, { 'Content-Type': 'text/plain; charset=utf-8' }).end('method not allowed')
       return
     }
-    const relative = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '')
+    let relative: string
+    try {
+      relative = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '')
+    } catch {
+      res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' }).end('malformed path')
+      return
+    }
     const file = path.resolve(options.staticDir, relative)
     if (!file.startsWith(path.resolve(options.staticDir) + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
       res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('not found')
@@ -165,7 +171,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     close: async () => {
       for (const s of sockets) s.terminate()
       await new Promise<void>((resolve) => wss.close(() => resolve()))
-      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })
       await service.dispose()
     },
   }
