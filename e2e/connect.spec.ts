@@ -91,6 +91,7 @@ test('Local test server starts Sluice’s own server and connects to it', async 
   const connection = page.getByRole('region', { name: 'Connection' })
   await expect(connection).toContainText('Connected')
   await expect(connection).toContainText('Sluice test server')
+  await expect(connection).toContainText('Local test server: ')
   await screenshot(page, '06-local-test-server')
 })
 

@@ -47,6 +47,11 @@ export function ConnectionPanel() {
             <strong>Connected</strong> as {open.label}
             {open.database ? ` (database ${open.database})` : ''}
           </p>
+          {connectionsSelectors.localServerNote(c) ? (
+            <p>
+              <strong>Local test server:</strong> {connectionsSelectors.localServerNote(c)}
+            </p>
+          ) : null}
           <p className="version">{open.version}</p>
           <button type="button" onClick={() => void a.disconnect()}>
             Disconnect

@@ -46,3 +46,12 @@ test('a TLS or login failure comes with what to try next; other errors speak for
   assert.match(sel.errorHint('ELOGIN') ?? '', /user name and password/)
   assert.equal(sel.errorHint('EREQUEST'), null)
 })
+
+test('the local test server is named while the open connection is to it', () => {
+  const local = { form: { ...emptyForm, server: '127.0.0.1,5000' }, port: 5000, note: 'in memory' }
+  const open = { status: 'ok' as const, value: { connectionId: 'c', label: 'l', version: 'v', database: 'd', tables: [] } }
+  const s = state({ form: local.form, open, localServer: { status: 'ok', value: local } })
+  assert.equal(sel.localServerNote(s), 'in memory')
+  assert.equal(sel.localServerNote({ ...s, form: { ...emptyForm, server: 'prod' } }), null)
+  assert.equal(sel.localServerNote({ ...s, open: { status: 'idle' } }), null)
+})

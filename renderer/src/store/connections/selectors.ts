@@ -29,6 +29,11 @@ function errorHint(code: string): string | null {
 
 export const connectionsSelectors = {
   errorHint,
+  /** The local test server's note while the open connection is to it, else null. */
+  localServerNote: (s: ConnectionsState): string | null =>
+    s.open.status === 'ok' && s.localServer.status === 'ok' && s.form.server === s.localServer.value.form.server
+      ? s.localServer.value.note
+      : null,
   missing,
   canTry: (s: ConnectionsState) => missing(s).length === 0 && s.open.status !== 'busy' && s.test.status !== 'busy',
   /** The warning shown while TrustServerCertificate is on (null when it is off). */
