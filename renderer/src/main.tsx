@@ -6,6 +6,9 @@ import { createAppStore } from './store/app-store'
 import { StoreContext } from './store-context'
 import './styles.css'
 
+// A file dropped outside the drop zone would otherwise replace the page with the file.
+for (const type of ['dragover', 'drop'] as const) window.addEventListener(type, (e) => e.preventDefault())
+
 const store = createAppStore(createAppApi())
 void store.getState().refreshSaved()
 const root = document.getElementById('root')
