@@ -28,6 +28,7 @@ export function ColumnEditor() {
           <th scope="col">Type</th>
           <th scope="col">Nullable</th>
           <th scope="col">Empty as NULL</th>
+          <th scope="col">Date order</th>
         </tr>
       </thead>
       <tbody>
@@ -80,6 +81,18 @@ export function ColumnEditor() {
                 checked={c.emptyAsNull}
                 onChange={(e) => setColumn(c.source, { emptyAsNull: e.target.checked })}
               />
+            </td>
+            <td>
+              <select
+                aria-label={`Date order of ${c.source}`}
+                value={c.dateOrder}
+                onChange={(e) => setColumn(c.source, { dateOrder: e.target.value as typeof c.dateOrder })}
+              >
+                <option value="auto">as inferred</option>
+                <option value="DMY">day first</option>
+                <option value="MDY">month first</option>
+                <option value="YMD">year first</option>
+              </select>
             </td>
           </tr>
         ))}
