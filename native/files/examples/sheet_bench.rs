@@ -4,7 +4,9 @@
 //! - `calamine-stream`: calamine's streaming cell reader alone (`worksheet_cells_reader`);
 //! - `calamine-range`: calamine loading the sheet into a `Range` (`worksheet_range`), the way
 //!   formats without a streaming reader (xls, ods) are read;
-//! - `sluice`: [`SheetReader`] over the same sheet, every field converted to a [`Field`].
+//! - `sluice`: [`SheetReader`] over the same sheet (chosen by the default-sheet rule), every
+//!   field converted to a [`Field`];
+//! - `sluice-preview`: the same, stopping after 100 rows (what a preview costs).
 //!
 //! `cargo run --release -p sluice-files --example sheet_bench -- MODE FILE.xlsx`
 //! (generate the file with `bench/gen_xlsx.py`).
@@ -18,14 +20,17 @@ use std::time::Instant;
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (Some(mode), Some(path)) = (args.first(), args.get(1)) else {
-        eprintln!("usage: sheet_bench calamine-stream|calamine-range|sluice FILE.xlsx");
+        eprintln!(
+            "usage: sheet_bench calamine-stream|calamine-range|sluice|sluice-preview FILE.xlsx"
+        );
         std::process::exit(2);
     };
     let start = Instant::now();
     let (rows, cells) = match mode.as_str() {
         "calamine-stream" => calamine_stream(path),
         "calamine-range" => calamine_range(path),
-        "sluice" => sluice(path),
+        "sluice" => sluice(path, u64::MAX),
+        "sluice-preview" => sluice(path, 100),
         other => {
             eprintln!("unknown mode {other}");
             std::process::exit(2);
@@ -67,16 +72,12 @@ fn calamine_range(path: &str) -> (u64, u64) {
     (range.height() as u64, n)
 }
 
-fn sluice(path: &str) -> (u64, u64) {
+/// Opens the workbook, picks the default sheet by its rule and reads up to `limit` rows.
+fn sluice(path: &str, limit: u64) -> (u64, u64) {
     let mut wb = Workbook::open(path.as_ref()).expect("open");
-    let mut r = wb
-        .reader(&SheetOptions {
-            sheet: Some("1".into()),
-            ..Default::default()
-        })
-        .expect("sheet");
+    let mut r = wb.reader(&SheetOptions::default()).expect("sheet");
     let (mut rows, mut n) = (0u64, 0u64);
-    while r.advance().expect("row") {
+    while rows < limit && r.advance().expect("row") {
         rows += 1;
         for i in 0..r.len() {
             let f = r.field(i);
