@@ -6,7 +6,8 @@
 //! 0: the raw file (zip, OLE/xls, text, anything);
 //! 1: the xlsx test workbook with its Orders worksheet XML replaced by the bytes;
 //! 2: the same with its shared-strings part replaced;
-//! 3: the ods test workbook with its content.xml replaced.
+//! 3: the ods test workbook with its content.xml replaced;
+//! 4: the xlsb test workbook with its worksheet records replaced.
 //!
 //! calamine itself panics on some malformed input; `SheetReader` catches those panics and
 //! reports an error. libfuzzer-sys aborts on any panic, even a caught one, so the target
@@ -21,6 +22,7 @@ use std::sync::OnceLock;
 
 static XLSX: &[u8] = include_bytes!("../../files/testdata/sample.xlsx");
 static ODS: &[u8] = include_bytes!("../../files/testdata/sample.ods");
+static XLSB: &[u8] = include_bytes!("../../files/testdata/sample.xlsb");
 
 fn entries(zip: &[u8]) -> Vec<(String, Vec<u8>)> {
     let mut z = zip::ZipArchive::new(std::io::Cursor::new(zip)).expect("test workbook");
@@ -54,16 +56,18 @@ fn path() -> &'static std::path::Path {
 }
 
 fuzz_target!(|data: &[u8]| {
-    static TEMPLATES: OnceLock<(Vec<(String, Vec<u8>)>, Vec<(String, Vec<u8>)>)> = OnceLock::new();
-    let (xlsx, ods) = TEMPLATES.get_or_init(|| (entries(XLSX), entries(ODS)));
+    type Parts = Vec<(String, Vec<u8>)>;
+    static TEMPLATES: OnceLock<(Parts, Parts, Parts)> = OnceLock::new();
+    let (xlsx, ods, xlsb) = TEMPLATES.get_or_init(|| (entries(XLSX), entries(ODS), entries(XLSB)));
     let Some((&mode, rest)) = data.split_first() else {
         return;
     };
-    let file = match mode % 4 {
+    let file = match mode % 5 {
         0 => rest.to_vec(),
         1 => with_part(xlsx, "xl/worksheets/sheet2.xml", rest),
         2 => with_part(xlsx, "xl/sharedStrings.xml", rest),
-        _ => with_part(ods, "content.xml", rest),
+        3 => with_part(ods, "content.xml", rest),
+        _ => with_part(xlsb, "xl/worksheets/sheet1.bin", rest),
     };
     let path = path();
     std::fs::write(path, &file).expect("temp file");
