@@ -438,3 +438,24 @@ fn xlsb_cells_stream_with_their_types() {
         ]
     );
 }
+
+#[test]
+fn a_workbook_can_move_to_a_worker_thread() {
+    // The inspect job opens the file, then reads it off the JS thread: the workbook must be
+    // Send (its readers borrow it and stay on the thread that made them).
+    fn send<T: Send>(_: &T) {}
+    let wb = Workbook::open(&testdata("sample.xlsx")).unwrap();
+    send(&wb);
+    let rows = std::thread::spawn(move || {
+        let mut wb = wb;
+        let mut r = wb.reader(&SheetOptions::default()).unwrap();
+        let mut n = 0;
+        while r.advance().unwrap() {
+            n += 1;
+        }
+        n
+    })
+    .join()
+    .unwrap();
+    assert_eq!(rows, 5);
+}
