@@ -3,7 +3,7 @@
 use super::cell_range::CellRange;
 use super::detect::{self, Container, SheetFormat, ZipLimits};
 use super::guard::{guarded, workbook_error};
-use super::ods_check;
+use super::{ods_check, xls_check};
 use crate::{ReadError, ReadErrorKind};
 use calamine::{Data, Ods, Range, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
 use serde::Serialize;
@@ -117,6 +117,9 @@ impl Workbook {
             Container::Zip => detect::inspect_zip(&mut reader, limits).map_err(err)?,
             Container::Cfb => SheetFormat::Xls,
         };
+        if format == SheetFormat::Xls {
+            xls_check::check_xls(&mut reader, file_len).map_err(err)?;
+        }
         if format == SheetFormat::Ods {
             reader
                 .seek(SeekFrom::Start(0))
