@@ -7,12 +7,13 @@
 //! 1: the xlsx test workbook with its Orders worksheet XML replaced by the bytes;
 //! 2: the same with its shared-strings part replaced;
 //! 3: the ods test workbook with its content.xml replaced;
-//! 4: the xlsb test workbook with its worksheet records replaced.
+//! 4: the xlsb test workbook with its worksheet records replaced;
+//! 5: an OLE compound file whose `Workbook` stream is the bytes (BIFF records, as in an xls).
 //!
 //! calamine itself panics on some malformed input; `SheetReader` catches those panics and
 //! reports an error. libfuzzer-sys aborts on any panic, even a caught one, so the target
-//! installs a silent panic hook: a panic that escapes the reader still aborts (libfuzzer-sys
-//! checks the unwind), a caught one does not.
+//! installs a panic hook that only notes where: a panic that escapes the reader still aborts
+//! (libfuzzer-sys checks the unwind), a caught one does not.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use sluice_files::sheet::{SheetOptions, Workbook};
@@ -47,10 +48,24 @@ fn with_part(template: &[(String, Vec<u8>)], part: &str, bytes: &[u8]) -> Vec<u8
     w.finish().expect("zip").into_inner()
 }
 
+fn compound_file(workbook: &[u8]) -> Vec<u8> {
+    let mut cfb = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).expect("cfb");
+    cfb.create_stream("/Workbook")
+        .and_then(|mut s| s.write_all(workbook))
+        .expect("cfb stream");
+    cfb.flush().expect("cfb flush");
+    cfb.into_inner().into_inner()
+}
+
 fn path() -> &'static std::path::Path {
     static P: OnceLock<std::path::PathBuf> = OnceLock::new();
     P.get_or_init(|| {
-        std::panic::set_hook(Box::new(|_| {}));
+        // Quiet for the panics the reader catches, but a one-line note of each, so a panic
+        // that cannot unwind (and aborts) is still explained in the log.
+        std::panic::set_hook(Box::new(|info| {
+            let at = info.location().map(|l| format!("{}:{}", l.file(), l.line()));
+            eprintln!("sheet_reader: panic at {}", at.unwrap_or_default());
+        }));
         std::env::temp_dir().join(format!("sluice-fuzz-sheet-{}", std::process::id()))
     })
 }
@@ -62,12 +77,13 @@ fuzz_target!(|data: &[u8]| {
     let Some((&mode, rest)) = data.split_first() else {
         return;
     };
-    let file = match mode % 5 {
+    let file = match mode % 6 {
         0 => rest.to_vec(),
         1 => with_part(xlsx, "xl/worksheets/sheet2.xml", rest),
         2 => with_part(xlsx, "xl/sharedStrings.xml", rest),
         3 => with_part(ods, "content.xml", rest),
-        _ => with_part(xlsb, "xl/worksheets/sheet1.bin", rest),
+        4 => with_part(xlsb, "xl/worksheets/sheet1.bin", rest),
+        _ => compound_file(rest),
     };
     let path = path();
     std::fs::write(path, &file).expect("temp file");
