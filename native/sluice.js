@@ -619,6 +619,82 @@ class Client {
   }
 }
 
+/** The file options as the native side takes them. */
+function fileOptions(opts = {}) {
+  if (opts === null || typeof opts !== 'object') throw new TypeError('options must be an object')
+  const { sheet } = opts
+  if (sheet !== undefined && typeof sheet !== 'string' && !(Number.isInteger(sheet) && sheet >= 1)) {
+    throw new TypeError('sheet must be a sheet name or a 1-based sheet number')
+  }
+  if (opts.onProgress !== undefined && typeof opts.onProgress !== 'function') {
+    throw new TypeError('onProgress must be a function')
+  }
+  return {
+    sheet: sheet === undefined ? undefined : String(sheet),
+    range: opts.range,
+    headerRow: opts.headerRow,
+    noHeader: opts.noHeader,
+    delimiter: opts.delimiter,
+    encoding: opts.encoding,
+    sample: opts.sample,
+    nullTokens: opts.nullTokens,
+    previewRows: opts.previewRows,
+  }
+}
+
+function fileAbortError(signal, what) {
+  const e = new SluiceError({ code: 'ECANCEL', message: `the ${what} was cancelled` })
+  if (signal && signal.reason !== undefined) e.cause = signal.reason
+  return e
+}
+
+/** The first rows of a file (default 100) with the detected settings; reads a bounded amount. */
+async function preview(path, options = {}) {
+  const native = fileOptions(options)
+  return JSON.parse(await call(() => binding.previewFile(String(path), native)))
+}
+
+/**
+ * Infers the schema over the whole file off the JS thread. `onProgress({ bytesRead, rows })`
+ * at most ten times a second; a throwing onProgress stops the inspection and rejects with its
+ * error; `signal` aborts with code ECANCEL.
+ */
+async function inspect(path, options = {}) {
+  const native = fileOptions(options)
+  const { signal, onProgress } = options
+  if (signal?.aborted) throw fileAbortError(signal, 'inspection')
+  let progressError
+  let job
+  const progress = onProgress
+    ? (p) => {
+        if (progressError !== undefined) return
+        try {
+          onProgress(p)
+        } catch (e) {
+          progressError = e
+          job?.cancel()
+        }
+      }
+    : undefined
+  try {
+    job = binding.inspectFile(String(path), native, progress)
+  } catch (e) {
+    throw rebuild(e)
+  }
+  if (progressError !== undefined) job.cancel()
+  const onAbort = () => job.cancel()
+  signal?.addEventListener('abort', onAbort, { once: true })
+  try {
+    return JSON.parse(await call(() => job.result()))
+  } catch (e) {
+    if (progressError !== undefined) throw progressError
+    if (e?.code === 'ECANCEL' && signal?.aborted) throw fileAbortError(signal, 'inspection')
+    throw e
+  } finally {
+    signal?.removeEventListener('abort', onAbort)
+  }
+}
+
 async function connect(connectionString) {
   if (typeof connectionString !== 'string') throw new TypeError('connectionString must be a string')
   return new Client(await call(() => binding.connect(connectionString)))
@@ -628,4 +704,4 @@ function runCli(args) {
   return binding.runCli(args)
 }
 
-module.exports = { connect, Client, SluiceError, runCli }
+module.exports = { connect, Client, SluiceError, runCli, preview, inspect }
