@@ -1,7 +1,9 @@
 //! The `sluice` command line, shared by the Node entry point (`npx sluice`, through the native
 //! binding) and any future standalone binary. Commands: `serve` (the TDS test server) and
-//! `query` (run SQL against any SQL Server, Azure SQL or the test server).
+//! `query` (run SQL against any SQL Server, Azure SQL or the test server) and `load` (files into
+//! a table).
 
+mod load;
 mod output;
 mod query;
 mod serve;
@@ -25,6 +27,8 @@ enum Command {
     Serve(Box<serve::ServeArgs>),
     /// Run a SQL batch and print what it returns.
     Query(query::QueryArgs),
+    /// Load files into a table (create, append or truncate), fast.
+    Load(Box<load::LoadArgs>),
 }
 
 /// Runs the command line `args` (without the program name) and returns the exit code.
@@ -41,5 +45,6 @@ pub async fn run(args: Vec<String>) -> i32 {
     match cli.command {
         Command::Serve(a) => serve::run(*a).await,
         Command::Query(a) => query::run(a).await,
+        Command::Load(a) => load::run(*a).await,
     }
 }

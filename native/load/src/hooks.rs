@@ -24,3 +24,21 @@ pub fn check_drift(
 ) -> Result<(), LoadError> {
     Ok(())
 }
+
+/// `--map FILE`: the template, refusing versions this build does not know. (The template work
+/// may add validation against `template.schema.json` here.)
+pub fn read_template(path: &std::path::Path) -> Result<Template, LoadError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| LoadError::usage(format!("--map {}: {e}", path.display())))?;
+    let t: Template = serde_json::from_str(&text)
+        .map_err(|e| LoadError::usage(format!("--map {}: {e}", path.display())))?;
+    if t.version != crate::template::TEMPLATE_VERSION {
+        return Err(LoadError::usage(format!(
+            "--map {}: template version {} is not one this build reads ({})",
+            path.display(),
+            t.version,
+            crate::template::TEMPLATE_VERSION
+        )));
+    }
+    Ok(t)
+}
