@@ -70,8 +70,7 @@ pub struct LoadFileResult {
     pub notes: Vec<String>,
 }
 
-pub type LoadProgressFn =
-    ThreadsafeFunction<LoadProgressInfo, (), LoadProgressInfo, Status, false>;
+pub type LoadProgressFn = ThreadsafeFunction<LoadProgressInfo, (), LoadProgressInfo, Status, false>;
 
 /// A running file load.
 #[napi]
@@ -92,9 +91,10 @@ impl LoadJob {
     /// The summary, or an error with `code`, `kind` and the committed account.
     #[napi]
     pub async fn result(&self) -> Result<LoadFileResult> {
-        let rx = self.result.lock().await.take().ok_or_else(|| {
-            Error::new(Status::GenericFailure, "the result was already taken")
-        })?;
+        let rx =
+            self.result.lock().await.take().ok_or_else(|| {
+                Error::new(Status::GenericFailure, "the result was already taken")
+            })?;
         match rx.await {
             Ok(Ok(s)) => Ok(summary(s)),
             Ok(Err(e)) => Err(load_error(&e)),
