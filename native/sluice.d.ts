@@ -292,3 +292,58 @@ export declare function preview(path: string, options?: FileOptions): Promise<Fi
 
 /** The schema inferred over the whole file (or `sample` rows), off the JS thread. */
 export declare function inspect(path: string, options?: InspectOptions): Promise<FileInspection>
+/** Options of `loadFile`: those of `sluice load`, camelCase. */
+export interface LoadFileOptions {
+  /** The files, loaded in order into one table (or `file` for one). */
+  files?: string[]
+  file?: string
+  /** ADO.NET connection string; defaults to SLUICE_CONNECTION. */
+  connection?: string
+  /** `[schema.]name` (brackets for odd names). */
+  table: string
+  /** Exactly one of create, append, truncate. */
+  create?: boolean
+  append?: boolean
+  truncate?: boolean
+  /** A template file (JSON) with the mapping. */
+  map?: string
+  batchSize?: number
+  rejectFile?: string
+  /** Rows that may be rejected (default 0: stop at the first bad row). */
+  maxErrors?: number
+  dryRun?: boolean
+  resume?: boolean
+  allowDrift?: boolean
+  sheet?: string
+  /** Cancels the load: the error has code ECANCEL and the committed account. */
+  /** At most ~10 reports a second, plus a final one. */
+  onProgress?: (p: LoadProgress) => void
+export interface LoadProgress {
+  rowsRead: number
+  rowsSent: number
+  rowsCommitted: number
+  rowsRejected: number
+  bytesRead: number
+  bytesTotal: number
+  bytesSent: number
+  batch: number
+  /** 0-based index of the file being read. */
+  file: number
+  elapsedMs: number
+/** Always rowsRead = rowsLoaded + rowsRejected (in a dry run, rowsLoaded is what would load). */
+export interface LoadFileResult {
+  rowsRead: number
+  rowsLoaded: number
+  rowsRejected: number
+  batches: number
+  elapsedMs: number
+  dryRun: boolean
+  files: { path: string; rowsRead: number; rowsLoaded: number; rowsRejected: number }[]
+  rejectFile?: string | null
+/**
+ * Loads files into a table through the Rust file path, off the JS thread. Errors are
+ * SluiceErrors with `code` (EUSAGE, EINPUT, ECONNECTION, ESERVER, ECANCEL), `kind`, and once
+ * rows may have been sent the account: rowsRead, rowsCommitted, batchesCommitted, rowsRejected,
+ * inDoubtBatch.
+ */
+export declare function loadFile(options: LoadFileOptions): Promise<LoadFileResult>

@@ -700,8 +700,56 @@ async function connect(connectionString) {
   return new Client(await call(() => binding.connect(connectionString)))
 }
 
+/**
+ * Loads files into a table through the Rust file path (read, convert, encode, send: none of it
+ * on the JS thread). Options as `sluice load`, camelCase; `signal` cancels (the error then has
+ * code ECANCEL and the committed account), `onProgress` gets at most ~10 reports a second.
+ */
+async function loadFile(options) {
+  const { signal, onProgress, files, file, ...rest } = options ?? {}
+  const list = files ?? (file !== undefined ? [file] : undefined)
+  if (!Array.isArray(list) || list.length === 0 || list.some((f) => typeof f !== 'string')) {
+    throw new TypeError('loadFile needs files: string[] (or file: string)')
+  }
+  if (onProgress !== undefined && typeof onProgress !== 'function') {
+    throw new TypeError('onProgress must be a function')
+  }
+  const connection = rest.connection ?? process.env.SLUICE_CONNECTION
+  if (typeof connection !== 'string') {
+    throw new TypeError('loadFile needs connection (or SLUICE_CONNECTION)')
+  }
+  if (signal?.aborted) {
+    const e = new SluiceError({ code: 'ECANCEL', message: 'the load was cancelled', rowsCommitted: 0, batchesCommitted: 0 })
+    if (signal.reason !== undefined) e.cause = signal.reason
+    throw e
+  }
+  // A throwing onProgress neither stops nor fails the load: it is not called again.
+  let listening = typeof onProgress === 'function'
+  const progress = listening
+    ? (p) => {
+        if (!listening) return
+        try {
+          onProgress(p)
+        } catch {
+          listening = false
+        }
+      }
+    : undefined
+  const job = await call(() => binding.loadFileBegin({ ...rest, connection, files: list }, progress))
+  const onAbort = () => job.cancel()
+  signal?.addEventListener('abort', onAbort, { once: true })
+  try {
+    return await call(() => job.result())
+  } catch (e) {
+    if (e?.code === 'ECANCEL' && signal?.reason !== undefined) e.cause = signal.reason
+    throw e
+  } finally {
+    signal?.removeEventListener('abort', onAbort)
+  }
+}
+
 function runCli(args) {
   return binding.runCli(args)
 }
 
-module.exports = { connect, Client, SluiceError, runCli, preview, inspect }
+module.exports = { connect, Client, SluiceError, runCli, preview, inspect, loadFile }
