@@ -4,6 +4,7 @@
 //!
 //! [`template`] is the mapping as a file (the same JSON the desktop app saves and opens).
 
+pub mod drift;
 pub mod template;
 
 pub use template::Template;
