@@ -5,6 +5,7 @@
 //! [`template`] is the mapping as a file (the same JSON the desktop app saves and opens).
 
 pub mod drift;
+pub mod multi_file;
 pub mod template;
 
 pub use template::Template;
