@@ -60,14 +60,45 @@ impl FoundColumn {
 
     /// A column as the inference proposed it, with its evidence.
     pub fn from_schema(c: &ColumnSchema) -> FoundColumn {
+        FoundColumn::from_schema_in(c, None, None)
+    }
+
+    /// Like [`FoundColumn::from_schema`] for a column inferred over several files: the files
+    /// holding the longest value and the value with the most integer digits, to name them.
+    pub fn from_schema_in(
+        c: &ColumnSchema,
+        longest_in: Option<String>,
+        digits_in: Option<String>,
+    ) -> FoundColumn {
         let e = &c.evidence;
-        let because = match e.widenings.last() {
-            Some(w) => Some(format!("row {}: {:?} ({})", w.row, w.value, w.reason)),
-            None if c.sql_type.is_text() && e.longest_row > 0 => Some(format!(
-                "the longest value ({} {}) is on row {}",
-                e.max_length, e.length_unit, e.longest_row
+        let in_file = |f: Option<String>| f.map(|f| format!(" of {f}")).unwrap_or_default();
+        let widening = |w: &sluice_files::infer::evidence::Widening| {
+            format!("row {}: {:?} ({})", w.row, w.value, w.reason)
+        };
+        let longest = || {
+            format!(
+                "the longest value ({} {}) is on row {}{}",
+                e.max_length,
+                e.length_unit,
+                e.longest_row,
+                in_file(longest_in.clone())
+            )
+        };
+        let because = match (c.sql_type, &e.decimal) {
+            (SqlType::Decimal { .. }, Some(d)) => Some(format!(
+                "{} digits before the point on row {}{}",
+                d.integer_digits,
+                d.integer_digits_row,
+                in_file(digits_in)
             )),
-            None => None,
+            // Text: the value that made it text (if one did), and where the longest is.
+            (t, _) if t.is_text() && e.longest_row > 0 => {
+                match e.widenings.iter().rev().find(|w| w.to == "text") {
+                    Some(w) => Some(format!("{}; {}", widening(w), longest())),
+                    None => Some(longest()),
+                }
+            }
+            _ => e.widenings.last().map(widening),
         };
         FoundColumn {
             name: c.name.clone(),
@@ -285,6 +316,43 @@ pub fn check(
     } else {
         Err(DriftRefused { differences })
     }
+}
+
+/// Why [`against_files`] could not compare.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AgainstFilesError {
+    /// The template's source settings cannot be used to read the files.
+    Settings(String),
+    Read(sluice_files::ReadError),
+}
+
+impl fmt::Display for AgainstFilesError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AgainstFilesError::Settings(s) => write!(f, "the template's {s}"),
+            AgainstFilesError::Read(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for AgainstFilesError {}
+
+/// Reads `paths` as the template says (one inference over all of them, see
+/// [`crate::multi_file`]) and compares: what the app shows when a template is opened on a
+/// file, and what a load with a template runs before sending anything (then [`check`]'s
+/// refusal rule applies: `differences.iter().any(Drift::blocks)`). The inspection is returned
+/// too, so the caller need not read the files again for their counts.
+pub fn against_files(
+    template: &Template,
+    paths: &[std::path::PathBuf],
+    progress: &mut dyn FnMut(crate::multi_file::MultiProgress),
+    cancel: &std::sync::atomic::AtomicBool,
+) -> Result<(Vec<Drift>, crate::multi_file::MultiInspection), AgainstFilesError> {
+    let options = crate::multi_file::MultiFileOptions::from_source(&template.source)
+        .map_err(AgainstFilesError::Settings)?;
+    let inspection = crate::multi_file::infer_files(paths, &options, progress, cancel)
+        .map_err(AgainstFilesError::Read)?;
+    Ok((compare(template, &inspection.found_columns()), inspection))
 }
 
 /// Every difference between `template.columns` and `found`, in template order (added columns

@@ -31,9 +31,11 @@ use sluice_files::{Field, ReadError, ReadErrorKind, RowSource};
 
 mod open;
 mod rows;
+mod settings;
 #[cfg(test)]
 mod tests;
 
+pub use rows::EvidenceFiles;
 use rows::{Combined, RowMap};
 
 /// Records looked at to decide whether record 1 is a header.
@@ -108,8 +110,32 @@ pub struct MultiInspection {
     pub columns: Vec<ColumnSchema>,
     /// Every widening of every column, in the order they happened, with its file.
     pub widenings: Vec<FileWidening>,
+    /// Per column, the files of the other rows its evidence quotes.
+    pub evidence_files: Vec<EvidenceFiles>,
     /// Data records over all files.
     pub rows: u64,
+}
+
+impl MultiInspection {
+    /// The combined columns as drift compares them, the file named beside each row quoted.
+    pub fn found_columns(&self) -> Vec<crate::drift::FoundColumn> {
+        self.columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let files = self.evidence_files.get(i).copied().unwrap_or_default();
+                let name = |k: Option<usize>| {
+                    k.and_then(|k| self.files.get(k))
+                        .map(|f| display_name(&f.path))
+                };
+                crate::drift::FoundColumn::from_schema_in(
+                    c,
+                    name(files.longest),
+                    name(files.integer_digits),
+                )
+            })
+            .collect()
+    }
 }
 
 /// Where the inference over several files is.
@@ -256,6 +282,7 @@ pub fn infer_files(
     let mut columns = inf.finish();
     let shown: Vec<String> = paths.iter().map(|p| display_name(p)).collect();
     let mut widenings = Vec::new();
+    let mut evidence_files = Vec::with_capacity(columns.len());
     for c in &mut columns {
         for w in &c.evidence.widenings {
             if let Some((k, row)) = row_map.locate(w.row) {
@@ -269,12 +296,13 @@ pub fn infer_files(
                 });
             }
         }
-        rows::localise(c, &row_map, &shown);
+        evidence_files.push(rows::localise(c, &row_map, &shown));
     }
     Ok(MultiInspection {
         files,
         columns,
         widenings,
+        evidence_files,
         rows: total_rows,
     })
 }

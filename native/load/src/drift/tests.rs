@@ -332,3 +332,58 @@ fn the_json_form_carries_kind_fields_message_and_whether_it_blocks() {
     assert_eq!(json[0]["targetType"], "bigint");
     assert_eq!(json[0]["fitsTarget"], true);
 }
+
+#[test]
+fn against_files_reads_the_files_as_the_template_says_and_lists_the_drift() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("jan.csv");
+    let b = dir.path().join("feb.csv");
+    std::fs::write(&a, "id;name;amount;day\n1;Ann;12.50;2024-01-05\n").unwrap();
+    // February's export renamed a column, grew the amounts and added one.
+    std::fs::write(
+        &b,
+        "id;customer;amount;day;region\n2;Bob;123456.75;2024-02-05;EU\n",
+    )
+    .unwrap();
+    let mut t = template();
+    t.source.delimiter = Some(";".into());
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let (none, _) = against_files(&t, std::slice::from_ref(&a), &mut |_| {}, &cancel).unwrap();
+    assert_eq!(none, []);
+    let (d, inspection) = against_files(&t, &[a, b], &mut |_| {}, &cancel).unwrap();
+    assert_eq!(inspection.rows, 2);
+    let kinds: Vec<String> = d
+        .iter()
+        .map(|x| {
+            serde_json::to_value(x).unwrap()["kind"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    // "customer" is not at name's place in the combined columns (jan.csv's order comes
+    // first, feb.csv's new names go last), so it is added, and name — empty in feb.csv —
+    // is still there.
+    assert!(kinds.contains(&"typeWidened".to_string()), "{d:?}");
+    assert!(d.iter().any(|x| matches!(x, Drift::TypeWidened { column, found, .. } if column == "amount" && found == "decimal(8,2)")), "{d:?}");
+    assert!(
+        d.iter()
+            .any(|x| matches!(x, Drift::Added { column, .. } if column == "region")),
+        "{d:?}"
+    );
+    let widened = d
+        .iter()
+        .find(|x| matches!(x, Drift::TypeWidened { column, .. } if column == "amount"))
+        .unwrap();
+    assert!(
+        widened
+            .to_string()
+            .contains("6 digits before the point on row 2 of feb.csv"),
+        "{widened}"
+    );
+    t.source.delimiter = Some("ab".into());
+    assert!(matches!(
+        against_files(&t, &[], &mut |_| {}, &cancel),
+        Err(AgainstFilesError::Settings(_))
+    ));
+}

@@ -2,6 +2,7 @@
 //! unique across the files (file k's rows are shifted past the last row of the files before
 //! it); afterwards each row in the evidence is turned back into (file, row in that file).
 
+use serde::Serialize;
 use sluice_files::infer::{ColumnSchema, Evidence};
 use sluice_files::{Field, ReadError, RowSource};
 
@@ -71,10 +72,28 @@ impl RowSource for Combined<'_> {
     }
 }
 
-/// Rewrites every row of `schema`'s evidence to the row in its own file, and names the file
-/// in each widening's reason and in notes for the values quoted (longest, first non-ASCII,
-/// the one that settled the date order). `names[k]` is file k's name as shown.
-pub(crate) fn localise(schema: &mut ColumnSchema, rows: &RowMap, names: &[String]) {
+/// The file (an index into the run's files) each row quoted in a column's evidence is in,
+/// for the rows whose evidence has no room for a file name.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EvidenceFiles {
+    pub longest: Option<usize>,
+    pub first_non_ascii: Option<usize>,
+    pub first_error: Option<usize>,
+    pub date_order_settled: Option<usize>,
+    pub integer_digits: Option<usize>,
+    pub scale: Option<usize>,
+    pub fraction_digits: Option<usize>,
+}
+
+/// Rewrites every row of `schema`'s evidence to the row in its own file, names the file in
+/// each widening's reason (`… (in b.csv)`) and in notes for the other rows quoted, and
+/// returns which file each of those rows is in. `names[k]` is file k's name as shown.
+pub(crate) fn localise(
+    schema: &mut ColumnSchema,
+    rows: &RowMap,
+    names: &[String],
+) -> EvidenceFiles {
     let e: &mut Evidence = &mut schema.evidence;
     let file = |k: usize| names.get(k).map_or("?", String::as_str);
     let local = |row: &mut u64| -> Option<usize> {
@@ -87,67 +106,67 @@ pub(crate) fn localise(schema: &mut ColumnSchema, rows: &RowMap, names: &[String
             w.reason = format!("{} (in {})", w.reason, file(k));
         }
     }
-    let mut notes = Vec::new();
-    if let Some(k) = local(&mut e.longest_row) {
-        notes.push(format!(
-            "the longest value is in {}, row {}",
-            file(k),
-            e.longest_row
-        ));
-    }
-    if let Some(x) = e.first_non_ascii.as_mut() {
-        if let Some(k) = local(&mut x.row) {
-            notes.push(format!(
-                "the first non-ASCII value is in {}, row {}",
-                file(k),
-                x.row
-            ));
-        }
-    }
-    if let Some(x) = e.first_error.as_mut() {
-        if let Some(k) = local(&mut x.row) {
-            notes.push(format!(
-                "the first error cell is in {}, row {}",
-                file(k),
-                x.row
-            ));
-        }
-    }
-    if let Some(x) = e.date_order.as_mut().and_then(|d| d.settled_by.as_mut()) {
-        if let Some(k) = local(&mut x.row) {
-            notes.push(format!(
-                "the date order was settled in {}, row {}",
-                file(k),
-                x.row
-            ));
-        }
-    }
+    let mut at = EvidenceFiles {
+        longest: local(&mut e.longest_row),
+        first_non_ascii: e.first_non_ascii.as_mut().and_then(|x| local(&mut x.row)),
+        first_error: e.first_error.as_mut().and_then(|x| local(&mut x.row)),
+        date_order_settled: e
+            .date_order
+            .as_mut()
+            .and_then(|d| d.settled_by.as_mut())
+            .and_then(|x| local(&mut x.row)),
+        ..EvidenceFiles::default()
+    };
     if let Some(d) = e.decimal.as_mut() {
-        if let Some(k) = local(&mut d.integer_digits_row) {
-            notes.push(format!(
-                "the most integer digits are in {}, row {}",
-                file(k),
-                d.integer_digits_row
-            ));
-        }
-        if let Some(k) = local(&mut d.scale_row) {
-            notes.push(format!(
-                "the most decimal places are in {}, row {}",
-                file(k),
-                d.scale_row
-            ));
-        }
+        at.integer_digits = local(&mut d.integer_digits_row);
+        at.scale = local(&mut d.scale_row);
     }
-    if let Some(x) = e.fraction_digits_set_by.as_mut() {
-        if let Some(k) = local(&mut x.row) {
-            notes.push(format!(
-                "the most fraction-of-second digits are in {}, row {}",
-                file(k),
-                x.row
-            ));
+    at.fraction_digits = e
+        .fraction_digits_set_by
+        .as_mut()
+        .and_then(|x| local(&mut x.row));
+    let mut note = |what: &str, k: Option<usize>, row: Option<u64>| {
+        if let (Some(k), Some(row)) = (k, row) {
+            e.notes.push(format!("{what} is in {}, row {row}", file(k)));
         }
-    }
-    e.notes.extend(notes);
+    };
+    let rows_of = (
+        e.longest_row,
+        e.first_non_ascii.as_ref().map(|x| x.row),
+        e.first_error.as_ref().map(|x| x.row),
+        e.date_order
+            .as_ref()
+            .and_then(|d| d.settled_by.as_ref())
+            .map(|x| x.row),
+        e.decimal
+            .as_ref()
+            .map(|d| (d.integer_digits_row, d.scale_row)),
+        e.fraction_digits_set_by.as_ref().map(|x| x.row),
+    );
+    note("the longest value", at.longest, Some(rows_of.0));
+    note("the first non-ASCII value", at.first_non_ascii, rows_of.1);
+    note("the first error cell", at.first_error, rows_of.2);
+    note(
+        "the value that settled the date order",
+        at.date_order_settled,
+        rows_of.3,
+    );
+    note(
+        "the value with the most integer digits",
+        at.integer_digits,
+        rows_of.4.map(|d| d.0),
+    );
+    note(
+        "the value with the most decimal places",
+        at.scale,
+        rows_of.4.map(|d| d.1),
+    );
+    note(
+        "the value with the most fraction-of-second digits",
+        at.fraction_digits,
+        rows_of.5,
+    );
+    at
 }
 
 #[cfg(test)]
