@@ -488,7 +488,9 @@ fn in_order(found_of: &[Option<usize>]) -> Vec<usize> {
     let mut parent: Vec<Option<usize>> = vec![None; matched.len()];
     for (m, &(_, j)) in matched.iter().enumerate() {
         let k = tails.partition_point(|&t| matched.get(t).is_some_and(|&(_, tj)| tj < j));
-        parent[m] = k.checked_sub(1).and_then(|p| tails.get(p).copied());
+        if let Some(slot) = parent.get_mut(m) {
+            *slot = k.checked_sub(1).and_then(|p| tails.get(p).copied());
+        }
         if k == tails.len() {
             tails.push(m);
         } else if let Some(slot) = tails.get_mut(k) {

@@ -40,7 +40,7 @@ pub(crate) fn fits(found: &FoundColumn, expected: SqlType) -> bool {
                 Some((min, max)) => digits(min).max(digits(max)),
                 None => type_digits(f),
             };
-            u32::from(precision - scale) >= digits
+            u32::from(precision.saturating_sub(scale)) >= digits
         }
         (
             Decimal {
@@ -51,7 +51,7 @@ pub(crate) fn fits(found: &FoundColumn, expected: SqlType) -> bool {
                 precision: p2,
                 scale: s2,
             },
-        ) => s1 <= s2 && p1 - s1 <= p2 - s2,
+        ) => s1 <= s2 && p1.saturating_sub(s1) <= p2.saturating_sub(s2),
         (TinyInt | SmallInt | Int | BigInt | Decimal { .. }, Float) => true,
         (Date, DateTime2(_) | DateTimeOffset(_)) => true,
         (DateTime2(a), DateTime2(b) | DateTimeOffset(b))
