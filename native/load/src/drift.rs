@@ -13,7 +13,7 @@
 //!    paired this way is [`Drift::Missing`] (template side) or [`Drift::Added`] (file side).
 //! 3. A matched or renamed column whose inferred type no longer fits the expected type is
 //!    [`Drift::TypeWidened`] (`int` → `bigint`, `varchar(20)` → `varchar(37)`, `date` →
-//!    `nvarchar(12)`); see [`fits`] for what "fits" means. One that now holds NULLs where the
+//!    `nvarchar(12)`); see `drift/fits.rs` for what "fits" means. One that now holds NULLs where the
 //!    template expected none is [`Drift::NowNullable`], which blocks only when the mapped
 //!    target column is NOT NULL (those rows would be rejected).
 

@@ -9,12 +9,13 @@
 //! its summary lists the columns it lacks.
 //!
 //! Row numbers in the evidence are each file's own (file line or sheet row), and the file is
-//! named beside them: in each widening's reason (`… (in b.csv)`), in [`MultiInspection::
-//! widenings`], and in the column's notes for the values quoted.
+//! named beside them: in each widening's reason (`… (in b.csv)`), in
+//! [`MultiInspection::widenings`], and in the column's notes for the values quoted.
 //!
-//! No change to the inference was needed for this: [`rows::Combined`] presents each file's
-//! records to the one inferrer in the combined column order with row numbers unique across
-//! the files, and [`rows::localise`] turns them back afterwards.
+//! The inference needed one addition for this (`Inferrer::name_columns`, as a later file may
+//! bring a column): `rows::Combined` presents each file's records to the one inferrer in the
+//! combined column order with row numbers unique across the files, and `rows::localise` turns
+//! them back afterwards.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
