@@ -254,3 +254,54 @@ fn source_settings_from_text_detection_record_delimiter_encoding_and_custom_null
     assert_eq!(s.header_row, Some(0));
     assert_eq!(s.null_tokens, Some(vec!["-".to_string()]));
 }
+
+#[test]
+fn every_truncation_and_byte_flip_of_a_template_is_refused_or_read_never_a_panic() {
+    let file = std::fs::read_to_string(testdata("valid/orders_full.json")).unwrap();
+    let text = file.trim_end();
+    let mut read = 0;
+    for cut in 0..text.len() {
+        if let Some(head) = text.get(..cut) {
+            if Template::from_json(head, "cut.json").is_ok() {
+                read += 1;
+            }
+        }
+    }
+    assert_eq!(read, 0, "no strict prefix is a whole template");
+    let bytes = text.as_bytes();
+    for i in 0..bytes.len() {
+        for b in [b'"', b'{', b'0', b'\\', 0xC3] {
+            let mut v = bytes.to_vec();
+            v[i] = b;
+            let s = String::from_utf8_lossy(&v);
+            let _ = Template::from_json(&s, "flip.json");
+        }
+    }
+}
+
+#[test]
+fn type_spellings_of_any_shape_are_parsed_or_refused_never_a_panic() {
+    let pieces = [
+        "decimal",
+        "(",
+        ")",
+        ",",
+        "max",
+        "9",
+        "99999999999",
+        " ",
+        "é",
+        "varchar",
+        "",
+    ];
+    for a in pieces {
+        for b in pieces {
+            for c in pieces {
+                for d in pieces {
+                    let s = format!("{a}{b}{c}{d}");
+                    let _ = s.parse::<SqlType>();
+                }
+            }
+        }
+    }
+}
