@@ -9,7 +9,10 @@ use serde::Serialize;
 use sluice_files::sheet::CellRange;
 use sluice_files::text::detect_encoding;
 
-use super::{date_order_from_name, LoadMode, Template};
+use sluice_files::infer::{convert, ColumnRule, Converted, DateOrder, NullPolicy, SqlType};
+use sluice_files::Field;
+
+use super::{date_order_from_name, ColumnMapping, LoadMode, Template};
 
 /// SQL Server's limit on an identifier's length (sysname is nvarchar(128)).
 const MAX_IDENTIFIER: usize = 128;
@@ -172,8 +175,14 @@ impl Template {
                     "neither a source column nor a constant: give one".into(),
                 ),
             }
-            if let Err(e) = m.parsed_type() {
-                add(at("sqlType"), e.to_string());
+            match (m.parsed_type(), &m.constant) {
+                (Err(e), _) => add(at("sqlType"), e.to_string()),
+                (Ok(t), Some(c)) => {
+                    if let Some(message) = constant_problem(m, t, c, src.null_tokens.as_deref()) {
+                        add(at("constant"), message);
+                    }
+                }
+                (Ok(_), None) => {}
             }
             if let Some(d) = &m.date_order {
                 if date_order_from_name(d).is_none() {
@@ -218,6 +227,36 @@ impl Template {
         } else {
             Err(problems)
         }
+    }
+}
+
+/// Why a mapping's constant would not load into its column, if it would not: converted with
+/// the very function the loader converts fields with.
+fn constant_problem(
+    m: &ColumnMapping,
+    sql_type: SqlType,
+    constant: &str,
+    source_tokens: Option<&[String]>,
+) -> Option<String> {
+    let nulls = match m.null_tokens.as_deref().or(source_tokens) {
+        Some(tokens) => NullPolicy::new(tokens.iter().cloned(), m.empty_as_null),
+        None => {
+            let mut p = NullPolicy::default();
+            p.empty_is_null = m.empty_as_null;
+            p
+        }
+    };
+    let rule = ColumnRule {
+        sql_type,
+        date_order: m.parsed_date_order().unwrap_or(DateOrder::MonthFirst),
+        nulls,
+    };
+    match convert(Field::Text(constant), &rule) {
+        Ok(Converted::Null) if !m.nullable => Some(format!(
+            "{constant:?} reads as NULL, and the column is NOT NULL"
+        )),
+        Ok(_) => None,
+        Err(e) => Some(e.to_string()),
     }
 }
 

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use sluice_files::infer::nulls::DEFAULT_NULL_TOKENS;
 use sluice_files::infer::{propose_names, ColumnSchema, SqlType};
+use sluice_files::sheet::{CellRange, SheetFormat};
 use sluice_files::text::Detection;
 
 use super::{
@@ -45,6 +46,38 @@ impl SourceSettings {
             null_tokens: (!defaults).then(|| null_tokens.to_vec()),
             ..SourceSettings::default()
         }
+    }
+}
+
+impl SourceSettings {
+    /// The settings a sheet was read with: its format, the sheet's name, the range if one was
+    /// given, and the header row (`0`: none).
+    pub fn from_sheet(
+        format: SheetFormat,
+        sheet: &str,
+        range: Option<&CellRange>,
+        header_row: u32,
+        null_tokens: &[String],
+    ) -> SourceSettings {
+        let text = SourceSettings::written_null_tokens(null_tokens);
+        SourceSettings {
+            format: Some(format.name().to_string()),
+            sheet: Some(sheet.to_string()),
+            range: range.map(ToString::to_string),
+            header_row: Some(header_row),
+            null_tokens: text,
+            ..SourceSettings::default()
+        }
+    }
+
+    /// The NULL tokens to write: none when they are the defaults.
+    fn written_null_tokens(null_tokens: &[String]) -> Option<Vec<String>> {
+        let defaults = null_tokens.len() == DEFAULT_NULL_TOKENS.len()
+            && null_tokens
+                .iter()
+                .zip(DEFAULT_NULL_TOKENS)
+                .all(|(a, b)| a == b);
+        (!defaults).then(|| null_tokens.to_vec())
     }
 }
 

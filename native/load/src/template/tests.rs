@@ -305,3 +305,64 @@ fn type_spellings_of_any_shape_are_parsed_or_refused_never_a_panic() {
         }
     }
 }
+
+#[test]
+fn a_constant_that_would_not_load_into_its_column_is_refused() {
+    let template = |constant: &str, sql_type: &str, nullable: bool| {
+        format!(
+            r#"{{"version":1,"source":{{}},"columns":[{{"name":"a","sqlType":"int","nullable":true}}],
+               "target":{{"table":"t","mode":"create"}},
+               "mapping":[{{"target":"a","source":"a","sqlType":"int","nullable":true}},
+                          {{"target":"k","constant":{constant:?},"sqlType":{sql_type:?},"nullable":{nullable}}}]}}"#
+        )
+    };
+    let problem = |constant: &str, sql_type: &str, nullable: bool| -> Option<String> {
+        match Template::from_json(&template(constant, sql_type, nullable), "c.json") {
+            Ok(_) => None,
+            Err(TemplateError::Invalid { problems, .. }) => {
+                assert_eq!(problems.len(), 1, "{problems:?}");
+                assert_eq!(problems[0].at, "mapping[1].constant");
+                Some(problems[0].message.clone())
+            }
+            Err(e) => panic!("{e}"),
+        }
+    };
+    assert_eq!(problem("EMEA", "varchar(10)", false), None);
+    assert_eq!(problem("2024-03-05", "date", false), None);
+    assert_eq!(problem("05/03/2024", "date", false), None);
+    assert_eq!(problem("12.5", "decimal(5,2)", false), None);
+    let e = problem("EMEA", "int", false).unwrap();
+    assert!(e.contains("\"EMEA\" is not a valid int value"), "{e}");
+    let e = problem("1234.5", "decimal(5,2)", false).unwrap();
+    assert!(e.contains("out of range"), "{e}");
+    let e = problem("Europe, Middle East", "varchar(4)", false).unwrap();
+    assert!(e.contains("does not fit varchar(4)"), "{e}");
+    let e = problem("NULL", "int", false).unwrap();
+    assert!(
+        e.contains("reads as NULL, and the column is NOT NULL"),
+        "{e}"
+    );
+    assert_eq!(
+        problem("NULL", "int", true),
+        None,
+        "a NULL constant in a nullable column"
+    );
+}
+
+#[test]
+fn source_settings_from_a_sheet_record_format_sheet_range_and_header_row() {
+    let range: sluice_files::sheet::CellRange = "B2:D400".parse().unwrap();
+    let s = SourceSettings::from_sheet(
+        sluice_files::sheet::SheetFormat::Xlsx,
+        "Q3 figures",
+        Some(&range),
+        2,
+        &sluice_files::infer::nulls::DEFAULT_NULL_TOKENS.map(String::from),
+    );
+    assert_eq!(s.format.as_deref(), Some("xlsx"));
+    assert_eq!(s.sheet.as_deref(), Some("Q3 figures"));
+    assert_eq!(s.range.as_deref(), Some("B2:D400"));
+    assert_eq!(s.header_row, Some(2));
+    assert_eq!(s.null_tokens, None);
+    assert_eq!(s.delimiter, None);
+}
