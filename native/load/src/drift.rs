@@ -17,6 +17,7 @@
 //!    template expected none is [`Drift::NowNullable`], which blocks only when the mapped
 //!    target column is NOT NULL (those rows would be rejected).
 
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use serde::Serialize;
@@ -359,12 +360,22 @@ pub fn against_files(
 /// after the others, in file order).
 pub fn compare(template: &Template, found: &[FoundColumn]) -> Vec<Drift> {
     let expected = &template.columns;
-    // 1. Exact names.
+    // 1. Exact names (the first column of a name, when a file repeats one).
+    let mut by_name: HashMap<&str, usize> = HashMap::with_capacity(found.len());
+    for (j, f) in found.iter().enumerate() {
+        by_name.entry(f.name.as_str()).or_insert(j);
+    }
     let mut found_of: Vec<Option<usize>> = expected
         .iter()
-        .map(|e| found.iter().position(|f| f.name == e.name))
+        .map(|e| by_name.get(e.name.as_str()).copied())
         .collect();
     let anchors = in_order(&found_of);
+    let mut is_anchor = vec![false; expected.len()];
+    for &i in &anchors {
+        if let Some(a) = is_anchor.get_mut(i) {
+            *a = true;
+        }
+    }
     let mut drifts = Vec::new();
     let mut renamed: Vec<(usize, usize)> = Vec::new();
     // 2. Leftovers between consecutive anchors.
@@ -374,38 +385,53 @@ pub fn compare(template: &Template, found: &[FoundColumn]) -> Vec<Drift> {
             *m = true;
         }
     }
-    let mut bounds: Vec<(Option<usize>, Option<usize>)> = Vec::new();
-    let mut prev: Option<usize> = None;
-    for &a in &anchors {
-        bounds.push((prev, Some(a)));
-        prev = Some(a);
-    }
-    bounds.push((prev, None));
-    for (lo, hi) in bounds {
-        let in_gap = |i: usize, lo_pos: Option<usize>, hi_pos: Option<usize>| {
-            lo_pos.is_none_or(|l| i > l) && hi_pos.is_none_or(|h| i < h)
-        };
-        let exp_left: Vec<usize> = (0..expected.len())
-            .filter(|&i| found_of.get(i).copied().flatten().is_none() && in_gap(i, lo, hi))
-            .collect();
-        let (flo, fhi) = (
-            lo.and_then(|i| found_of.get(i).copied().flatten()),
-            hi.and_then(|i| found_of.get(i).copied().flatten()),
-        );
-        let found_left: Vec<usize> = (0..found.len())
-            .filter(|&j| !matched_found.get(j).copied().unwrap_or(true) && in_gap(j, flo, fhi))
-            .collect();
-        if exp_left.len() == found_left.len() {
-            for (&i, &j) in exp_left.iter().zip(&found_left) {
-                let (Some(e), Some(f)) = (expected.get(i), found.get(j)) else {
-                    continue;
-                };
-                if e.parsed_type().is_ok_and(|t| fits::fits(f, t)) {
-                    renamed.push((i, j));
-                }
+    // Leftovers on each side, in order; gap g lies before anchor g (after the last, for the
+    // final gap). Anchors increase on both sides, so one pass walks both lists.
+    let exp_left: Vec<usize> = (0..expected.len())
+        .filter(|&i| found_of.get(i).copied().flatten().is_none())
+        .collect();
+    let found_left: Vec<usize> = (0..found.len())
+        .filter(|&j| !matched_found.get(j).copied().unwrap_or(true))
+        .collect();
+    let (mut ei, mut fi) = (0, 0);
+    for g in 0..=anchors.len() {
+        let hi_e = anchors.get(g).copied();
+        let hi_f = hi_e.and_then(|a| found_of.get(a).copied().flatten());
+        let (start_e, start_f) = (ei, fi);
+        while exp_left
+            .get(ei)
+            .is_some_and(|&i| hi_e.is_none_or(|h| i < h))
+        {
+            ei += 1;
+        }
+        while found_left
+            .get(fi)
+            .is_some_and(|&j| hi_f.is_none_or(|h| j < h))
+        {
+            fi += 1;
+        }
+        let here_e = exp_left.get(start_e..ei).unwrap_or_default();
+        let here_f = found_left.get(start_f..fi).unwrap_or_default();
+        if here_e.len() != here_f.len() {
+            continue;
+        }
+        for (&i, &j) in here_e.iter().zip(here_f) {
+            let (Some(e), Some(f)) = (expected.get(i), found.get(j)) else {
+                continue;
+            };
+            if e.parsed_type().is_ok_and(|t| fits::fits(f, t)) {
+                renamed.push((i, j));
             }
         }
     }
+    // The first mapping that reads each source column.
+    let mut mapping_of: HashMap<&str, &crate::template::ColumnMapping> = HashMap::new();
+    for m in &template.mapping {
+        if let Some(src) = m.source.as_deref() {
+            mapping_of.entry(src).or_insert(m);
+        }
+    }
+    let renamed_set: HashSet<(usize, usize)> = renamed.iter().copied().collect();
     for &(i, j) in &renamed {
         if let Some(slot) = found_of.get_mut(i) {
             *slot = Some(j);
@@ -419,31 +445,25 @@ pub fn compare(template: &Template, found: &[FoundColumn]) -> Vec<Drift> {
             drifts.push(Drift::Missing {
                 column: e.name.clone(),
                 position: i + 1,
-                mapped: template
-                    .mapping
-                    .iter()
-                    .any(|m| m.source.as_deref() == Some(e.name.as_str())),
+                mapped: mapping_of.contains_key(e.name.as_str()),
             });
             continue;
         };
         let Some(f) = found.get(j) else { continue };
-        if renamed.contains(&(i, j)) {
+        if renamed_set.contains(&(i, j)) {
             drifts.push(Drift::Renamed {
                 from: e.name.clone(),
                 to: f.name.clone(),
                 position: j + 1,
             });
-        } else if !anchors.contains(&i) {
+        } else if !is_anchor.get(i).copied().unwrap_or(false) {
             drifts.push(Drift::Moved {
                 column: e.name.clone(),
                 from: i + 1,
                 to: j + 1,
             });
         }
-        let mapped = template
-            .mapping
-            .iter()
-            .find(|m| m.source.as_deref() == Some(e.name.as_str()));
+        let mapped = mapping_of.get(e.name.as_str()).copied();
         if let (Ok(want), Some(have)) = (e.parsed_type(), f.sql_type) {
             if !fits::fits(f, want) {
                 let target = mapped.and_then(|m| m.parsed_type().ok());

@@ -387,3 +387,42 @@ fn against_files_reads_the_files_as_the_template_says_and_lists_the_drift() {
         Err(AgainstFilesError::Settings(_))
     ));
 }
+
+#[test]
+fn ten_thousand_columns_compare_by_name_without_quadratic_work() {
+    let n = 10_000;
+    let columns: Vec<String> = (0..n)
+        .map(|i| format!(r#"{{"name":"c{i}","sqlType":"int","nullable":true}}"#))
+        .collect();
+    let json = format!(
+        r#"{{"version":1,"source":{{}},"columns":[{}],"target":{{"table":"t","mode":"create"}},
+            "mapping":[{{"target":"c0","source":"c0","sqlType":"int","nullable":true}}]}}"#,
+        columns.join(",")
+    );
+    let t = Template::from_json(&json, "wide.json").unwrap();
+    // The file moved its first column to the end and renamed one in the middle.
+    let mut names: Vec<String> = (1..n).map(|i| format!("c{i}")).collect();
+    names.push("c0".into());
+    names[4999] = "renamed".into();
+    let d = compare(&t, &FoundColumn::from_header(&names));
+    assert_eq!(
+        d,
+        [
+            Drift::Moved {
+                column: "c0".into(),
+                from: 1,
+                to: n
+            },
+            Drift::Renamed {
+                from: "c5000".into(),
+                to: "renamed".into(),
+                position: 5000
+            }
+        ]
+    );
+    // Reversed, only one column keeps its place among the others: every other is moved.
+    let names: Vec<String> = (0..n).rev().map(|i| format!("c{i}")).collect();
+    let d = compare(&t, &FoundColumn::from_header(&names));
+    assert_eq!(d.len(), n - 1);
+    assert!(d.iter().all(|x| matches!(x, Drift::Moved { .. })));
+}
