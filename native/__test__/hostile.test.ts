@@ -28,12 +28,6 @@ const GROUPS: [string, string, string?][] = [
   [
     'cancel',
     'the abort and progress wiring: a throwing signal or onProgress, a getter that aborts — no crash, no held connection, the account intact',
-    // Fails today, in the abort/progress wiring of sluice.js `_load` (branch `cancel`, issue 8
-    // items 3 and 6): a cancel can report a committed batch as not committed (rowsCommitted
-    // 1000, the table holds 2000); an onProgress that throws is an uncaught exception that ends
-    // the process; a signal whose addEventListener throws leaves the session open and the
-    // connection held, so the next load waits forever. Drop this todo once `cancel` is merged.
-    'issue 8 items 3 and 6: the abort/progress wiring is fixed on branch cancel',
   ],
 ]
 
