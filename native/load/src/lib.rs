@@ -2,7 +2,9 @@
 //! inference used, `sluice_files::infer::convert`) → TDS bytes in the bulk session's packet
 //! buffer, with no per-row or per-value objects in between.
 //!
-//! [`template`] is the mapping as a file (the same JSON the desktop app saves and opens).
+//! [`template`] is the mapping as a file (the same JSON the desktop app saves and opens);
+//! [`drift`] compares a file with a template's expected columns before anything is sent;
+//! [`multi_file`] infers one schema over several files.
 
 pub mod drift;
 pub mod multi_file;

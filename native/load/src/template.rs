@@ -2,6 +2,11 @@
 //! versioned JSON document (`template.schema.json` beside this crate is its JSON Schema).
 //! `sluice inspect FILE --template OUT.json` writes a starting one; `sluice load --map` and the
 //! desktop app read it. Field names are camelCase in JSON.
+//!
+//! [`Template::read`] checks the version first (a newer format is refused for its version, not
+//! for a field this build does not know), then the shape (serde, unknown fields refused), then
+//! [`Template::validate`]: what the parts must agree on, every problem listed with its place.
+//! [`Template::write`] validates and writes pretty JSON in a stable order.
 
 use serde::{Deserialize, Serialize};
 use sluice_files::infer::sql_type::TypeSpellingError;
