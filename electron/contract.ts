@@ -120,7 +120,9 @@ export interface FilePreview {
   encoding?: string
   delimiter?: string | null
   hasHeader?: boolean
+  /** Workbooks: the worksheets to pick from, and the one read. */
   sheets?: string[]
+  sheet?: string
   columns: PreviewColumn[]
   rows: unknown[][]
 }

@@ -40,8 +40,6 @@ test('without the native readers and loader, each file call says it is not avail
     ['files.inspect', { fileId }, /inspect is not available in this build/],
     ['load.start', request(fileId), /loadFile is not available in this build of Sluice: it arrives with the file load \(issue 11\)/],
     ['load.dryRun', request(fileId), /loadFile is not available/],
-    ['template.save', { path: path.join(dir, 't.json'), request: request(fileId) }, /saveTemplate is not available/],
-    ['template.open', { path: path.join(dir, 't.json') }, /openTemplate is not available/],
   ]
   for (const [method, payload, message] of cases) {
     const reply = await dispatch(method, payload)
@@ -84,23 +82,38 @@ test('pasted cells and uploads become files the native reader opens by path; rem
   assert.equal(fs.existsSync(up.path), false)
 })
 
-test('with native calls present, preview passes the path and options through, and a load runs as a job with progress, cancel and resume', async () => {
+test('with native calls present, preview is translated to the contract, and a load runs as a job with a template, progress, cancel and resume', async () => {
   const seen: unknown[] = []
   const native = {
     preview: async (p: string, o: unknown) => {
       seen.push(['preview', p, o])
-      return { format: 'csv', columns: [{ name: 'id' }], rows: [[1]] }
+      return {
+        format: 'xlsx',
+        encoding: null,
+        delimiter: null,
+        hasHeader: true,
+        sheets: [
+          { index: 0, name: 'Data', visible: true, isWorksheet: true },
+          { index: 1, name: 'Chart1', visible: true, isWorksheet: false },
+        ],
+        sheet: 'Data',
+        columns: [{ name: 'id', proposedName: 'id', sqlType: 'int', nullable: false }],
+        rows: [['1']],
+        rowNumbers: [2],
+        detection: {},
+      }
     },
     loadFile: (o: {
       signal: AbortSignal
       onProgress: (p: object) => void
       resume: boolean
-      mode: string
-      connectionString: string
+      create?: boolean
+      connection: string
       files: string[]
+      map: string
     }) => {
-      seen.push(['loadFile', o.connectionString, o.files, o.mode, o.resume])
-      o.onProgress({ rowsCommitted: 10, bytesRead: 8 })
+      seen.push(['loadFile', o.connection, o.files, o.create, o.resume, JSON.parse(fs.readFileSync(o.map, 'utf8')).mapping])
+      o.onProgress({ rowsCommitted: 10, bytesRead: 8, bytesTotal: 16 })
       return new Promise((_resolve, reject) =>
         o.signal.addEventListener('abort', () => reject(Object.assign(new Error('cancelled'), { code: 'ECANCEL', rowsCommitted: 10 }))),
       )
@@ -109,10 +122,28 @@ test('with native calls present, preview passes the path and options through, an
   const { dispatch, events } = setup(native)
   const added = await dispatch('files.add', { paths: [csv] })
   const fileId = (added.ok ? (added.result as { fileId: string }[]) : [])[0]!.fileId
-  const preview = await dispatch('files.preview', { fileId, options: { rows: 5 } })
-  assert.deepEqual(preview, { ok: true, result: { format: 'csv', columns: [{ name: 'id' }], rows: [[1]] } })
-  const started = await dispatch('load.start', request(fileId))
-  assert.ok(started.ok)
+  const preview = await dispatch('files.preview', { fileId, options: { rows: 5, sheet: 0 } })
+  assert.deepEqual(preview, {
+    ok: true,
+    result: {
+      format: 'xlsx',
+      delimiter: null,
+      hasHeader: true,
+      sheets: ['Data'],
+      sheet: 'Data',
+      columns: [{ name: 'id', sqlType: 'int', nullable: false }],
+      rows: [['1']],
+    },
+  })
+  const req: LoadRequest = {
+    ...request(fileId),
+    columns: [
+      { source: 'id', include: true, target: 'ID', sqlType: 'bigint', nullable: false, emptyAsNull: true, dateOrder: 'DMY' },
+      { source: 'amount', include: false, target: 'amount', sqlType: 'float', nullable: true, emptyAsNull: true, dateOrder: 'auto' },
+    ],
+  }
+  const started = await dispatch('load.start', req)
+  assert.ok(started.ok, JSON.stringify(started))
   const jobId = (started.result as { jobId: string }).jobId
   await sleep(150)
   assert.equal(events.at(-1)?.progress.rowsCommitted, 10)
@@ -123,10 +154,60 @@ test('with native calls present, preview passes the path and options through, an
   assert.equal(events.at(-1)?.resumable, true)
   const resumed = await dispatch('load.resume', { jobId })
   assert.ok(resumed.ok)
-  assert.deepEqual(seen.slice(1), [
-    ['loadFile', 'conn-c1', [csv], 'create', false],
-    ['loadFile', 'conn-c1', [csv], 'create', true],
-  ])
-  assert.deepEqual(seen[0], ['preview', csv, { rows: 5 }])
+  await sleep(50)
+  const mapping = [{ target: 'ID', source: 'id', sqlType: 'bigint', nullable: false, emptyAsNull: true, dateOrder: 'dmy' }]
+  assert.deepEqual(
+    seen.filter((s) => (s as string[])[0] === 'loadFile'),
+    [
+      ['loadFile', 'conn-c1', [csv], true, false, mapping],
+      ['loadFile', 'conn-c1', [csv], true, true, mapping],
+    ],
+  )
+  assert.deepEqual(seen[0], ['preview', csv, { sheet: 1, previewRows: 5 }])
   await dispatch('job.cancel', { jobId: (resumed.result as { jobId: string }).jobId })
+})
+
+test('a saved template is the CLI’s JSON (version 1) and opens back into the same mapping, skipped columns unticked', async () => {
+  const native = {
+    preview: async () => ({
+      format: 'csv',
+      columns: [
+        { name: 'id', sqlType: 'int', nullable: false },
+        { name: 'amount', sqlType: 'decimal(3,1)', nullable: false },
+      ],
+    }),
+  }
+  const { dispatch } = setup(native)
+  const added = await dispatch('files.add', { paths: [csv] })
+  const fileId = (added.ok ? (added.result as { fileId: string }[]) : [])[0]!.fileId
+  const req: LoadRequest = {
+    ...request(fileId),
+    maxErrors: 3,
+    columns: [
+      { source: 'id', include: false, target: 'id', sqlType: 'int', nullable: false, emptyAsNull: true, dateOrder: 'auto' },
+      { source: 'amount', include: true, target: 'Amount', sqlType: 'float', nullable: true, emptyAsNull: false, dateOrder: 'auto' },
+    ],
+  }
+  const file = path.join(dir, 'saved.sluice.json')
+  assert.deepEqual(await dispatch('template.save', { path: file, request: req }), { ok: true, result: { path: file } })
+  assert.deepEqual(JSON.parse(fs.readFileSync(file, 'utf8')), {
+    version: 1,
+    source: { format: 'csv' },
+    columns: [
+      { name: 'id', sqlType: 'int', nullable: false },
+      { name: 'amount', sqlType: 'decimal(3,1)', nullable: false },
+    ],
+    target: { table: 'dbo.sales', mode: 'create' },
+    mapping: [{ target: 'Amount', source: 'amount', sqlType: 'float', nullable: true, emptyAsNull: false }],
+    options: { maxErrors: 3 },
+  })
+  const opened = await dispatch('template.open', { path: file, fileId })
+  assert.ok(opened.ok)
+  const back = (opened.result as { request: LoadRequest }).request
+  assert.deepEqual(back.columns, [{ ...req.columns[0], sqlType: 'int' }, req.columns[1]])
+  assert.equal(back.maxErrors, 3)
+  fs.writeFileSync(file, '{"version":2}')
+  const bad = await dispatch('template.open', { path: file })
+  assert.equal(!bad.ok && bad.error.code, 'EINVALID')
+  assert.match(!bad.ok ? bad.error.message : '', /is not a Sluice template \(version 1\)/)
 })

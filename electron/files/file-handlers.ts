@@ -1,12 +1,14 @@
 // File and load calls: add/paste/remove files, preview, whole-file inspection and loads as
 // queued jobs, templates. Every reading, inference and loading step is the native core's
 // (`nativeFileCall`); where this build lacks it, the call fails with ENOTAVAILABLE *before* a
-// job is queued, so the UI never shows a job that cannot run.
+// job is queued, so the UI never shows a job that cannot run. A load's mapping travels to the
+// core as a template file (`loadFile({ map })`), the same JSON `sluice load --map` reads.
 import type { LoadRequest } from '../contract'
 import { AppError, type Handlers } from '../dispatcher'
 import type { JobManager, JobSpec } from '../jobs/job-manager'
 import type { FileRegistry } from './file-registry'
-import { type NativeFileCalls, type NativeLoadOptions, nativeFileCall } from './native-files'
+import { type ExpectedColumn, readTemplate, requestOf, templateOf, writeTemplate } from './load-template'
+import { fileOptions, loadProgress, type NativeFileCalls, nativeFileCall, previewToContract } from './native-files'
 
 type FileHandlers = Pick<
   Handlers,
@@ -34,45 +36,75 @@ export interface FileHandlerDeps {
 
 export function fileHandlers(deps: FileHandlerDeps): FileHandlers {
   const call = <K extends keyof NativeFileCalls>(name: K) => nativeFileCall(name, deps.nativeModule)
+  /** Each file's columns as the last whole-file inspection inferred them: a template's expected columns. */
+  const inferred = new Map<string, { format: string; columns: ExpectedColumn[] }>()
 
-  function loadSpec(request: LoadRequest, dryRun: boolean, resume: boolean): JobSpec {
+  /** The file's columns as inferred (whole file when inspected, else the preview's rows). */
+  async function expectedColumns(request: LoadRequest): Promise<{ format: string; columns: ExpectedColumn[] }> {
+    const known = inferred.get(request.fileId)
+    if (known) return known
+    const p = await call('preview')(deps.files.get(request.fileId).path, fileOptions(request.reader))
+    return { format: p.format, columns: p.columns.map(({ name, sqlType, nullable }) => ({ name, sqlType, nullable })) }
+  }
+
+  async function writeLoadTemplate(request: LoadRequest, path: string): Promise<void> {
+    const { format, columns } = await expectedColumns(request)
+    writeTemplate(path, templateOf(request, columns, format))
+  }
+
+  async function loadSpec(request: LoadRequest, dryRun: boolean, resume: boolean): Promise<JobSpec> {
     const loadFile = call('loadFile')
     const file = deps.files.get(request.fileId)
-    const connectionString = deps.connectionString(request.connectionId)
+    const connection = deps.connectionString(request.connectionId)
+    const map = deps.files.scratchPath('load.sluice.json')
+    await writeLoadTemplate(request, map)
     const spec: JobSpec = {
       kind: dryRun ? 'dryRun' : 'load',
       label: `${dryRun ? 'Dry run' : resume ? 'Resume' : 'Load'}: ${file.name} → ${request.table}`,
-      run: ({ signal, progress }) => {
-        const options: NativeLoadOptions = {
-          connectionString,
+      run: async ({ signal, progress }) => {
+        const result = await loadFile({
+          connection,
           files: [file.path],
           table: request.table,
-          // The same options plus `resume`, as `sluice load … --resume`: the native load knows
-          // not to create or truncate the table again.
-          mode: request.mode,
-          columns: request.columns,
-          reader: request.reader,
+          // `resume` as `sluice load … --resume`: the core skips what committed and does not
+          // create or truncate the table again.
+          [request.mode]: true,
+          map,
           maxErrors: request.maxErrors,
           ...(request.batchSize !== undefined ? { batchSize: request.batchSize } : {}),
           dryRun,
           resume,
           signal,
-          onProgress: (p) => progress({ ...p, bytesTotal: file.size }),
-        }
-        return loadFile(options)
+          onProgress: (p) => progress(loadProgress(p)),
+        })
+        return { ...result }
       },
     }
-    if (!dryRun) spec.resume = () => loadSpec(request, false, true)
+    if (!dryRun) spec.resume = () => resumeSpec(request)
+    return spec
+  }
+
+  // The job manager asks for the resumed job synchronously; the template is rewritten first.
+  function resumeSpec(request: LoadRequest): JobSpec {
+    const spec: JobSpec = {
+      kind: 'load',
+      label: `Resume: ${deps.files.get(request.fileId).name} → ${request.table}`,
+      run: async (ctx) => (await loadSpec(request, false, true)).run(ctx),
+    }
+    spec.resume = () => resumeSpec(request)
     return spec
   }
 
   return {
     'files.add': async ({ paths }) => deps.files.addPaths(paths),
     'files.paste': async ({ text }) => deps.files.addPaste(text),
-    'files.remove': async ({ fileId }) => ({ removed: deps.files.remove(fileId) }),
+    'files.remove': async ({ fileId }) => {
+      inferred.delete(fileId)
+      return { removed: deps.files.remove(fileId) }
+    },
     'files.preview': async ({ fileId, options }) => {
       const preview = call('preview')
-      return preview(deps.files.get(fileId).path, options)
+      return previewToContract(await preview(deps.files.get(fileId).path, fileOptions(options)))
     },
     'files.inspect': async ({ fileId, options }) => {
       const inspect = call('inspect')
@@ -80,13 +112,23 @@ export function fileHandlers(deps: FileHandlerDeps): FileHandlers {
       const job = deps.jobs.submit({
         kind: 'inspect',
         label: `Inspect: ${file.name}`,
-        run: ({ signal, progress }) =>
-          inspect(file.path, { ...options, signal, onProgress: (p) => progress({ ...p, bytesTotal: file.size }) }),
+        run: async ({ signal, progress }) => {
+          const result = await inspect(file.path, {
+            ...fileOptions(options),
+            signal,
+            onProgress: (p) => progress({ rowsRead: p.rows, bytesRead: p.bytesRead, bytesTotal: file.size }),
+          })
+          inferred.set(fileId, {
+            format: result.format,
+            columns: result.columns.map(({ name, sqlType, nullable }) => ({ name, sqlType, nullable })),
+          })
+          return { ...result }
+        },
       })
       return { jobId: job.jobId }
     },
-    'load.start': async (request) => ({ jobId: deps.jobs.submit(loadSpec(request, false, false)).jobId }),
-    'load.dryRun': async (request) => ({ jobId: deps.jobs.submit(loadSpec(request, true, false)).jobId }),
+    'load.start': async (request) => ({ jobId: deps.jobs.submit(await loadSpec(request, false, false)).jobId }),
+    'load.dryRun': async (request) => ({ jobId: deps.jobs.submit(await loadSpec(request, true, false)).jobId }),
     'load.resume': async ({ jobId }) => {
       const job = deps.jobs.resume(jobId)
       if (!job) throw new AppError('EINVALID', 'only a failed or cancelled load can be resumed')
@@ -95,24 +137,14 @@ export function fileHandlers(deps: FileHandlerDeps): FileHandlers {
     'job.cancel': async ({ jobId }) => ({ cancelled: deps.jobs.cancel(jobId) }),
     'job.list': async () => deps.jobs.list(),
     'template.save': async ({ path, request }) => {
-      const save = call('saveTemplate')
-      const file = deps.files.get(request.fileId)
-      await save(path, {
-        files: [file.path],
-        table: request.table,
-        mode: request.mode,
-        columns: request.columns,
-        reader: request.reader,
-        maxErrors: request.maxErrors,
-        ...(request.batchSize !== undefined ? { batchSize: request.batchSize } : {}),
-      })
+      await writeLoadTemplate(request, path)
       return { path }
     },
     'template.open': async ({ path, fileId }) => {
-      const open = call('openTemplate')
-      const { options, drift } = await open(path, fileId ? deps.files.get(fileId).path : undefined)
-      // The template's load options, in the contract's shape; the native side owns the format.
-      return { request: options as unknown as LoadRequest, drift }
+      const t = readTemplate(path)
+      // Drift between the template and a file is the core's check: a load or dry run with the
+      // template refuses a drifted file and says what changed (the binding has no call for it alone).
+      return { request: requestOf(t, { connectionId: 'template', fileId: fileId ?? 'template' }), drift: [] }
     },
   }
 }

@@ -81,6 +81,11 @@ export class FileRegistry {
     return entry
   }
 
+  /** A path in this session's temporary folder (deleted at shutdown), for files main writes for the core. */
+  scratchPath(name: string): string {
+    return path.join(this.temp(), `${randomUUID()}-${path.basename(name)}`)
+  }
+
   private temp(): string {
     this.tempDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-files-'))
     return this.tempDir

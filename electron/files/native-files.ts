@@ -1,47 +1,34 @@
 // The file calls of `@sluice/native` this app drives: `preview` and `inspect` (issue 9: readers
-// and inference) and `loadFile` plus the template calls (issue 11: the file load). They are
-// looked up at run time, so the app builds and runs before those land: a missing one is an
-// ENOTAVAILABLE error the UI shows, never a stand-in written in JS. The shapes below are the
-// issues' specification; when the binding lands, take its types from native/sluice.d.ts.
+// and inference) and `loadFile` (issue 11: the file load). Their shapes are native/sluice.d.ts's;
+// this module only translates between them and the contract's (electron/contract.ts), so the
+// renderer never depends on the binding. They are still looked up at run time: an older build
+// without one is an ENOTAVAILABLE error the UI shows, never a stand-in written in JS.
+
+import type {
+  FileInspection,
+  FileOptions,
+  LoadFileOptions,
+  LoadFileResult,
+  LoadProgress,
+  FilePreview as NativePreview,
+} from '@sluice/native'
 import * as native from '@sluice/native'
-import type { FilePreview, JobProgress, ReaderOptions } from '../contract'
+import type { FilePreview, JobProgress, PreviewColumn, ReaderOptions } from '../contract'
 import { AppError } from '../dispatcher'
 
-export interface NativeLoadOptions {
-  connectionString: string
-  files: string[]
-  table: string
-  mode: 'create' | 'append' | 'truncate'
-  columns: unknown[]
-  reader: ReaderOptions
-  maxErrors: number
-  batchSize?: number
-  dryRun: boolean
-  resume: boolean
-  signal: AbortSignal
-  onProgress: (p: JobProgress) => void
-}
-
 export interface NativeFileCalls {
-  preview(path: string, options: ReaderOptions): Promise<FilePreview>
+  preview(path: string, options?: FileOptions): Promise<NativePreview>
   inspect(
     path: string,
-    options: ReaderOptions & { signal: AbortSignal; onProgress: (p: JobProgress) => void },
-  ): Promise<Record<string, unknown>>
-  loadFile(options: NativeLoadOptions): Promise<Record<string, unknown>>
-  saveTemplate(
-    path: string,
-    options: Omit<NativeLoadOptions, 'connectionString' | 'signal' | 'onProgress' | 'dryRun' | 'resume'>,
-  ): Promise<void>
-  openTemplate(path: string, file?: string): Promise<{ options: Record<string, unknown>; drift: string[] }>
+    options?: FileOptions & { signal?: AbortSignal; onProgress?: (p: { bytesRead: number; rows: number }) => void },
+  ): Promise<FileInspection>
+  loadFile(options: LoadFileOptions & { signal?: AbortSignal }): Promise<LoadFileResult>
 }
 
 const ISSUE: Record<keyof NativeFileCalls, string> = {
   preview: 'the file readers (issue 9)',
   inspect: 'the file readers (issue 9)',
   loadFile: 'the file load (issue 11)',
-  saveTemplate: 'import templates (issue 11)',
-  openTemplate: 'import templates (issue 11)',
 }
 
 /** The native call, or ENOTAVAILABLE naming what this build lacks. */
@@ -51,4 +38,47 @@ export function nativeFileCall<K extends keyof NativeFileCalls>(name: K, module:
     throw new AppError('ENOTAVAILABLE', `${name} is not available in this build of Sluice: it arrives with ${ISSUE[name]}`)
   }
   return fn as NativeFileCalls[K]
+}
+
+/** The contract's reader overrides as the native `FileOptions` (the `sluice inspect` flags). */
+export function fileOptions(o: ReaderOptions): FileOptions {
+  const out: FileOptions = {}
+  // The contract counts sheets from 0 (as the sheet picker lists them); the core from 1.
+  if (o.sheet !== undefined) out.sheet = typeof o.sheet === 'number' ? o.sheet + 1 : o.sheet
+  if (o.range !== undefined) out.range = o.range
+  if (o.headerRow !== undefined) out.headerRow = o.headerRow
+  if (o.hasHeader === false) out.noHeader = true
+  if (o.delimiter !== undefined) out.delimiter = o.delimiter
+  if (o.encoding !== undefined) out.encoding = o.encoding
+  if (o.rows !== undefined) out.previewRows = o.rows
+  if (o.sample !== undefined) out.sample = o.sample
+  return out
+}
+
+/** The native preview in the contract's shape: sheet names to pick from, rows as read. */
+export function previewToContract(p: NativePreview): FilePreview {
+  return {
+    format: p.format,
+    ...(p.encoding !== null ? { encoding: p.encoding } : {}),
+    delimiter: p.delimiter,
+    hasHeader: p.hasHeader,
+    sheets: p.sheets.filter((s) => s.isWorksheet).map((s) => s.name),
+    ...(p.sheet !== null ? { sheet: p.sheet } : {}),
+    columns: p.columns.map((c): PreviewColumn => ({ name: c.name, sqlType: c.sqlType, nullable: c.nullable })),
+    rows: p.rows,
+  }
+}
+
+/** A load's native progress report as the job's progress. */
+export function loadProgress(p: LoadProgress): JobProgress {
+  return {
+    rowsRead: p.rowsRead,
+    rowsSent: p.rowsSent,
+    rowsCommitted: p.rowsCommitted,
+    rowsRejected: p.rowsRejected,
+    bytesRead: p.bytesRead,
+    bytesSent: p.bytesSent,
+    bytesTotal: p.bytesTotal,
+    batch: p.batch,
+  }
 }
