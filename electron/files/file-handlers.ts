@@ -3,6 +3,7 @@
 // (`nativeFileCall`); where this build lacks it, the call fails with ENOTAVAILABLE *before* a
 // job is queued, so the UI never shows a job that cannot run. A load's mapping travels to the
 // core as a template file (`loadFile({ map })`), the same JSON `sluice load --map` reads.
+import fs from 'node:fs'
 import type { LoadRequest } from '../contract'
 import { AppError, type Handlers } from '../dispatcher'
 import type { JobManager, JobSpec } from '../jobs/job-manager'
@@ -34,6 +35,22 @@ export interface FileHandlerDeps {
   nativeModule?: object
 }
 
+/** Up to `n` lines of a text file the core wrote (bounded read: 64 KiB). */
+function firstLines(file: string, n: number): string[] {
+  try {
+    const fd = fs.openSync(file, 'r')
+    try {
+      const buf = Buffer.alloc(64 * 1024)
+      const len = fs.readSync(fd, buf, 0, buf.length, 0)
+      return buf.toString('utf8', 0, len).split(/\r?\n/).filter(Boolean).slice(0, n)
+    } finally {
+      fs.closeSync(fd)
+    }
+  } catch {
+    return []
+  }
+}
+
 export function fileHandlers(deps: FileHandlerDeps): FileHandlers {
   const call = <K extends keyof NativeFileCalls>(name: K) => nativeFileCall(name, deps.nativeModule)
   /** Each file's columns as the last whole-file inspection inferred them: a template's expected columns. */
@@ -57,6 +74,9 @@ export function fileHandlers(deps: FileHandlerDeps): FileHandlers {
     const file = deps.files.get(request.fileId)
     const connection = deps.connectionString(request.connectionId)
     const map = deps.files.scratchPath('load.sluice.json')
+    // Rejected rows go beside a file the user chose (where they will look), else to the session's folder.
+    const rejectFile =
+      file.origin === 'path' ? `${file.path.replace(/\.[^./\\]*$/, '')}.rejects.csv` : deps.files.scratchPath(`${file.name}.rejects.csv`)
     await writeLoadTemplate(request, map)
     const spec: JobSpec = {
       kind: dryRun ? 'dryRun' : 'load',
@@ -70,6 +90,7 @@ export function fileHandlers(deps: FileHandlerDeps): FileHandlers {
           // create or truncate the table again.
           [request.mode]: true,
           map,
+          rejectFile,
           maxErrors: request.maxErrors,
           ...(request.batchSize !== undefined ? { batchSize: request.batchSize } : {}),
           dryRun,
@@ -77,7 +98,10 @@ export function fileHandlers(deps: FileHandlerDeps): FileHandlers {
           signal,
           onProgress: (p) => progress(loadProgress(p)),
         })
-        return { ...result }
+        // The rows that failed (or would fail, in a dry run), as the core wrote them: the first few
+        // lines of its reject file, shown as they are.
+        const rejectedRows = result.rowsRejected > 0 && result.rejectFile ? firstLines(result.rejectFile, 21) : []
+        return { ...result, rejectedRows }
       },
     }
     if (!dryRun) spec.resume = () => resumeSpec(request)

@@ -8,7 +8,7 @@ import { PreviewGrid } from './PreviewGrid'
 const ORIGIN: Record<FileCard['entry']['origin'], string> = { path: 'file', upload: 'uploaded', paste: 'pasted' }
 
 export function FileCardView({ card, selected }: { card: FileCard; selected: boolean }) {
-  const a = useApp((s) => ({ select: s.selectFile, remove: s.removeFile, preview: s.previewFile }))
+  const a = useApp((s) => ({ select: s.selectFile, remove: s.removeFile, preview: s.previewFile, chooseSheet: s.chooseSheet }))
   const { entry, preview } = card
   const detected = filesSelectors.describeDetected(card)
   return (
@@ -39,6 +39,18 @@ export function FileCardView({ card, selected }: { card: FileCard; selected: boo
             Retry preview
           </button>
         </div>
+      ) : null}
+      {preview.status === 'ok' && (preview.value.sheets?.length ?? 0) > 1 ? (
+        <label className="field sheet-picker">
+          <span>Sheet of {entry.name}</span>
+          <select value={preview.value.sheet ?? ''} onChange={(e) => void a.chooseSheet(entry.fileId, e.target.value)}>
+            {preview.value.sheets?.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
       ) : null}
       {preview.status === 'ok' ? <PreviewGrid preview={preview.value} name={entry.name} /> : null}
       <InspectionStatus card={card} />

@@ -4,6 +4,44 @@ import { useApp } from '../store-context'
 import { ThroughputChart } from './ThroughputChart'
 
 const n = (v: number | undefined) => (v ?? 0).toLocaleString('en-US')
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [])
+
+/** What the core said about the finished load or dry run: its notes, the reject file and the rows in it. */
+function Outcome({ result }: { result: Record<string, unknown> }) {
+  const notes = strings(result.notes)
+  const rejected = strings(result.rejectedRows)
+  const file = typeof result.rejectFile === 'string' && rejected.length > 0 ? result.rejectFile : null
+  return (
+    <>
+      {notes.length > 0 ? (
+        <ul className="notes">
+          {notes.map((t) => (
+            <li key={t}>{t}</li>
+          ))}
+        </ul>
+      ) : null}
+      {file ? (
+        <p>
+          Rejected rows were written to <code>{file}</code>
+        </p>
+      ) : null}
+      {rejected.length > 1 ? (
+        <table className="rejects" aria-label="Rejected rows">
+          <tbody>
+            {rejected.map((line, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: lines of a file are positional
+              <tr key={i}>
+                <td>
+                  <code>{line}</code>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </>
+  )
+}
 
 export function LoadPanel() {
   const id = useId()
@@ -39,6 +77,15 @@ export function LoadPanel() {
       ) : null}
       {job ? (
         <dl className="stats">
+          <dt>Rows read</dt>
+          <dd>{n(job.progress.rowsRead)}</dd>
+          <dt>Bytes read</dt>
+          <dd>
+            {n(job.progress.bytesRead)}
+            {job.progress.bytesTotal ? ` of ${n(job.progress.bytesTotal)}` : ''}
+          </dd>
+          <dt>Bytes sent</dt>
+          <dd>{n(job.progress.bytesSent)}</dd>
           <dt>Rows sent</dt>
           <dd>{n(job.progress.rowsSent)}</dd>
           <dt>Rows committed</dt>
@@ -53,6 +100,7 @@ export function LoadPanel() {
           <dd>{eta === null ? '—' : `${Math.ceil(eta)} s`}</dd>
         </dl>
       ) : null}
+      {job?.result ? <Outcome result={job.result} /> : null}
       {job ? <ThroughputChart jobId={job.jobId} /> : null}
       <div className="actions">
         <button type="button" className="danger" disabled={!jobsSelectors.canCancel(job)} onClick={() => job && void a.cancel(job.jobId)}>

@@ -10,6 +10,8 @@ export interface FilesActions {
   removeFile(fileId: string): Promise<void>
   selectFile(fileId: string): void
   previewFile(fileId: string): Promise<void>
+  /** Workbooks: reads another sheet (preview and inference again). */
+  chooseSheet(fileId: string, sheet: string): Promise<void>
   /** Starts the whole-file inspection behind the preview (a job with progress). */
   inspectFile(fileId: string): Promise<void>
   /** A finished inspection job: keeps its columns on the card and proposes them to the mapping. */
@@ -31,6 +33,7 @@ export function filesActions(set: StoreSet, get: StoreGet, api: AppApi): FilesAc
     const cards: FileCard[] = reply.result.map((entry) => ({
       entry,
       preview: busy,
+      reader: {},
       inspectJobId: null,
       inspectError: null,
       inspected: null,
@@ -71,15 +74,23 @@ export function filesActions(set: StoreSet, get: StoreGet, api: AppApi): FilesAc
       if (columns.length > 0) get().columnsFromPreview(columns)
     },
     previewFile: async (fileId) => {
-      updateCard(fileId, { preview: busy })
-      const preview = settle(await api.call('files.preview', { fileId, options: {} }))
+      updateCard(fileId, { preview: busy, inspected: null })
+      const reader = get().files.cards.find((c) => c.entry.fileId === fileId)?.reader ?? {}
+      const preview = settle(await api.call('files.preview', { fileId, options: reader }))
       updateCard(fileId, { preview })
       if (preview.status !== 'ok') return
       if (get().files.selectedFileId === fileId) get().columnsFromPreview(preview.value.columns)
       await get().inspectFile(fileId)
     },
+    chooseSheet: async (fileId, sheet) => {
+      const card = get().files.cards.find((c) => c.entry.fileId === fileId)
+      if (card?.inspectJobId) void get().cancelJob(card.inspectJobId)
+      updateCard(fileId, { reader: { ...(card?.reader ?? {}), sheet }, inspectJobId: null })
+      await get().previewFile(fileId)
+    },
     inspectFile: async (fileId) => {
-      const reply = await api.call('files.inspect', { fileId, options: {} })
+      const reader = get().files.cards.find((c) => c.entry.fileId === fileId)?.reader ?? {}
+      const reply = await api.call('files.inspect', { fileId, options: reader })
       updateCard(fileId, reply.ok ? { inspectJobId: reply.result.jobId, inspectError: null } : { inspectError: reply.error })
     },
     inspectionDone: (jobId, result) => {

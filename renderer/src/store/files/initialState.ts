@@ -1,9 +1,11 @@
-import type { CallError, FileEntry, FilePreview, PreviewColumn } from '../../../../electron/contract'
+import type { CallError, FileEntry, FilePreview, PreviewColumn, ReaderOptions } from '../../../../electron/contract'
 import type { Outcome } from '../outcome'
 
 export interface FileCard {
   entry: FileEntry
   preview: Outcome<FilePreview>
+  /** Reader overrides for this file (the chosen sheet of a workbook); loads read it the same way. */
+  reader: ReaderOptions
   /** The whole-file inspection: its job, why it could not start, and its columns once done. */
   inspectJobId: string | null
   inspectError: CallError | null

@@ -17,6 +17,7 @@ const card = (fileId: string, size: number, preview: FileCard['preview'] = { sta
   inspectJobId: null,
   inspectError: null,
   inspected: null,
+  reader: {},
 })
 
 test('sizes read as a file manager shows them', () => {

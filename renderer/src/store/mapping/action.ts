@@ -25,7 +25,9 @@ export function mappingActions(set: StoreSet, get: StoreGet, api: AppApi): Mappi
   const patch = (p: Partial<MappingState>) => set((s: Slice) => ({ mapping: { ...s.mapping, ...p } }))
   const context = () => {
     const open = get().connections.open
-    return { connectionId: open.status === 'ok' ? open.value.connectionId : null, fileId: get().files.selectedFileId }
+    const fileId = get().files.selectedFileId
+    const reader = get().files.cards.find((c) => c.entry.fileId === fileId)?.reader ?? {}
+    return { connectionId: open.status === 'ok' ? open.value.connectionId : null, fileId, reader }
   }
   const request = () => mappingSelectors.loadRequest(get().mapping, context())
   const fail = (message: string) => patch({ request: { status: 'error', error: { code: 'EINVALID', message } } })

@@ -1,4 +1,4 @@
-import type { LoadRequest, TableColumn } from '../../../../electron/contract'
+import type { LoadRequest, ReaderOptions, TableColumn } from '../../../../electron/contract'
 import type { MappingState } from './initialState'
 
 /** SQL Server types offered per column; the inference's own proposal is added when it differs. */
@@ -40,7 +40,10 @@ function problems(s: MappingState, ctx: { connectionId: string | null; fileId: s
 export const mappingSelectors = {
   problems,
   /** The request Load and Dry run send, or null while something is missing. */
-  loadRequest: (s: MappingState, ctx: { connectionId: string | null; fileId: string | null }): LoadRequest | null => {
+  loadRequest: (
+    s: MappingState,
+    ctx: { connectionId: string | null; fileId: string | null; reader?: ReaderOptions },
+  ): LoadRequest | null => {
     if (problems(s, ctx).length > 0 || !ctx.connectionId || !ctx.fileId) return null
     return {
       connectionId: ctx.connectionId,
@@ -48,7 +51,7 @@ export const mappingSelectors = {
       mode: s.mode,
       table: s.table.trim(),
       columns: s.columns,
-      reader: {},
+      reader: ctx.reader ?? {},
       maxErrors: s.maxErrors,
     }
   },
