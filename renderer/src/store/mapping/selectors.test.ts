@@ -74,3 +74,18 @@ test('against an existing table: unknown source columns and unmapped NOT NULL co
   ])
   assert.deepEqual(sel.targetMismatches(state({}), target), [], 'nothing to flag before the file has columns')
 })
+
+test('existing table: a file column whose values cannot fit the table column is flagged, widening ones are not', () => {
+  const s: MappingState = {
+    ...mappingInitialState,
+    columns: [
+      { source: 'id', include: true, target: 'ID', sqlType: 'int', nullable: false, emptyAsNull: true, dateOrder: 'auto' },
+      { source: 'name', include: true, target: 'Name', sqlType: 'nvarchar(12)', nullable: false, emptyAsNull: true, dateOrder: 'auto' },
+    ],
+  }
+  const target = [
+    { name: 'id', sqlType: 'decimal(10,0)', nullable: false },
+    { name: 'name', sqlType: 'int', nullable: true },
+  ]
+  assert.deepEqual(sel.targetMismatches(s, target), ["Name: the file holds nvarchar(12) values, the table's name is int"])
+})

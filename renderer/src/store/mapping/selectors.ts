@@ -25,6 +25,22 @@ export function matchKey(name: string): string {
   return name.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '')
 }
 
+/** The kind of values a SQL Server type holds, to flag a file column whose values cannot fit a table column. */
+function family(sqlType: string): string {
+  const base = sqlType.toLowerCase().replace(/\(.*$/, '').trim()
+  if (['bit', 'tinyint', 'smallint', 'int', 'bigint'].includes(base)) return 'integer'
+  if (['decimal', 'numeric', 'money', 'smallmoney', 'float', 'real'].includes(base)) return 'number'
+  if (['date', 'datetime', 'datetime2', 'smalldatetime', 'datetimeoffset'].includes(base)) return 'date'
+  if (['char', 'varchar', 'nchar', 'nvarchar', 'text', 'ntext'].includes(base)) return 'text'
+  return base
+}
+
+/** Whether values inferred as `from` always fit a column of type `to` (widening only; text takes anything). */
+function fits(from: string, to: string): boolean {
+  const [f, t] = [family(from), family(to)]
+  return f === t || t === 'text' || (f === 'integer' && t === 'number')
+}
+
 function problems(s: MappingState, ctx: { connectionId: string | null; fileId: string | null }): string[] {
   const out: string[] = []
   if (!ctx.connectionId) out.push('Connect to a server first.')
@@ -71,6 +87,11 @@ export const mappingSelectors = {
     const out = s.columns
       .filter((c) => c.include && !keys.has(matchKey(c.target)))
       .map((c) => `${c.target}: no column of the table matches this name`)
+    const byKey = new Map(target.map((t) => [matchKey(t.name), t]))
+    for (const c of s.columns) {
+      const t = c.include ? byKey.get(matchKey(c.target)) : undefined
+      if (t && !fits(c.sqlType, t.sqlType)) out.push(`${c.target}: the file holds ${c.sqlType} values, the table's ${t.name} is ${t.sqlType}`)
+    }
     if (s.columns.length > 0) {
       for (const t of target)
         if (!t.nullable && !included.has(matchKey(t.name))) out.push(`${t.name} (${t.sqlType} NOT NULL): nothing is mapped to it`)
