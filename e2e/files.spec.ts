@@ -13,7 +13,7 @@ const XLSX = fs.readFileSync(path.join(REPO, 'native', 'files', 'testdata', 'sam
 test('Add files previews a CSV at once, then reads the whole file for types; "Why int?" shows the evidence', async ({ openApp }) => {
   const page = await openApp()
   const card = await addFile(page, 'sales.csv', CSV)
-  await expect(card).toContainText(`${CSV.length} bytes · uploaded · CSV · utf-8 · ','`)
+  await expect(card).toContainText(`${CSV.length} bytes · uploaded · CSV · UTF-8 · ','`)
   const grid = card.getByRole('region', { name: 'Preview of sales.csv' })
   await expect(grid.getByRole('columnheader')).toHaveText(['idint', 'namevarchar(3)', 'amountdecimal(3,2)'])
   await expect(grid.getByRole('row').nth(2)).toHaveText('2Bob3.75')
@@ -46,7 +46,7 @@ test('a dropped file and pasted cells get cards with previews; Remove takes a ca
     dt.items.add(new File(['a;b\n1;2\n'], 'dropped.csv', { type: 'text/csv' }))
     zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }))
   })
-  await expect(page.getByRole('listitem', { name: 'dropped.csv' })).toContainText("8 bytes · uploaded · CSV · utf-8 · ';'")
+  await expect(page.getByRole('listitem', { name: 'dropped.csv' })).toContainText("8 bytes · uploaded · CSV · UTF-8 · ';'")
   await page.getByText('Paste cells from a spreadsheet').click()
   await page.getByRole('textbox', { name: 'Pasted cells' }).fill('city\tpeople\nOslo\t700000\n')
   await page.getByRole('button', { name: 'Add pasted cells' }).click()

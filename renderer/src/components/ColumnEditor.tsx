@@ -59,7 +59,7 @@ export function ColumnEditor() {
                 value={c.sqlType}
                 onChange={(e) => setColumn(c.source, { sqlType: e.target.value })}
               >
-                {mappingSelectors.typeChoices(proposed.find((p) => p.name === c.source)?.sqlType).map((t) => (
+                {mappingSelectors.typeChoices(proposed.find((p) => p.name === c.source)?.sqlType, c.sqlType).map((t) => (
                   <option key={t} value={t}>
                     {t}
                   </option>

@@ -52,7 +52,9 @@ export function FileCardView({ card, selected }: { card: FileCard; selected: boo
           </select>
         </label>
       ) : null}
-      {preview.status === 'ok' ? <PreviewGrid preview={preview.value} name={entry.name} /> : null}
+      {preview.status === 'ok' ? (
+        <PreviewGrid preview={card.inspected ? { ...preview.value, columns: card.inspected } : preview.value} name={entry.name} />
+      ) : null}
       <InspectionStatus card={card} />
     </li>
   )

@@ -28,7 +28,10 @@ export function InspectionStatus({ card }: { card: FileCard }) {
       )
     case 'done':
       return (
-        <p className="hint">Whole file read: {n(job.result?.rowCount ?? job.progress.rowsRead)} rows; the types below cover every row.</p>
+        <p className="hint">
+          Whole file read: {n(job.result?.rowCount ?? job.progress.rowsRead)} {job.result?.rowCount === 1 ? 'row' : 'rows'}; the types below
+          cover every row.
+        </p>
       )
     case 'cancelled':
       return <p className="hint">Inspection stopped: the types are proposed from the preview only.</p>

@@ -58,6 +58,7 @@ test('existing-table mismatches are the included columns no table column matches
 test('the inference’s proposed type is offered first when it is not a standard choice', () => {
   assert.equal(sel.typeChoices('varchar(37)')[0], 'varchar(37)')
   assert.equal(sel.typeChoices('int').filter((t) => t === 'int').length, 1)
+  assert.deepEqual(sel.typeChoices(undefined, 'varchar(3)').slice(0, 2), ['varchar(3)', 'int'])
   assert.equal(sel.includedCount(state({ columns: [col('a'), col('b', { include: false })] })), 1)
 })
 

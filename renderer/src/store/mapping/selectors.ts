@@ -90,7 +90,8 @@ export const mappingSelectors = {
     const byKey = new Map(target.map((t) => [matchKey(t.name), t]))
     for (const c of s.columns) {
       const t = c.include ? byKey.get(matchKey(c.target)) : undefined
-      if (t && !fits(c.sqlType, t.sqlType)) out.push(`${c.target}: the file holds ${c.sqlType} values, the table's ${t.name} is ${t.sqlType}`)
+      if (t && !fits(c.sqlType, t.sqlType))
+        out.push(`${c.target}: the file holds ${c.sqlType} values, the table's ${t.name} is ${t.sqlType}`)
     }
     if (s.columns.length > 0) {
       for (const t of target)
@@ -98,7 +99,10 @@ export const mappingSelectors = {
     }
     return out
   },
-  typeChoices: (proposed: string | undefined): string[] =>
-    proposed && !SQL_TYPES.includes(proposed as never) ? [proposed, ...SQL_TYPES] : [...SQL_TYPES],
+  /** The standard types, after the inference's proposal and the column's current type (from a template) when they are not among them. */
+  typeChoices: (proposed: string | undefined, current?: string): string[] => {
+    const extra = [proposed, current].filter((t): t is string => !!t && !SQL_TYPES.includes(t as never))
+    return [...new Set([...extra, ...SQL_TYPES])]
+  },
   includedCount: (s: MappingState) => s.columns.filter((c) => c.include).length,
 }
