@@ -118,6 +118,11 @@ test('Cancel stops a running load and says what committed, which is what the tab
   await expect(page.getByRole('region', { name: 'Preview of big.csv' })).toBeVisible({ timeout: 60_000 })
   await page.getByRole('radio', { name: 'New table' }).check()
   await page.getByRole('textbox', { name: 'Table name' }).fill('dbo.e2e_big')
+  // Load waits for the whole-file read: the first rows' types would not hold ("name 1000" is longer).
+  await expect(page.getByRole('button', { name: 'Load', exact: true })).toBeDisabled()
+  await expect(page.getByText('Whole file read: 2,000,000 rows')).toBeVisible({ timeout: 60_000 })
+  await expect(page.getByRole('combobox', { name: 'Type of name' })).toHaveValue('varchar(12)')
+  await page.getByRole('radio', { name: 'New table' }).check()
   await page.getByRole('button', { name: 'Load', exact: true }).click()
   await expect(page.getByRole('progressbar', { name: 'Load progress' })).toBeVisible()
   const status = page.getByRole('status', { name: 'Load status' })

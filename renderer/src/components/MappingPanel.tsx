@@ -24,7 +24,17 @@ export function MappingPanel() {
     saveTemplate: s.saveTemplate,
     openTemplate: s.openTemplate,
   }))
-  const problems = mappingSelectors.problems(m, { connectionId, fileId })
+  // Types proposed from the first rows may not hold for the rest: Load waits for the whole-file
+  // read (or for the user to stop it).
+  const inspecting = useApp((s) => {
+    const jobId = filesSelectors.selected(s.files)?.inspectJobId
+    const state = jobId ? s.jobs.byId[jobId]?.state : undefined
+    return state === 'running' || state === 'queued'
+  })
+  const problems = [
+    ...mappingSelectors.problems(m, { connectionId, fileId }),
+    ...(inspecting ? ['Reading the whole file to check the types (Stop uses the first rows’ types).'] : []),
+  ]
   const ready = problems.length === 0
 
   return (

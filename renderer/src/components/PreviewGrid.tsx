@@ -22,10 +22,13 @@ export function PreviewGrid({ preview, name }: { preview: FilePreview; name: str
             // Preview rows have no identity beyond their position.
             // biome-ignore lint/suspicious/noArrayIndexKey: rows are positional
             <tr key={i}>
-              {row.map((v, j) => (
-                // biome-ignore lint/suspicious/noArrayIndexKey: cells are positional
-                <td key={j}>{v === null || v === undefined ? <span className="null">NULL</span> : String(v)}</td>
-              ))}
+              {/* A short row (a ragged CSV line, a sheet row ending early) is padded with empty cells. */}
+              {preview.columns
+                .map((_, j) => row[j])
+                .map((v, j) => (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: cells are positional
+                  <td key={j}>{v === null || v === undefined ? <span className="null">NULL</span> : String(v)}</td>
+                ))}
             </tr>
           ))}
         </tbody>
