@@ -179,7 +179,15 @@ impl Client {
 #[napi]
 pub async fn load_file_begin(
     options: load::NativeLoadOptions,
-    on_progress: Option<load::LoadProgressFn>,
+    on_progress: Option<
+        napi::threadsafe_function::ThreadsafeFunction<
+            load::LoadProgressInfo,
+            (),
+            load::LoadProgressInfo,
+            Status,
+            false,
+        >,
+    >,
 ) -> Result<load::LoadJob> {
     load::begin(options, on_progress).await
 }
