@@ -59,6 +59,16 @@ pub use error::SqlError;
 pub use session::{Session, SessionOptions};
 pub use transaction::rollback_open;
 
+/// `BEGIN TRAN` outside SQL, for the transaction manager's requests.
+pub fn begin_transaction(session: &mut Session) {
+    transaction::begin(session)
+}
+
+/// `COMMIT` outside SQL (error 3902 without a transaction).
+pub fn commit_transaction(session: &mut Session) -> Result<(), SqlError> {
+    transaction::commit(session)
+}
+
 use tds::types::ColumnMeta;
 use tds::value::Value;
 

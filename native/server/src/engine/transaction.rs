@@ -130,6 +130,20 @@ impl Session {
         std::mem::take(&mut self.transaction_changes)
     }
 
+    /// Takes over `old`'s open transaction (a connection reset that keeps it).
+    pub fn adopt_transaction(&mut self, old: Session) {
+        self.trancount = old.trancount;
+        self.descriptor = old.descriptor;
+        self.next_descriptor = old.next_descriptor;
+        self.transaction_changes = old.transaction_changes;
+        self.undo = old.undo;
+    }
+
+    /// The ENVCHANGEs not yet sent, for a session being replaced.
+    pub fn into_transaction_changes(self) -> Vec<EnvChange> {
+        self.transaction_changes
+    }
+
     /// The open transaction's descriptor, if any.
     pub fn transaction_descriptor(&self) -> Option<u64> {
         self.descriptor
