@@ -76,12 +76,14 @@ pub(crate) fn handle(catalog: &Catalog, session: &mut Session, payload: &[u8]) -
         request::GET_DTC_ADDRESS => {
             return error(8501, "MSDTC is not available on the Sluice test server.")
         }
-        other => return error(
-            40517,
-            &format!(
+        other => {
+            return error(
+                40517,
+                &format!(
                 "Transaction manager request {other} is not supported by the Sluice test server."
             ),
-        ),
+            )
+        }
     }
     vec![Outcome::Done {
         rows_affected: None,
