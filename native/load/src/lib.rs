@@ -4,6 +4,9 @@
 //!
 //! [`template`] is the mapping as a file (the same JSON the desktop app saves and opens).
 
+pub mod journal;
+pub mod resume;
+pub mod state_file;
 pub mod template;
 
 pub use template::Template;
