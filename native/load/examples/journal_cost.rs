@@ -2,7 +2,8 @@
 //! batch committed together with its journal row), against the in-process test server.
 //!
 //! `cargo run --release -p sluice-load --example journal_cost [ROWS] [--sink]`
-//! Prints rows/s for each batch size, best of 3 runs each, and the ratio. `--sink` makes the
+//! Prints the round trip, and rows/s for each batch size: medians of 7 alternating runs and
+//! the median paired ratio. `--sink` makes the
 //! server validate and drop bulk rows (the journal rows are still stored), so the journal's
 //! round trips weigh more than they would against a server that stores the rows.
 
@@ -13,6 +14,14 @@ use sluice_client::Connection;
 use sluice_server::{start, ServerConfig};
 use std::time::Instant;
 use tds::bulk::Cell;
+
+/// Runs alternate (without, with) so that the machine's load falls on both alike.
+const REPS: usize = 7;
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v.get(v.len() / 2).copied().unwrap_or(0.0)
+}
 
 async fn connect(port: u16) -> Connection {
     let s = format!("Server=127.0.0.1,{port};User ID=sa;Password=Sluice_Test_1;Encrypt=False");
@@ -79,18 +88,34 @@ async fn main() {
     .expect("server");
     let port = h.local_addr().port();
     println!("{rows} rows x (int, int, nvarchar(40)), test server in-process, sink={sink}");
+    // The journal adds two round trips per batch: their price on this machine.
+    let mut c = connect(port).await;
+    let mut rtts = Vec::new();
+    for _ in 0..500 {
+        let t = Instant::now();
+        c.execute("SELECT 1").await.expect("select");
+        rtts.push(t.elapsed().as_secs_f64() * 1e6);
+    }
+    println!("round trip (SELECT 1): median {:.0} us", median(&mut rtts));
     let mut n = 0;
     for batch in [10_000u64, 1_000] {
-        let (mut plain, mut journaled) = (0f64, 0f64);
-        for _ in 0..3 {
+        let (mut plain, mut journaled, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..REPS {
             n += 1;
-            plain = plain.max(one(port, &format!("dbo.p{n}"), rows, batch, None).await);
+            let p = one(port, &format!("dbo.p{n}"), rows, batch, None).await;
             let id = format!("bench-{n}");
-            journaled = journaled.max(one(port, &format!("dbo.j{n}"), rows, batch, Some(&id)).await);
+            let j = one(port, &format!("dbo.j{n}"), rows, batch, Some(&id)).await;
+            plain.push(p);
+            journaled.push(j);
+            ratios.push(j / p);
         }
         println!(
-            "batch {batch:>6}: without journal {plain:>10.0} rows/s, with journal {journaled:>10.0} rows/s, ratio {:.3}",
-            journaled / plain
+            "batch {batch:>6}: median of {REPS} runs without journal {:>10.0} rows/s, with journal {:>10.0} rows/s; median paired ratio {:.3} (min {:.3}, max {:.3})",
+            median(&mut plain),
+            median(&mut journaled),
+            median(&mut ratios.clone()),
+            ratios.iter().cloned().fold(f64::MAX, f64::min),
+            ratios.iter().cloned().fold(0.0, f64::max),
         );
     }
     h.shutdown().await;
