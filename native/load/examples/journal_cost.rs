@@ -61,9 +61,13 @@ async fn one(port: u16, table: &str, rows: u64, batch: u64, journal: Option<&str
         label.clear();
         label.push_str("order line ");
         label.push_str(&i.to_string());
-        s.push_row(&[Cell::Int(i as i64), Cell::Int((i % 97) as i64), Cell::Text(&label)])
-            .await
-            .expect("row");
+        s.push_row(&[
+            Cell::Int(i as i64),
+            Cell::Int((i % 97) as i64),
+            Cell::Text(&label),
+        ])
+        .await
+        .expect("row");
     }
     let out = s.finish().await;
     let summary = out.result.expect("loads");
@@ -74,10 +78,7 @@ async fn one(port: u16, table: &str, rows: u64, batch: u64, journal: Option<&str
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let rows: u64 = args
-        .get(1)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(500_000);
+    let rows: u64 = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(500_000);
     let sink = args.iter().any(|a| a == "--sink");
     let h = start(ServerConfig {
         port: 0,

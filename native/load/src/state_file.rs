@@ -18,6 +18,7 @@
 use ring::digest::{Context, SHA256};
 use serde::{Deserialize, Serialize};
 use sluice_client::bulk::JournalEntry;
+use std::ffi::OsString;
 use std::fs::File;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -31,25 +32,28 @@ pub const HEAD_BYTES: u64 = 1 << 20;
 
 /// The directory state files go in (see the module docs).
 pub fn state_dir() -> PathBuf {
-    if let Some(d) = std::env::var_os("SLUICE_STATE_DIR").filter(|d| !d.is_empty()) {
-        return PathBuf::from(d);
+    state_dir_from(|name| std::env::var_os(name))
+}
+
+/// [`state_dir`] with the environment given, so the rule can be tested without changing it.
+pub fn state_dir_from(env: impl Fn(&str) -> Option<OsString>) -> PathBuf {
+    let var = |name: &str| env(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    if let Some(d) = var("SLUICE_STATE_DIR") {
+        return d;
     }
+    let loads = |base: PathBuf| base.join("sluice").join("loads");
     if cfg!(windows) {
-        if let Some(d) = std::env::var_os("LOCALAPPDATA").filter(|d| !d.is_empty()) {
-            return PathBuf::from(d).join("sluice").join("loads");
+        if let Some(d) = var("LOCALAPPDATA") {
+            return loads(d);
         }
     }
-    if let Some(d) = std::env::var_os("XDG_STATE_HOME").filter(|d| !d.is_empty()) {
-        return PathBuf::from(d).join("sluice").join("loads");
+    if let Some(d) = var("XDG_STATE_HOME") {
+        return loads(d);
     }
-    let home = std::env::var_os("HOME")
-        .or_else(|| std::env::var_os("USERPROFILE"))
-        .map(PathBuf::from)
+    let home = var("HOME")
+        .or_else(|| var("USERPROFILE"))
         .unwrap_or_else(std::env::temp_dir);
-    home.join(".local")
-        .join("state")
-        .join("sluice")
-        .join("loads")
+    loads(home.join(".local").join("state"))
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -423,10 +427,27 @@ mod tests {
 
     #[test]
     fn the_state_dir_follows_the_environment() {
-        // Only SLUICE_STATE_DIR is checked here: changing XDG_STATE_HOME would race other
-        // tests reading it.
-        if std::env::var_os("SLUICE_STATE_DIR").is_none() {
-            assert!(state_dir().ends_with("sluice/loads") || cfg!(windows));
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| OsString::from(v))
+            }
+        };
+        assert_eq!(
+            state_dir_from(env(&[("SLUICE_STATE_DIR", "/s"), ("XDG_STATE_HOME", "/x")])),
+            PathBuf::from("/s")
+        );
+        if !cfg!(windows) {
+            assert_eq!(
+                state_dir_from(env(&[("XDG_STATE_HOME", "/x"), ("HOME", "/h")])),
+                PathBuf::from("/x/sluice/loads")
+            );
+            assert_eq!(
+                state_dir_from(env(&[("SLUICE_STATE_DIR", ""), ("HOME", "/h")])),
+                PathBuf::from("/h/.local/state/sluice/loads")
+            );
         }
     }
 }
