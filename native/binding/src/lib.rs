@@ -3,10 +3,12 @@
 //! napi-rs owns, never on the JS thread.
 
 mod bulk;
+mod files;
 mod js_cell;
 mod js_columns;
 mod js_error;
 mod js_row;
+mod load;
 mod push_values;
 
 use js_cell::{cell_from_value, JsCell};
@@ -110,7 +112,7 @@ pub struct Client {
 }
 
 /// Connects and logs in with an ADO.NET connection string.
-#[napi]
+#[napi(catch_unwind)]
 pub async fn connect(connection_string: String) -> Result<Client> {
     let conn = Connection::connect_str(&connection_string)
         .await
@@ -123,7 +125,7 @@ pub async fn connect(connection_string: String) -> Result<Client> {
 #[napi]
 impl Client {
     /// Runs a SQL batch. Requests on one client run one at a time, in call order.
-    #[napi]
+    #[napi(catch_unwind)]
     pub async fn query(
         &self,
         sql: String,
@@ -143,7 +145,7 @@ impl Client {
     }
 
     /// Starts a bulk load into `table` (see `bulkCopy` in sluice.js, which drives the session).
-    #[napi]
+    #[napi(catch_unwind)]
     pub async fn bulk_begin(
         &self,
         table: String,
@@ -162,7 +164,7 @@ impl Client {
     }
 
     /// Closes the connection; later calls fail with code ECLOSED.
-    #[napi]
+    #[napi(catch_unwind)]
     pub async fn close(&self) -> Result<()> {
         let conn = self.conn.clone();
         let taken = conn.lock().await.take();
@@ -173,8 +175,17 @@ impl Client {
     }
 }
 
-/// Runs the `sluice` command line (`args` without the program name); resolves to the exit code.
+/// Starts loading files into a table (see `loadFile` in sluice.js, which adds the AbortSignal).
 #[napi]
+pub async fn load_file_begin(
+    options: load::NativeLoadOptions,
+    on_progress: Option<load::LoadProgressFn>,
+) -> Result<load::LoadJob> {
+    load::begin(options, on_progress).await
+}
+
+/// Runs the `sluice` command line (`args` without the program name); resolves to the exit code.
+#[napi(catch_unwind)]
 pub async fn run_cli(args: Vec<String>) -> i32 {
     sluice_cli::run(args).await
 }

@@ -52,7 +52,8 @@ pub struct Inferrer {
 }
 
 impl Inferrer {
-    /// An inferrer for a file whose header names are `header` (`None`: no header).
+    /// An inferrer for a file whose header names are `header` (`None`: no header). Feed it the
+    /// data records only: the header record, if any, is not observed.
     pub fn new(options: InferOptions, header: Option<Vec<String>>) -> Self {
         let header = header.unwrap_or_default();
         let columns = header
