@@ -15,6 +15,7 @@ pub mod hooks;
 pub mod journal;
 pub mod mapping;
 pub mod progress;
+pub mod recording;
 pub mod reject_file;
 pub mod resume;
 pub mod row_pass;
@@ -32,3 +33,5 @@ pub use template::Template;
 
 #[cfg(test)]
 mod load_tests;
+#[cfg(test)]
+mod resume_load_tests;
