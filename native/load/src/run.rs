@@ -469,6 +469,8 @@ pub async fn load(
         in_doubt_batch: in_doubt,
     };
     let elapsed_ms = started.elapsed().as_millis() as u64;
+    // Where a stopped load can be resumed from: said in the error.
+    let mut resume_hint = None;
     if let Some(r) = recording {
         match &outcome {
             Some(BulkOutcome { result: Ok(_), .. })
@@ -478,11 +480,11 @@ pub async fn load(
                     notes.push(problem);
                 }
             }
-            Some(BulkOutcome { result: Err(f), .. }) => notes.push(r.stopped(f)),
+            Some(BulkOutcome { result: Err(f), .. }) => resume_hint = Some(r.stopped(f)),
             _ => {}
         }
     }
-    match outcome {
+    let result = match outcome {
         Some(BulkOutcome {
             result: Ok(summary),
             ..
@@ -537,7 +539,13 @@ pub async fn load(
                 notes,
             }),
         },
-    }
+    };
+    result.map_err(|mut e| {
+        if let Some(h) = resume_hint {
+            e.message = format!("{}; {h}", e.message);
+        }
+        e
+    })
 }
 
 fn spec(req: &LoadRequest, path: &std::path::Path) -> SourceSpec {
