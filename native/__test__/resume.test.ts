@@ -17,10 +17,7 @@ let dropping: TestServer
 let dir: string
 
 before(async () => {
-  ;[inDoubt, dropping] = await Promise.all([
-    startServer(['--drop-after-commit', '2']),
-    startServer(['--drop-after-rows', '1500']),
-  ])
+  ;[inDoubt, dropping] = await Promise.all([startServer(['--drop-after-commit', '2']), startServer(['--drop-after-rows', '1500'])])
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-resume-'))
 })
 after(async () => {
@@ -39,9 +36,7 @@ function csv(name: string): string {
 /** COUNT(*), SUM(id), SUM(id²): every row once. */
 async function assertWholeFile(s: TestServer, table: string) {
   const c = await connect(s.connectionString('Encrypt=False'))
-  const r = await c.query(
-    `SELECT COUNT(*), SUM(CAST(id AS bigint)), SUM(CAST(id AS bigint) * CAST(id AS bigint)) FROM ${table}`,
-  )
+  const r = await c.query(`SELECT COUNT(*), SUM(CAST(id AS bigint)), SUM(CAST(id AS bigint) * CAST(id AS bigint)) FROM ${table}`)
   await c.close()
   const n = BigInt(ROWS)
   assert.deepEqual(
