@@ -3,7 +3,7 @@
 //! napi-rs owns, never on the JS thread.
 
 mod bulk;
-mod files;
+pub mod files;
 mod js_cell;
 mod js_columns;
 mod js_error;
