@@ -78,6 +78,17 @@ export declare class Client {
   close(): Promise<void>
 }
 
+/** A running file load. */
+export declare class LoadJob {
+  /**
+   * Stops reading and cancels the batch in flight; `result()` then rejects with code ECANCEL
+   * and the account.
+   */
+  cancel(): void
+  /** The summary, or an error with `code`, `kind` and the committed account. */
+  result(): Promise<LoadFileResult>
+}
+
 export interface BulkCopySummary {
   rowsCopied: number
   batchCount: number
@@ -102,6 +113,41 @@ export interface ColumnInfo {
 /** Connects and logs in with an ADO.NET connection string. */
 export declare function connect(connectionString: string): Promise<Client>
 
+export interface LoadFileCounts {
+  path: string
+  rowsRead: number
+  rowsLoaded: number
+  rowsRejected: number
+}
+
+/** Starts loading files into a table (see `loadFile` in sluice.js, which adds the AbortSignal). */
+export declare function loadFileBegin(options: NativeLoadOptions, onProgress?: ((arg: LoadProgressInfo) => void) | undefined | null): Promise<LoadJob>
+
+export interface LoadFileResult {
+  rowsRead: number
+  rowsLoaded: number
+  rowsRejected: number
+  batches: number
+  elapsedMs: number
+  dryRun: boolean
+  files: Array<LoadFileCounts>
+  rejectFile?: string
+  notes: Array<string>
+}
+
+export interface LoadProgressInfo {
+  rowsRead: number
+  rowsSent: number
+  rowsCommitted: number
+  rowsRejected: number
+  bytesRead: number
+  bytesTotal: number
+  bytesSent: number
+  batch: number
+  file: number
+  elapsedMs: number
+}
+
 /** Options as the JS wrapper passes them (it normalises `columnMappings` and `order`). */
 export interface NativeBulkOptions {
   batchSize?: number
@@ -119,6 +165,27 @@ export interface NativeBulkOptions {
 export interface NativeColumnMapping {
   source: number
   destination: string
+}
+
+/** The options of `sluice load`, camelCase. */
+export interface NativeLoadOptions {
+  files: Array<string>
+  connection: string
+  table: string
+  create?: boolean
+  append?: boolean
+  truncate?: boolean
+  /** A template file (JSON) with the mapping. */
+  map?: string
+  batchSize?: number
+  rejectFile?: string
+  maxErrors?: number
+  dryRun?: boolean
+  resume?: boolean
+  allowDrift?: boolean
+  sheet?: string
+  delimiter?: string
+  encoding?: string
 }
 
 /**

@@ -837,5 +837,7 @@ module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __n
 module.exports = nativeBinding
 module.exports.BulkSession = nativeBinding.BulkSession
 module.exports.Client = nativeBinding.Client
+module.exports.LoadJob = nativeBinding.LoadJob
 module.exports.connect = nativeBinding.connect
+module.exports.loadFileBegin = nativeBinding.loadFileBegin
 module.exports.runCli = nativeBinding.runCli
