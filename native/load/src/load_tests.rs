@@ -463,3 +463,30 @@ async fn progress_is_throttled_and_ends_with_the_totals() {
         s.elapsed_ms
     );
 }
+
+#[tokio::test]
+async fn a_spreadsheet_loads_with_its_cells_types() {
+    let h = server(Duration::ZERO).await;
+    let xlsx = Path::new(env!("CARGO_MANIFEST_DIR")).join("../files/testdata/sample.xlsx");
+    let s = load(
+        request(&h, vec![xlsx], "sheet_orders", LoadMode::Create),
+        None,
+        LoadControl::default(),
+    )
+    .await
+    .expect("loads");
+    assert_eq!(s.rows_read, s.rows_loaded);
+    assert_eq!(count(&h, "sheet_orders").await, s.rows_read as i64);
+    let rows = sql(
+        &h,
+        "SELECT customer, CONVERT(varchar(10), ordered, 23) FROM sheet_orders WHERE id = 2",
+    )
+    .await;
+    assert_eq!(
+        rows,
+        vec![vec![
+            Value::String("Bjørn Ñúñez".into()),
+            Value::String("1999-12-31".into())
+        ]]
+    );
+}
