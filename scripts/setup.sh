@@ -10,8 +10,9 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
 # System packages: a C toolchain and pkg-config for ring; ca-certificates for TLS validation;
 # freetds-bin (freebcp/tsql) and Python's venv for the independent peer clients; chromium for
-# Playwright; libltdl7/libkrb5 for the ODBC driver bundled in mssql-python.
-APT_PKGS=(build-essential pkg-config ca-certificates python3-venv freetds-bin chromium libltdl7 libkrb5-3 libgssapi-krb5-2)
+# Playwright; libltdl7/libkrb5 for the ODBC driver bundled in mssql-python; time (GNU time) for the
+# benchmarks' peak-memory figures.
+APT_PKGS=(build-essential pkg-config ca-certificates python3-venv freetds-bin chromium libltdl7 libkrb5-3 libgssapi-krb5-2 time)
 missing=()
 for p in "${APT_PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -29,7 +30,10 @@ fi
 command -v cargo >/dev/null || { echo "setup: Rust (cargo) is required: https://rustup.rs" >&2; exit 1; }
 
 # npm dependencies; @sluice/native's install script builds the addon with cargo.
+# Electron's binary and Playwright's browsers are not downloaded: the e2e suite drives Debian's
+# Chromium (installed above), and `npm start` needs a machine where Electron can be installed.
 export ELECTRON_SKIP_BINARY_DOWNLOAD=1
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 npm ci --no-audit --no-fund
 
 # Python peer client (mssql-python bundles Microsoft's ODBC Driver 18).

@@ -3,6 +3,7 @@
 //! napi-rs owns, never on the JS thread.
 
 mod bulk;
+mod files;
 mod js_cell;
 mod js_columns;
 mod js_error;
@@ -111,7 +112,7 @@ pub struct Client {
 }
 
 /// Connects and logs in with an ADO.NET connection string.
-#[napi]
+#[napi(catch_unwind)]
 pub async fn connect(connection_string: String) -> Result<Client> {
     let conn = Connection::connect_str(&connection_string)
         .await
@@ -124,7 +125,7 @@ pub async fn connect(connection_string: String) -> Result<Client> {
 #[napi]
 impl Client {
     /// Runs a SQL batch. Requests on one client run one at a time, in call order.
-    #[napi]
+    #[napi(catch_unwind)]
     pub async fn query(
         &self,
         sql: String,
@@ -144,7 +145,7 @@ impl Client {
     }
 
     /// Starts a bulk load into `table` (see `bulkCopy` in sluice.js, which drives the session).
-    #[napi]
+    #[napi(catch_unwind)]
     pub async fn bulk_begin(
         &self,
         table: String,
@@ -163,7 +164,7 @@ impl Client {
     }
 
     /// Closes the connection; later calls fail with code ECLOSED.
-    #[napi]
+    #[napi(catch_unwind)]
     pub async fn close(&self) -> Result<()> {
         let conn = self.conn.clone();
         let taken = conn.lock().await.take();
@@ -184,7 +185,7 @@ pub async fn load_file_begin(
 }
 
 /// Runs the `sluice` command line (`args` without the program name); resolves to the exit code.
-#[napi]
+#[napi(catch_unwind)]
 pub async fn run_cli(args: Vec<String>) -> i32 {
     sluice_cli::run(args).await
 }

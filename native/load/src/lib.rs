@@ -9,10 +9,14 @@
 //! - [`reject_file`]: skipped rows, byte for byte, with why.
 //! - [`template`] is the mapping as a file (the same JSON the desktop app saves and opens).
 //! - [`hooks`]: where `--resume` and `--allow-drift` plug in.
+//! - [`drift`] compares a file with a template's expected columns before anything is sent;
+//!   [`multi_file`] infers one schema over several files.
 
 pub mod cell;
+pub mod drift;
 pub mod hooks;
 pub mod mapping;
+pub mod multi_file;
 pub mod progress;
 pub mod reject_file;
 pub mod row_pass;

@@ -26,6 +26,8 @@ use super::names::propose_names;
 use super::sql_type::SqlType;
 use crate::{Field, ReadError, RowSource};
 
+mod naming;
+
 /// One column of the proposed schema.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -52,7 +54,8 @@ pub struct Inferrer {
 }
 
 impl Inferrer {
-    /// An inferrer for a file whose header names are `header` (`None`: no header).
+    /// An inferrer for a file whose header names are `header` (`None`: no header). Feed it the
+    /// data records only: the header record, if any, is not observed.
     pub fn new(options: InferOptions, header: Option<Vec<String>>) -> Self {
         let header = header.unwrap_or_default();
         let columns = header

@@ -1,12 +1,12 @@
 //! Whole-file type inference and the parsing functions the loader converts with.
 //!
 //! - [`parse`]: the one set of parsing functions (numbers, booleans, dates and times, GUIDs).
-//! - [`column`]: per-column candidate types that widen one step at a time, with evidence.
+//! - [`column`](mod@column): per-column candidate types that widen one step at a time, with evidence.
 //! - [`Inferrer`]: observes records from any [`crate::RowSource`] and proposes a
 //!   [`ColumnSchema`] per column (serialisable, camelCase JSON).
 //! - [`detect_header`]: is record 1 a header, and why.
 //! - [`propose_names`]: valid, unique SQL Server identifiers beside the header's names.
-//! - [`convert`]: what the loader calls per value, with the [`ColumnRule`] inference decided.
+//! - [`convert()`]: what the loader calls per value, with the [`ColumnRule`] inference decided.
 
 pub mod cell_text;
 pub mod column;

@@ -110,7 +110,7 @@ fn a_fraction_widens_int_to_decimal_with_precision_and_scale_evidence() {
     assert_eq!((d.integer_digits, d.integer_digits_row), (5, 5));
     assert_eq!((d.scale, d.scale_row), (2, 4));
     assert_eq!(c.evidence.min.as_deref(), Some("-0.25"));
-    assert_eq!(c.evidence.max.as_deref(), Some("99999"));
+    assert_eq!(c.evidence.max.as_deref(), Some("99999.00"));
 }
 
 #[test]

@@ -72,8 +72,8 @@ impl ColumnState {
             }
             Candidate::Decimal => {
                 (min, max) = (
-                    self.dec_min.map(show_decimal),
-                    self.dec_max.map(show_decimal),
+                    self.dec_min.map(|d| show_decimal(d, self.scale)),
+                    self.dec_max.map(|d| show_decimal(d, self.scale)),
                 );
                 decimal = Some(DecimalEvidence {
                     integer_digits: self.int_digits,
@@ -238,8 +238,15 @@ fn order_name(order: DateOrder) -> &'static str {
     }
 }
 
-/// A decimal as written: `-12.50` for (-1250, 2).
-fn show_decimal((mantissa, scale): (i128, u8)) -> String {
+/// A decimal at the column's scale: `-12.50` for (-125, 1) at scale 2.
+fn show_decimal((mantissa, scale): (i128, u8), column_scale: u8) -> String {
+    let (mantissa, scale) = match 10i128
+        .checked_pow(u32::from(column_scale.saturating_sub(scale)))
+        .and_then(|f| mantissa.checked_mul(f))
+    {
+        Some(m) => (m, column_scale.max(scale)),
+        None => (mantissa, scale),
+    };
     let digits = mantissa.unsigned_abs().to_string();
     let sign = if mantissa < 0 { "-" } else { "" };
     let scale = usize::from(scale);

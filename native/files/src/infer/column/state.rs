@@ -160,8 +160,8 @@ impl ColumnState {
                     return;
                 }
                 self.values += 1;
-                self.track_text(s, row);
-                self.observe_text(s, row);
+                let typed = self.observe_text(s, row);
+                self.track_text(s, row, typed);
             }
             Field::Text(_) | Field::Empty => {
                 self.empties += 1;
@@ -169,7 +169,7 @@ impl ColumnState {
                     self.nulls += 1;
                 } else {
                     self.values += 1;
-                    self.track_text("", row);
+                    self.track_text("", row, true);
                     if self.cand != Candidate::Text {
                         self.widen_to_text(
                             row,
@@ -190,7 +190,7 @@ impl ColumnState {
                 self.values += 1;
                 let text = render_cell(field);
                 let shown = text.as_ref().map_or("", CellText::as_str);
-                self.track_text(shown, row);
+                self.track_text(shown, row, false);
                 let value = sheet_value(field, text);
                 self.absorb(value, shown, row);
             }
@@ -200,54 +200,66 @@ impl ColumnState {
     /// The hot path: a value the current candidate holds is taken in place; anything else is
     /// classified and goes through [`Self::absorb`].
     #[inline]
-    fn observe_text(&mut self, raw: &str, row: u64) {
+    ///
+    /// Returns true when the current candidate took the value in place: every parser accepts
+    /// ASCII only, so such a value needs no ASCII check.
+    fn observe_text(&mut self, raw: &str, row: u64) -> bool {
         let s = trim_spaces(raw);
         let value = match self.cand {
-            Candidate::Text => return,
+            Candidate::Text => return false,
             Candidate::Int => match parse_number(s) {
-                Some(Number::Int(v)) => return self.take_int(v, raw, row),
+                Some(Number::Int(v)) => {
+                    self.take_int(v, raw, row);
+                    return true;
+                }
                 Some(n) => TextValue::Number(n),
                 None => classify(s),
             },
             Candidate::Decimal => match parse_number(s) {
                 Some(n @ (Number::Int(_) | Number::Decimal { .. })) => {
-                    return self.take_decimal(n, raw, row)
+                    self.take_decimal(n, raw, row);
+                    return true;
                 }
                 Some(n) => TextValue::Number(n),
                 None => classify(s),
             },
             Candidate::Float => match parse_number(s) {
-                Some(n) => return self.take_min_max(n.as_f64()),
+                Some(n) => {
+                    self.take_min_max(n.as_f64());
+                    return true;
+                }
                 None => classify(s),
             },
             Candidate::Date | Candidate::DateTime | Candidate::DateTimeOffset | Candidate::Time => {
                 match parse_temporal(s, self.orders) {
                     Some(t) if candidate_of_kind(t.kind) == self.cand => {
-                        return self.take_temporal(t, raw, row)
+                        self.take_temporal(t, raw, row);
+                        return true;
                     }
                     Some(t) => TextValue::Temporal(t),
                     None => classify(s),
                 }
             }
             Candidate::Guid => match parse_guid(s) {
-                Some(_) => return,
+                Some(_) => return true,
                 None => classify(s),
             },
             Candidate::Unseen | Candidate::Bool => classify(s),
         };
         self.absorb(value, raw, row);
+        false
     }
 
     /// Lengths, the first non-ASCII value and the distinct values.
     #[inline]
-    fn track_text(&mut self, raw: &str, row: u64) {
+    fn track_text(&mut self, raw: &str, row: u64, known_ascii: bool) {
         let bytes = raw.len() as u64;
         if bytes > self.max_bytes {
             (self.max_bytes, self.max_bytes_row) = (bytes, row);
         }
         if self.first_non_ascii.is_none() {
             // All ASCII so far: UTF-16 units equal bytes until a value says otherwise.
-            let units = if raw.is_ascii() {
+            let units = if known_ascii || raw.is_ascii() {
                 bytes
             } else {
                 self.first_non_ascii = Some(Example::new(row, raw));
@@ -269,14 +281,7 @@ impl ColumnState {
     }
 
     fn track_distinct(&mut self, raw: &str, row: u64) {
-        // Length and first byte first: small sets (flags, codes) are checked on every row, and
-        // most candidates differ there without a call to memcmp.
-        let first = raw.as_bytes().first();
-        if self
-            .distinct
-            .iter()
-            .any(|d| d.len() == raw.len() && d.as_bytes().first() == first && d == raw)
-        {
+        if self.distinct.iter().any(|d| d == raw) {
             return;
         }
         if self.distinct.len() < DISTINCT_LIMIT {
@@ -460,6 +465,7 @@ impl ColumnState {
         }
     }
 
+    #[inline]
     fn take_decimal(&mut self, n: Number, raw: &str, row: u64) {
         let (digits, scale, value) = match n {
             Number::Int(v) => (int_digits_of(v), 0, (i128::from(v), 0)),
@@ -495,11 +501,13 @@ impl ColumnState {
         }
     }
 
+    #[inline]
     fn take_min_max(&mut self, v: f64) {
         self.num_min = self.num_min.min(v);
         self.num_max = self.num_max.max(v);
     }
 
+    #[inline]
     fn take_temporal(&mut self, t: Temporal, raw: &str, row: u64) {
         if t.form != DateForm::Fixed {
             self.saw_numeric_date = true;
@@ -544,6 +552,7 @@ impl ColumnState {
 
 /// `a < b` for decimals given as (mantissa, scale); exact when the scales agree or rescaling
 /// fits `i128`, else by their float values.
+#[inline]
 fn dec_less(a: (i128, u8), b: (i128, u8)) -> bool {
     if a.1 == b.1 {
         return a.0 < b.0;

@@ -13,6 +13,7 @@ pub fn is_leap(year: u32) -> bool {
 }
 
 /// Number of days in `month` (1–12) of `year`; 0 for a month out of range.
+#[inline]
 pub fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -24,6 +25,7 @@ pub fn days_in_month(year: u32, month: u32) -> u32 {
 }
 
 /// The day number of a civil date, or `None` when it is not a real date in 0001–9999.
+#[inline]
 pub fn days_from_civil(year: u32, month: u32, day: u32) -> Option<i32> {
     if !(1..=9999).contains(&year) || day == 0 || day > days_in_month(year, month) {
         return None;

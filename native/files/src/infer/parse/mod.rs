@@ -1,5 +1,5 @@
 //! The one set of parsing functions: inference decides a column's type with them, and the
-//! loader converts values with them (through [`super::convert`]), so a value the inference
+//! loader converts values with them (through [`super::convert()`]), so a value the inference
 //! accepted as, say, a day-first date is converted as that same date.
 //!
 //! Every function takes text already stripped of surrounding ASCII spaces by [`trim_spaces`]

@@ -138,19 +138,10 @@ fn plain_number(bytes: &[u8]) -> Option<Number> {
     }
     let mut value = 0u64;
     let mut point = None;
-    let mut end = body.len();
-    for (i, &c) in body.iter().enumerate() {
-        let d = c.wrapping_sub(b'0');
-        if d > 9 {
-            if c == b'.' && point.is_none() {
-                point = Some(i);
-                continue;
-            }
-            end = i;
-            break;
-        }
-        // Wrapping: more than 19 digits overflow here and are rejected below.
-        value = value.wrapping_mul(10).wrapping_add(u64::from(d));
+    let mut end = digit_run(body, 0, &mut value);
+    if body.get(end) == Some(&b'.') {
+        point = Some(end);
+        end = digit_run(body, end + 1, &mut value);
     }
     let int_len = point.unwrap_or(end);
     let digits = end - usize::from(point.is_some());
@@ -187,6 +178,57 @@ fn plain_number(bytes: &[u8]) -> Option<Number> {
             },
         },
     })
+}
+
+/// Reads the run of ASCII digits of `body` from `start` into `value` (wrapping: the caller
+/// rejects more than 19 digits) and returns where the run ends. Eight digits at a time where
+/// it can (SWAR), so long numbers cost a few steps, not one per digit.
+#[inline]
+fn digit_run(body: &[u8], start: usize, value: &mut u64) -> usize {
+    let mut i = start;
+    while let Some(chunk) = body.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        if !eight_digits(x) {
+            break;
+        }
+        *value = value
+            .wrapping_mul(100_000_000)
+            .wrapping_add(eight_digit_value(x));
+        i += 8;
+    }
+    while let Some(&c) = body.get(i) {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        *value = value.wrapping_mul(10).wrapping_add(u64::from(d));
+        i += 1;
+    }
+    i
+}
+
+/// True when all eight bytes of `x` are ASCII digits: each byte's high nibble is 3, and adding
+/// 6 does not carry out of the low nibble (so the low nibble is at most 9).
+#[inline]
+fn eight_digits(x: u64) -> bool {
+    const HIGH: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    const THREES: u64 = 0x3030_3030_3030_3030;
+    (x & HIGH) == THREES && (x.wrapping_add(0x0606_0606_0606_0606) & HIGH) == THREES
+}
+
+/// The value of eight ASCII digits loaded little-endian (the first digit in the lowest byte):
+/// pairs, then quads, then the whole, each step one multiply-add across lanes.
+#[inline]
+fn eight_digit_value(x: u64) -> u64 {
+    let digits = x.wrapping_sub(0x3030_3030_3030_3030);
+    // Each 16-bit lane: first digit × 10 + second.
+    let pairs = (digits.wrapping_mul(10) + (digits >> 8)) & 0x00FF_00FF_00FF_00FF;
+    // Each 32-bit lane: first pair × 100 + second.
+    let quads = (pairs.wrapping_mul(100) + (pairs >> 16)) & 0x0000_FFFF_0000_FFFF;
+    // First quad × 10,000 + second.
+    (quads.wrapping_mul(10_000) + (quads >> 32)) & 0xFFFF_FFFF
 }
 
 /// Powers of ten that a double holds exactly.
@@ -368,6 +410,91 @@ mod tests {
             "١٢",
         ] {
             assert_eq!(parse_number(s), None, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn eight_digit_words_read_like_one_digit_at_a_time() {
+        for s in ["00000000", "12345678", "99999999", "10203040", "87654321"] {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(s.as_bytes());
+            let x = u64::from_le_bytes(word);
+            assert!(eight_digits(x), "{s}");
+            assert_eq!(eight_digit_value(x), s.parse::<u64>().unwrap(), "{s}");
+        }
+        for s in ["1234567a", "/2345678", ":2345678", "1234 678", "12345.78"] {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(s.as_bytes());
+            assert!(!eight_digits(u64::from_le_bytes(word)), "{s}");
+        }
+        assert_eq!(
+            parse_number("1234567890123456789"),
+            Some(Number::Int(1_234_567_890_123_456_789))
+        );
+        assert_eq!(
+            parse_number("-12345678.87654321"),
+            dec(-1_234_567_887_654_321, 8, 8)
+        );
+    }
+
+    /// The fast path (SWAR, up to 19 digits) and the general path (beyond) against a plain
+    /// reference: the digits without the point, read as one integer.
+    #[test]
+    fn random_numbers_read_as_their_digits_say() {
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        for _ in 0..20_000 {
+            let sign = if next(2) == 0 { "-" } else { "" };
+            let int_len = next(26) as usize;
+            let mut int: String = (0..int_len)
+                .map(|_| char::from(b'0' + next(10) as u8))
+                .collect();
+            if int.starts_with('0') && int.len() > 1 {
+                int.replace_range(..1, "7");
+            }
+            let frac_len = if next(2) == 0 {
+                0
+            } else {
+                1 + next(25) as usize
+            };
+            let frac: String = (0..frac_len)
+                .map(|_| char::from(b'0' + next(10) as u8))
+                .collect();
+            if int.is_empty() && frac.is_empty() {
+                continue;
+            }
+            let text = if frac.is_empty() {
+                format!("{sign}{int}")
+            } else {
+                format!("{sign}{int}.{frac}")
+            };
+            let got = parse_number(&text);
+            let int_digits = if int == "0" { 0 } else { int.len() };
+            if int_digits + frac.len() > 38 {
+                assert!(
+                    frac.is_empty() && got.is_none() || matches!(got, Some(Number::Float(_))),
+                    "{text}"
+                );
+                continue;
+            }
+            let reference: i128 = format!("{sign}{int}{frac}").parse().unwrap();
+            let (mantissa, scale) = match got {
+                Some(Number::Int(v)) => (i128::from(v), 0),
+                Some(Number::Decimal {
+                    mantissa, scale, ..
+                }) => (mantissa, scale),
+                other => panic!("{text}: {other:?}"),
+            };
+            assert_eq!(
+                (mantissa, usize::from(scale)),
+                (reference, frac.len()),
+                "{text}"
+            );
         }
     }
 

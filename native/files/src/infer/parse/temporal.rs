@@ -348,6 +348,18 @@ fn month_from_name(word: &[u8]) -> Option<u32> {
         .map(|i| i as u32 + 1)
 }
 
+/// Nanoseconds per unit of a fraction written with `n` digits (index `n`, 1–7).
+const FRACTION_SCALE: [u64; 8] = [
+    1_000_000_000,
+    100_000_000,
+    10_000_000,
+    1_000_000,
+    100_000,
+    10_000,
+    1_000,
+    100,
+];
+
 /// The value of a run of ASCII digits, or `None` if any byte is not a digit.
 #[inline]
 fn fixed_number(digits: &[u8]) -> Option<u32> {
@@ -390,7 +402,7 @@ fn parse_time(cur: &mut Cursor<'_>) -> Option<(u64, u8)> {
                     if cur.peek().is_some_and(|c| c.is_ascii_digit()) {
                         return None;
                     }
-                    frac = u64::from(f) * 10u64.pow(9 - n as u32);
+                    frac = u64::from(f) * FRACTION_SCALE.get(n).copied().unwrap_or(0);
                     frac_digits = n as u8;
                 }
                 let secs = u64::from(h) * 3600 + u64::from(m) * 60 + u64::from(sec);
@@ -413,7 +425,7 @@ fn parse_time(cur: &mut Cursor<'_>) -> Option<(u64, u8)> {
             if cur.peek().is_some_and(|c| c.is_ascii_digit()) {
                 return None;
             }
-            frac = u64::from(f) * 10u64.pow(9 - n as u32);
+            frac = u64::from(f) * FRACTION_SCALE.get(n).copied().unwrap_or(0);
             frac_digits = n as u8;
         }
     }
