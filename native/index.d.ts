@@ -78,17 +78,6 @@ export declare class Client {
   close(): Promise<void>
 }
 
-/** A whole-file inspection running on the blocking pool. */
-export declare class FileInspection {
-  /**
-   * Asks the inspection to stop; `result()` then rejects with code ECANCEL (unless it had
-   * already finished).
-   */
-  cancel(): void
-  /** The inspection as JSON text. Resolves once; a second call rejects. */
-  result(): Promise<string>
-}
-
 /** A running file load. */
 export declare class LoadJob {
   /**
@@ -124,23 +113,15 @@ export interface ColumnInfo {
 /** Connects and logs in with an ADO.NET connection string. */
 export declare function connect(connectionString: string): Promise<Client>
 
-export interface FileProgress {
-  bytesRead: number
-  rows: number
-}
-
-/** Starts inspecting `path`; `onProgress` gets `{ bytesRead, rows }` at most ten times a second. */
-export declare function inspectFile(path: string, options?: NativeFileOptions | undefined | null, onProgress?: (((arg: FileProgress) => void)) | undefined | null): FileInspection
-
-/** Starts loading files into a table (see `loadFile` in sluice.js, which adds the AbortSignal). */
-export declare function loadFileBegin(options: NativeLoadOptions, onProgress?: ((arg: LoadProgressInfo) => void) | undefined | null): Promise<LoadJob>
-
 export interface LoadFileCounts {
   path: string
   rowsRead: number
   rowsLoaded: number
   rowsRejected: number
 }
+
+/** Starts loading files into a table (see `loadFile` in sluice.js, which adds the AbortSignal). */
+export declare function loadFileBegin(options: NativeLoadOptions, onProgress?: ((arg: LoadProgressInfo) => void) | undefined | null): Promise<LoadJob>
 
 export interface LoadFileResult {
   rowsRead: number
@@ -186,19 +167,6 @@ export interface NativeColumnMapping {
   destination: string
 }
 
-/** The overrides, as the JS wrapper passes them (it turns a sheet number into digits). */
-export interface NativeFileOptions {
-  sheet?: string
-  range?: string
-  headerRow?: number
-  noHeader?: boolean
-  delimiter?: string
-  encoding?: string
-  sample?: number
-  nullTokens?: Array<string>
-  previewRows?: number
-}
-
 /** The options of `sluice load`, camelCase. */
 export interface NativeLoadOptions {
   files: Array<string>
@@ -237,9 +205,6 @@ export interface NativeQueryResult {
    */
   truncated: boolean
 }
-
-/** The first rows of a file with the detected settings, as JSON text. */
-export declare function previewFile(path: string, options?: NativeFileOptions | undefined | null): Promise<string>
 
 /** Options of `query`. */
 export interface QueryOptions {

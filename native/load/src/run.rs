@@ -137,10 +137,10 @@ pub async fn load(
     if control.is_cancelled() {
         return Err(cancelled());
     }
-    if let Some(t) = &req.template {
-        hooks::check_drift(t, &inferred.schema, req.allow_drift)?;
-    }
     let mut notes = inferred.notes.clone();
+    if let Some(t) = &req.template {
+        notes.extend(hooks::check_drift(t, &inferred.schema, req.allow_drift)?);
+    }
 
     let mut conn = Connection::connect_str(&req.connection)
         .await
