@@ -63,8 +63,13 @@ test('preview of a workbook lists its sheets and has no delimiter', async () => 
   assert.equal(p.delimiter, null)
   assert.equal(p.encoding, null)
   assert.deepEqual(
-    p.sheets.map((s) => s.name),
-    ['Cover', 'Orders', 'Hidden'].filter((n) => p.sheets.some((s) => s.name === n)),
+    p.sheets.map((s) => [s.name, s.visible]),
+    [
+      ['Cover', true],
+      ['Orders', true],
+      ['Hidden', false],
+      ['Empty', true],
+    ],
   )
   assert.equal(p.sheet, 'Orders')
   assert.equal(p.columns[0]?.name, 'id')
