@@ -32,7 +32,12 @@ fn main() {
             ),
             Err(e) => fail(&e),
         },
-        "inspect" => match inspect(path, &Options::default(), &mut |_| {}, &AtomicBool::new(false)) {
+        "inspect" => match inspect(
+            path,
+            &Options::default(),
+            &mut |_| {},
+            &AtomicBool::new(false),
+        ) {
             Ok(i) => (
                 i.row_count,
                 i.columns

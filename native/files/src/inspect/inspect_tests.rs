@@ -265,10 +265,17 @@ fn hostile_files_are_clear_errors() {
     // A zip that is no workbook: named by what it is not.
     let zip = temp_file(b"PK\x03\x04not really a zip");
     let e = preview(zip.path(), &Options::default()).unwrap_err();
-    assert!(e.to_string().contains(&zip.path().display().to_string()), "{e}");
+    assert!(
+        e.to_string().contains(&zip.path().display().to_string()),
+        "{e}"
+    );
     let open_quote = temp_file(b"a,b\n1,\"never closed\n2,3\n");
     let e = run_inspect(open_quote.path(), &Options::default()).unwrap_err();
-    assert_eq!((e.kind.clone(), e.row), (ReadErrorKind::UnterminatedQuote, Some(2)), "{e}");
+    assert_eq!(
+        (e.kind.clone(), e.row),
+        (ReadErrorKind::UnterminatedQuote, Some(2)),
+        "{e}"
+    );
 }
 
 #[test]
