@@ -2,7 +2,7 @@
 // hostile callers (aborts at random moments, a missing file, a directory, a throwing onProgress).
 
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
@@ -99,6 +99,8 @@ test('inspect reads the whole file with progress at a bounded rate', async () =>
   assert.ok(ticks.length >= 1)
   const last = ticks.at(-1)
   assert.equal(last?.rows, BIG_ROWS)
+  assert.equal(last?.bytesRead, statSync(big).size)
+  assert.equal(r.bytesRead, statSync(big).size)
   for (let i = 1; i < ticks.length; i++) {
     assert.ok((ticks[i]?.rows ?? 0) >= (ticks[i - 1]?.rows ?? 0), 'progress never goes back')
   }

@@ -168,24 +168,24 @@ fn null_tokens_are_the_callers() {
 }
 
 #[test]
-fn progress_ends_with_the_totals_and_cancel_stops() {
+fn the_result_carries_the_totals_and_cancel_stops() {
     let mut text = String::from("num\n");
     for i in 0..10_000 {
         text.push_str(&format!("{i}\n"));
     }
     let f = temp_file(text.as_bytes());
-    let mut last = None;
-    run_inspect(f.path(), &Options::default()).unwrap();
-    inspect(
+    let mut ticks = Vec::new();
+    let i = inspect(
         f.path(),
         &Options::default(),
-        &mut |p| last = Some(p),
+        &mut |p| ticks.push(p),
         &AtomicBool::new(false),
     )
     .unwrap();
-    let last = last.unwrap();
-    assert_eq!(last.rows, 10_000);
-    assert_eq!(last.bytes_read, text.len() as u64);
+    assert_eq!((i.row_count, i.bytes_read), (10_000, text.len() as u64));
+    assert!(ticks
+        .iter()
+        .all(|p| p.rows <= 10_000 && p.bytes_read <= i.bytes_read));
     let e = inspect(
         f.path(),
         &Options::default(),

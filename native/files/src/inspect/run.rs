@@ -98,7 +98,8 @@ impl SourceJob for PreviewJob<'_> {
 }
 
 /// Infers the schema of the whole file (or of its first `options.sample` data rows).
-/// `on_progress` gets (bytes read, rows) at most every 100 ms and once at the end; setting
+/// `on_progress` gets (bytes read, rows) at most every 100 ms while reading (the totals are in
+/// the result: [`Inspection::bytes_read`], [`Inspection::row_count`]); setting
 /// `cancel` stops the reading with [`ReadErrorKind::Cancelled`] within about a thousand rows.
 pub fn inspect(
     path: &Path,
@@ -180,11 +181,8 @@ impl SourceJob for InspectJob<'_> {
         if !complete && !src.advance()? {
             complete = true;
         }
-        on_progress(Progress {
-            bytes_read: src.bytes_read(),
-            rows: inferrer.rows(),
-        });
         Ok(Inspection {
+            bytes_read: src.bytes_read(),
             format: setup.format,
             encoding: setup.encoding,
             delimiter: setup.delimiter,
