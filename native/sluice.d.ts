@@ -206,7 +206,10 @@ export interface FileOptions {
 }
 
 export interface InspectOptions extends FileOptions {
-  /** At most ten times a second. A throwing callback stops the inspection with its error. */
+  /**
+   * At most ten times a second, and once with the totals just before the promise resolves.
+   * A throwing callback stops the inspection, which rejects with that error.
+   */
   onProgress?: (p: { bytesRead: number; rows: number }) => void
   /** Aborting rejects with code ECANCEL. */
   signal?: AbortSignal
@@ -282,6 +285,7 @@ export interface FileInspection {
   rowCount: number
   /** False when `sample` stopped before the end of the data. */
   complete: boolean
+  bytesRead: number
   sheet: string | null
   columns: { name: string; proposedName: string; sqlType: string; nullable: boolean; evidence: ColumnEvidence }[]
   detection: FileDetection
