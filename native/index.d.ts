@@ -78,6 +78,17 @@ export declare class Client {
   close(): Promise<void>
 }
 
+/** A whole-file inspection running on the blocking pool. */
+export declare class FileInspection {
+  /**
+   * Asks the inspection to stop; `result()` then rejects with code ECANCEL (unless it had
+   * already finished).
+   */
+  cancel(): void
+  /** The inspection as JSON text. Resolves once; a second call rejects. */
+  result(): Promise<string>
+}
+
 /** A running file load. */
 export declare class LoadJob {
   /**
@@ -112,6 +123,14 @@ export interface ColumnInfo {
 
 /** Connects and logs in with an ADO.NET connection string. */
 export declare function connect(connectionString: string): Promise<Client>
+
+export interface FileProgress {
+  bytesRead: number
+  rows: number
+}
+
+/** Starts inspecting `path`; `onProgress` gets `{ bytesRead, rows }` at most ten times a second. */
+export declare function inspectFile(path: string, options?: NativeFileOptions | undefined | null, onProgress?: (((arg: FileProgress) => void)) | undefined | null): FileInspection
 
 export interface LoadFileCounts {
   path: string
@@ -167,6 +186,19 @@ export interface NativeColumnMapping {
   destination: string
 }
 
+/** The overrides, as the JS wrapper passes them (it turns a sheet number into digits). */
+export interface NativeFileOptions {
+  sheet?: string
+  range?: string
+  headerRow?: number
+  noHeader?: boolean
+  delimiter?: string
+  encoding?: string
+  sample?: number
+  nullTokens?: Array<string>
+  previewRows?: number
+}
+
 /** The options of `sluice load`, camelCase. */
 export interface NativeLoadOptions {
   files: Array<string>
@@ -215,6 +247,9 @@ export interface QueryOptions {
    */
   maxRows?: number
 }
+
+/** The first rows of a file with the detected settings, as JSON text. */
+export declare function previewFile(path: string, options?: NativeFileOptions | undefined | null): Promise<string>
 
 export interface ResultSet {
   columns: Array<ColumnInfo>

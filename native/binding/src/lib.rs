@@ -179,6 +179,7 @@ impl Client {
 #[napi]
 pub async fn load_file_begin(
     options: load::NativeLoadOptions,
+    // Spelled out (not the alias) so that the generated index.d.ts names the callback's type.
     on_progress: Option<
         napi::threadsafe_function::ThreadsafeFunction<
             load::LoadProgressInfo,
