@@ -132,15 +132,15 @@ export interface FileProgress {
 /** Starts inspecting `path`; `onProgress` gets `{ bytesRead, rows }` at most ten times a second. */
 export declare function inspectFile(path: string, options?: NativeFileOptions | undefined | null, onProgress?: (((arg: FileProgress) => void)) | undefined | null): FileInspection
 
+/** Starts loading files into a table (see `loadFile` in sluice.js, which adds the AbortSignal). */
+export declare function loadFileBegin(options: NativeLoadOptions, onProgress?: (((arg: LoadProgressInfo) => void)) | undefined | null): Promise<LoadJob>
+
 export interface LoadFileCounts {
   path: string
   rowsRead: number
   rowsLoaded: number
   rowsRejected: number
 }
-
-/** Starts loading files into a table (see `loadFile` in sluice.js, which adds the AbortSignal). */
-export declare function loadFileBegin(options: NativeLoadOptions, onProgress?: ((arg: LoadProgressInfo) => void) | undefined | null): Promise<LoadJob>
 
 export interface LoadFileResult {
   rowsRead: number
@@ -238,6 +238,9 @@ export interface NativeQueryResult {
   truncated: boolean
 }
 
+/** The first rows of a file with the detected settings, as JSON text. */
+export declare function previewFile(path: string, options?: NativeFileOptions | undefined | null): Promise<string>
+
 /** Options of `query`. */
 export interface QueryOptions {
   /**
@@ -247,9 +250,6 @@ export interface QueryOptions {
    */
   maxRows?: number
 }
-
-/** The first rows of a file with the detected settings, as JSON text. */
-export declare function previewFile(path: string, options?: NativeFileOptions | undefined | null): Promise<string>
 
 export interface ResultSet {
   columns: Array<ColumnInfo>
