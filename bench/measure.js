@@ -125,10 +125,12 @@ function wallSeconds(stderr) {
 /**
  * Runs `argv` under /usr/bin/time -v. `parse(stdout)` turns the client's output into its result
  * (default: the RESULT line); the run is ok when the command exits 0 and parse gives a result.
- * Resolves with the result and time's figures (peak RSS, user, sys, wall).
+ * Resolves with the result and time's figures (peak RSS, user, sys, wall), and `spawnS`, the wall
+ * time from spawning to exit measured here (includes time's own start, ~1 ms).
  */
 function timedRun(argv, timeoutMs, { parse = resultLine, env } = {}) {
   return new Promise((resolve) => {
+    const t0 = performance.now()
     const child = spawn(TIME, ['-v', ...argv], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: env ?? process.env })
     let stdout = ''
     let stderr = ''
@@ -140,6 +142,8 @@ function timedRun(argv, timeoutMs, { parse = resultLine, env } = {}) {
     })
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
     child.on('exit', (code) => {
+      // time -v's own wall clock has 10 ms steps: too coarse for a command as short as `cat`.
+      const spawnS = (performance.now() - t0) / 1000
       clearTimeout(timer)
       const num = (re) => {
         const m = re.exec(stderr)
@@ -160,6 +164,7 @@ function timedRun(argv, timeoutMs, { parse = resultLine, env } = {}) {
         userS: num(/User time \(seconds\): ([\d.]+)/),
         sysS: num(/System time \(seconds\): ([\d.]+)/),
         wallS: wallSeconds(stderr),
+        spawnS,
         errorText: code === 0 && result ? '' : lastLine(own) || lastLine(stdout) || `exit ${code}`,
       })
     })
@@ -228,6 +233,30 @@ function machine() {
   }
 }
 
+const marks = (name) => [`<!-- ${name}:begin -->`, `<!-- ${name}:end -->`]
+
+/** The text between `<!-- NAME:begin -->` and `<!-- NAME:end -->` in `file` (markers included), or ''. */
+function readSection(file, name) {
+  const [begin, end] = marks(name)
+  const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : ''
+  const i = text.indexOf(begin)
+  const j = text.indexOf(end, i)
+  return i >= 0 && j > i ? text.slice(i, j + end.length) : ''
+}
+
+/**
+ * Puts `body` into `file` between NAME's markers: replaces the section if it is there, appends it
+ * otherwise, and leaves the rest of the file as it was (RESULTS.md holds several runners' figures).
+ */
+function writeSection(file, name, body) {
+  const [begin, end] = marks(name)
+  const section = `${begin}\n${body.trimEnd()}\n${end}`
+  const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : ''
+  const old = readSection(file, name)
+  const next = old ? text.replace(old, () => section) : `${text.trimEnd()}\n\n${section}\n`
+  fs.writeFileSync(file, next)
+}
+
 const fmtInt = (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '—')
 const fmt1 = (n) => (Number.isFinite(n) ? n.toFixed(1) : '—')
 const fmt2 = (n) => (Number.isFinite(n) ? n.toFixed(2) : '—')
@@ -252,6 +281,8 @@ module.exports = {
   median,
   pkgVersion,
   machine,
+  readSection,
+  writeSection,
   fmtInt,
   fmt1,
   fmt2,
