@@ -86,19 +86,26 @@ function report(a, mc, ctx, res, skipped, flat) {
   p('Client CPU = user + sys of the whole client process (all threads, start-up included); peak RSS = "Maximum resident set')
   p('size"; server CPU = the sink server meanwhile; other CPU = the rest of the machine meanwhile (well above 0: shared machine).')
   p()
-  p('| participant | rows/s (median) | MB/s | load s | client CPU s | peak RSS MiB | server CPU s | other CPU s |')
-  p('|---|---:|---:|---:|---:|---:|---:|---:|')
+  p('| participant | rows/s (median) | MB/s | load s | client CPU s | CPU µs/row | peak RSS MiB | server CPU s | other CPU s |')
+  p('|---|---:|---:|---:|---:|---:|---:|---:|---:|')
   for (const [k, part] of Object.entries(PARTICIPANTS)) {
     const r = res[k]
-    if (skipped[k]) p(`| ${part.label} | ${skipped[k]} | | | | | | |`)
+    if (skipped[k]) p(`| ${part.label} | ${skipped[k]} | | | | | | | |`)
     else if (!r) continue
-    else if (!r.ok) p(`| ${part.label} | failed: ${r.error} | | | | | | |`)
+    else if (!r.ok) p(`| ${part.label} | failed: ${r.error} | | | | | | | |`)
     else
       p(
-        `| ${part.label} | **${fmtInt(r.rowsPerSec)}** | ${fmt1(r.bytes / r.seconds / 1e6)} | ${fmt2(r.seconds)} | ${fmt2(r.cpuS)} | ` +
+        `| ${part.label} | **${fmtInt(r.rowsPerSec)}** | ${fmt1(r.bytes / r.seconds / 1e6)} | ${fmt2(r.seconds)} | ${fmt2(r.cpuS)} | ${fmt2((r.cpuS / r.rows) * 1e6)} | ` +
           `${mib(r.maxRssKB)} | ${fmt2(r.serverCpuS)} | ${fmt2(r.otherCpuS)} |`,
       )
   }
+  p()
+  const others = Object.values(res).flatMap((r) => (r.runs ?? []).filter((x) => x.ok).map((x) => x.otherCpuS))
+  if (others.length && Math.max(...others) > 1)
+    p(
+      `**The machine was shared**: other processes used ${fmt1(Math.min(...others))}–${fmt1(Math.max(...others))} s of CPU during the runs ` +
+        `(2 cores), so wall-clock rates are below what these tools do alone; client CPU seconds are the steadier comparison.`,
+    )
   p()
   const c = ctx.conversion
   if (c?.ok) {

@@ -21,7 +21,8 @@ const HELP = `usage: node bench/files/run-load.js [options]
   --quiet-wait S    before each run, wait up to S s for the machine to go idle (default 10; 0 = never)
   --flat-mb A,B     sizes in MB of the two CSVs for the Sluice file path's memory run (default 100,2000)
   --keep-flat       keep the memory run's big CSV (default: deleted afterwards, it is ~2 GB)
-  --out FILE        the report (default bench/RESULTS.md, its file-load section only; '-' = don't write)`
+  --out FILE        the report (default bench/RESULTS.md, its file-load section only; '-' = don't write)
+  --from FILE       run nothing: write the report from a run's JSON lines (its stdout) saved in FILE`
 
 function parseArgs(argv) {
   const a = {
@@ -47,6 +48,7 @@ function parseArgs(argv) {
     else if (k === '--flat-mb') a.flatMb = v().split(',').map(Number)
     else if (k === '--keep-flat') a.keepFlat = true
     else if (k === '--out') a.out = v()
+    else if (k === '--from') a.from = v()
     else if (k === '--help' || k === '-h') {
       console.log(HELP)
       process.exit(0)
@@ -156,7 +158,7 @@ async function runLogged(a, ctx, key, label, input) {
       `${key}: ${m.fmtInt(r.result.rows / r.result.seconds)} rows/s, ${m.fmt1(r.bytes / r.result.seconds / 1e6)} MB/s, ` +
         `${m.fmt2(r.userS + r.sysS)} s client CPU, ${m.mib(r.maxRssKB)} MiB peak RSS, server ${m.fmt2(r.serverCpuS)} s, other ${m.fmt2(r.otherCpuS)} s CPU`,
     )
-  console.log(JSON.stringify(r))
+  console.log(JSON.stringify({ phase: input ? 'memory' : 'round', input: input ?? undefined, ...r }))
   return r
 }
 
@@ -181,6 +183,54 @@ function summarise(key, runs) {
   }
 }
 
+/** The medians, skips and memory run, from the JSON lines of runs (this run's or a saved one's). */
+function results(a, ctx, keys, runs, memoryRuns) {
+  const skipped = {}
+  for (const [k, p] of Object.entries(PARTICIPANTS)) {
+    const why = p.available ? p.available(ctx) : true
+    if (why !== true && !runs.get(k)?.length) skipped[k] = why
+  }
+  const res = Object.fromEntries(keys.filter((k) => runs.get(k)?.length).map((k) => [k, summarise(k, runs.get(k))]))
+  let flat = null
+  if (memoryRuns.length) flat = { runs: memoryRuns.map((r) => ({ path: r.input, bytes: r.bytes, run: r })) }
+  else if (!a.only || a.only.has('flat')) flat = ctx.sluiceLoad === true ? null : { skipped: ctx.sluiceLoad }
+  return { res, skipped, flat }
+}
+
+/** --from: the report of a saved run. */
+function fromLines(a, ctx, machineNow) {
+  const lines = fs
+    .readFileSync(a.from, 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l))
+  const machine = lines.find((l) => l.phase === 'machine') ?? {
+    ...machineNow,
+    date: `${machineNow.date} (report date; the run's was not recorded)`,
+  }
+  const rounds = lines.filter((l) => l.key && l.phase !== 'memory')
+  const runs = new Map()
+  for (const r of rounds) runs.set(r.key, [...(runs.get(r.key) ?? []), r])
+  a.repeat = Math.max(0, ...[...runs.values()].map((x) => x.length))
+  const { res, skipped, flat } = results(
+    a,
+    ctx,
+    Object.keys(PARTICIPANTS),
+    runs,
+    lines.filter((l) => l.phase === 'memory'),
+  )
+  finish(a, machine, ctx, res, skipped, flat)
+}
+
+function finish(a, machine, ctx, res, skipped, flat) {
+  const text = report(a, machine, ctx, res, skipped, flat)
+  if (a.out !== '-') {
+    writeSection(a.out, text)
+    m.log(`wrote the file-load section of ${path.relative(process.cwd(), a.out)}`)
+  }
+  process.stderr.write(`\n${text}\n`)
+}
+
 async function main() {
   const argv = process.argv.slice(2)
   const a = parseArgs(argv)
@@ -193,18 +243,16 @@ async function main() {
     Object.assign(ctx, await prepareFiles(a))
     probe(ctx)
     const machine = m.machine()
+    console.log(JSON.stringify({ phase: 'machine', ...machine }))
+    if (a.from) return fromLines(a, ctx, machine)
     for (const f of [ctx.csv, ctx.xlsx, ctx.tsv]) spawnSync('sh', ['-c', 'cat "$0" > /dev/null', f]) // warm the page cache
     const want = (k) => !a.only || a.only.has(k)
-    const skipped = {}
     const keys = []
     for (const [k, p] of Object.entries(PARTICIPANTS)) {
       if (!want(k)) continue
       const why = p.available ? p.available(ctx) : true
       if (why === true) keys.push(k)
-      else {
-        skipped[k] = why
-        m.log(`${p.label}: ${why}`)
-      }
+      else m.log(`${p.label}: ${why}`)
     }
     const runs = new Map(keys.map((k) => [k, []]))
     for (let i = 0; i < a.repeat; i++) {
@@ -214,28 +262,19 @@ async function main() {
         done.push(await runLogged(a, ctx, k, `round ${i + 1}/${a.repeat}`))
       }
     }
-    const res = Object.fromEntries(keys.map((k) => [k, summarise(k, runs.get(k))]))
-    let flat = null
-    if (want('flat')) {
-      if (ctx.sluiceLoad !== true) flat = { skipped: ctx.sluiceLoad }
-      else {
-        const files = await buildFlatFiles(ctx.csv, a.flatMb, DATA)
-        try {
-          flat = { runs: [] }
-          for (const f of files) flat.runs.push({ ...f, run: await runLogged(a, ctx, 'sluice-csv', `memory, ${f.mb} MB`, f.path) })
-        } finally {
-          for (const f of files) if (f.made && !a.keepFlat) fs.rmSync(f.path, { force: true })
-        }
+    const memoryRuns = []
+    if (want('flat') && ctx.sluiceLoad === true) {
+      const files = await buildFlatFiles(ctx.csv, a.flatMb, DATA)
+      try {
+        for (const f of files) memoryRuns.push({ ...(await runLogged(a, ctx, 'sluice-csv', `memory, ${f.mb} MB`, f.path)), input: f.path })
+      } finally {
+        for (const f of files) if (f.made && !a.keepFlat) fs.rmSync(f.path, { force: true })
       }
     }
     const after = m.machine()
     if (after.addon !== machine.addon) machine.addonChanged = after.addon
-    const text = report(a, machine, ctx, res, skipped, flat)
-    if (a.out !== '-') {
-      writeSection(a.out, text)
-      m.log(`wrote the file-load section of ${path.relative(process.cwd(), a.out)}`)
-    }
-    process.stderr.write(`\n${text}\n`)
+    const { res, skipped, flat } = results(a, ctx, keys, runs, memoryRuns)
+    finish(a, machine, ctx, res, skipped, flat)
     m.log(`done in ${((Date.now() - t0) / 1000).toFixed(0)} s`)
   } finally {
     fs.rmSync(work, { recursive: true, force: true })
