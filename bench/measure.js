@@ -171,10 +171,16 @@ function timedRun(argv, timeoutMs, { parse = resultLine, env } = {}) {
   })
 }
 
+/** One argument as the shell needs it: single-quoted unless it is plainly safe. */
+const shellWord = (x) => (/^[\w@%+=:,./-]+$/.test(x) ? x : `'${x.replaceAll("'", "'\\''")}'`)
+
 /** `argv` as a command to paste: node for this node, repo-relative paths, PORT for the port. */
 function shownCommand(argv, port) {
-  let s = `${TIME} -v ${argv.map((x) => (x === process.execPath ? 'node' : path.isAbsolute(x) && x.startsWith(ROOT) ? path.relative(ROOT, x) : x)).join(' ')}`
-  if (port) s = s.replaceAll(String(port), 'PORT')
+  let s = `${TIME} -v ${argv
+    .map((x) => (x === process.execPath ? 'node' : path.isAbsolute(x) && x.startsWith(ROOT) ? path.relative(ROOT, x) : x))
+    .map(shellWord)
+    .join(' ')}`
+  if (port) s = s.replaceAll(`--port ${port}`, '--port PORT').replaceAll(`,${port};`, ',PORT;')
   return s
 }
 

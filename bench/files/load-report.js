@@ -79,7 +79,9 @@ function report(a, mc, ctx, res, skipped, flat) {
     `- Median of ${a.repeat} round(s), round-robin (every participant once per round, in turn), each in its own process under ` +
       '`/usr/bin/time -v`, each loader against its own fresh `sluice serve --port 0 --sink --encrypt off`',
   )
-  p(`- Command: \`node bench/files/run-load.js${a.argv.length ? ` ${a.argv.join(' ')}` : ''}\``)
+  const cmd = (args) => `\`node bench/files/run-load.js${args.length ? ` ${args.join(' ')}` : ''}\``
+  if (a.from === undefined) p(`- Command: ${cmd(a.argv)}`)
+  else p(`- Command: ${a.runArgv ? cmd(a.runArgv) : 'not recorded'}; this report written afterwards from its JSON lines by ${cmd(a.argv)}`)
   p()
   p("rows/s and MB/s = data rows and file bytes ÷ the load call's wall time, measured inside the client (connect and")
   p('`CREATE TABLE` excluded; `sluice load`: its `elapsedMs`; freebcp: its own "Clock Time"; `cat`: spawn to exit).')

@@ -208,6 +208,7 @@ function fromLines(a, ctx, machineNow) {
     ...machineNow,
     date: `${machineNow.date} (report date; the run's was not recorded)`,
   }
+  a.runArgv = machine.argv ?? null
   const rounds = lines.filter((l) => l.key && l.phase !== 'memory')
   const runs = new Map()
   for (const r of rounds) runs.set(r.key, [...(runs.get(r.key) ?? []), r])
@@ -243,7 +244,7 @@ async function main() {
     Object.assign(ctx, await prepareFiles(a))
     probe(ctx)
     const machine = m.machine()
-    console.log(JSON.stringify({ phase: 'machine', ...machine }))
+    console.log(JSON.stringify({ phase: 'machine', argv, ...machine }))
     if (a.from) return fromLines(a, ctx, machine)
     for (const f of [ctx.csv, ctx.xlsx, ctx.tsv]) spawnSync('sh', ['-c', 'cat "$0" > /dev/null', f]) // warm the page cache
     const want = (k) => !a.only || a.only.has(k)
