@@ -56,6 +56,8 @@ export type SluiceErrorCode =
   | 'ECLOSED'
   | 'EVALUE'
   | 'ESTOPPED'
+  /** A query, load or close() on a connection while a bulk load runs on it. */
+  | 'EBUSY'
 
 export declare class SluiceError extends Error {
   code: SluiceErrorCode
@@ -139,6 +141,8 @@ export type TypedColumn =
  * One column of a columnar batch: a plain Array of values (as in rows), a typed array (read in
  * place, no per-value crossing), or a typed array with a null mask (non-zero = NULL). For
  * date and time columns a numeric typed array holds milliseconds since 1970-01-01T00:00:00Z.
+ * A typed array over a SharedArrayBuffer, or one detached (transferred) or shrunk before its rows
+ * were read, is refused with a TypeError.
  */
 export type Column = unknown[] | TypedColumn | { values: TypedColumn; nulls?: Uint8Array | null }
 

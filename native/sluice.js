@@ -1,6 +1,7 @@
 // The public entry of @sluice/native: the generated binding (index.js), with errors rebuilt
 // into proper `Error`s carrying `code` (and the server's number, state, class, lineNumber,
 // serverName) — see binding/src/js_error.rs for why they travel as JSON.
+const { types } = require('node:util')
 const binding = require('./index.js')
 
 const MARKER = 'SLUICE_ERROR:'
@@ -39,6 +40,36 @@ async function call(fn) {
 }
 
 /**
+ * What a load rejects with when its source, a getter or a callback threw `thrown`: that error
+ * itself when it is an object that takes the account's properties (rowsCommitted…), else an
+ * Error that says what was thrown, with it as `cause` — so `undefined`, a string, a Symbol, a
+ * frozen object or a Proxy whose traps throw never replace the account with a TypeError.
+ */
+function loadError(thrown) {
+  try {
+    const e = rebuild(thrown)
+    if (e !== null && (typeof e === 'object' || typeof e === 'function')) {
+      void e.code
+      const mark = {}
+      e.rowsRejected = mark
+      if (e.rowsRejected === mark) {
+        e.rowsRejected = undefined
+        return e
+      }
+    }
+  } catch {
+    // a getter, setter or trap threw: wrap it below
+  }
+  let what
+  try {
+    what = typeof thrown === 'symbol' ? thrown.toString() : typeof thrown === 'object' && thrown !== null ? 'an object' : String(thrown)
+  } catch {
+    what = typeof thrown
+  }
+  return new Error(`the load's source threw a value that is not an Error: ${what}`, { cause: thrown })
+}
+
+/**
  * Values handed to the native encoder per call (rows × width): enough to amortise the
  * crossing, few enough to pass as arguments without straining the stack; and at most
  * CHUNK_ROWS rows, so that a slow source's rows still leave promptly.
@@ -46,29 +77,58 @@ async function call(fn) {
 const CHUNK_VALUES = 8192
 const CHUNK_ROWS = 1024
 
+/** Source indexes a column mapping may name: far beyond any table's columns, small enough that a row's values fit in memory. */
+const MAX_SOURCE_INDEX = 65535
+
+/** `value` when it is undefined or a whole number in 0..2³²−1 (the native option is a u32). */
+function count32(value, name) {
+  if (value === undefined || (Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) return value
+  throw new TypeError(`${name} must be a whole number from 0 to 4294967295`)
+}
+
+function flag(value, name) {
+  if (value === undefined || typeof value === 'boolean') return value
+  throw new TypeError(`${name} must be a boolean`)
+}
+
 function normaliseOptions(opts) {
+  if (opts === null || typeof opts !== 'object') throw new TypeError('options must be an object')
   if (opts.maxErrors !== undefined && !(typeof opts.maxErrors === 'number' && opts.maxErrors >= 0)) {
     throw new TypeError('maxErrors must be a number ≥ 0 (Infinity for no limit)')
+  }
+  if (opts.signal !== undefined && !(opts.signal instanceof AbortSignal)) {
+    throw new TypeError('signal must be an AbortSignal')
+  }
+  if (opts.onProgress !== undefined && typeof opts.onProgress !== 'function') {
+    throw new TypeError('onProgress must be a function')
   }
   if (opts.onReject !== undefined && typeof opts.onReject !== 'function') {
     throw new TypeError('onReject must be a function')
   }
-  const mappings = opts.columnMappings?.map((m, i) => {
-    const [source, destination] = Array.isArray(m) ? m : [m.source, m.destination]
-    if (!Number.isInteger(source) || source < 0 || typeof destination !== 'string') {
-      throw new TypeError(`columnMappings[${i}] must be [sourceIndex, 'destinationColumn']`)
+  const givenMappings = opts.columnMappings
+  if (givenMappings !== undefined && !Array.isArray(givenMappings)) {
+    throw new TypeError("columnMappings must be an array of [sourceIndex, 'destinationColumn']")
+  }
+  const mappings = givenMappings?.map((m, i) => {
+    const [source, destination] = Array.isArray(m) ? m : [m?.source, m?.destination]
+    if (!Number.isInteger(source) || source < 0 || source > MAX_SOURCE_INDEX || typeof destination !== 'string') {
+      throw new TypeError(`columnMappings[${i}] must be [sourceIndex (0–${MAX_SOURCE_INDEX}), 'destinationColumn']`)
     }
     return { source, destination }
   })
+  const order = opts.order
+  if (order !== undefined && !(Array.isArray(order) && order.every((o) => typeof o === 'string'))) {
+    throw new TypeError("order must be an array of column names, e.g. ['id', 'at DESC']")
+  }
   return {
-    batchSize: opts.batchSize,
-    tableLock: opts.tableLock,
-    checkConstraints: opts.checkConstraints,
-    fireTriggers: opts.fireTriggers,
-    keepNulls: opts.keepNulls,
-    keepIdentity: opts.keepIdentity,
-    rowsPerBatch: opts.rowsPerBatch,
-    order: opts.order,
+    batchSize: count32(opts.batchSize, 'batchSize'),
+    tableLock: flag(opts.tableLock, 'tableLock'),
+    checkConstraints: flag(opts.checkConstraints, 'checkConstraints'),
+    fireTriggers: flag(opts.fireTriggers, 'fireTriggers'),
+    keepNulls: flag(opts.keepNulls, 'keepNulls'),
+    keepIdentity: flag(opts.keepIdentity, 'keepIdentity'),
+    rowsPerBatch: count32(opts.rowsPerBatch, 'rowsPerBatch'),
+    order: order && [...order],
     columnMappings: mappings,
   }
 }
@@ -192,6 +252,14 @@ function rejecter(session, options) {
  * array, or is shorter than the mapping needs, goes through `pushRows`, which reports it.
  */
 async function feed(session, rows, signal, rejects, pace) {
+  try {
+    await feedRows(session, rows, signal, rejects, pace)
+  } catch (err) {
+    throw loadError(err)
+  }
+}
+
+async function feedRows(session, rows, signal, rejects, pace) {
   const width = session.width
   const pushValues = session.valuePusher()
   const perCall = Math.max(1, Math.min(CHUNK_ROWS, Math.floor(CHUNK_VALUES / Math.max(width, 1))))
@@ -248,32 +316,43 @@ async function feed(session, rows, signal, rejects, pace) {
   await drain(session, signal)
 }
 
-/** What a column of a columnar batch is: 'plain' (an Array) or 'typed' (read in place). */
-function columnKind(col, index) {
-  if (Array.isArray(col)) return 'plain'
-  if (ArrayBuffer.isView(col) && !(col instanceof DataView)) return 'typed'
-  if (col !== null && typeof col === 'object' && ArrayBuffer.isView(col.values) && !(col.values instanceof DataView)) {
-    if (col.nulls != null && !(col.nulls instanceof Uint8Array)) {
-      throw new TypeError(`column ${index}: nulls must be a Uint8Array (non-zero = NULL)`)
+/** Marks a plain-array column for the native side, which reads its cells from the call's arguments. */
+const PLAIN = Object.freeze([])
+
+function isTypedColumn(v) {
+  // util.types reads internal slots: no getter, Proxy trap or Symbol.toStringTag runs.
+  return types.isTypedArray(v)
+}
+
+/**
+ * One column of a batch, each property read exactly once (getters run once, here): `source`
+ * is what JS reads cells from, `native` what the native side gets — the typed array itself, a
+ * fresh `{ values, nulls }` of plain data properties, or PLAIN — so JS and native code agree on
+ * what the column is whatever the getters return next time.
+ */
+function snapshotColumn(col, index) {
+  if (Array.isArray(col)) return { plain: true, source: col, native: PLAIN, length: col.length }
+  if (isTypedColumn(col)) return { plain: false, source: col, native: col, length: col.length }
+  if (col !== null && typeof col === 'object') {
+    const values = col.values
+    const nulls = col.nulls
+    if (isTypedColumn(values)) {
+      if (nulls != null && !types.isUint8Array(nulls)) {
+        throw new TypeError(`column ${index}: nulls must be a Uint8Array (non-zero = NULL)`)
+      }
+      const native = { values, nulls: nulls ?? null }
+      return { plain: false, source: native, native, length: values.length, nullsLength: nulls?.length }
     }
-    return 'typed'
   }
   throw new TypeError(`column ${index} must be an Array, a typed array or { values: TypedArray, nulls?: Uint8Array }`)
 }
 
-function columnLength(col) {
-  return Array.isArray(col) || ArrayBuffer.isView(col) ? col.length : col.values.length
-}
-
-/** Row `i` of a columnar batch as the values a reject report carries. */
-function rowOf(batch, width, i) {
-  const values = []
-  for (let c = 0; c < width; c++) {
-    const col = batch[c]
-    if (Array.isArray(col) || ArrayBuffer.isView(col)) values.push(col[i])
-    else values.push(col.nulls?.[i] ? null : col.values[i])
-  }
-  return values
+/** Row `i` of a snapshot batch as the values a reject report carries. */
+function rowOf(columns, i) {
+  return columns.map(({ plain, source }) => {
+    if (plain || isTypedColumn(source)) return source[i]
+    return source.nulls?.[i] ? null : source.values[i]
+  })
 }
 
 /**
@@ -282,24 +361,34 @@ function rowOf(batch, width, i) {
  * are passed as call arguments, column after column, a few hundred rows per call.
  */
 async function feedColumns(session, batches, signal, rejects, pace) {
+  try {
+    await feedColumnBatches(session, batches, signal, rejects, pace)
+  } catch (err) {
+    throw loadError(err)
+  }
+}
+
+async function feedColumnBatches(session, batches, signal, rejects, pace) {
   const width = session.width
   let nextRow = 1 // the 1-based number of the next row, counted across batches
   const pushColumns = session.columnPusher()
   const one = async (batch, b) => {
     if (!Array.isArray(batch)) throw new TypeError(`batch ${b} must be an array of columns`)
-    if (batch.length < width) {
-      throw new TypeError(`batch ${b} has ${batch.length} columns; the column mapping needs ${width}`)
+    const given = batch.length
+    if (given < width) {
+      throw new TypeError(`batch ${b} has ${given} columns; the column mapping needs ${width}`)
     }
-    // Only the columns the mapping reads (0..width-1) are looked at.
-    const plain = []
-    const rows = width && columnKind(batch[0], 0) ? columnLength(batch[0]) : 0
+    // Only the columns the mapping reads (0..width-1) are looked at, each once.
+    const columns = []
+    for (let c = 0; c < width; c++) columns.push(snapshotColumn(batch[c], c))
+    const native = columns.map((col) => col.native)
+    const plain = columns.filter((col) => col.plain).map((col) => col.source)
+    const rows = width ? columns[0].length : 0
     for (let c = 0; c < width; c++) {
-      const col = batch[c]
-      if (columnKind(col, c) === 'plain') plain.push(col)
-      const len = columnLength(col)
-      if (len !== rows) throw new TypeError(`batch ${b}: column ${c} has ${len} values, column 0 has ${rows}`)
-      if (col.nulls != null && col.nulls.length < rows) {
-        throw new TypeError(`batch ${b}: column ${c}'s nulls has ${col.nulls.length} entries for ${rows} rows`)
+      const { length, nullsLength } = columns[c]
+      if (length !== rows) throw new TypeError(`batch ${b}: column ${c} has ${length} values, column 0 has ${rows}`)
+      if (nullsLength !== undefined && nullsLength < rows) {
+        throw new TypeError(`batch ${b}: column ${c}'s nulls has ${nullsLength} entries for ${rows} rows`)
       }
     }
     const perCall = Math.max(1, Math.min(CHUNK_ROWS, Math.floor(CHUNK_VALUES / Math.max(plain.length, 1))))
@@ -307,14 +396,14 @@ async function feedColumns(session, batches, signal, rejects, pace) {
     // rejecter) and the rows after it go again.
     const pushRange = (start, count) => {
       while (count > 0) {
-        const args = [batch, start, count]
+        const args = [native, start, count]
         for (const col of plain) for (let i = start; i < start + count; i++) args.push(col[i])
         try {
           Reflect.apply(pushColumns, undefined, args)
           nextRow += count
           return
         } catch (err) {
-          const k = rejects.skip(err, nextRow, count, (k) => rowOf(batch, width, start + k))
+          const k = rejects.skip(err, nextRow, count, (k) => rowOf(columns, start + k))
           start += k + 1
           count -= k + 1
           nextRow += k + 1
@@ -332,10 +421,23 @@ async function feedColumns(session, batches, signal, rejects, pace) {
   await drain(session, signal)
 }
 
+/**
+ * A call made on a connection while a bulk load holds it. The connection serves one request at
+ * a time, so the call would wait for the load to end — and forever when the load's own row source
+ * (or a getter it runs) awaits it. It fails at once instead.
+ */
+function busyError(what) {
+  return new SluiceError({
+    code: 'EBUSY',
+    message: `${what} while a bulk load runs on this connection: use another connection, or await the load first`,
+  })
+}
+
 class Client {
   /** @param {import('./index').Client} inner */
   constructor(inner) {
     this._inner = inner
+    this._loading = false
   }
   /**
    * Runs a SQL batch. Every result set is in `resultSets`, each with its own rows; `columns`
@@ -343,6 +445,8 @@ class Client {
    * sets: at the next row the rest of the batch is cancelled and `truncated` is true.
    */
   async query(sql, options = {}) {
+    if (typeof sql !== 'string') throw new TypeError('sql must be a string')
+    if (this._loading) throw busyError('query() called')
     const { maxRows } = options ?? {}
     if (maxRows !== undefined && !(maxRows === Infinity || (Number.isInteger(maxRows) && maxRows >= 0))) {
       throw new TypeError('maxRows must be a whole number ≥ 0 (Infinity for no limit)')
@@ -352,7 +456,19 @@ class Client {
     return { columns: first?.columns ?? [], rows: first?.rows ?? [], ...r }
   }
   close() {
+    if (this._loading) return Promise.reject(busyError('close() called (abort the load first)'))
     return call(() => this._inner.close())
+  }
+
+  /** Runs a load, refusing other calls on the connection until it settles (see busyError). */
+  async _exclusive(load) {
+    if (this._loading) throw busyError('another bulk load started')
+    this._loading = true
+    try {
+      return await load()
+    } finally {
+      this._loading = false
+    }
   }
 
   /**
@@ -361,7 +477,7 @@ class Client {
    * inDoubtBatch.
    */
   bulkCopy(table, rows, options = {}) {
-    return this._load(table, options, (session, signal, rejects, pace) => feed(session, rows, signal, rejects, pace))
+    return this._exclusive(() => this._load(table, options, (session, signal, rejects, pace) => feed(session, rows, signal, rejects, pace)))
   }
 
   /**
@@ -372,7 +488,9 @@ class Client {
    * result and errors as `bulkCopy`.
    */
   bulkCopyColumns(table, batches, options = {}) {
-    return this._load(table, options, (session, signal, rejects, pace) => feedColumns(session, batches, signal, rejects, pace))
+    return this._exclusive(() =>
+      this._load(table, options, (session, signal, rejects, pace) => feedColumns(session, batches, signal, rejects, pace)),
+    )
   }
 
   async _load(table, options, feeder) {
@@ -502,6 +620,7 @@ class Client {
 }
 
 async function connect(connectionString) {
+  if (typeof connectionString !== 'string') throw new TypeError('connectionString must be a string')
   return new Client(await call(() => binding.connect(connectionString)))
 }
 

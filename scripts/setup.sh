@@ -30,7 +30,10 @@ fi
 command -v cargo >/dev/null || { echo "setup: Rust (cargo) is required: https://rustup.rs" >&2; exit 1; }
 
 # npm dependencies; @sluice/native's install script builds the addon with cargo.
+# Electron's binary and Playwright's browsers are not downloaded: the e2e suite drives Debian's
+# Chromium (installed above), and `npm start` needs a machine where Electron can be installed.
 export ELECTRON_SKIP_BINARY_DOWNLOAD=1
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 npm ci --no-audit --no-fund
 
 # Python peer client (mssql-python bundles Microsoft's ODBC Driver 18).

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Everything CI checks, in order: formatting and lints (rustfmt, clippy, biome), Rust tests,
 # TypeScript types, the JS
-# tests (the napi addon against the test server, tedious as an independent peer), the Python
+# tests (the napi addon against the test server, tedious as an independent peer; the app's main
+# side and slices), the app's e2e suite in Chromium, the Python
 # peer (mssql-python), and a short run of every fuzz target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,14 +28,17 @@ step "generated binding is committed"
 # must match what is committed, so a change to the Rust API shows up in review.
 git diff --exit-code -- native/index.js native/index.d.ts
 
-step "tsc --noEmit (strict)"
-npx tsc -p tsconfig.json --noEmit
+step "tsc --noEmit (strict: Node code, then the renderer with DOM types)"
+npm run --silent typecheck
 
 step "biome (TS/JS format and lint)"
 npx biome ci --error-on-warnings .
 
 step "JS tests (node --test)"
 run npm run --silent test:js
+
+step "e2e (Playwright + Debian's Chromium against npm run web and the TDS test server)"
+run npm run --silent e2e
 
 step "Python peer tests (mssql-python)"
 run .venv/bin/python -m pytest -q test/python
@@ -47,6 +51,7 @@ cargo_n=$(grep -oE 'test result: ok\. [0-9]+ passed' "$LOG" | grep -oE '[0-9]+' 
 node_n=$(grep -oE '^ℹ pass [0-9]+' "$LOG" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
 py_n=$(grep -oE '^[0-9]+ passed' "$LOG" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
 fuzz_n=$(grep -c '^fuzz: .* survived' "$LOG" || true)
-total=$(( ${cargo_n:-0} + ${node_n:-0} + ${py_n:-0} + ${fuzz_n:-0} ))
-printf '\ncargo %s, node %s, pytest %s, fuzz targets %s\n' "${cargo_n:-0}" "${node_n:-0}" "${py_n:-0}" "$fuzz_n"
+e2e_n=$(grep -oE '^ +[0-9]+ passed \(' "$LOG" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
+total=$(( ${cargo_n:-0} + ${node_n:-0} + ${py_n:-0} + ${fuzz_n:-0} + ${e2e_n:-0} ))
+printf '\ncargo %s, node %s, e2e %s, pytest %s, fuzz targets %s\n' "${cargo_n:-0}" "${node_n:-0}" "${e2e_n:-0}" "${py_n:-0}" "$fuzz_n"
 echo "${total} passed, 0 failed"

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { type Client, connect, type SluiceError } from '@sluice/native'
 import { startServer, type TestServer } from '../../test/helpers/server'
+import { ending, runGroup } from './hostile-run'
 
 let server: TestServer
 
@@ -324,4 +325,21 @@ test('rows: binary values are Buffers and Uint8Arrays; other typed arrays are re
     })
   }
   await c.close()
+})
+
+test('a getter that shrinks or detaches a column’s buffer after it was read is refused, never read (child process: it was a SIGSEGV)', async () => {
+  // hostile-cases.ts "buffers": the k-th read of a batch's column 1 shrinks the resizable buffer
+  // behind column 0, or transfers it or a null mask away; for every k the load must end in a
+  // load or a TypeError, with rowsCommitted equal to what the table holds.
+  const r = await runGroup('buffers', server.connectionString('Encrypt=True;TrustServerCertificate=True'))
+  assert.ok(!r.timedOut && r.signal === null && r.code === 0, ending(r))
+  assert.deepEqual(
+    r.cases.map((k) => k.name),
+    r.names,
+  )
+  assert.ok(r.names.length >= 9)
+  assert.deepEqual(
+    r.cases.filter((k) => k.problems.length > 0),
+    [],
+  )
 })

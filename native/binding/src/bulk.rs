@@ -6,7 +6,7 @@
 
 use crate::js_columns::Columns;
 use crate::js_error::{bulk_failure_error, cell_error_js, stopped_error, to_js_error};
-use crate::js_row::{encode_js_row, encode_js_values, Scratch};
+use crate::js_row::{encode_js_values, push_row_arrays, Scratch};
 use crate::push_values::{self, Lane};
 use bytes::BytesMut;
 use napi::bindgen_prelude::*;
@@ -192,32 +192,14 @@ impl Feed {
         enc.try_flush().map_err(|_| stopped_error())
     }
 
-    /// The 1-based number of the next row.
-    fn next_row(&self) -> u64 {
-        self.encoder.as_ref().map_or(0, |e| e.rows_encoded()) + self.skipped + 1
+    /// How many values of each row the load reads.
+    pub(crate) fn width(&self) -> usize {
+        self.width
     }
 
-    /// Rows as an array of row arrays.
-    ///
-    /// # Safety
-    /// `env` and `rows` must be live napi handles of the current call on the JS thread.
-    unsafe fn push_rows(&mut self, env: sys::napi_env, rows: sys::napi_value) -> Result<bool> {
-        let width = self.width;
-        let mut is_array = false;
-        sys::napi_is_array(env, rows, &mut is_array);
-        if !is_array {
-            return Err(Error::new(
-                Status::InvalidArg,
-                "rows must be an array of row arrays",
-            ));
-        }
-        let mut len = 0u32;
-        sys::napi_get_array_length(env, rows, &mut len);
-        self.encode_rows(len as usize, |i, plan, scratch, buf| unsafe {
-            let mut row = std::ptr::null_mut();
-            sys::napi_get_element(env, rows, i as u32, &mut row);
-            encode_js_row(env, row, &plan.columns, &plan.sources, width, scratch, buf)
-        })
+    /// The 1-based number of the next row.
+    pub(crate) fn next_row(&self) -> u64 {
+        self.encoder.as_ref().map_or(0, |e| e.rows_encoded()) + self.skipped + 1
     }
 
     /// `rows` rows laid side by side in `values`, `width` values each (see push_values.rs).
@@ -246,21 +228,20 @@ impl Feed {
         })
     }
 
-    /// Rows `start..start + rows` of a columnar batch; `plain` holds the cells of its
-    /// plain-array columns for those rows, column after column (see js_columns.rs).
+    /// Rows `start..start + rows` of a columnar batch, borrowed by `cols`; `plain` holds the
+    /// cells of its plain-array columns for those rows, column after column (see js_columns.rs).
     ///
     /// # Safety
-    /// `env`, `columns` and every handle in `plain` must be live handles of the current call.
+    /// `env` and every handle in `plain` must be live handles of the current call, and no JS
+    /// may have run since `cols` was borrowed.
     pub unsafe fn push_columns(
         &mut self,
         env: sys::napi_env,
-        columns: sys::napi_value,
+        cols: &Columns<'_>,
         start: usize,
         rows: usize,
         plain: &[sys::napi_value],
     ) -> Result<bool> {
-        let cols = Columns::read(env, columns, self.width, start, rows, plain.len())
-            .map_err(|e| cell_error_js(self.next_row(), &e))?;
         self.encode_rows(rows, |r, plan, scratch, buf| unsafe {
             cols.encode_row(
                 env,
@@ -357,13 +338,15 @@ impl BulkSession {
     /// sealed packet was handed to the sender task, false when it is behind: then await
     /// `ready()` and call `flush()` until it returns true. Throws (code EVALUE) on a value that
     /// does not fit its column, naming the row, column and value; nothing of that row is sent.
-    #[napi(ts_args_type = "rows: unknown[][]")]
+    #[napi(catch_unwind, ts_args_type = "rows: unknown[][]")]
     pub fn push_rows(&self, env: Env, rows: RawValue) -> Result<bool> {
-        unsafe { self.feed()?.push_rows(env.raw(), rows.0) }
+        unsafe {
+            push_row_arrays(env.raw(), &self.feed, rows.0).map_err(|e| e.into_napi(env.raw()))
+        }
     }
 
     /// How many values of each row the load reads: the highest mapped source index + 1.
-    #[napi(getter)]
+    #[napi(getter, catch_unwind)]
     pub fn width(&self) -> Result<u32> {
         Ok(self.feed()?.width as u32)
     }
@@ -371,7 +354,10 @@ impl BulkSession {
     /// A function `pushValues(rowCount, ...values)` that does what `pushRows` does for
     /// `rowCount` rows laid side by side (`width` values each) in its arguments: the fast lane
     /// the JS wrapper uses, as arguments cross into native code without per-element lookups.
-    #[napi(ts_return_type = "(rowCount: number, ...values: unknown[]) => boolean")]
+    #[napi(
+        catch_unwind,
+        ts_return_type = "(rowCount: number, ...values: unknown[]) => boolean"
+    )]
     pub fn value_pusher(&self, env: Env) -> Result<RawOut> {
         unsafe { push_values::create(env.raw(), self.feed.clone(), Lane::Rows).map(RawOut) }
     }
@@ -381,6 +367,7 @@ impl BulkSession {
     /// or `{ values, nulls }` per source column). Typed arrays are read in place; the cells of
     /// plain-array columns for those rows come as `values`, column after column.
     #[napi(
+        catch_unwind,
         ts_return_type = "(columns: unknown[], start: number, rowCount: number, ...values: unknown[]) => boolean"
     )]
     pub fn column_pusher(&self, env: Env) -> Result<RawOut> {
@@ -389,14 +376,14 @@ impl BulkSession {
 
     /// The row a push just refused (EVALUE) is skipped, not retried: later rows keep their
     /// numbers. The caller then pushes the rows after it again.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn skip_row(&self) -> Result<()> {
         self.feed()?.skipped += 1;
         Ok(())
     }
 
     /// Ends the last batch. Follow with `flush()`/`ready()` until `flush()` returns true.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn end(&self) -> Result<()> {
         if let Some(enc) = self.feed()?.encoder.as_mut() {
             enc.finish();
@@ -405,7 +392,7 @@ impl BulkSession {
     }
 
     /// Hands queued packets to the sender task without waiting; true when none are left.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn flush(&self) -> Result<bool> {
         match self.feed()?.encoder.as_mut() {
             Some(enc) => enc.try_flush().map_err(|_| stopped_error()),
@@ -414,7 +401,7 @@ impl BulkSession {
     }
 
     /// Resolves when the sender task has room for more packets (or has stopped).
-    #[napi]
+    #[napi(catch_unwind)]
     pub async fn ready(&self) -> Result<()> {
         self.control.ready().await;
         Ok(())
@@ -422,7 +409,7 @@ impl BulkSession {
 
     /// No more rows: drops the encoder, which closes the stream. Without `end()` first the
     /// runner takes it as a failed source and abandons the open batch.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn close(&self) {
         // `try_lock`: called from a callback while a push holds the feed (a getter that
         // closes), the encoder goes when that push returns and the session is collected.
@@ -433,13 +420,13 @@ impl BulkSession {
 
     /// Cancels the load (ATTENTION for a batch in flight; see `result()` for the account). Safe
     /// at any moment, also while `ready()` or `result()` is pending or from inside a push.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn cancel(&self) {
         self.control.cancel();
     }
 
     /// The counters now.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn progress(&self) -> BulkProgressInfo {
         to_info(self.control.progress())
     }
@@ -447,7 +434,7 @@ impl BulkSession {
     /// Resolves with the summary once the sender task is done (call `close()` first), or rejects
     /// with the reason and the account of committed batches (rowsCommitted, batchesCommitted,
     /// failedBatch, inDoubtBatch).
-    #[napi]
+    #[napi(catch_unwind)]
     pub async fn result(&self) -> Result<BulkCopySummary> {
         let rx =
             self.result.lock().await.take().ok_or_else(|| {

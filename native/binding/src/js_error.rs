@@ -5,7 +5,7 @@
 //! as JSON behind a marker in the message, and `native/sluice.js` rebuilds the `Error` with
 //! proper properties before any caller sees it.
 
-use napi::{Error, Status};
+use napi::{sys, Error, JsError, Status};
 use serde_json::json;
 
 pub const MARKER: &str = "SLUICE_ERROR:";
@@ -72,4 +72,84 @@ pub fn stopped_error() -> Error {
     let detail =
         json!({ "code": "ESTOPPED", "message": "the bulk load stopped; its result says why" });
     Error::new(Status::GenericFailure, format!("{MARKER}{detail}"))
+}
+
+/// How a push call (`pushValues`, `pushColumns`, `pushRows`) fails on the JS thread.
+pub enum PushError {
+    /// JS code the call ran (a getter, a Proxy trap) threw: that exception is pending and
+    /// propagates unchanged, whatever was thrown (an `Error`, `undefined`, a Symbol…).
+    Thrown,
+    /// The call's arguments are not what the lane takes (not an array, a detached or shared
+    /// buffer, too few values): a `TypeError`. Not a bad value, so never skipped as a row.
+    Type(String),
+    /// Anything else: EVALUE, ECLOSED, ESTOPPED… as built by this module.
+    Napi(Error),
+}
+
+impl From<Error> for PushError {
+    fn from(e: Error) -> Self {
+        PushError::Napi(e)
+    }
+}
+
+impl PushError {
+    /// Throws the error into `env`; a pending exception is left as it is.
+    ///
+    /// # Safety
+    /// `env` must be the live env of the current call on the JS thread.
+    pub unsafe fn throw(self, env: sys::napi_env) {
+        match self {
+            PushError::Thrown => {}
+            PushError::Type(message) => {
+                let mut text = std::ptr::null_mut();
+                let mut error = std::ptr::null_mut();
+                if sys::napi_create_string_utf8(
+                    env,
+                    message.as_ptr().cast(),
+                    message.len() as isize,
+                    &mut text,
+                ) == sys::Status::napi_ok
+                    && sys::napi_create_type_error(env, std::ptr::null_mut(), text, &mut error)
+                        == sys::Status::napi_ok
+                {
+                    sys::napi_throw(env, error);
+                } else {
+                    JsError::from(Error::new(Status::InvalidArg, message)).throw_into(env);
+                }
+            }
+            PushError::Napi(e) => JsError::from(e).throw_into(env),
+        }
+    }
+
+    /// For `#[napi]` methods: throws now and returns the marker napi-rs leaves alone (it does
+    /// not throw over a pending exception).
+    ///
+    /// # Safety
+    /// `env` must be the live env of the current call on the JS thread.
+    pub unsafe fn into_napi(self, env: sys::napi_env) -> Error {
+        self.throw(env);
+        Error::new(Status::PendingException, "a JS exception is pending")
+    }
+}
+
+/// Checks the status of a napi call that may run JS (a getter, a Proxy trap): a failure with
+/// an exception pending becomes [`PushError::Thrown`], any other a `TypeError` naming `what`.
+///
+/// # Safety
+/// `env` must be the live env of the current call on the JS thread.
+pub unsafe fn check_js(
+    env: sys::napi_env,
+    status: sys::napi_status,
+    what: &str,
+) -> std::result::Result<(), PushError> {
+    if status == sys::Status::napi_ok {
+        return Ok(());
+    }
+    let mut pending = false;
+    sys::napi_is_exception_pending(env, &mut pending);
+    if pending || status == sys::Status::napi_pending_exception {
+        Err(PushError::Thrown)
+    } else {
+        Err(PushError::Type(format!("{what} could not be read")))
+    }
 }

@@ -110,7 +110,7 @@ pub struct Client {
 }
 
 /// Connects and logs in with an ADO.NET connection string.
-#[napi]
+#[napi(catch_unwind)]
 pub async fn connect(connection_string: String) -> Result<Client> {
     let conn = Connection::connect_str(&connection_string)
         .await
@@ -123,7 +123,7 @@ pub async fn connect(connection_string: String) -> Result<Client> {
 #[napi]
 impl Client {
     /// Runs a SQL batch. Requests on one client run one at a time, in call order.
-    #[napi]
+    #[napi(catch_unwind)]
     pub async fn query(
         &self,
         sql: String,
@@ -143,7 +143,7 @@ impl Client {
     }
 
     /// Starts a bulk load into `table` (see `bulkCopy` in sluice.js, which drives the session).
-    #[napi]
+    #[napi(catch_unwind)]
     pub async fn bulk_begin(
         &self,
         table: String,
@@ -162,7 +162,7 @@ impl Client {
     }
 
     /// Closes the connection; later calls fail with code ECLOSED.
-    #[napi]
+    #[napi(catch_unwind)]
     pub async fn close(&self) -> Result<()> {
         let conn = self.conn.clone();
         let taken = conn.lock().await.take();
@@ -174,7 +174,7 @@ impl Client {
 }
 
 /// Runs the `sluice` command line (`args` without the program name); resolves to the exit code.
-#[napi]
+#[napi(catch_unwind)]
 pub async fn run_cli(args: Vec<String>) -> i32 {
     sluice_cli::run(args).await
 }

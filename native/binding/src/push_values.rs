@@ -14,10 +14,18 @@
 //!
 //! The functions are made per session (`BulkSession.valuePusher()`, `columnPusher()`) and hold
 //! the session's feed state through an `Arc`, released by a finalizer when collected.
+//!
+//! The feed's lock is held only while no JS can run. `pushValues` reads nothing but its
+//! arguments; `pushColumns` reads the batch's column handles first (getters may run: they may
+//! push, cancel, detach or shrink buffers) and only then locks the feed and borrows the typed
+//! arrays' memory (see js_columns.rs). A panic becomes a thrown error, never an abort.
 
 use crate::bulk::Feed;
+use crate::js_columns::ColumnHandles;
+use crate::js_error::PushError;
+use crate::js_row::lock_feed;
 use napi::sys;
-use napi::{Error, JsError, Status};
+use napi::{Error, Status};
 use std::ffi::c_void;
 use std::ptr;
 use std::sync::{Arc, Mutex};
@@ -100,14 +108,14 @@ unsafe extern "C" fn callback<const COLUMNS: bool>(
 /// Turns the outcome into the call's return value or a thrown error.
 unsafe fn finish(
     env: sys::napi_env,
-    outcome: std::thread::Result<napi::Result<bool>>,
+    outcome: std::thread::Result<Result<bool, PushError>>,
 ) -> sys::napi_value {
     let result = match outcome {
         Ok(r) => r,
-        Err(_) => Err(Error::new(
+        Err(_) => Err(PushError::Napi(Error::new(
             Status::GenericFailure,
             "internal error while encoding rows",
-        )),
+        ))),
     };
     match result {
         Ok(accepted) => {
@@ -116,16 +124,20 @@ unsafe fn finish(
             out
         }
         Err(e) => {
-            JsError::from(e).throw_into(env);
+            e.throw(env);
             ptr::null_mut()
         }
     }
 }
 
-unsafe fn run(env: sys::napi_env, info: sys::napi_callback_info, lane: Lane) -> napi::Result<bool> {
+unsafe fn run(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+    lane: Lane,
+) -> Result<bool, PushError> {
     let mut argc = 0usize;
     let mut data = ptr::null_mut();
-    sys::napi_get_cb_info(
+    let st = sys::napi_get_cb_info(
         env,
         info,
         &mut argc,
@@ -133,14 +145,11 @@ unsafe fn run(env: sys::napi_env, info: sys::napi_callback_info, lane: Lane) -> 
         ptr::null_mut(),
         &mut data,
     );
-    if data.is_null() {
-        return Err(Error::new(
-            Status::GenericFailure,
-            "pushValues has no session",
-        ));
+    if st != sys::Status::napi_ok || data.is_null() {
+        return Err(Error::new(Status::GenericFailure, "pushValues has no session").into());
     }
     let mut argv: Vec<sys::napi_value> = vec![ptr::null_mut(); argc];
-    sys::napi_get_cb_info(
+    let st = sys::napi_get_cb_info(
         env,
         info,
         &mut argc,
@@ -148,17 +157,19 @@ unsafe fn run(env: sys::napi_env, info: sys::napi_callback_info, lane: Lane) -> 
         ptr::null_mut(),
         ptr::null_mut(),
     );
+    if st != sys::Status::napi_ok {
+        return Err(Error::new(Status::GenericFailure, "pushValues: arguments unreadable").into());
+    }
+    argv.truncate(argc);
     let feed = &*(data as *const Mutex<Feed>);
-    let mut feed = feed
-        .lock()
-        .map_err(|_| Error::new(Status::GenericFailure, "the bulk session is poisoned"))?;
     match lane {
         Lane::Rows => {
             let Some((&count, values)) = argv.split_first() else {
                 return Err(invalid("pushValues(rowCount, ...values) needs a row count"));
             };
             let rows = whole(env, count, "pushValues: the row count")?;
-            feed.push_flat(env, rows, values)
+            // Only the arguments are read: no JS runs while the feed is locked.
+            Ok(lock_feed(feed)?.push_flat(env, rows, values)?)
         }
         Lane::Columns => {
             let [columns, start, count, plain @ ..] = &argv[..] else {
@@ -166,13 +177,19 @@ unsafe fn run(env: sys::napi_env, info: sys::napi_callback_info, lane: Lane) -> 
             };
             let start = whole(env, *start, "pushColumns: start")?;
             let rows = whole(env, *count, "pushColumns: the row count")?;
-            feed.push_columns(env, *columns, start, rows, plain)
+            let width = lock_feed(feed)?.width();
+            // Phase one, feed unlocked: may run JS.
+            let handles = ColumnHandles::gather(env, *columns, width)?;
+            // Phase two: no JS runs from here until the rows are encoded.
+            let mut f = lock_feed(feed)?;
+            let cols = handles.borrow(env, start, rows, plain.len())?;
+            Ok(f.push_columns(env, &cols, start, rows, plain)?)
         }
     }
 }
 
 /// A non-negative whole number argument.
-unsafe fn whole(env: sys::napi_env, v: sys::napi_value, what: &str) -> napi::Result<usize> {
+unsafe fn whole(env: sys::napi_env, v: sys::napi_value, what: &str) -> Result<usize, PushError> {
     let mut f = 0f64;
     if sys::napi_get_value_double(env, v, &mut f) != sys::Status::napi_ok
         || f < 0.0
@@ -184,6 +201,6 @@ unsafe fn whole(env: sys::napi_env, v: sys::napi_value, what: &str) -> napi::Res
     Ok(f as usize)
 }
 
-fn invalid(msg: &str) -> Error {
-    Error::new(Status::InvalidArg, msg)
+fn invalid(msg: &str) -> PushError {
+    PushError::Type(msg.to_string())
 }
