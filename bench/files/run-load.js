@@ -9,7 +9,7 @@ const os = require('node:os')
 const path = require('node:path')
 const m = require('../measure.js')
 const { PARTICIPANTS, connectionString } = require('./participants.js')
-const { buildFlatFiles, report, writeSection } = require('./load-report.js')
+const { buildFlatFile, report, writeSection } = require('./load-report.js')
 
 const DATA = path.join(__dirname, 'data')
 const HELP = `usage: node bench/files/run-load.js [options]
@@ -20,7 +20,7 @@ const HELP = `usage: node bench/files/run-load.js [options]
   --only LIST       comma-separated subset of: ${Object.keys(PARTICIPANTS).join(',')},flat
   --quiet-wait S    before each run, wait up to S s for the machine to go idle (default 10; 0 = never)
   --flat-mb A,B     sizes in MB of the two CSVs for the Sluice file path's memory run (default 100,2000)
-  --keep-flat       keep the memory run's big CSV (default: deleted afterwards, it is ~2 GB)
+  --keep-flat       keep the memory run's CSVs (default: each deleted after its run; the big one is ~2 GB)
   --out FILE        the report (default bench/RESULTS.md, its file-load section only; '-' = don't write)
   --from FILE       run nothing: write the report from a run's JSON lines (its stdout) saved in FILE`
 
@@ -193,6 +193,7 @@ function results(a, ctx, keys, runs, memoryRuns) {
   const res = Object.fromEntries(keys.filter((k) => runs.get(k)?.length).map((k) => [k, summarise(k, runs.get(k))]))
   let flat = null
   if (memoryRuns.length) flat = { runs: memoryRuns.map((r) => ({ path: r.input, bytes: r.bytes, run: r })) }
+  else if (ctx.sluiceLoad === true && (!a.only || a.only.has('flat'))) flat = { runs: [] }
   else if (!a.only || a.only.has('flat')) flat = ctx.sluiceLoad === true ? null : { skipped: ctx.sluiceLoad }
   return { res, skipped, flat }
 }
@@ -264,17 +265,27 @@ async function main() {
       }
     }
     const memoryRuns = []
+    let memoryError = null
     if (want('flat') && ctx.sluiceLoad === true) {
-      const files = await buildFlatFiles(ctx.csv, a.flatMb, DATA)
-      try {
-        for (const f of files) memoryRuns.push({ ...(await runLogged(a, ctx, 'sluice-csv', `memory, ${f.mb} MB`, f.path)), input: f.path })
-      } finally {
-        for (const f of files) if (f.made && !a.keepFlat) fs.rmSync(f.path, { force: true })
+      // One file at a time, each deleted after its run: the disk here has little room.
+      for (const mb of a.flatMb) {
+        let f = null
+        try {
+          f = buildFlatFile(ctx.csv, mb, DATA)
+          memoryRuns.push({ ...(await runLogged(a, ctx, 'sluice-csv', `memory, ${mb} MB`, f.path)), input: f.path })
+        } catch (e) {
+          memoryError = e.message
+          m.log(memoryError)
+          break
+        } finally {
+          if (f && !a.keepFlat) fs.rmSync(f.path, { force: true })
+        }
       }
     }
     const after = m.machine()
     if (after.addon !== machine.addon) machine.addonChanged = after.addon
     const { res, skipped, flat } = results(a, ctx, keys, runs, memoryRuns)
+    if (memoryError) Object.assign(flat, { error: memoryError })
     finish(a, machine, ctx, res, skipped, flat)
     m.log(`done in ${((Date.now() - t0) / 1000).toFixed(0)} s`)
   } finally {
