@@ -58,6 +58,8 @@ export type SluiceErrorCode =
   | 'ESTOPPED'
   /** A query, load or close() on a connection while a bulk load runs on it. */
   | 'EBUSY'
+  | 'EFILE'
+  | 'EARG'
 
 export declare class SluiceError extends Error {
   code: SluiceErrorCode
@@ -67,9 +69,16 @@ export declare class SluiceError extends Error {
   lineNumber?: number
   serverName?: string
   procName?: string
-  /** EVALUE: the 1-based source row, the column, the value and why it does not fit. */
+  /**
+   * EVALUE: the 1-based source row, the column (its name), the value and why it does not fit.
+   * EFILE: the row as the user sees it (file line or sheet row) and the 1-based column number.
+   */
   row?: number
-  column?: string
+  column?: string | number
+  /** EFILE: the file, the byte offset where known, and what kind of failure (`io`, `encoding`, `workbook`, `encrypted`, `sheetNotFound`, `invalid`…). */
+  file?: string
+  byteOffset?: number
+  kind?: string
   value?: string
   reason?: string
   /** bulkCopy failures: what committed before it stopped, and the rows skipped as bad. */
@@ -173,3 +182,168 @@ export declare function connect(connectionString: string): Promise<Client>
 
 /** Runs the `sluice` command line; resolves to its exit code. */
 export declare function runCli(args: string[]): Promise<number>
+
+/** The overrides of `preview` and `inspect`, as the `sluice inspect` flags. */
+export interface FileOptions {
+  /** Workbooks: a sheet name or 1-based number (default: the first sheet holding a table). */
+  sheet?: string | number
+  /** Workbooks: only these cells, `A1:H400`. */
+  range?: string
+  /** This 1-based row holds the names (sheet row, or N-th record of a text file). */
+  headerRow?: number
+  /** No header: columns are column1, column2, … */
+  noHeader?: boolean
+  /** Text: one ASCII character (`'\t'` for tab). */
+  delimiter?: string
+  /** Text: an encoding label (`utf-8`, `windows-1252`, `utf-16le`, …). */
+  encoding?: string
+  /** Infer from the first N data rows only (default: the whole file). */
+  sample?: number
+  /** Values that mean NULL (default `NULL`, `NA`, `N/A`, `\N`; an empty field is NULL). */
+  nullTokens?: string[]
+  /** preview: data rows to show (default 100). */
+  previewRows?: number
+}
+
+export interface InspectOptions extends FileOptions {
+  /** At most ten times a second. A throwing callback stops the inspection with its error. */
+  onProgress?: (p: { bytesRead: number; rows: number }) => void
+  /** Aborting rejects with code ECANCEL. */
+  signal?: AbortSignal
+}
+
+export interface FileDetection {
+  encoding: string | null
+  delimiter: string | null
+  escape: string | null
+  header: string
+  sheet: string | null
+}
+
+export interface SheetInfo {
+  index: number
+  name: string
+  visible: boolean
+  isWorksheet: boolean
+}
+
+export interface FilePreview {
+  /** `csv`, `tsv`, `xlsx`, `xlsm`, `xlsb`, `xls` or `ods`. */
+  format: string
+  encoding: string | null
+  /** null for workbooks. */
+  delimiter: string | null
+  hasHeader: boolean
+  sheets: SheetInfo[]
+  sheet: string | null
+  /** Names and a provisional type from the previewed rows only. */
+  columns: { name: string; proposedName: string; sqlType: string; nullable: boolean }[]
+  rows: (string | null)[][]
+  /** The file line or sheet row of each entry of `rows`. */
+  rowNumbers: number[]
+  detection: FileDetection
+}
+
+export interface ValueExample {
+  row: number
+  value: string
+}
+
+/** The figures behind a column's type (see native/files/src/infer/evidence.rs). */
+export interface ColumnEvidence {
+  rows: number
+  values: number
+  nulls: number
+  emptyStrings: number
+  missing: number
+  nullTokens: number
+  errors: number
+  firstError: ValueExample | null
+  min: string | null
+  max: string | null
+  maxLength: number
+  lengthUnit: string
+  longestRow: number
+  distinct: string[]
+  distinctComplete: boolean
+  widenings: { from: string; to: string; row: number; value: string; reason: string }[]
+  firstNonAscii: ValueExample | null
+  dateOrder: { order: 'dayFirst' | 'monthFirst'; ambiguous: boolean; settledBy: ValueExample | null; reason: string } | null
+  decimal: { integerDigits: number; integerDigitsRow: number; scale: number; scaleRow: number } | null
+  fractionDigitsSetBy: ValueExample | null
+  notes: string[]
+}
+
+export interface FileInspection {
+  format: string
+  encoding: string | null
+  delimiter: string | null
+  hasHeader: boolean
+  rowCount: number
+  /** False when `sample` stopped before the end of the data. */
+  complete: boolean
+  sheet: string | null
+  columns: { name: string; proposedName: string; sqlType: string; nullable: boolean; evidence: ColumnEvidence }[]
+  detection: FileDetection
+}
+
+/** The first rows of a file (default 100) with the detected settings; bounded reads only. */
+export declare function preview(path: string, options?: FileOptions): Promise<FilePreview>
+
+/** The schema inferred over the whole file (or `sample` rows), off the JS thread. */
+export declare function inspect(path: string, options?: InspectOptions): Promise<FileInspection>
+/** Options of `loadFile`: those of `sluice load`, camelCase. */
+export interface LoadFileOptions {
+  /** The files, loaded in order into one table (or `file` for one). */
+  files?: string[]
+  file?: string
+  /** ADO.NET connection string; defaults to SLUICE_CONNECTION. */
+  connection?: string
+  /** `[schema.]name` (brackets for odd names). */
+  table: string
+  /** Exactly one of create, append, truncate. */
+  create?: boolean
+  append?: boolean
+  truncate?: boolean
+  /** A template file (JSON) with the mapping. */
+  map?: string
+  batchSize?: number
+  rejectFile?: string
+  /** Rows that may be rejected (default 0: stop at the first bad row). */
+  maxErrors?: number
+  dryRun?: boolean
+  resume?: boolean
+  allowDrift?: boolean
+  sheet?: string
+  /** Cancels the load: the error has code ECANCEL and the committed account. */
+  /** At most ~10 reports a second, plus a final one. */
+  onProgress?: (p: LoadProgress) => void
+export interface LoadProgress {
+  rowsRead: number
+  rowsSent: number
+  rowsCommitted: number
+  rowsRejected: number
+  bytesRead: number
+  bytesTotal: number
+  bytesSent: number
+  batch: number
+  /** 0-based index of the file being read. */
+  file: number
+  elapsedMs: number
+/** Always rowsRead = rowsLoaded + rowsRejected (in a dry run, rowsLoaded is what would load). */
+export interface LoadFileResult {
+  rowsRead: number
+  rowsLoaded: number
+  rowsRejected: number
+  batches: number
+  elapsedMs: number
+  dryRun: boolean
+  files: { path: string; rowsRead: number; rowsLoaded: number; rowsRejected: number }[]
+  rejectFile?: string | null
+/**
+ * Loads files into a table through the Rust file path, off the JS thread. Errors are
+ * SluiceErrors with `code` (EUSAGE, EINPUT, ECONNECTION, ESERVER, ECANCEL), `kind`, and once
+ * rows may have been sent the account: rowsRead, rowsCommitted, batchesCommitted, rowsRejected,
+ * inDoubtBatch.
+ */
+export declare function loadFile(options: LoadFileOptions): Promise<LoadFileResult>

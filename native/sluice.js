@@ -619,13 +619,137 @@ class Client {
   }
 }
 
+/** The file options as the native side takes them. */
+function fileOptions(opts = {}) {
+  if (opts === null || typeof opts !== 'object') throw new TypeError('options must be an object')
+  const { sheet } = opts
+  if (sheet !== undefined && typeof sheet !== 'string' && !(Number.isInteger(sheet) && sheet >= 1)) {
+    throw new TypeError('sheet must be a sheet name or a 1-based sheet number')
+  }
+  if (opts.onProgress !== undefined && typeof opts.onProgress !== 'function') {
+    throw new TypeError('onProgress must be a function')
+  }
+  return {
+    sheet: sheet === undefined ? undefined : String(sheet),
+    range: opts.range,
+    headerRow: opts.headerRow,
+    noHeader: opts.noHeader,
+    delimiter: opts.delimiter,
+    encoding: opts.encoding,
+    sample: opts.sample,
+    nullTokens: opts.nullTokens,
+    previewRows: opts.previewRows,
+  }
+}
+
+function fileAbortError(signal, what) {
+  const e = new SluiceError({ code: 'ECANCEL', message: `the ${what} was cancelled` })
+  if (signal && signal.reason !== undefined) e.cause = signal.reason
+  return e
+}
+
+/** The first rows of a file (default 100) with the detected settings; reads a bounded amount. */
+async function preview(path, options = {}) {
+  const native = fileOptions(options)
+  return JSON.parse(await call(() => binding.previewFile(String(path), native)))
+}
+
+/**
+ * Infers the schema over the whole file off the JS thread. `onProgress({ bytesRead, rows })`
+ * at most ten times a second; a throwing onProgress stops the inspection and rejects with its
+ * error; `signal` aborts with code ECANCEL.
+ */
+async function inspect(path, options = {}) {
+  const native = fileOptions(options)
+  const { signal, onProgress } = options
+  if (signal?.aborted) throw fileAbortError(signal, 'inspection')
+  let progressError
+  let job
+  const progress = onProgress
+    ? (p) => {
+        if (progressError !== undefined) return
+        try {
+          onProgress(p)
+        } catch (e) {
+          progressError = e
+          job?.cancel()
+        }
+      }
+    : undefined
+  try {
+    job = binding.inspectFile(String(path), native, progress)
+  } catch (e) {
+    throw rebuild(e)
+  }
+  if (progressError !== undefined) job.cancel()
+  const onAbort = () => job.cancel()
+  signal?.addEventListener('abort', onAbort, { once: true })
+  try {
+    return JSON.parse(await call(() => job.result()))
+  } catch (e) {
+    if (progressError !== undefined) throw progressError
+    if (e?.code === 'ECANCEL' && signal?.aborted) throw fileAbortError(signal, 'inspection')
+    throw e
+  } finally {
+    signal?.removeEventListener('abort', onAbort)
+  }
+}
+
 async function connect(connectionString) {
   if (typeof connectionString !== 'string') throw new TypeError('connectionString must be a string')
   return new Client(await call(() => binding.connect(connectionString)))
+}
+
+/**
+ * Loads files into a table through the Rust file path (read, convert, encode, send: none of it
+ * on the JS thread). Options as `sluice load`, camelCase; `signal` cancels (the error then has
+ * code ECANCEL and the committed account), `onProgress` gets at most ~10 reports a second.
+ */
+async function loadFile(options) {
+  const { signal, onProgress, files, file, ...rest } = options ?? {}
+  const list = files ?? (file !== undefined ? [file] : undefined)
+  if (!Array.isArray(list) || list.length === 0 || list.some((f) => typeof f !== 'string')) {
+    throw new TypeError('loadFile needs files: string[] (or file: string)')
+  }
+  if (onProgress !== undefined && typeof onProgress !== 'function') {
+    throw new TypeError('onProgress must be a function')
+  }
+  const connection = rest.connection ?? process.env.SLUICE_CONNECTION
+  if (typeof connection !== 'string') {
+    throw new TypeError('loadFile needs connection (or SLUICE_CONNECTION)')
+  }
+  if (signal?.aborted) {
+    const e = new SluiceError({ code: 'ECANCEL', message: 'the load was cancelled', rowsCommitted: 0, batchesCommitted: 0 })
+    if (signal.reason !== undefined) e.cause = signal.reason
+    throw e
+  }
+  // A throwing onProgress neither stops nor fails the load: it is not called again.
+  let listening = typeof onProgress === 'function'
+  const progress = listening
+    ? (p) => {
+        if (!listening) return
+        try {
+          onProgress(p)
+        } catch {
+          listening = false
+        }
+      }
+    : undefined
+  const job = await call(() => binding.loadFileBegin({ ...rest, connection, files: list }, progress))
+  const onAbort = () => job.cancel()
+  signal?.addEventListener('abort', onAbort, { once: true })
+  try {
+    return await call(() => job.result())
+  } catch (e) {
+    if (e?.code === 'ECANCEL' && signal?.reason !== undefined) e.cause = signal.reason
+    throw e
+  } finally {
+    signal?.removeEventListener('abort', onAbort)
+  }
 }
 
 function runCli(args) {
   return binding.runCli(args)
 }
 
-module.exports = { connect, Client, SluiceError, runCli }
+module.exports = { connect, Client, SluiceError, runCli, preview, inspect, loadFile }

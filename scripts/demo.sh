@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The main job, as far as it exists: start the TDS test server, create a table and insert a few
-# rows over TLS, bulk-load 200,000 generated rows (progress, bad rows skipped and reported), and
-# read them back with typed results. Point SLUICE_CONNECTION at a real SQL Server or
+# The main job: start the TDS test server, create a table and insert a few rows over TLS,
+# bulk-load 200,000 generated rows from JS (progress, bad rows skipped and reported), then load
+# a 200,000-row CSV file straight from disk with `sluice load` (types inferred, table created),
+# and read them back with typed results. Point SLUICE_CONNECTION at a real SQL Server or
 # Azure SQL database to run the same load there instead of the test server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,3 +35,13 @@ echo "+ node scripts/demo-bulk.js   (bulkCopy of 200,000 generated orders)"
 node scripts/demo-bulk.js
 run "SELECT COUNT(*) AS orders, SUM(amount) AS total, MIN(ordered_at) AS first_order, MAX(ordered_at) AS last_order FROM dbo.demo_orders"
 run "SELECT TOP 3 * FROM dbo.demo_orders ORDER BY id"
+
+tmp=$(mktemp -d)
+trap 'cleanup; rm -rf "$tmp"' EXIT
+echo "+ node bench/files/make-csv.js --rows 200000 --out $tmp/orders.csv"
+node bench/files/make-csv.js --rows 200000 --out "$tmp/orders.csv" >/dev/null
+run "DROP TABLE IF EXISTS dbo.demo_file"
+echo "+ sluice load $tmp/orders.csv --table dbo.demo_file --create"
+node bin/sluice.js load "$tmp/orders.csv" --table dbo.demo_file --create
+run "SELECT COUNT(*) AS orders, MIN(born) AS first_born, MAX(created) AS last_created FROM dbo.demo_file"
+run "SELECT TOP 3 id, amount, flag, born, name FROM dbo.demo_file ORDER BY id"

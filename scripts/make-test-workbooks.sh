@@ -196,4 +196,96 @@ from msoffcrypto.format.ooxml import OOXMLFile
 with open(sys.argv[1], "rb") as src, open(sys.argv[2], "wb") as dst:
     OOXMLFile(src).encrypt("secret", dst)
 PY
+# xlsb: LibreOffice reads it but cannot write it, so it is built record by record here
+# ([MS-XLSB] 2.1.4 record layout: a 1–2 byte type and a 1–4 byte length, 7 bits each; 2.4 the
+# records). Small, but every cell record kind calamine reads: RK integers (and RK ÷ 100), doubles,
+# booleans, errors, shared and inline strings, a cached formula number, a built-in date format
+# (14) and a custom date-time format.
+python3 - "$out/sample.xlsb" <<'PY'
+import struct, sys, zipfile
+
+def varint_type(t):
+    return bytes([t]) if t < 0x80 else bytes([(t & 0x7F) | 0x80, t >> 7])
+
+def varint_len(n):
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        out.append(b | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+def rec(t, data=b""):
+    return varint_type(t) + varint_len(len(data)) + data
+
+def wide(s):
+    u = s.encode("utf-16-le")
+    return struct.pack("<I", len(u) // 2) + u
+
+def cell(col, style, extra):
+    return struct.pack("<I", col) + struct.pack("<I", style & 0xFFFFFF) + extra
+
+def rk_int(n, d100=False):
+    return struct.pack("<i", (n << 2) | 2 | (1 if d100 else 0))
+
+strings = ["id", "name", "amount", "paid", "day", "stamp", "check", "Ada Lovelace"]
+S = {s: i for i, s in enumerate(strings)}
+
+sst = rec(0x009F, struct.pack("<II", len(strings), len(strings)))
+for s in strings:
+    sst += rec(0x0013, b"\x00" + wide(s))
+sst += rec(0x00A0)
+
+styles = rec(0x0267, struct.pack("<I", 1)) + rec(0x002C, struct.pack("<H", 164) + wide("yyyy-mm-dd hh:mm:ss")) + rec(0x0268)
+styles += rec(0x0269, struct.pack("<I", 3))
+for fmt in (0, 14, 164):
+    styles += rec(0x002F, struct.pack("<HH", 0xFFFF, fmt) + bytes(12))
+styles += rec(0x026A)
+
+workbook = rec(0x0083) + rec(0x0099, struct.pack("<II", 0, 0) + wide(""))
+workbook += rec(0x008F)
+workbook += rec(0x009C, struct.pack("<II", 0, 1) + wide("rId1") + wide("Data"))
+workbook += rec(0x0090)
+workbook += rec(0x009D, bytes(30)) + rec(0x0084)
+
+def row(r):
+    return rec(0x0000, struct.pack("<I", r) + bytes(13))
+
+sheet = rec(0x0081) + rec(0x0094, struct.pack("<IIII", 0, 4, 0, 6)) + rec(0x0091)
+sheet += row(0)
+for c, name in enumerate(strings[:7]):
+    sheet += rec(0x0007, cell(c, 0, struct.pack("<I", S[name])))
+sheet += row(1)
+sheet += rec(0x0002, cell(0, 0, rk_int(1)))
+sheet += rec(0x0007, cell(1, 0, struct.pack("<I", S["Ada Lovelace"])))
+sheet += rec(0x0005, cell(2, 0, struct.pack("<d", 12.5)))
+sheet += rec(0x0004, cell(3, 0, b"\x01"))
+sheet += rec(0x0005, cell(4, 1, struct.pack("<d", 45356.0)))
+sheet += rec(0x0005, cell(5, 2, struct.pack("<d", 45356.5732638889)))
+sheet += rec(0x0003, cell(6, 0, b"\x2A"))
+sheet += row(2)
+sheet += rec(0x0002, cell(0, 0, rk_int(2)))
+sheet += rec(0x0006, cell(1, 0, wide("Bjørn Ñúñez")))
+sheet += rec(0x0002, cell(2, 0, rk_int(-300, d100=True)))
+sheet += rec(0x0004, cell(3, 0, b"\x00"))
+sheet += rec(0x0002, cell(4, 1, rk_int(36525)))
+sheet += rec(0x0009, cell(5, 0, struct.pack("<d", 3.0) + bytes(6)))
+sheet += rec(0x0003, cell(6, 0, b"\x07"))
+sheet += row(4)
+sheet += rec(0x0002, cell(0, 0, rk_int(4)))
+sheet += rec(0x0092) + rec(0x0082)
+
+rels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.bin"/>'
+        '</Relationships>')
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("xl/workbook.bin", workbook)
+    z.writestr("xl/_rels/workbook.bin.rels", rels)
+    z.writestr("xl/styles.bin", styles)
+    z.writestr("xl/sharedStrings.bin", sst)
+    z.writestr("xl/worksheets/sheet1.bin", sheet)
+PY
+
 ls -l "$out"

@@ -10,8 +10,8 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
 # System packages: a C toolchain and pkg-config for ring; ca-certificates for TLS validation;
 # freetds-bin (freebcp/tsql) and Python's venv for the independent peer clients; chromium for
-# Playwright; libltdl7/libkrb5 for the ODBC driver bundled in mssql-python; time (GNU time at
-# /usr/bin/time, not in a minimal image) for the benchmarks' CPU and peak-memory figures.
+# Playwright; libltdl7/libkrb5 for the ODBC driver bundled in mssql-python; time (GNU time) for the
+# benchmarks' peak-memory figures.
 APT_PKGS=(build-essential pkg-config ca-certificates python3-venv freetds-bin chromium libltdl7 libkrb5-3 libgssapi-krb5-2 time)
 missing=()
 for p in "${APT_PKGS[@]}"; do

@@ -3,10 +3,12 @@
 //! napi-rs owns, never on the JS thread.
 
 mod bulk;
+mod files;
 mod js_cell;
 mod js_columns;
 mod js_error;
 mod js_row;
+mod load;
 mod push_values;
 
 use js_cell::{cell_from_value, JsCell};
@@ -171,6 +173,15 @@ impl Client {
         }
         Ok(())
     }
+}
+
+/// Starts loading files into a table (see `loadFile` in sluice.js, which adds the AbortSignal).
+#[napi]
+pub async fn load_file_begin(
+    options: load::NativeLoadOptions,
+    on_progress: Option<load::LoadProgressFn>,
+) -> Result<load::LoadJob> {
+    load::begin(options, on_progress).await
 }
 
 /// Runs the `sluice` command line (`args` without the program name); resolves to the exit code.

@@ -1,7 +1,10 @@
 //! The `sluice` command line, shared by the Node entry point (`npx sluice`, through the native
-//! binding) and any future standalone binary. Commands: `serve` (the TDS test server) and
-//! `query` (run SQL against any SQL Server, Azure SQL or the test server).
+//! binding) and any future standalone binary. Commands: `serve` (the TDS test server),
+//! `query` (run SQL against any SQL Server, Azure SQL or the test server), `inspect` (a file's
+//! format, dialect and inferred schema) and `load` (files into a table).
 
+mod inspect;
+mod load;
 mod output;
 mod query;
 mod serve;
@@ -25,6 +28,10 @@ enum Command {
     Serve(Box<serve::ServeArgs>),
     /// Run a SQL batch and print what it returns.
     Query(query::QueryArgs),
+    /// Detect a file's format, encoding and dialect and infer its schema over the whole file.
+    Inspect(inspect::InspectArgs),
+    /// Load files into a table (create, append or truncate), fast.
+    Load(Box<load::LoadArgs>),
 }
 
 /// Runs the command line `args` (without the program name) and returns the exit code.
@@ -41,5 +48,7 @@ pub async fn run(args: Vec<String>) -> i32 {
     match cli.command {
         Command::Serve(a) => serve::run(*a).await,
         Command::Query(a) => query::run(a).await,
+        Command::Inspect(a) => inspect::run(a).await,
+        Command::Load(a) => load::run(*a).await,
     }
 }

@@ -10,6 +10,7 @@
 pub mod error;
 pub mod field;
 pub mod infer;
+pub mod inspect;
 pub mod sheet;
 pub mod source;
 pub mod text;

@@ -2,8 +2,27 @@
 //! versioned JSON document (`template.schema.json` beside this crate is its JSON Schema).
 //! `sluice inspect FILE --template OUT.json` writes a starting one; `sluice load --map` and the
 //! desktop app read it. Field names are camelCase in JSON.
+//!
+//! [`Template::read`] checks the version first (a newer format is refused for its version, not
+//! for a field this build does not know), then the shape (serde, unknown fields refused), then
+//! [`Template::validate`]: what the parts must agree on, every problem listed with its place.
+//! [`Template::write`] validates and writes pretty JSON in a stable order.
 
 use serde::{Deserialize, Serialize};
+use sluice_files::infer::sql_type::TypeSpellingError;
+use sluice_files::infer::{DateOrder, SqlType};
+
+mod check;
+mod file;
+mod from_inspection;
+#[cfg(test)]
+mod schema_tests;
+#[cfg(test)]
+mod tests;
+
+pub use check::Problem;
+pub use file::TemplateError;
+pub use from_inspection::InspectedFile;
 
 /// The format version this build writes and reads.
 pub const TEMPLATE_VERSION: u32 = 1;
@@ -99,12 +118,50 @@ pub struct ColumnMapping {
     /// Whether an empty field is NULL (default true) or an empty string.
     #[serde(default = "yes")]
     pub empty_as_null: bool,
-    /// `dmy`, `mdy` or `ymd` for numeric dates; `None` keeps the inference's decision.
+    /// `dmy` or `mdy` for numeric dates such as `05/03/2024`; `None` keeps the inference's
+    /// decision. (Year-first dates such as `2024-03-05` read the same either way.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_order: Option<String>,
     /// Overrides the source's NULL tokens for this column.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub null_tokens: Option<Vec<String>>,
+}
+
+impl ExpectedColumn {
+    /// The expected type, read from its spelling ([`Template::validate`] has checked it).
+    pub fn parsed_type(&self) -> Result<SqlType, TypeSpellingError> {
+        self.sql_type.parse()
+    }
+}
+
+impl ColumnMapping {
+    /// The target type, read from its spelling ([`Template::validate`] has checked it).
+    pub fn parsed_type(&self) -> Result<SqlType, TypeSpellingError> {
+        self.sql_type.parse()
+    }
+
+    /// The day/month order this mapping sets, if any (`None` also for an unknown spelling,
+    /// which [`Template::validate`] refuses).
+    pub fn parsed_date_order(&self) -> Option<DateOrder> {
+        self.date_order.as_deref().and_then(date_order_from_name)
+    }
+}
+
+/// `dmy` → day first, `mdy` → month first (case-insensitive).
+pub fn date_order_from_name(name: &str) -> Option<DateOrder> {
+    match name.to_ascii_lowercase().as_str() {
+        "dmy" => Some(DateOrder::DayFirst),
+        "mdy" => Some(DateOrder::MonthFirst),
+        _ => None,
+    }
+}
+
+/// The template's spelling of a day/month order.
+pub fn date_order_name(order: DateOrder) -> &'static str {
+    match order {
+        DateOrder::DayFirst => "dmy",
+        DateOrder::MonthFirst => "mdy",
+    }
 }
 
 fn yes() -> bool {

@@ -26,6 +26,8 @@ use super::names::propose_names;
 use super::sql_type::SqlType;
 use crate::{Field, ReadError, RowSource};
 
+mod naming;
+
 /// One column of the proposed schema.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -2,6 +2,9 @@
 
 use std::fmt;
 
+mod spelling;
+pub use spelling::TypeSpellingError;
+
 /// A proposed column type. `Display` gives the T-SQL spelling (`decimal(12,2)`,
 /// `datetime2(3)`, `nvarchar(max)`), which is also how it serialises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

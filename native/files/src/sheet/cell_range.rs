@@ -95,7 +95,7 @@ pub fn parse_cell(s: &str) -> Option<(u32, u32)> {
 
 /// Column letters of a 0-based column (`0` → `A`, `27` → `AB`).
 pub fn column_name(col: u32) -> String {
-    let mut n = col + 1;
+    let mut n = u64::from(col) + 1;
     let mut out = Vec::new();
     while n > 0 {
         let rem = (n - 1) % 26;
@@ -162,6 +162,11 @@ mod tests {
         ] {
             assert!(bad.parse::<CellRange>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn column_names_of_any_u32_do_not_overflow() {
+        assert_eq!(column_name(u32::MAX), "MWLQKWV");
     }
 
     #[test]

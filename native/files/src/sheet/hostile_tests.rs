@@ -354,3 +354,39 @@ fn an_ods_whose_repeat_counts_expand_to_too_many_cells_is_refused() {
     let p = write(&dir, "repeat-ok.ods", &ods_with_content(small.as_bytes()));
     assert_eq!(read_all(&p, &ZipLimits::default()).unwrap(), 1000);
 }
+
+#[test]
+fn an_xls_declaring_billions_of_rows_is_refused_before_calamine_reserves_them() {
+    // calamine reserves rows × columns cells from the DIMENSIONS record; this file would make
+    // it ask for 343 GB and abort the process.
+    let mut bytes = std::fs::read(testdata("sample.xls")).unwrap();
+    let pattern = [0x00, 0x02, 0x0E, 0x00]; // DIMENSIONS, 14 bytes
+    let mut patched = 0;
+    for at in 0..bytes.len() - 18 {
+        if bytes[at..at + 4] == pattern {
+            bytes[at + 8..at + 12].copy_from_slice(&0x7FFF_FFFFu32.to_le_bytes());
+            patched += 1;
+        }
+    }
+    assert!(patched > 0);
+    let dir = tempdir();
+    let p = write(&dir, "dimensions.xls", &bytes);
+    let m = workbook_message(&Workbook::open(&p).err().unwrap()).to_string();
+    assert!(
+        m.contains("an xls sheet holds at most 65536 rows and 256 columns"),
+        "{m}"
+    );
+}
+
+#[test]
+fn an_xls_cell_past_column_iv_is_refused_before_calamine_builds_its_grid() {
+    // One RK cell moved to row 65,536, column 65,536: calamine would allocate a 137 GB grid.
+    let mut bytes = std::fs::read(testdata("sample.xls")).unwrap();
+    let rk = [0x7E, 0x02, 0x0A, 0x00];
+    let at = bytes.windows(4).position(|w| w == rk).unwrap();
+    bytes[at + 4..at + 8].copy_from_slice(&[0xFF; 4]);
+    let dir = tempdir();
+    let p = write(&dir, "far-cell.xls", &bytes);
+    let m = workbook_message(&Workbook::open(&p).err().unwrap()).to_string();
+    assert!(m.contains("a cell lies in column 65536"), "{m}");
+}

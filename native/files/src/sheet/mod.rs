@@ -25,6 +25,7 @@ mod guard;
 mod ods_check;
 mod reader;
 mod workbook;
+mod xls_check;
 
 pub use cell_range::CellRange;
 pub use detect::{SheetFormat, ZipLimits};

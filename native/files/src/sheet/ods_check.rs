@@ -14,8 +14,8 @@ use crate::ReadErrorKind;
 use quick_xml::events::{BytesStart, Event};
 use std::io::{BufReader, Read, Seek};
 
-/// Most value cells (after expanding repeats) an `.ods` may hold: 16 million cells is about
-/// 512 MiB in calamine's `Range`.
+/// Most cells one table's grid may span (after expanding repeats): 16 Mi cells is about 512 MiB
+/// in calamine's `Range` (and as much again for its formula grid).
 pub const MAX_ODS_CELLS: u64 = 16 << 20;
 
 /// Checks `content.xml` of the zipped workbook `file`.
@@ -45,9 +45,7 @@ pub fn check_ods<R: Read + Seek>(file: &mut R, max_cells: u64) -> Result<(), Rea
     xml.config_mut().check_end_names = true;
     let mut buf = Vec::new();
     let mut depth = 0usize;
-    let mut row_repeat = 1u64;
-    let mut row_cells = 0u64;
-    let mut cells = 0u64;
+    let mut table = Table::default();
     loop {
         let event = xml
             .read_event_into(&mut buf)
@@ -55,21 +53,15 @@ pub fn check_ods<R: Read + Seek>(file: &mut R, max_cells: u64) -> Result<(), Rea
         match event {
             Event::Start(e) => {
                 depth += 1;
-                count(&e, &mut row_repeat, &mut row_cells)?;
+                table.start(&e)?;
             }
-            Event::Empty(e) => count(&e, &mut row_repeat, &mut row_cells)?,
+            Event::Empty(e) => table.start(&e)?,
             Event::End(e) => {
                 depth = depth.saturating_sub(1);
-                if e.name().as_ref() == "table:table-row" {
-                    cells = cells.saturating_add(row_repeat.saturating_mul(row_cells));
-                    if cells > max_cells {
-                        return Err(ReadErrorKind::Workbook(format!(
-                            "the spreadsheet's repeated rows and columns expand to more than \
-                             {max_cells} cells; it is refused to keep memory bounded"
-                        )));
-                    }
-                    row_repeat = 1;
-                    row_cells = 0;
+                match e.name().as_ref() {
+                    "table:table-row" => table.end_row(max_cells)?,
+                    "table:table" => table = Table::default(),
+                    _ => {}
                 }
             }
             Event::Eof if depth > 0 => {
@@ -82,27 +74,71 @@ pub fn check_ods<R: Read + Seek>(file: &mut R, max_cells: u64) -> Result<(), Rea
     }
 }
 
-/// Notes a row's repeat count, and a value cell's column repeat count.
-fn count(
-    e: &BytesStart<'_>,
-    row_repeat: &mut u64,
-    row_cells: &mut u64,
-) -> Result<(), ReadErrorKind> {
-    match e.name().as_ref() {
-        "table:table-row" => *row_repeat = repeat(e, "table:number-rows-repeated")?,
-        "table:table-cell" => {
-            let has_value = e
-                .attributes()
-                .flatten()
-                .any(|a| a.key.as_ref() == "office:value-type");
-            if has_value {
-                let n = repeat(e, "table:number-columns-repeated")?;
-                *row_cells = row_cells.saturating_add(n);
+/// The grid calamine will build for one table: from the first to the last row holding a value
+/// (repeated rows counted, empty ones between included), from the leftmost to the rightmost
+/// value's column.
+#[derive(Default)]
+struct Table {
+    /// Rows so far, repeats expanded.
+    rows: u64,
+    /// Row (expanded) where the first value sits.
+    first_value_row: Option<u64>,
+    col_min: u64,
+    col_max: u64,
+    /// The current row: its repeat count, the column reached, its value columns.
+    row_repeat: u64,
+    row_pos: u64,
+    row_values: Option<(u64, u64)>,
+}
+
+impl Table {
+    fn start(&mut self, e: &BytesStart<'_>) -> Result<(), ReadErrorKind> {
+        match e.name().as_ref() {
+            "table:table-row" => {
+                self.row_repeat = repeat(e, "table:number-rows-repeated")?;
+                self.row_pos = 0;
+                self.row_values = None;
             }
+            "table:table-cell" | "table:covered-table-cell" => {
+                let n = repeat(e, "table:number-columns-repeated")?;
+                let has_value = e
+                    .attributes()
+                    .flatten()
+                    .any(|a| a.key.as_ref() == "office:value-type");
+                if has_value {
+                    let first = self.row_values.map_or(self.row_pos, |(f, _)| f);
+                    let last = self.row_pos.saturating_add(n.saturating_sub(1));
+                    self.row_values = Some((first, last));
+                }
+                self.row_pos = self.row_pos.saturating_add(n);
+            }
+            _ => {}
         }
-        _ => {}
+        Ok(())
     }
-    Ok(())
+
+    fn end_row(&mut self, max_cells: u64) -> Result<(), ReadErrorKind> {
+        let start = self.rows;
+        self.rows = self.rows.saturating_add(self.row_repeat.max(1));
+        let Some((first, last)) = self.row_values else {
+            return Ok(());
+        };
+        let first_row = *self.first_value_row.get_or_insert(start);
+        if first_row == start {
+            (self.col_min, self.col_max) = (first, last);
+        } else {
+            self.col_min = self.col_min.min(first);
+            self.col_max = self.col_max.max(last);
+        }
+        let grid = (self.rows - first_row).saturating_mul(self.col_max - self.col_min + 1);
+        if grid > max_cells {
+            return Err(ReadErrorKind::Workbook(format!(
+                "a table's repeated rows and columns expand to more than {max_cells} cells; it \
+                 is refused to keep memory bounded"
+            )));
+        }
+        Ok(())
+    }
 }
 
 fn repeat(e: &BytesStart<'_>, name: &str) -> Result<u64, ReadErrorKind> {

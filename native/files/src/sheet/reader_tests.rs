@@ -389,3 +389,73 @@ pub(crate) fn tempdir() -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+#[test]
+fn xlsb_cells_stream_with_their_types() {
+    // Built record by record by scripts/make-test-workbooks.sh (LibreOffice cannot write
+    // xlsb); xlsb formats are not exposed by calamine, so date kinds come from the values.
+    let mut wb = Workbook::open(&testdata("sample.xlsb")).unwrap();
+    assert_eq!(wb.format(), SheetFormat::Xlsb);
+    let mut r = wb
+        .reader(&SheetOptions {
+            header_row: Some(1),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(
+        r.header(),
+        ["id", "name", "amount", "paid", "day", "stamp", "check"]
+    );
+    use Cell::*;
+    assert_eq!(
+        rows(&mut r),
+        vec![
+            (
+                2,
+                vec![
+                    Num(1.0),
+                    text("Ada Lovelace"),
+                    Num(12.5),
+                    Bool(true),
+                    date(2024, 3, 5),
+                    datetime(2024, 3, 5, 13, 45, 30),
+                    error("#N/A"),
+                ]
+            ),
+            (
+                3,
+                vec![
+                    Num(2.0),
+                    text("Bjørn Ñúñez"),
+                    Num(-3.0),
+                    Bool(false),
+                    date(1999, 12, 31),
+                    Num(3.0),
+                    error("#DIV/0!"),
+                ]
+            ),
+            (5, vec![Num(4.0)]),
+        ]
+    );
+}
+
+#[test]
+fn a_workbook_can_move_to_a_worker_thread() {
+    // The inspect job opens the file, then reads it off the JS thread: the workbook must be
+    // Send (its readers borrow it and stay on the thread that made them).
+    fn send<T: Send>(_: &T) {}
+    let wb = Workbook::open(&testdata("sample.xlsx")).unwrap();
+    send(&wb);
+    let rows = std::thread::spawn(move || {
+        let mut wb = wb;
+        let mut r = wb.reader(&SheetOptions::default()).unwrap();
+        let mut n = 0;
+        while r.advance().unwrap() {
+            n += 1;
+        }
+        n
+    })
+    .join()
+    .unwrap();
+    assert_eq!(rows, 5);
+}

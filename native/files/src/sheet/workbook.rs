@@ -3,7 +3,7 @@
 use super::cell_range::CellRange;
 use super::detect::{self, Container, SheetFormat, ZipLimits};
 use super::guard::{guarded, workbook_error};
-use super::ods_check;
+use super::{ods_check, xls_check};
 use crate::{ReadError, ReadErrorKind};
 use calamine::{Data, Ods, Range, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
 use serde::Serialize;
@@ -54,6 +54,10 @@ pub struct SheetInfo {
     pub visible: bool,
     /// False for chart, dialog and macro sheets, which hold no cells to load.
     pub is_worksheet: bool,
+    /// The used range the sheet declares, where that is cheap to read: the `<dimension>` of an
+    /// xlsx sheet, `BrtWsDim` of an xlsb one. `None` for xls and ods (which would mean loading
+    /// every sheet), for a sheet that declares none, or only `A1`.
+    pub dimensions: Option<CellRange>,
 }
 
 /// Why the default sheet was chosen, for the user to see.
@@ -113,6 +117,9 @@ impl Workbook {
             Container::Zip => detect::inspect_zip(&mut reader, limits).map_err(err)?,
             Container::Cfb => SheetFormat::Xls,
         };
+        if format == SheetFormat::Xls {
+            xls_check::check_xls(&mut reader, file_len).map_err(err)?;
+        }
         if format == SheetFormat::Ods {
             reader
                 .seek(SeekFrom::Start(0))
@@ -134,7 +141,7 @@ impl Workbook {
             Book::Xls(b) => (b.sheets_metadata().to_vec(), b.has_1904_epoch()),
             Book::Ods(b) => (b.sheets_metadata().to_vec(), false),
         };
-        let sheets: Vec<SheetInfo> = metadata
+        let mut sheets: Vec<SheetInfo> = metadata
             .into_iter()
             .enumerate()
             .map(|(i, s)| SheetInfo {
@@ -142,8 +149,13 @@ impl Workbook {
                 name: s.name,
                 visible: s.visible == SheetVisible::Visible,
                 is_worksheet: s.typ == SheetType::WorkSheet,
+                dimensions: None,
             })
             .collect();
+        let mut book = book;
+        for sheet in sheets.iter_mut().filter(|s| s.is_worksheet) {
+            sheet.dimensions = declared_dimensions(&mut book, &sheet.name);
+        }
         if sheets.is_empty() {
             return Err(err(ReadErrorKind::Workbook(
                 "the workbook has no sheets".to_string(),
@@ -375,6 +387,29 @@ fn open_book(
             }
         },
     })
+}
+
+/// The dimensions a streamed sheet declares in its header, if any (a damaged sheet: none).
+fn declared_dimensions(book: &mut Book, name: &str) -> Option<CellRange> {
+    let dims = guarded(|| match book {
+        Book::Xlsx(b) => b.worksheet_cells_reader(name).ok().map(|c| c.dimensions()),
+        Book::Xlsb(b) => b.worksheet_cells_reader(name).ok().map(|c| c.dimensions()),
+        Book::Xls(_) | Book::Ods(_) => None,
+    })
+    .ok()
+    .flatten()?;
+    let range = CellRange {
+        first_row: dims.start.0,
+        first_col: dims.start.1,
+        last_row: dims.end.0,
+        last_col: dims.end.1,
+    };
+    let declared = range.first_row <= range.last_row
+        && range.first_col <= range.last_col
+        && range.last_row < super::cell_range::MAX_ROWS
+        && range.last_col < super::cell_range::MAX_COLUMNS
+        && dims != calamine::Dimensions::default();
+    declared.then_some(range)
 }
 
 /// The whole used range of a sheet of a format calamine only loads whole (xls, ods).

@@ -9,6 +9,9 @@
 //! conversion. Where SQL Server would silently change the data, these refuse: a decimal
 //! digit that does not fit the scale, a fraction for an integer column, NaN.
 
+#[path = "typed_cell.rs"]
+mod typed;
+
 use super::chars::{binary_column, char_column, put_binary, put_chars, Src, StackText};
 use super::BulkColumn;
 use crate::token::token_type;
@@ -33,6 +36,33 @@ pub enum Cell<'a> {
     DateMs(f64),
     /// A JS bigint or other wide integer.
     Int128(i128),
+    /// An exact decimal `mantissa / 10^scale` (a file's number already parsed): written as is
+    /// when the column's scale is at least `scale`, refused when it would round.
+    Decimal {
+        mantissa: i128,
+        scale: u8,
+    },
+    /// A civil date: days since 1970-01-01.
+    Date {
+        days: i32,
+    },
+    /// A civil date and time without zone: days since 1970-01-01, nanoseconds since midnight.
+    DateTime {
+        days: i32,
+        nanos: u64,
+    },
+    /// A local date and time and its offset from UTC (UTC = local − offset).
+    DateTimeOffset {
+        days: i32,
+        nanos: u64,
+        offset_minutes: i16,
+    },
+    /// A time of day: nanoseconds since midnight.
+    Time {
+        nanos: u64,
+    },
+    /// A GUID's 16 bytes in display (RFC 4122 written) order.
+    Guid([u8; 16]),
 }
 
 /// Why a cell could not be encoded into its column; the caller adds the row number.
@@ -117,6 +147,12 @@ fn write_cell(col: &BulkColumn, cell: Cell<'_>, buf: &mut BytesMut) -> Result<()
             buf,
         ),
         Cell::DateMs(ms) => put_value(ty, &date_ms_value(ms)?, buf),
+        Cell::Decimal { .. }
+        | Cell::Date { .. }
+        | Cell::DateTime { .. }
+        | Cell::DateTimeOffset { .. }
+        | Cell::Time { .. }
+        | Cell::Guid(_) => put_value(ty, &typed::value_of(ty, cell)?, buf),
     }
 }
 
@@ -143,6 +179,7 @@ fn write_variant_cell(cell: Cell<'_>, buf: &mut BytesMut) -> Result<(), String> 
             mantissa: n,
             scale: 0,
         }),
+        _ => typed::plain_value(cell)?,
     };
     put_value(&SqlType::Variant, &v, buf)
 }
@@ -337,6 +374,17 @@ fn write_as_text(ty: &SqlType, cell: Cell<'_>, buf: &mut BytesMut) -> Result<(),
                 ty.sql_name()
             ))
         }
+        Cell::Decimal { .. }
+        | Cell::Date { .. }
+        | Cell::DateTime { .. }
+        | Cell::DateTimeOffset { .. }
+        | Cell::Time { .. }
+        | Cell::Guid(_) => {
+            let text = typed::plain_value(cell)?
+                .to_text()
+                .ok_or("cannot format the value as text")?;
+            return put_chars(collation, frame, Src::Str(&text), buf);
+        }
         Cell::Null | Cell::Text(_) | Cell::Utf16(_) => None,
     }
     .ok_or("cannot format the value as text")?;
@@ -423,6 +471,10 @@ fn describe(cell: Cell<'_>) -> String {
             format!("0x{hex}{more}")
         }
         Cell::DateMs(ms) => date_ms_iso(ms).unwrap_or_else(|_| show_float(ms)),
+        _ => typed::plain_value(cell)
+            .ok()
+            .and_then(|v| v.to_text())
+            .unwrap_or_else(|| format!("{cell:?}")),
     }
 }
 

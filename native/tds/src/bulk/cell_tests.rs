@@ -368,3 +368,210 @@ fn the_error_names_the_value_shortened() {
     assert_eq!(e.value, "1e-300");
     assert_eq!(e.reason, "value 1e-300 is not a whole number for int");
 }
+
+/// Golden bytes of the parsed-value cells a file loader hands over (MS-TDS 2.2.5.5.1): no text
+/// in between, the same bytes as the equivalent text or JS value.
+#[test]
+fn parsed_value_cells_write_golden_bytes() {
+    use super::tests::enc;
+    let dec18_4 = SqlType::Decimal {
+        precision: 18,
+        scale: 4,
+    };
+    // 12.34 at scale 2 rescales to 123400 at scale 4 = 0x01E208.
+    assert_eq!(
+        enc(
+            dec18_4,
+            Cell::Decimal {
+                mantissa: 1234,
+                scale: 2
+            }
+        ),
+        vec![9, 1, 0x08, 0xE2, 0x01, 0, 0, 0, 0, 0]
+    );
+    // Trailing zeros beyond the column's scale go (decimal(10,2) takes 9 bytes); 1 is money
+    // 10000.
+    assert_eq!(
+        enc(
+            DEC10_2,
+            Cell::Decimal {
+                mantissa: -15_000,
+                scale: 4
+            }
+        ),
+        vec![9, 0, 150, 0, 0, 0, 0, 0, 0, 0]
+    );
+    assert_eq!(
+        enc(
+            SqlType::Money,
+            Cell::Decimal {
+                mantissa: 1,
+                scale: 0
+            }
+        ),
+        vec![8, 0, 0, 0, 0, 0x10, 0x27, 0, 0]
+    );
+    assert_eq!(
+        enc(
+            SqlType::Int,
+            Cell::Decimal {
+                mantissa: 700,
+                scale: 2
+            }
+        ),
+        vec![4, 7, 0, 0, 0]
+    );
+    // date: 3 bytes of days since 0001-01-01; 1970-01-01 is 719162 = 0x0AF93A.
+    assert_eq!(
+        enc(SqlType::Date, Cell::Date { days: 0 }),
+        vec![3, 0x3A, 0xF9, 0x0A]
+    );
+    assert_eq!(
+        enc(SqlType::Date, Cell::Date { days: -1 }),
+        vec![3, 0x39, 0xF9, 0x0A]
+    );
+    // datetime2(3): 1 ms = 1 unit, then the date.
+    assert_eq!(
+        enc(
+            SqlType::DateTime2 { scale: 3 },
+            Cell::DateTime {
+                days: 0,
+                nanos: 1_000_000
+            }
+        ),
+        vec![7, 1, 0, 0, 0, 0x3A, 0xF9, 0x0A]
+    );
+    // datetime: 1 s = 300 ticks = 0x012C.
+    assert_eq!(
+        enc(
+            SqlType::DateTime,
+            Cell::DateTime {
+                days: 0,
+                nanos: 1_000_000_000
+            }
+        ),
+        vec![8, 0xDF, 0x63, 0, 0, 0x2C, 1, 0, 0]
+    );
+    // datetimeoffset(0): 1970-01-01 01:00 +01:00 is 00:00 UTC; offset 60 = 0x003C.
+    assert_eq!(
+        enc(
+            SqlType::DateTimeOffset { scale: 0 },
+            Cell::DateTimeOffset {
+                days: 0,
+                nanos: 3_600_000_000_000,
+                offset_minutes: 60
+            }
+        ),
+        vec![8, 0, 0, 0, 0x3A, 0xF9, 0x0A, 0x3C, 0]
+    );
+    // The UTC moment may fall on the day before the local date: 23:00 = 82800 s = 0x014370.
+    assert_eq!(
+        enc(
+            SqlType::DateTimeOffset { scale: 0 },
+            Cell::DateTimeOffset {
+                days: 0,
+                nanos: 0,
+                offset_minutes: 60
+            }
+        ),
+        vec![8, 0x70, 0x43, 0x01, 0x39, 0xF9, 0x0A, 0x3C, 0]
+    );
+    // time(0): 3600 s = 0x0E10.
+    assert_eq!(
+        enc(
+            SqlType::Time { scale: 0 },
+            Cell::Time {
+                nanos: 3_600_000_000_000
+            }
+        ),
+        vec![3, 0x10, 0x0E, 0]
+    );
+    // GUID: display order in, first three groups little-endian on the wire.
+    let display = [
+        0x6F, 0x96, 0x19, 0xFF, 0x8B, 0x86, 0xD0, 0x11, 0xB4, 0x2D, 0x00, 0xC0, 0x4F, 0xC9, 0x64,
+        0xFF,
+    ];
+    assert_eq!(
+        enc(SqlType::UniqueIdentifier, Cell::Guid(display)),
+        enc(
+            SqlType::UniqueIdentifier,
+            Cell::Text("6F9619FF-8B86-D011-B42D-00C04FC964FF")
+        )
+    );
+    // Into a character column they are their text.
+    let nv = SqlType::NVarChar {
+        len: VarLen::Len(20),
+        collation: CP1252,
+    };
+    assert_eq!(
+        enc(
+            nv,
+            Cell::Decimal {
+                mantissa: -1205,
+                scale: 2
+            }
+        ),
+        enc(nv, Cell::Text("-12.05"))
+    );
+    assert_eq!(
+        enc(nv, Cell::Date { days: 0 }),
+        enc(nv, Cell::Text("1970-01-01"))
+    );
+}
+
+#[test]
+fn parsed_value_cells_refuse_what_would_round_or_overflow() {
+    assert_reason(
+        DEC10_2,
+        Cell::Decimal {
+            mantissa: 12_345,
+            scale: 3,
+        },
+        "more than 2 decimal places",
+    );
+    assert_reason(
+        SqlType::Int,
+        Cell::Decimal {
+            mantissa: 25,
+            scale: 1,
+        },
+        "decimal places",
+    );
+    assert_reason(
+        SqlType::Date,
+        Cell::DateTime {
+            days: 0,
+            nanos: 1_000,
+        },
+        "time of day",
+    );
+    assert_reason(SqlType::Date, Cell::Date { days: i32::MAX }, "date outside");
+    assert_reason(SqlType::Date, Cell::Date { days: -719_163 }, "date outside");
+    assert_reason(
+        SqlType::Time { scale: 7 },
+        Cell::Time {
+            nanos: 86_400_000_000_000,
+        },
+        "under 24 h",
+    );
+    assert_reason(
+        SqlType::DateTimeOffset { scale: 7 },
+        Cell::DateTimeOffset {
+            days: i32::MIN,
+            nanos: 0,
+            offset_minutes: 840,
+        },
+        "date outside",
+    );
+    assert_reason(
+        SqlType::Decimal {
+            precision: 38,
+            scale: 10,
+        },
+        Cell::Decimal {
+            mantissa: i128::MAX / 10,
+            scale: 0,
+        },
+        "out of range",
+    );
+}

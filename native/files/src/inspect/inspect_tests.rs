@@ -1,0 +1,249 @@
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+use super::*;
+use crate::ReadErrorKind;
+
+fn testdata(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata")
+        .join(name)
+}
+
+fn temp_file(contents: &[u8]) -> tempfile::NamedTempFile {
+    let mut f = tempfile::NamedTempFile::new().unwrap();
+    f.write_all(contents).unwrap();
+    f
+}
+
+fn run_inspect(path: &Path, options: &Options) -> Result<Inspection, crate::ReadError> {
+    inspect(path, options, &mut |_| {}, &AtomicBool::new(false))
+}
+
+fn types(i: &Inspection) -> Vec<(String, String)> {
+    i.columns
+        .iter()
+        .map(|c| (c.name.clone(), c.sql_type.to_string()))
+        .collect()
+}
+
+#[test]
+fn preview_shows_detected_settings_header_and_first_rows() {
+    let f = temp_file(b"id;when;name\n1;05/03/2024;Ann\n2;25/03/2024;\n3;06/03/2024;Bob\n");
+    let p = preview(
+        f.path(),
+        &Options {
+            preview_rows: Some(2),
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        (p.format.as_str(), p.delimiter.as_deref()),
+        ("csv", Some(";"))
+    );
+    assert_eq!(p.encoding.as_deref(), Some("UTF-8"));
+    assert!(p.has_header, "{}", p.detection.header);
+    assert_eq!(
+        p.rows,
+        vec![
+            vec![
+                Some("1".into()),
+                Some("05/03/2024".into()),
+                Some("Ann".into())
+            ],
+            vec![Some("2".into()), Some("25/03/2024".into()), None],
+        ]
+    );
+    assert_eq!(p.row_numbers, [2, 3]);
+    let names: Vec<_> = p
+        .columns
+        .iter()
+        .map(|c| (c.name.as_str(), c.sql_type.to_string()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("id", "int".to_string()),
+            ("when", "date".into()),
+            ("name", "varchar(3)".into())
+        ]
+    );
+    assert!(p.sheets.is_empty() && p.sheet.is_none());
+}
+
+#[test]
+fn inspect_reads_the_whole_file_and_widens_late() {
+    let mut text = String::from("num,code\n");
+    for i in 0..5000 {
+        text.push_str(&format!("{i},{:05}\n", i));
+    }
+    text.push_str("3000000000,00001\n");
+    let f = temp_file(text.as_bytes());
+    let i = run_inspect(f.path(), &Options::default()).unwrap();
+    assert_eq!(i.row_count, 5001);
+    assert!(i.complete && i.has_header);
+    assert_eq!(
+        types(&i),
+        [
+            ("num".into(), "bigint".into()),
+            ("code".into(), "varchar(5)".into())
+        ]
+    );
+    let w = &i.columns[0].evidence.widenings;
+    assert_eq!(w.last().map(|w| w.row), Some(5002), "{w:?}");
+}
+
+#[test]
+fn a_sample_stops_early_and_says_so() {
+    let f = temp_file(b"a\n1\n2\n3\nx\n");
+    let i = run_inspect(
+        f.path(),
+        &Options {
+            sample: Some(2),
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    assert_eq!((i.row_count, i.complete), (2, false));
+    assert_eq!(i.columns[0].sql_type.to_string(), "int");
+    let all = run_inspect(
+        f.path(),
+        &Options {
+            sample: Some(4),
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    assert_eq!((all.row_count, all.complete), (4, true));
+    assert_eq!(all.columns[0].sql_type.to_string(), "varchar(1)");
+}
+
+#[test]
+fn header_overrides_take_a_later_row_or_none() {
+    let f = temp_file(b"exported by x\nid,v\n1,2\n");
+    let i = run_inspect(
+        f.path(),
+        &Options {
+            header: HeaderSetting::Row(2),
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        types(&i),
+        [("id".into(), "int".into()), ("v".into(), "int".into())]
+    );
+    assert_eq!(i.row_count, 1);
+    let g = temp_file(b"a,b\nc,d\n");
+    let i = run_inspect(
+        g.path(),
+        &Options {
+            header: HeaderSetting::Absent,
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    assert!(!i.has_header);
+    assert_eq!(i.row_count, 2);
+    assert_eq!(i.columns[0].name, "column1");
+}
+
+#[test]
+fn null_tokens_are_the_callers() {
+    let f = temp_file(b"v\n1\n-\n2\n");
+    let plain = run_inspect(f.path(), &Options::default()).unwrap();
+    assert_eq!(plain.columns[0].sql_type.to_string(), "varchar(1)");
+    let dash = run_inspect(
+        f.path(),
+        &Options {
+            null_tokens: Some(vec!["-".into()]),
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(dash.columns[0].sql_type.to_string(), "int");
+    assert!(dash.columns[0].nullable);
+}
+
+#[test]
+fn progress_ends_with_the_totals_and_cancel_stops() {
+    let mut text = String::from("num\n");
+    for i in 0..10_000 {
+        text.push_str(&format!("{i}\n"));
+    }
+    let f = temp_file(text.as_bytes());
+    let mut last = None;
+    run_inspect(f.path(), &Options::default()).unwrap();
+    inspect(
+        f.path(),
+        &Options::default(),
+        &mut |p| last = Some(p),
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    let last = last.unwrap();
+    assert_eq!(last.rows, 10_000);
+    assert_eq!(last.bytes_read, text.len() as u64);
+    let e = inspect(
+        f.path(),
+        &Options::default(),
+        &mut |_| {},
+        &AtomicBool::new(true),
+    )
+    .unwrap_err();
+    assert_eq!(e.kind, ReadErrorKind::Cancelled);
+}
+
+#[test]
+fn workbooks_are_read_by_content_with_sheet_and_header() {
+    let p = preview(&testdata("sample.xlsx"), &Options::default()).unwrap();
+    assert_eq!(p.format, "xlsx");
+    assert_eq!(
+        (p.encoding.as_deref(), p.delimiter.as_deref()),
+        (None, None)
+    );
+    assert!(!p.sheets.is_empty());
+    assert!(p.detection.sheet.is_some());
+    let i = run_inspect(&testdata("sample.ods"), &Options::default()).unwrap();
+    assert_eq!(i.format, "ods");
+    assert!(i.row_count > 0);
+}
+
+#[test]
+fn misplaced_options_and_missing_files_are_errors_naming_the_file() {
+    let f = temp_file(b"a,b\n1,2\n");
+    let e = preview(
+        f.path(),
+        &Options {
+            sheet: Some("1".into()),
+            ..Options::default()
+        },
+    )
+    .unwrap_err();
+    assert!(matches!(e.kind, ReadErrorKind::Invalid(_)), "{e}");
+    let e = preview(
+        &testdata("sample.xlsx"),
+        &Options {
+            delimiter: Some(b';'),
+            ..Options::default()
+        },
+    )
+    .unwrap_err();
+    assert!(matches!(e.kind, ReadErrorKind::Invalid(_)), "{e}");
+    let e = preview(
+        &testdata("sample.xlsx"),
+        &Options {
+            range: Some("B9:A1".into()),
+            ..Options::default()
+        },
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("B9:A1"), "{e}");
+    let missing = testdata("no-such-file.csv");
+    let e = preview(&missing, &Options::default()).unwrap_err();
+    assert!(e.to_string().contains("no-such-file.csv"), "{e}");
+    let e = run_inspect(&testdata("encrypted.xlsx"), &Options::default()).unwrap_err();
+    assert_eq!(e.kind, ReadErrorKind::Encrypted);
+}

@@ -1,0 +1,189 @@
+//! The load pass, on a worker thread: each record's fields are converted with the column's rule
+//! (the inference's own parsing functions) and encoded straight into the bulk session's packet
+//! buffer; a row that fails is cut off again and goes to the reject file. No per-field String,
+//! no row object: fields borrow the reader's buffer, values live on the stack.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use bytes::BytesMut;
+use sluice_client::bulk::BulkEncoder;
+use sluice_files::infer::convert;
+use sluice_files::{Field, RowSource};
+use tds::bulk::{encode_cell, BulkColumn, CellError};
+use tokio::runtime::Handle;
+
+use crate::cell::to_cell;
+use crate::mapping::{TargetColumn, ValueSource};
+use crate::progress::ReadCounters;
+use crate::reject_file::{RejectWriter, Rejected};
+use crate::source::render_csv;
+use crate::{LoadError, LoadErrorKind};
+
+/// Where converted rows go.
+pub enum Sink<'a> {
+    /// The bulk session's encoder (its plan's columns are the target columns, in order).
+    Session {
+        encoder: &'a mut BulkEncoder,
+        rt: Handle,
+    },
+    /// A dry run against the table's columns: encoded into a scratch buffer, then dropped.
+    Scratch {
+        columns: &'a [BulkColumn],
+        buf: BytesMut,
+    },
+    /// A dry run for a table not created yet: converted only.
+    ConvertOnly,
+}
+
+/// How the pass ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum PassEnd {
+    /// Every record was read.
+    Done,
+    /// The runner stopped (failure or cancel): its outcome says why.
+    SessionStopped,
+    Cancelled,
+}
+
+pub struct Pass<'a> {
+    pub columns: &'a [TargetColumn],
+    pub counters: &'a ReadCounters,
+    pub cancel: &'a Arc<AtomicBool>,
+    pub rejects: Option<&'a mut RejectWriter>,
+    /// Rows that may be rejected; one more stops the load.
+    pub max_errors: u64,
+    /// Rows rejected so far (all files).
+    pub rejected: u64,
+}
+
+impl Pass<'_> {
+    /// Reads `src` to its end into `sink`. Returns how it ended and the file's (read, rejected).
+    pub fn run(
+        &mut self,
+        src: &mut dyn RowSource,
+        sink: &mut Sink<'_>,
+    ) -> Result<(PassEnd, u64, u64), LoadError> {
+        let (mut read, mut rejected) = (0u64, 0u64);
+        let mut raw_copy = Vec::new();
+        loop {
+            if self.cancel.load(Ordering::Relaxed) {
+                return Ok((PassEnd::Cancelled, read, rejected));
+            }
+            if !src.advance().map_err(crate::source::read_error)? {
+                break;
+            }
+            read += 1;
+            let result = match sink {
+                Sink::Session { encoder, .. } => {
+                    encoder.encode_row(|plan, buf| fill(self.columns, &plan.columns, &*src, buf))
+                }
+                Sink::Scratch { columns, buf } => {
+                    buf.clear();
+                    fill(self.columns, columns, &*src, buf)
+                }
+                Sink::ConvertOnly => convert_only(self.columns, &*src),
+            };
+            if let Err(e) = result {
+                rejected += 1;
+                self.rejected += 1;
+                self.counters.rows_rejected.fetch_add(1, Ordering::Relaxed);
+                if self.rejected > self.max_errors {
+                    let limit = if self.max_errors == 0 {
+                        "the load stops at the first bad row (--max-errors N skips up to N)"
+                            .to_string()
+                    } else {
+                        format!("more than --max-errors {} rows rejected", self.max_errors)
+                    };
+                    return Err(LoadError::input(format!(
+                        "row {}: {e} (value {:?}); {limit}",
+                        src.row_number(),
+                        e.value
+                    )));
+                }
+                if let Some(w) = self.rejects.as_deref_mut() {
+                    let raw = match src.raw_record() {
+                        Some(r) => r,
+                        None => {
+                            raw_copy.clear();
+                            render_csv(&*src, &mut raw_copy);
+                            &raw_copy
+                        }
+                    };
+                    w.write(&Rejected {
+                        raw,
+                        row: src.row_number(),
+                        column: &e.column,
+                        value: &e.value,
+                        error: &e.reason,
+                    })?;
+                }
+            }
+            self.counters.rows_read.fetch_add(1, Ordering::Relaxed);
+            if read.is_multiple_of(1024) {
+                self.counters
+                    .bytes_read
+                    .store(src.bytes_read(), Ordering::Relaxed);
+            }
+            if let Sink::Session { encoder, rt } = sink {
+                if encoder.has_backlog() && rt.block_on(encoder.flush()).is_err() {
+                    return Ok((PassEnd::SessionStopped, read, rejected));
+                }
+            }
+        }
+        self.counters
+            .bytes_read
+            .store(src.bytes_read(), Ordering::Relaxed);
+        Ok((PassEnd::Done, read, rejected))
+    }
+}
+
+#[inline]
+fn field<'s>(tc: &'s TargetColumn, src: &'s dyn RowSource) -> Field<'s> {
+    match &tc.source {
+        ValueSource::Field(i) => src.field(*i),
+        ValueSource::Constant(text) => Field::Text(text),
+    }
+}
+
+fn convert_error(tc: &TargetColumn, e: sluice_files::infer::ConvertError) -> CellError {
+    CellError {
+        column: tc.name.clone(),
+        value: e.value.clone(),
+        reason: e.to_string(),
+    }
+}
+
+/// Converts and encodes one row's cells, in target order, into `buf`.
+#[inline]
+fn fill(
+    columns: &[TargetColumn],
+    wire: &[BulkColumn],
+    src: &dyn RowSource,
+    buf: &mut BytesMut,
+) -> Result<(), CellError> {
+    for (tc, col) in columns.iter().zip(wire) {
+        let v = convert(field(tc, src), &tc.rule).map_err(|e| convert_error(tc, e))?;
+        encode_cell(col, to_cell(&v), buf)?;
+    }
+    Ok(())
+}
+
+fn convert_only(columns: &[TargetColumn], src: &dyn RowSource) -> Result<(), CellError> {
+    for tc in columns {
+        let v = convert(field(tc, src), &tc.rule).map_err(|e| convert_error(tc, e))?;
+        if matches!(v, sluice_files::infer::Converted::Null) && !tc.nullable {
+            return Err(CellError {
+                column: tc.name.clone(),
+                value: "NULL".into(),
+                reason: "NULL into a NOT NULL column".into(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The error for a cancelled pass.
+pub fn cancelled() -> LoadError {
+    LoadError::new(LoadErrorKind::Cancelled, "the load was cancelled")
+}

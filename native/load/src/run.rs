@@ -1,0 +1,550 @@
+//! One load from start to end: infer over the files, connect, decide the target (create, or
+//! check the existing table), then the load pass on a worker thread feeding the bulk session
+//! while Tokio does the socket I/O.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use bytes::BytesMut;
+use sluice_client::bulk::{
+    prepare, BulkControl, BulkCopyOptions, BulkFailureKind, BulkOutcome, BulkPlan, BulkSession,
+    Canceller, SessionOptions,
+};
+use sluice_client::Connection;
+use sluice_files::infer::{ColumnSchema, InferOptions, Inferrer};
+use tds::bulk::{insert_bulk_statement, parse_multipart_name, quote_multipart, BulkOptions};
+
+use crate::hooks;
+use crate::mapping;
+use crate::progress::{LoadProgress, OnProgress, ProgressState, ReadCounters};
+use crate::reject_file::RejectWriter;
+use crate::row_pass::{cancelled, Pass, PassEnd, Sink};
+use crate::source::{with_source, SourceSpec};
+use crate::summary::{Account, FileSummary, LoadError, LoadErrorKind, LoadSummary};
+use crate::target;
+use crate::template::{LoadMode, Template};
+
+/// Everything `sluice load` and `loadFile` take.
+#[derive(Debug, Clone)]
+pub struct LoadRequest {
+    pub files: Vec<PathBuf>,
+    pub connection: String,
+    /// `[schema.]name`, parsed as SQL Server names parse (brackets or quotes for odd names).
+    pub table: String,
+    pub mode: LoadMode,
+    /// `--map`: the mapping (and source settings) from a template.
+    pub template: Option<Template>,
+    pub batch_size: u64,
+    pub reject_file: Option<PathBuf>,
+    /// Rows that may be rejected (0: stop at the first bad row).
+    pub max_errors: u64,
+    pub dry_run: bool,
+    pub resume: bool,
+    pub allow_drift: bool,
+    pub sheet: Option<String>,
+    pub delimiter: Option<u8>,
+    pub encoding: Option<String>,
+    pub table_lock: bool,
+}
+
+impl Default for LoadRequest {
+    fn default() -> Self {
+        LoadRequest {
+            files: Vec::new(),
+            connection: String::new(),
+            table: String::new(),
+            mode: LoadMode::Create,
+            template: None,
+            batch_size: 100_000,
+            reject_file: None,
+            max_errors: 0,
+            dry_run: false,
+            resume: false,
+            allow_drift: false,
+            sheet: None,
+            delimiter: None,
+            encoding: None,
+            table_lock: true,
+        }
+    }
+}
+
+/// Cancels a load from anywhere: stops reading and cancels the batch in flight (the account
+/// then says what committed).
+#[derive(Clone, Default)]
+pub struct LoadControl {
+    cancelled: Arc<AtomicBool>,
+    session: Arc<Mutex<Option<Canceller>>>,
+}
+
+impl LoadControl {
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::SeqCst);
+        if let Ok(s) = self.session.lock() {
+            if let Some(c) = s.as_ref() {
+                c.cancel();
+            }
+        }
+    }
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::SeqCst)
+    }
+}
+
+/// What the inference pass learned.
+struct Inferred {
+    schema: Vec<ColumnSchema>,
+    raw_header: Option<Vec<u8>>,
+    delimiter: u8,
+    notes: Vec<String>,
+}
+
+/// Runs a load. Progress goes to `on_progress` (at most ~10 per second, and a final one).
+pub async fn load(
+    req: LoadRequest,
+    on_progress: Option<OnProgress>,
+    control: LoadControl,
+) -> Result<LoadSummary, LoadError> {
+    let started = Instant::now();
+    if req.files.is_empty() {
+        return Err(LoadError::usage("no file to load"));
+    }
+    let parts = parse_multipart_name(&req.table).map_err(LoadError::usage)?;
+    if req.resume {
+        hooks::resume(&req)?;
+    }
+    let specs: Vec<SourceSpec> = req.files.iter().map(|p| spec(&req, p)).collect();
+    let bytes_total = req
+        .files
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+
+    let inferred = {
+        let specs = specs.clone();
+        let cancel = control.cancelled.clone();
+        tokio::task::spawn_blocking(move || infer(&specs, &cancel))
+            .await
+            .map_err(|e| LoadError::input(format!("the inference stopped: {e}")))??
+    };
+    if control.is_cancelled() {
+        return Err(cancelled());
+    }
+    if let Some(t) = &req.template {
+        hooks::check_drift(t, &inferred.schema, req.allow_drift)?;
+    }
+    let mut notes = inferred.notes.clone();
+
+    let mut conn = Connection::connect_str(&req.connection)
+        .await
+        .map_err(|e| LoadError::client("connecting", &e))?;
+    let quoted = quote_multipart(&parts);
+    let exists = conn
+        .execute(&format!("SELECT TOP 0 * FROM {quoted}"))
+        .await
+        .is_ok();
+    let (columns, wire) = match req.mode {
+        LoadMode::Create => {
+            if exists {
+                return Err(LoadError::input(format!(
+                    "table {quoted} already exists; --create never overwrites a table (use --append or --truncate)"
+                )));
+            }
+            let columns = match &req.template {
+                Some(t) => mapping::from_template(
+                    &inferred.schema,
+                    &t.mapping,
+                    &InferOptions::default().nulls,
+                )?,
+                None => mapping::from_schema(&inferred.schema),
+            };
+            if columns.is_empty() {
+                return Err(LoadError::input("the file has no columns"));
+            }
+            let pk = req
+                .template
+                .as_ref()
+                .map(|t| t.target.primary_key.clone())
+                .unwrap_or_default();
+            let sql = target::create_table_sql(&parts, &columns, &pk);
+            if req.dry_run {
+                notes.push(format!("would run: {sql}"));
+                (columns, None)
+            } else {
+                conn.execute(&sql)
+                    .await
+                    .map_err(|e| LoadError::client(&format!("creating {quoted}"), &e))?;
+                let plan = prepare(&mut conn, &req.table, &BulkCopyOptions::default())
+                    .await
+                    .map_err(|e| LoadError::client(&format!("reading {quoted}"), &e))?;
+                (columns, Some(plan.columns))
+            }
+        }
+        LoadMode::Append | LoadMode::Truncate => {
+            if !exists {
+                return Err(LoadError::input(format!(
+                    "table {quoted} does not exist (use --create to make it)"
+                )));
+            }
+            let plan = prepare(&mut conn, &req.table, &BulkCopyOptions::default())
+                .await
+                .map_err(|e| LoadError::client(&format!("reading {quoted}"), &e))?;
+            let columns = match &req.template {
+                Some(t) => {
+                    let mut cols = mapping::from_template(
+                        &inferred.schema,
+                        &t.mapping,
+                        &InferOptions::default().nulls,
+                    )?;
+                    for c in &mut cols {
+                        if let Some(col) = plan
+                            .columns
+                            .iter()
+                            .find(|w| w.name.eq_ignore_ascii_case(&c.name))
+                        {
+                            if let Some(t) = target::conversion_type(&col.ty) {
+                                c.rule.sql_type = t;
+                            }
+                        }
+                    }
+                    cols
+                }
+                None => target::match_table(&inferred.schema, &plan.columns),
+            };
+            let mut problems = target::check_table(&inferred.schema, &plan.columns, &columns);
+            if req.template.is_some() {
+                problems.retain(|p| !p.starts_with("file column"));
+            }
+            if let Some(missing) = columns.iter().find(|c| {
+                !plan
+                    .columns
+                    .iter()
+                    .any(|w| w.name.eq_ignore_ascii_case(&c.name))
+            }) {
+                problems.push(format!("{quoted} has no column {:?}", missing.name));
+            }
+            // With --max-errors, values that do not fit are rejected row by row instead.
+            let blocking: Vec<&String> = problems
+                .iter()
+                .filter(|p| req.max_errors == 0 || !p.contains("cannot hold"))
+                .collect();
+            if !blocking.is_empty() {
+                let list: Vec<String> = blocking.iter().map(|p| format!("  - {p}")).collect();
+                return Err(LoadError::input(format!(
+                    "the file does not fit {quoted}; nothing was sent:\n{}",
+                    list.join("\n")
+                )));
+            }
+            notes.extend(problems);
+            let wire = columns
+                .iter()
+                .filter_map(|c| {
+                    plan.columns
+                        .iter()
+                        .find(|w| w.name.eq_ignore_ascii_case(&c.name))
+                        .cloned()
+                })
+                .collect();
+            if req.mode == LoadMode::Truncate && !req.dry_run {
+                conn.execute(&format!("TRUNCATE TABLE {quoted}"))
+                    .await
+                    .map_err(|e| LoadError::client(&format!("truncating {quoted}"), &e))?;
+            }
+            (columns, Some(wire))
+        }
+    };
+
+    let counters = Arc::new(ReadCounters::default());
+    let state = Arc::new(ProgressState {
+        read: counters.clone(),
+        started,
+        bytes_total,
+    });
+    let session_control: Arc<Mutex<Option<BulkControl>>> = Arc::new(Mutex::new(None));
+    let ticker = on_progress.clone().map(|f| {
+        let state = state.clone();
+        let sc = session_control.clone();
+        tokio::spawn(async move {
+            let mut last = LoadProgress::default();
+            let mut tick = tokio::time::interval(Duration::from_millis(100));
+            loop {
+                tick.tick().await;
+                let snap = sc
+                    .lock()
+                    .ok()
+                    .and_then(|s| s.as_ref().map(BulkControl::progress));
+                let mut now = state.snapshot(snap);
+                let elapsed = now.elapsed_ms;
+                now.elapsed_ms = last.elapsed_ms;
+                if now != last {
+                    now.elapsed_ms = elapsed;
+                    last = now;
+                    f(now);
+                }
+            }
+        })
+    });
+
+    let mut rejects = req
+        .reject_file
+        .as_ref()
+        .map(|p| RejectWriter::new(p, inferred.delimiter, inferred.raw_header.clone()));
+    let session = match (&wire, req.dry_run) {
+        (Some(cols), false) => {
+            let hints = BulkOptions {
+                table_lock: req.table_lock,
+                ..Default::default()
+            };
+            let plan = BulkPlan {
+                table: parts.clone(),
+                statement: insert_bulk_statement(&parts, cols, &hints),
+                columns: cols.clone(),
+                sources: (0..cols.len()).collect(),
+                batch_size: req.batch_size,
+                in_transaction: false,
+                defaults_unknown: None,
+                notes: Vec::new(),
+            };
+            let s = BulkSession::start(conn, plan, SessionOptions::default());
+            if let Ok(mut c) = control.session.lock() {
+                *c = Some(s.control.canceller());
+            }
+            if let Ok(mut c) = session_control.lock() {
+                *c = Some(s.control.clone());
+            }
+            if control.is_cancelled() {
+                s.control.cancel();
+            }
+            Some(s)
+        }
+        _ => None,
+    };
+
+    let rt = tokio::runtime::Handle::current();
+    let max_errors = req.max_errors;
+    let cancel = control.cancelled.clone();
+    let worker_counters = counters.clone();
+    let worker = tokio::task::spawn_blocking(move || {
+        let mut session = session;
+        let mut pass = Pass {
+            columns: &columns,
+            counters: &worker_counters,
+            cancel: &cancel,
+            rejects: rejects.as_mut(),
+            max_errors,
+            rejected: 0,
+        };
+        let mut files = Vec::new();
+        let mut end = PassEnd::Done;
+        let mut failure = None;
+        for (i, spec) in specs.iter().enumerate() {
+            worker_counters.file.store(i as u64, Ordering::Relaxed);
+            let r = with_source(spec, |src, _info| {
+                let mut sink = match (&mut session, &wire) {
+                    (Some(s), _) => Sink::Session {
+                        encoder: &mut s.encoder,
+                        rt: rt.clone(),
+                    },
+                    (None, Some(cols)) => Sink::Scratch {
+                        columns: cols,
+                        buf: BytesMut::with_capacity(4096),
+                    },
+                    (None, None) => Sink::ConvertOnly,
+                };
+                pass.run(src, &mut sink)
+            });
+            let bytes = worker_counters.bytes_read.swap(0, Ordering::Relaxed);
+            worker_counters
+                .bytes_done
+                .fetch_add(bytes, Ordering::Relaxed);
+            match r {
+                Ok((e, read, rejected)) => {
+                    files.push(FileSummary {
+                        path: spec.path.display().to_string(),
+                        rows_read: read,
+                        rows_loaded: read - rejected,
+                        rows_rejected: rejected,
+                    });
+                    if e != PassEnd::Done {
+                        end = e;
+                        break;
+                    }
+                }
+                Err(e) => {
+                    failure = Some(e);
+                    break;
+                }
+            }
+        }
+        let reject_result = pass.rejects.as_deref_mut().map(RejectWriter::finish);
+        let reject_path = rejects
+            .as_ref()
+            .filter(|w| w.rows > 0)
+            .map(|w| w.path().display().to_string());
+        let outcome = session.map(|s| {
+            if failure.is_none() && end == PassEnd::Done {
+                rt.block_on(s.finish())
+            } else {
+                rt.block_on(s.abandon())
+            }
+        });
+        (files, end, failure, reject_result, reject_path, outcome)
+    });
+    let (files, end, failure, reject_result, reject_path, outcome) = worker
+        .await
+        .map_err(|e| LoadError::input(format!("the load pass stopped: {e}")))?;
+    if let Some(t) = ticker {
+        t.abort();
+    }
+    let rows_read = counters.rows_read.load(Ordering::Relaxed);
+    let rows_rejected = counters.rows_rejected.load(Ordering::Relaxed);
+    if let Some(f) = &on_progress {
+        let snap = session_control
+            .lock()
+            .ok()
+            .and_then(|s| s.as_ref().map(BulkControl::progress));
+        f(state.snapshot(snap));
+    }
+    if let Some(Err(e)) = reject_result {
+        return Err(e);
+    }
+    let account = |committed: u64, batches: u64, in_doubt| Account {
+        rows_read,
+        rows_committed: committed,
+        batches_committed: batches,
+        rows_rejected,
+        in_doubt_batch: in_doubt,
+    };
+    let elapsed_ms = started.elapsed().as_millis() as u64;
+    match outcome {
+        Some(BulkOutcome {
+            result: Ok(summary),
+            ..
+        }) if failure.is_none() && end == PassEnd::Done => Ok(LoadSummary {
+            rows_read,
+            rows_loaded: summary.rows_copied,
+            rows_rejected,
+            batches: summary.batch_count,
+            elapsed_ms,
+            dry_run: false,
+            files,
+            reject_file: reject_path,
+            notes,
+        }),
+        Some(BulkOutcome {
+            result: Ok(summary),
+            ..
+        }) => {
+            let mut e = failure.unwrap_or_else(cancelled);
+            e.account = Some(account(summary.rows_copied, summary.batch_count, None));
+            Err(e)
+        }
+        Some(BulkOutcome { result: Err(f), .. }) => {
+            let mut e = match (failure, f.kind) {
+                (Some(e), BulkFailureKind::Source) => e,
+                (_, BulkFailureKind::Cancelled) => cancelled(),
+                (_, BulkFailureKind::Server) => {
+                    LoadError::client("the server refused a batch", &f.error)
+                }
+                (_, BulkFailureKind::Source) if end == PassEnd::Cancelled => cancelled(),
+                (_, _) => LoadError::new(LoadErrorKind::Connection, f.to_string()),
+            };
+            e.account = Some(account(
+                f.rows_committed,
+                f.batches_committed,
+                f.in_doubt_batch,
+            ));
+            Err(e)
+        }
+        None => match failure {
+            Some(e) => Err(e),
+            None if end == PassEnd::Cancelled => Err(cancelled()),
+            None => Ok(LoadSummary {
+                rows_read,
+                rows_loaded: rows_read - rows_rejected,
+                rows_rejected,
+                batches: 0,
+                elapsed_ms,
+                dry_run: true,
+                files,
+                reject_file: reject_path,
+                notes,
+            }),
+        },
+    }
+}
+
+fn spec(req: &LoadRequest, path: &std::path::Path) -> SourceSpec {
+    let src = req.template.as_ref().map(|t| &t.source);
+    SourceSpec {
+        path: path.to_path_buf(),
+        delimiter: req.delimiter.or_else(|| {
+            src.and_then(|s| s.delimiter.as_ref())
+                .and_then(|d| d.bytes().next())
+        }),
+        encoding: req
+            .encoding
+            .clone()
+            .or_else(|| src.and_then(|s| s.encoding.clone())),
+        sheet: req
+            .sheet
+            .clone()
+            .or_else(|| src.and_then(|s| s.sheet.clone())),
+        has_header: src.and_then(|s| s.header_row).map(|h| h > 0),
+    }
+}
+
+/// The inference pass over every file, in order, as one column set (by position): types widen
+/// across files. Names come from the first file's header.
+fn infer(specs: &[SourceSpec], cancel: &AtomicBool) -> Result<Inferred, LoadError> {
+    let mut inferrer: Option<Inferrer> = None;
+    let mut first = None;
+    let mut notes = Vec::new();
+    for (i, spec) in specs.iter().enumerate() {
+        with_source(spec, |src, info| {
+            if i == 0 {
+                first = Some((info.raw_header.clone(), info.delimiter));
+            } else if let Some(inf) = &inferrer {
+                let width = inf.finish().len();
+                if info.has_header && info.header.len() != width {
+                    notes.push(format!(
+                        "{} has {} columns where the first file has {width}; columns are matched by position",
+                        spec.path.display(),
+                        info.header.len()
+                    ));
+                }
+            }
+            let inf = inferrer.get_or_insert_with(|| {
+                Inferrer::new(
+                    InferOptions::default(),
+                    info.has_header.then(|| info.header.clone()),
+                )
+            });
+            let mut n = 0u64;
+            while src.advance().map_err(crate::source::read_error)? {
+                inf.observe(&*src);
+                n += 1;
+                if n.is_multiple_of(65_536) && cancel.load(Ordering::Relaxed) {
+                    return Err(cancelled());
+                }
+            }
+            Ok(())
+        })?;
+    }
+    if specs.len() > 1 {
+        notes.push(format!(
+            "one schema inferred over all {} files (types widened across them, columns by position)",
+            specs.len()
+        ));
+    }
+    let (raw_header, delimiter) = first.unwrap_or((None, b','));
+    Ok(Inferred {
+        schema: inferrer.map(|i| i.finish()).unwrap_or_default(),
+        raw_header,
+        delimiter,
+        notes,
+    })
+}

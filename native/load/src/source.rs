@@ -1,0 +1,158 @@
+//! Opening a file for the loader: delimited text through [`TextReader`], spreadsheets through
+//! [`Workbook`]/[`SheetReader`], both as a [`RowSource`], with the header record decided once
+//! and skipped. (`sluice_files::open` from the inspect work will replace the format choice.)
+
+use std::path::{Path, PathBuf};
+
+use sluice_files::infer::{detect_header, header_names, HeaderChoice, RecordSample};
+use sluice_files::sheet::{SheetOptions, Workbook};
+use sluice_files::text::{TextOptions, TextReader};
+use sluice_files::{Field, ReadError, RowSource};
+
+/// Records looked at to decide whether record 1 is a header.
+const HEADER_SAMPLE: usize = 50;
+
+/// How to read one file.
+#[derive(Debug, Clone, Default)]
+pub struct SourceSpec {
+    pub path: PathBuf,
+    pub delimiter: Option<u8>,
+    pub encoding: Option<String>,
+    pub sheet: Option<String>,
+    /// `None`: decided from the data.
+    pub has_header: Option<bool>,
+}
+
+/// What opening a file learned: the header names, the header record's raw bytes (for the reject
+/// file), and the delimiter of delimited text.
+#[derive(Debug, Clone, Default)]
+pub struct SourceInfo {
+    pub has_header: bool,
+    pub header: Vec<String>,
+    pub raw_header: Option<Vec<u8>>,
+    pub delimiter: u8,
+    pub is_sheet: bool,
+}
+
+fn is_sheet(path: &Path) -> bool {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    matches!(
+        ext.as_deref(),
+        Some("xlsx" | "xlsm" | "xlsb" | "xls" | "ods")
+    )
+}
+
+/// Opens `spec`, positions past the header (when there is one) and calls `f` with the source.
+pub fn with_source<T>(
+    spec: &SourceSpec,
+    f: impl FnOnce(&mut dyn RowSource, &SourceInfo) -> Result<T, crate::LoadError>,
+) -> Result<T, crate::LoadError> {
+    if is_sheet(&spec.path) {
+        let mut wb = Workbook::open(&spec.path).map_err(read_error)?;
+        let opts = SheetOptions {
+            sheet: spec.sheet.clone(),
+            ..Default::default()
+        };
+        let info = {
+            let mut reader = wb.reader(&opts).map_err(read_error)?;
+            sniff(&mut reader, spec, b',', true)?
+        };
+        let mut reader = wb.reader(&opts).map_err(read_error)?;
+        if info.has_header {
+            reader.advance().map_err(read_error)?;
+        }
+        return f(&mut reader, &info);
+    }
+    let opts = TextOptions {
+        delimiter: spec.delimiter,
+        encoding: spec.encoding.clone(),
+        ..Default::default()
+    };
+    let mut reader = TextReader::open(&spec.path, &opts).map_err(read_error)?;
+    let delimiter = reader.detection().dialect.delimiter;
+    let info = sniff(&mut reader, spec, delimiter, false)?;
+    reader.rewind().map_err(read_error)?;
+    if info.has_header {
+        reader.advance().map_err(read_error)?;
+    }
+    f(&mut reader, &info)
+}
+
+/// Reads the first records and decides the header.
+fn sniff(
+    src: &mut dyn RowSource,
+    spec: &SourceSpec,
+    delimiter: u8,
+    is_sheet: bool,
+) -> Result<SourceInfo, crate::LoadError> {
+    let mut sample = RecordSample::default();
+    let mut raw_first = None;
+    while sample.len() < HEADER_SAMPLE && src.advance().map_err(read_error)? {
+        if sample.is_empty() {
+            raw_first = src.raw_record().map(<[u8]>::to_vec);
+        }
+        sample.push_current(src);
+    }
+    let records = sample.fields();
+    let choice = match spec.has_header {
+        None => HeaderChoice::Detect,
+        Some(true) => HeaderChoice::Present,
+        Some(false) => HeaderChoice::Absent,
+    };
+    let decision = detect_header(&records, choice);
+    let header = match (decision.has_header, records.first()) {
+        (true, Some(first)) => header_names(first),
+        _ => Vec::new(),
+    };
+    Ok(SourceInfo {
+        has_header: decision.has_header && !records.is_empty(),
+        header,
+        raw_header: if decision.has_header { raw_first } else { None },
+        delimiter,
+        is_sheet,
+    })
+}
+
+pub(crate) fn read_error(e: ReadError) -> crate::LoadError {
+    crate::LoadError::input(e.to_string())
+}
+
+/// A spreadsheet row rendered as one CSV line (for the reject file: a sheet has no raw bytes).
+pub fn render_csv(src: &dyn RowSource, out: &mut Vec<u8>) {
+    for i in 0..src.len() {
+        if i > 0 {
+            out.push(b',');
+        }
+        match src.field(i) {
+            Field::Empty => {}
+            Field::Text(s) | Field::Error(s) => push_csv_field(s, out),
+            Field::Int(v) => out.extend_from_slice(v.to_string().as_bytes()),
+            Field::Float(v) => out.extend_from_slice(v.to_string().as_bytes()),
+            Field::Bool(b) => out.extend_from_slice(if b { b"TRUE" } else { b"FALSE" }),
+            Field::DateTime(dt) => {
+                let text = sluice_files::infer::cell_text::render_cell(Field::DateTime(dt));
+                push_csv_field(text.as_ref().map_or("", |t| t.as_str()), out);
+            }
+        }
+    }
+}
+
+/// Writes `s` as an RFC 4180 field: quoted (quotes doubled) when it holds a delimiter, quote or
+/// line break.
+pub fn push_csv_field(s: &str, out: &mut Vec<u8>) {
+    if s.contains([',', '"', '\n', '\r']) {
+        out.push(b'"');
+        for b in s.bytes() {
+            if b == b'"' {
+                out.push(b'"');
+            }
+            out.push(b);
+        }
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(s.as_bytes());
+    }
+}
