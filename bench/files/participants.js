@@ -35,9 +35,12 @@ function parseCsvCrate(stdout) {
   return m ? { rows: Number(m[1]) - 1, seconds: Number(m[3]) } : null
 }
 
-/** sheet_bench: "MODE: N rows, C non-empty cells in S s = …" (N counts the header row too). */
+/**
+ * sheet_bench: "MODE: N rows, C non-empty cells; wall S s = …" (older builds: "… cells in S s = …");
+ * N counts the header row too.
+ */
 function parseSheetBench(stdout) {
-  const m = /: (\d+) rows, (\d+) non-empty cells in ([\d.]+) s/.exec(stdout)
+  const m = /: (\d+) rows, (\d+) non-empty cells(?:; wall| in) ([\d.]+) s/.exec(stdout)
   return m ? { rows: Number(m[1]) - 1, seconds: Number(m[3]) } : null
 }
 
@@ -195,4 +198,4 @@ const PARTICIPANTS = {
   },
 }
 
-module.exports = { PARTICIPANTS, connectionString, parseSluiceLoad, parseFreebcp, lastLine }
+module.exports = { PARTICIPANTS, connectionString, parseSluiceLoad, parseFreebcp, parseSheetBench, lastLine }

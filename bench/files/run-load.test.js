@@ -8,7 +8,7 @@ const os = require('node:os')
 const path = require('node:path')
 const { test } = require('node:test')
 const { readSection, writeSection, python } = require('../measure.js')
-const { parseFreebcp, parseSluiceLoad } = require('./participants.js')
+const { parseFreebcp, parseSheetBench, parseSluiceLoad } = require('./participants.js')
 const { typedRow } = require('./clients/typed-row.js')
 
 test('typedRow gives a JS user’s values: numbers, BigInt, Dates in UTC, booleans, exact decimals, null for empty', () => {
@@ -57,6 +57,14 @@ test('parseFreebcp reads the row count and its own clock time', () => {
     'Starting copy...\n1000 rows sent to SQL Server.\n1000000 rows copied.\nClock Time (ms.): total 12345  Average : 81004.46 rows per second\n'
   assert.deepEqual(parseFreebcp(out), { rows: 1_000_000, seconds: 12.345 })
   assert.equal(parseFreebcp('Msg 20018, Level 16\n'), null)
+})
+
+test('parseSheetBench reads both output forms of sheet_bench and leaves out the header row', () => {
+  const now = 'calamine-stream: 5001 rows, 58782 non-empty cells; wall 0.085 s = 58773 rows/s; CPU 0.02 s = 250050 rows/s; peak RSS 3.0 MiB'
+  const before = 'sluice: 5001 rows, 58782 non-empty cells in 0.060 s = 83205 rows/s, peak RSS 3.5 MiB'
+  assert.deepEqual(parseSheetBench(now), { rows: 5000, seconds: 0.085 })
+  assert.deepEqual(parseSheetBench(before), { rows: 5000, seconds: 0.06 })
+  assert.equal(parseSheetBench('usage: sheet_bench …'), null)
 })
 
 test('writeSection replaces its own section and keeps the rest of RESULTS.md', () => {
