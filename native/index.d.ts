@@ -78,6 +78,28 @@ export declare class Client {
   close(): Promise<void>
 }
 
+/** A whole-file inspection running on the blocking pool. */
+export declare class FileInspection {
+  /**
+   * Asks the inspection to stop; `result()` then rejects with code ECANCEL (unless it had
+   * already finished).
+   */
+  cancel(): void
+  /** The inspection as JSON text. Resolves once; a second call rejects. */
+  result(): Promise<string>
+}
+
+/** A running file load. */
+export declare class LoadJob {
+  /**
+   * Stops reading and cancels the batch in flight; `result()` then rejects with code ECANCEL
+   * and the account.
+   */
+  cancel(): void
+  /** The summary, or an error with `code`, `kind` and the committed account. */
+  result(): Promise<LoadFileResult>
+}
+
 export interface BulkCopySummary {
   rowsCopied: number
   batchCount: number
@@ -102,6 +124,49 @@ export interface ColumnInfo {
 /** Connects and logs in with an ADO.NET connection string. */
 export declare function connect(connectionString: string): Promise<Client>
 
+export interface FileProgress {
+  bytesRead: number
+  rows: number
+}
+
+/** Starts inspecting `path`; `onProgress` gets `{ bytesRead, rows }` at most ten times a second. */
+export declare function inspectFile(path: string, options?: NativeFileOptions | undefined | null, onProgress?: (((arg: FileProgress) => void)) | undefined | null): FileInspection
+
+/** Starts loading files into a table (see `loadFile` in sluice.js, which adds the AbortSignal). */
+export declare function loadFileBegin(options: NativeLoadOptions, onProgress?: ((arg: LoadProgressInfo) => void) | undefined | null): Promise<LoadJob>
+
+export interface LoadFileCounts {
+  path: string
+  rowsRead: number
+  rowsLoaded: number
+  rowsRejected: number
+}
+
+export interface LoadFileResult {
+  rowsRead: number
+  rowsLoaded: number
+  rowsRejected: number
+  batches: number
+  elapsedMs: number
+  dryRun: boolean
+  files: Array<LoadFileCounts>
+  rejectFile?: string
+  notes: Array<string>
+}
+
+export interface LoadProgressInfo {
+  rowsRead: number
+  rowsSent: number
+  rowsCommitted: number
+  rowsRejected: number
+  bytesRead: number
+  bytesTotal: number
+  bytesSent: number
+  batch: number
+  file: number
+  elapsedMs: number
+}
+
 /** Options as the JS wrapper passes them (it normalises `columnMappings` and `order`). */
 export interface NativeBulkOptions {
   batchSize?: number
@@ -121,6 +186,40 @@ export interface NativeColumnMapping {
   destination: string
 }
 
+/** The overrides, as the JS wrapper passes them (it turns a sheet number into digits). */
+export interface NativeFileOptions {
+  sheet?: string
+  range?: string
+  headerRow?: number
+  noHeader?: boolean
+  delimiter?: string
+  encoding?: string
+  sample?: number
+  nullTokens?: Array<string>
+  previewRows?: number
+}
+
+/** The options of `sluice load`, camelCase. */
+export interface NativeLoadOptions {
+  files: Array<string>
+  connection: string
+  table: string
+  create?: boolean
+  append?: boolean
+  truncate?: boolean
+  /** A template file (JSON) with the mapping. */
+  map?: string
+  batchSize?: number
+  rejectFile?: string
+  maxErrors?: number
+  dryRun?: boolean
+  resume?: boolean
+  allowDrift?: boolean
+  sheet?: string
+  delimiter?: string
+  encoding?: string
+}
+
 /**
  * What the native `query` resolves to; sluice.js adds `columns` and `rows` (the first result
  * set's, the same arrays as `resultSets[0]`).
@@ -138,6 +237,9 @@ export interface NativeQueryResult {
    */
   truncated: boolean
 }
+
+/** The first rows of a file with the detected settings, as JSON text. */
+export declare function previewFile(path: string, options?: NativeFileOptions | undefined | null): Promise<string>
 
 /** Options of `query`. */
 export interface QueryOptions {

@@ -292,6 +292,7 @@ export declare function preview(path: string, options?: FileOptions): Promise<Fi
 
 /** The schema inferred over the whole file (or `sample` rows), off the JS thread. */
 export declare function inspect(path: string, options?: InspectOptions): Promise<FileInspection>
+
 /** Options of `loadFile`: those of `sluice load`, camelCase. */
 export interface LoadFileOptions {
   /** The files, loaded in order into one table (or `file` for one). */
@@ -315,9 +316,14 @@ export interface LoadFileOptions {
   resume?: boolean
   allowDrift?: boolean
   sheet?: string
+  delimiter?: string
+  encoding?: string
   /** Cancels the load: the error has code ECANCEL and the committed account. */
+  signal?: AbortSignal
   /** At most ~10 reports a second, plus a final one. */
   onProgress?: (p: LoadProgress) => void
+}
+
 export interface LoadProgress {
   rowsRead: number
   rowsSent: number
@@ -330,6 +336,8 @@ export interface LoadProgress {
   /** 0-based index of the file being read. */
   file: number
   elapsedMs: number
+}
+
 /** Always rowsRead = rowsLoaded + rowsRejected (in a dry run, rowsLoaded is what would load). */
 export interface LoadFileResult {
   rowsRead: number
@@ -340,6 +348,9 @@ export interface LoadFileResult {
   dryRun: boolean
   files: { path: string; rowsRead: number; rowsLoaded: number; rowsRejected: number }[]
   rejectFile?: string | null
+  notes: string[]
+}
+
 /**
  * Loads files into a table through the Rust file path, off the JS thread. Errors are
  * SluiceErrors with `code` (EUSAGE, EINPUT, ECONNECTION, ESERVER, ECANCEL), `kind`, and once

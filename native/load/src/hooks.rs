@@ -7,12 +7,20 @@ use crate::run::LoadRequest;
 use crate::template::Template;
 use crate::LoadError;
 
-/// `--resume`: continue the recorded load of these files into this table. Filled in by the
-/// resume work (state file, journal); until then it says so rather than loading twice.
-pub fn resume(_req: &LoadRequest) -> Result<(), LoadError> {
-    Err(LoadError::usage(
-        "--resume is not available in this build yet (the state file and journal land with the resume work)",
-    ))
+/// `--resume`: continue the recorded load of this file into this table (`recording.rs` does
+/// the work once connected). Only a single-file load that sends rows is recorded.
+pub fn resume(req: &LoadRequest) -> Result<(), LoadError> {
+    if req.files.len() != 1 {
+        return Err(LoadError::usage(
+            "--resume continues the load of one file; loads of several files are not recorded",
+        ));
+    }
+    if req.dry_run {
+        return Err(LoadError::usage(
+            "--resume and --dry-run do not go together",
+        ));
+    }
+    Ok(())
 }
 
 /// Schema drift: the template's expected columns against the file's. Filled in by the template

@@ -19,9 +19,11 @@ use tds::bulk::{insert_bulk_statement, parse_multipart_name, quote_multipart, Bu
 use crate::hooks;
 use crate::mapping;
 use crate::progress::{LoadProgress, OnProgress, ProgressState, ReadCounters};
+use crate::recording;
 use crate::reject_file::RejectWriter;
 use crate::row_pass::{cancelled, Pass, PassEnd, Sink};
 use crate::source::{with_source, SourceSpec};
+use crate::state_file::mapping_hash;
 use crate::summary::{Account, FileSummary, LoadError, LoadErrorKind, LoadSummary};
 use crate::target;
 use crate::template::{LoadMode, Template};
@@ -115,6 +117,8 @@ pub async fn load(
     if req.resume {
         hooks::resume(&req)?;
     }
+    // One file that sends rows is recorded (state file + journal) so that it can be resumed.
+    let recorded = req.files.len() == 1 && !req.dry_run;
     let specs: Vec<SourceSpec> = req.files.iter().map(|p| spec(&req, p)).collect();
     let bytes_total = req
         .files
@@ -142,11 +146,24 @@ pub async fn load(
         .await
         .map_err(|e| LoadError::client("connecting", &e))?;
     let quoted = quote_multipart(&parts);
+    let mapping_sha = mapping_hash(&(&req.template, &inferred.schema));
+    let resumed = match (&req.resume, req.files.first()) {
+        (true, Some(file)) => {
+            Some(recording::resume(&mut conn, file, &req.table, &mapping_sha).await?)
+        }
+        _ => None,
+    };
+    // A resumed load goes on into the table its first run made or emptied: never again.
+    let mode = if resumed.is_some() {
+        LoadMode::Append
+    } else {
+        req.mode
+    };
     let exists = conn
         .execute(&format!("SELECT TOP 0 * FROM {quoted}"))
         .await
         .is_ok();
-    let (columns, wire) = match req.mode {
+    let (columns, wire) = match mode {
         LoadMode::Create => {
             if exists {
                 return Err(LoadError::input(format!(
@@ -248,7 +265,7 @@ pub async fn load(
                         .cloned()
                 })
                 .collect();
-            if req.mode == LoadMode::Truncate && !req.dry_run {
+            if mode == LoadMode::Truncate && !req.dry_run {
                 conn.execute(&format!("TRUNCATE TABLE {quoted}"))
                     .await
                     .map_err(|e| LoadError::client(&format!("truncating {quoted}"), &e))?;
@@ -292,6 +309,31 @@ pub async fn load(
         .reject_file
         .as_ref()
         .map(|p| RejectWriter::new(p, inferred.delimiter, inferred.raw_header.clone()));
+    let recording = match (&wire, req.dry_run, recorded, req.files.first()) {
+        (Some(_), false, true, Some(file)) => {
+            let schema = parts
+                .len()
+                .checked_sub(2)
+                .and_then(|i| parts.get(i))
+                .filter(|s| !s.is_empty())
+                .map_or("dbo", String::as_str);
+            Some(recording::start(
+                resumed,
+                file,
+                &req.table,
+                schema,
+                &mapping_sha,
+                mode == LoadMode::Create,
+            )?)
+        }
+        _ => None,
+    };
+    if let Some((rows, batches)) = recording.as_ref().and_then(|r| r.before) {
+        notes.push(format!(
+            "resumed: {rows} row(s) in {batches} batch(es) were committed before; {} record(s) of the file skipped",
+            recording.as_ref().map_or(0, |r| r.skip)
+        ));
+    }
     let session = match (&wire, req.dry_run) {
         (Some(cols), false) => {
             let hints = BulkOptions {
@@ -308,7 +350,12 @@ pub async fn load(
                 defaults_unknown: None,
                 notes: Vec::new(),
             };
-            let s = BulkSession::start(conn, plan, SessionOptions::default());
+            let s = match &recording {
+                Some(r) => {
+                    BulkSession::start_journaled(conn, plan, SessionOptions::default(), r.journal())
+                }
+                None => BulkSession::start(conn, plan, SessionOptions::default()),
+            };
             if let Ok(mut c) = control.session.lock() {
                 *c = Some(s.control.canceller());
             }
@@ -325,6 +372,7 @@ pub async fn load(
 
     let rt = tokio::runtime::Handle::current();
     let max_errors = req.max_errors;
+    let skip = recording.as_ref().map_or(0, |r| r.skip);
     let cancel = control.cancelled.clone();
     let worker_counters = counters.clone();
     let worker = tokio::task::spawn_blocking(move || {
@@ -336,6 +384,8 @@ pub async fn load(
             rejects: rejects.as_mut(),
             max_errors,
             rejected: 0,
+            skip,
+            record: 0,
         };
         let mut files = Vec::new();
         let mut end = PassEnd::Done;
@@ -419,7 +469,22 @@ pub async fn load(
         in_doubt_batch: in_doubt,
     };
     let elapsed_ms = started.elapsed().as_millis() as u64;
-    match outcome {
+    // Where a stopped load can be resumed from: said in the error.
+    let mut resume_hint = None;
+    if let Some(r) = recording {
+        match &outcome {
+            Some(BulkOutcome { result: Ok(_), .. })
+                if failure.is_none() && end == PassEnd::Done =>
+            {
+                if let Some(problem) = r.finished() {
+                    notes.push(problem);
+                }
+            }
+            Some(BulkOutcome { result: Err(f), .. }) => resume_hint = Some(r.stopped(f)),
+            _ => {}
+        }
+    }
+    let result = match outcome {
         Some(BulkOutcome {
             result: Ok(summary),
             ..
@@ -474,7 +539,13 @@ pub async fn load(
                 notes,
             }),
         },
-    }
+    };
+    result.map_err(|mut e| {
+        if let Some(h) = resume_hint {
+            e.message = format!("{}; {h}", e.message);
+        }
+        e
+    })
 }
 
 fn spec(req: &LoadRequest, path: &std::path::Path) -> SourceSpec {
