@@ -39,3 +39,5 @@ pub use template::Template;
 mod load_tests;
 #[cfg(test)]
 mod resume_load_tests;
+#[cfg(test)]
+mod several_files_tests;
