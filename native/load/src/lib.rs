@@ -15,6 +15,7 @@
 pub mod cell;
 pub mod drift;
 pub mod hooks;
+mod infer_pass;
 pub mod journal;
 pub mod mapping;
 pub mod multi_file;
