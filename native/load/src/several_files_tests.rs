@@ -96,7 +96,9 @@ async fn several_files_with_columns_in_different_orders_load_by_name() {
         ]
     );
     assert!(
-        s.notes.iter().any(|n| n.contains("b.csv has no column name")),
+        s.notes
+            .iter()
+            .any(|n| n.contains("b.csv has no column name")),
         "{:?}",
         s.notes
     );
