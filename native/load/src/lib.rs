@@ -15,6 +15,7 @@
 pub mod cell;
 pub mod drift;
 pub mod hooks;
+mod infer_pass;
 pub mod journal;
 pub mod mapping;
 pub mod multi_file;
@@ -39,3 +40,5 @@ pub use template::Template;
 mod load_tests;
 #[cfg(test)]
 mod resume_load_tests;
+#[cfg(test)]
+mod several_files_tests;

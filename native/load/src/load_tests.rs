@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tds::value::Value;
 
-async fn server(reply_delay: Duration) -> ServerHandle {
+pub(crate) async fn server(reply_delay: Duration) -> ServerHandle {
     start(ServerConfig {
         port: 0,
         reply_delay,
@@ -21,14 +21,14 @@ async fn server(reply_delay: Duration) -> ServerHandle {
     .expect("server starts")
 }
 
-fn conn_str(h: &ServerHandle) -> String {
+pub(crate) fn conn_str(h: &ServerHandle) -> String {
     format!(
         "Server=127.0.0.1,{};User ID=sa;Password=Sluice_Test_1;Encrypt=False",
         h.local_addr().port()
     )
 }
 
-async fn sql(h: &ServerHandle, q: &str) -> Vec<Vec<Value>> {
+pub(crate) async fn sql(h: &ServerHandle, q: &str) -> Vec<Vec<Value>> {
     let mut c = Connection::connect_str(&conn_str(h))
         .await
         .expect("connects");
@@ -40,20 +40,25 @@ async fn sql(h: &ServerHandle, q: &str) -> Vec<Vec<Value>> {
         .unwrap_or_default()
 }
 
-async fn count(h: &ServerHandle, table: &str) -> i64 {
+pub(crate) async fn count(h: &ServerHandle, table: &str) -> i64 {
     match sql(h, &format!("SELECT COUNT(*) FROM {table}")).await[0][0] {
         Value::Int(n) => n.into(),
         ref v => panic!("count is {v:?}"),
     }
 }
 
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+pub(crate) fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     let p = dir.join(name);
     std::fs::write(&p, bytes).unwrap();
     p
 }
 
-fn request(h: &ServerHandle, files: Vec<PathBuf>, table: &str, mode: LoadMode) -> LoadRequest {
+pub(crate) fn request(
+    h: &ServerHandle,
+    files: Vec<PathBuf>,
+    table: &str,
+    mode: LoadMode,
+) -> LoadRequest {
     LoadRequest {
         files,
         connection: conn_str(h),

@@ -13,11 +13,14 @@ use sluice_client::bulk::{
     Canceller, SessionOptions,
 };
 use sluice_client::Connection;
-use sluice_files::infer::{ColumnSchema, InferOptions, Inferrer};
 use tds::bulk::{insert_bulk_statement, parse_multipart_name, quote_multipart, BulkOptions};
 
+use sluice_files::infer::InferOptions;
+
 use crate::hooks;
+use crate::infer_pass::infer;
 use crate::mapping;
+use crate::multi_file::Combined;
 use crate::progress::{LoadProgress, OnProgress, ProgressState, ReadCounters};
 use crate::recording;
 use crate::reject_file::RejectWriter;
@@ -95,14 +98,6 @@ impl LoadControl {
     }
 }
 
-/// What the inference pass learned.
-struct Inferred {
-    schema: Vec<ColumnSchema>,
-    raw_header: Option<Vec<u8>>,
-    delimiter: u8,
-    notes: Vec<String>,
-}
-
 /// Runs a load. Progress goes to `on_progress` (at most ~10 per second, and a final one).
 pub async fn load(
     req: LoadRequest,
@@ -137,6 +132,17 @@ pub async fn load(
     if control.is_cancelled() {
         return Err(cancelled());
     }
+    // The load pass reads each file with the header decision the inference made for it.
+    let specs: Vec<SourceSpec> = specs
+        .into_iter()
+        .zip(&inferred.files)
+        .map(|(s, f)| SourceSpec {
+            has_header: Some(f.has_header),
+            ..s
+        })
+        .collect();
+    let field_maps: Vec<Vec<Option<usize>>> =
+        inferred.files.iter().map(|f| f.field_map.clone()).collect();
     let mut notes = inferred.notes.clone();
     if let Some(t) = &req.template {
         notes.extend(hooks::check_drift(t, &inferred.schema, req.allow_drift)?);
@@ -392,7 +398,14 @@ pub async fn load(
         let mut failure = None;
         for (i, spec) in specs.iter().enumerate() {
             worker_counters.file.store(i as u64, Ordering::Relaxed);
+            let map = field_maps.get(i).cloned().unwrap_or_default();
             let r = with_source(spec, |src, _info| {
+                // Fields in the combined column order: columns match by name in every file.
+                let mut src = Combined {
+                    inner: src,
+                    map,
+                    offset: 0,
+                };
                 let mut sink = match (&mut session, &wire) {
                     (Some(s), _) => Sink::Session {
                         encoder: &mut s.encoder,
@@ -404,7 +417,7 @@ pub async fn load(
                     },
                     (None, None) => Sink::ConvertOnly,
                 };
-                pass.run(src, &mut sink)
+                pass.run(&mut src, &mut sink)
             });
             let bytes = worker_counters.bytes_read.swap(0, Ordering::Relaxed);
             worker_counters
@@ -566,56 +579,4 @@ fn spec(req: &LoadRequest, path: &std::path::Path) -> SourceSpec {
             .or_else(|| src.and_then(|s| s.sheet.clone())),
         has_header: src.and_then(|s| s.header_row).map(|h| h > 0),
     }
-}
-
-/// The inference pass over every file, in order, as one column set (by position): types widen
-/// across files. Names come from the first file's header.
-fn infer(specs: &[SourceSpec], cancel: &AtomicBool) -> Result<Inferred, LoadError> {
-    let mut inferrer: Option<Inferrer> = None;
-    let mut first = None;
-    let mut notes = Vec::new();
-    for (i, spec) in specs.iter().enumerate() {
-        with_source(spec, |src, info| {
-            if i == 0 {
-                first = Some((info.raw_header.clone(), info.delimiter));
-            } else if let Some(inf) = &inferrer {
-                let width = inf.finish().len();
-                if info.has_header && info.header.len() != width {
-                    notes.push(format!(
-                        "{} has {} columns where the first file has {width}; columns are matched by position",
-                        spec.path.display(),
-                        info.header.len()
-                    ));
-                }
-            }
-            let inf = inferrer.get_or_insert_with(|| {
-                Inferrer::new(
-                    InferOptions::default(),
-                    info.has_header.then(|| info.header.clone()),
-                )
-            });
-            let mut n = 0u64;
-            while src.advance().map_err(crate::source::read_error)? {
-                inf.observe(&*src);
-                n += 1;
-                if n.is_multiple_of(65_536) && cancel.load(Ordering::Relaxed) {
-                    return Err(cancelled());
-                }
-            }
-            Ok(())
-        })?;
-    }
-    if specs.len() > 1 {
-        notes.push(format!(
-            "one schema inferred over all {} files (types widened across them, columns by position)",
-            specs.len()
-        ));
-    }
-    let (raw_header, delimiter) = first.unwrap_or((None, b','));
-    Ok(Inferred {
-        schema: inferrer.map(|i| i.finish()).unwrap_or_default(),
-        raw_header,
-        delimiter,
-        notes,
-    })
 }
