@@ -2,16 +2,29 @@
 // `sluice serve --sink --encrypt off` on this machine, in its own process under /usr/bin/time -v,
 // one after another. Writes bench/RESULTS.md (and prints the raw figures as JSON lines).
 // Read bench/README.md. `node bench/run.js --help` lists the options.
-const { spawn, spawnSync } = require('node:child_process')
+const { spawnSync } = require('node:child_process')
 const fs = require('node:fs')
-const os = require('node:os')
 const path = require('node:path')
+const {
+  ROOT,
+  TIME,
+  log,
+  python,
+  requireTime,
+  procCpu,
+  machineBusy,
+  waitQuiet,
+  startServer,
+  timedRun,
+  median,
+  machine,
+  fmtInt,
+  fmt1,
+  fmt2,
+  mib,
+} = require('./measure.js')
 
-const ROOT = path.resolve(__dirname, '..')
 const BENCH = __dirname
-const SLUICE_BIN = path.join(ROOT, 'bin', 'sluice.js')
-const TIME = '/usr/bin/time'
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100
 
 const HELP = `usage: node bench/run.js [options]     (npm run bench -- [options])
   --rows N          rows per load (default 1000000)
@@ -56,128 +69,6 @@ function parseArgs(argv) {
   }
   if (a.flatRows === null) a.flatRows = 5 * a.rows
   return a
-}
-
-const log = (...m) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...m)
-
-function python() {
-  const venv = path.join(ROOT, '.venv', 'bin', 'python')
-  return fs.existsSync(venv) ? venv : 'python3'
-}
-
-/** CPU seconds (user + sys, all threads) a live process has used so far. */
-function procCpu(pid) {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    return (Number(f[11]) + Number(f[12])) / CLK_TCK // utime, stime (fields 14 and 15)
-  } catch {
-    return Number.NaN
-  }
-}
-
-/** CPU seconds the whole machine has been busy (all cores, all processes) so far. */
-function machineBusy() {
-  const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number)
-  const total = f.slice(0, 8).reduce((x, y) => x + y, 0)
-  return (total - f[3] - f[4]) / CLK_TCK // minus idle and iowait
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
-
-/**
- * Waits (up to `seconds`) until the machine has been idle for a whole second: this is a shared
- * 2-core box, and a compile running next to a client halves its speed. Returns the seconds waited.
- */
-async function waitQuiet(seconds) {
-  const t0 = Date.now()
-  let said = false
-  while ((Date.now() - t0) / 1000 < seconds) {
-    const b0 = machineBusy()
-    await sleep(1000)
-    if (machineBusy() - b0 < 0.1) return (Date.now() - t0) / 1000
-    if (!said) log(`waiting up to ${seconds} s for other processes to go quiet…`)
-    said = true
-  }
-  log(`the machine did not go quiet within ${seconds} s; running anyway (see "other CPU")`)
-  return (Date.now() - t0) / 1000
-}
-
-/** Starts a child that prints `listening on HOST:PORT`; resolves with { port, pid, stop }. */
-function startListening(cmd, args, name) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] })
-    let out = ''
-    const timer = setTimeout(() => reject(new Error(`${name} did not start within 20 s: ${out}`)), 20_000)
-    child.stdout.on('data', (d) => {
-      out += d
-      const m = /^listening on (.+):(\d+)$/m.exec(out)
-      if (m) {
-        clearTimeout(timer)
-        resolve({
-          port: Number(m[2]),
-          pid: child.pid,
-          log: () => out,
-          stop: () =>
-            new Promise((r) => {
-              if (child.exitCode !== null) return r()
-              child.once('exit', () => r())
-              child.kill('SIGTERM')
-            }),
-        })
-      }
-    })
-    child.stderr.on('data', (d) => {
-      out += d
-    })
-    child.on('exit', (code) => {
-      clearTimeout(timer)
-      reject(new Error(`${name} exited with ${code}: ${out}`))
-    })
-  })
-}
-
-const startServer = () =>
-  startListening(process.execPath, [SLUICE_BIN, 'serve', '--port', '0', '--sink', '--encrypt', 'off'], 'sluice serve')
-
-const lastLine = (text) =>
-  text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean)
-    .at(-1) ?? ''
-
-/** Runs `argv` under /usr/bin/time -v; resolves with its RESULT line and time's figures. */
-function timedRun(argv, timeoutMs) {
-  return new Promise((resolve) => {
-    const child = spawn(TIME, ['-v', ...argv], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => {
-      stdout += d
-    })
-    child.stderr.on('data', (d) => {
-      stderr += d
-    })
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-    child.on('exit', (code) => {
-      clearTimeout(timer)
-      const num = (re) => {
-        const m = re.exec(stderr)
-        return m ? Number(m[1]) : Number.NaN
-      }
-      const m = /^RESULT (.*)$/m.exec(stdout)
-      resolve({
-        ok: code === 0 && !!m,
-        code,
-        result: m ? JSON.parse(m[1]) : null,
-        maxRssKB: num(/Maximum resident set size \(kbytes\): (\d+)/),
-        userS: num(/User time \(seconds\): ([\d.]+)/),
-        sysS: num(/System time \(seconds\): ([\d.]+)/),
-        errorText: code === 0 ? '' : lastLine(stderr.split(/\n\s*Command (?:exited|terminated)/)[0]) || lastLine(stdout) || `exit ${code}`,
-      })
-    })
-  })
 }
 
 const CLIENT_ARGS = (a, rows, port, opts = {}) => [
@@ -231,12 +122,6 @@ async function runOnce(a, name, rows, opts = {}) {
   } finally {
     await server.stop()
   }
-}
-
-const median = (xs) => {
-  const s = [...xs].sort((x, y) => x - y)
-  const n = s.length
-  return n === 0 ? Number.NaN : n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2
 }
 
 /** One run, logged; `label` names it in the log. */
@@ -334,64 +219,15 @@ function checkGenerators() {
   return a
 }
 
-function machine() {
-  const sh = (cmd, args) => {
-    const r = spawnSync(cmd, args, { encoding: 'utf8' })
-    return r.status === 0 ? (r.stdout || r.stderr).trim() : '?'
-  }
-  const cpuinfo = fs.readFileSync('/proc/cpuinfo', 'utf8')
-  const model = /^model name\s*:\s*(.*)$/m.exec(cpuinfo)?.[1] ?? '?'
-  const mhz = /^cpu MHz\s*:\s*(.*)$/m.exec(cpuinfo)?.[1]
-  const pkg = (p) => {
-    try {
-      return JSON.parse(fs.readFileSync(p, 'utf8')).version
-    } catch {
-      return '?'
-    }
-  }
-  return {
-    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-    nproc: sh('nproc', []),
-    cpu: model + (mhz ? ` (${Math.round(Number(mhz))} MHz reported)` : ''),
-    memGiB: (os.totalmem() / 2 ** 30).toFixed(1),
-    loadavg: os
-      .loadavg()
-      .map((x) => x.toFixed(2))
-      .join(' '),
-    kernel: os.release(),
-    node: process.version,
-    python: sh(python(), ['--version']),
-    pythonPath: path.relative(ROOT, python()) || python(),
-    mssqlPython: sh(python(), ['-c', "import importlib.metadata as m; print(m.version('mssql-python'))"]),
-    tedious: pkg(path.join(ROOT, 'node_modules', 'tedious', 'package.json')),
-    sluice: pkg(path.join(ROOT, 'native', 'package.json')),
-    commit: sh('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']),
-    dirty: sh('git', ['-C', ROOT, 'status', '--porcelain', '--', 'native']).length > 0,
-    addon: (() => {
-      try {
-        return fs
-          .statSync(path.join(ROOT, 'native', 'sluice.linux-x64-gnu.node'))
-          .mtime.toISOString()
-          .replace(/\.\d+Z$/, 'Z')
-      } catch {
-        return '?'
-      }
-    })(),
-  }
-}
-
-const fmtInt = (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '—')
-const fmt1 = (n) => (Number.isFinite(n) ? n.toFixed(1) : '—')
-const fmt2 = (n) => (Number.isFinite(n) ? n.toFixed(2) : '—')
-const mib = (kb) => (Number.isFinite(kb) ? `${Math.round(kb / 1024)}` : '—')
-
 function report(a, m, digest, res) {
   const L = []
   const p = (s = '') => L.push(s)
   const { sluice, sluiceColumnar, tedious, mssql } = res
   p('# Bulk-load benchmark results')
   p()
-  p('Generated by `bench/run.js` (see `bench/README.md`); re-running overwrites this file.')
+  p(
+    "Generated by `bench/run.js` (see `bench/README.md`); re-running rewrites this file up to its Raw runs and keeps the sections after them (the other runners' figures, e.g. bench/files/run-load.js).",
+  )
   p()
   p('## Machine and run')
   p()
@@ -563,15 +399,20 @@ function report(a, m, digest, res) {
   return L.join('\n')
 }
 
+/** The text of `file` from the first "## " heading after "## Raw runs" on, or ''. */
+function sectionsAfterOurs(file) {
+  const old = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : ''
+  const raw = old.indexOf('\n## Raw runs')
+  const next = raw < 0 ? -1 : old.slice(raw + 1).search(/\n(## |<!-- )/)
+  return next < 0 ? '' : old.slice(raw + 1 + next + 1)
+}
+
 async function main() {
   const argv = process.argv.slice(2)
   const a = parseArgs(argv)
   a.argv = argv
   const want = (k) => !a.only || a.only.has(k)
-  if (!fs.existsSync(TIME)) {
-    console.error(`${TIME} is missing: install it with \`apt-get install -y time\` (Debian/Ubuntu).`)
-    process.exit(1)
-  }
+  requireTime()
   const t0 = Date.now()
   const digest = checkGenerators()
   log(`generators agree (digest ${digest.slice(0, 16)}…)`)
@@ -597,7 +438,10 @@ async function main() {
   if (after.addon !== m.addon) m.addonChanged = after.addon
   const text = report(a, m, digest, res)
   if (a.out !== '-') {
-    fs.writeFileSync(a.out, text)
+    // Other runners' sections follow this runner's last one ("## Raw runs"): the journal cost,
+    // the file load (bench/files/run-load.js). Keep them as they are.
+    const others = sectionsAfterOurs(a.out)
+    fs.writeFileSync(a.out, others ? `${text.trimEnd()}\n\n${others}` : text)
     log(`wrote ${path.relative(process.cwd(), a.out)}`)
   }
   process.stderr.write(`\n${text}\n`)

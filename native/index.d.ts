@@ -133,7 +133,7 @@ export interface FileProgress {
 export declare function inspectFile(path: string, options?: NativeFileOptions | undefined | null, onProgress?: (((arg: FileProgress) => void)) | undefined | null): FileInspection
 
 /** Starts loading files into a table (see `loadFile` in sluice.js, which adds the AbortSignal). */
-export declare function loadFileBegin(options: NativeLoadOptions, onProgress?: LoadProgressFn | undefined | null): Promise<LoadJob>
+export declare function loadFileBegin(options: NativeLoadOptions, onProgress?: (((arg: LoadProgressInfo) => void)) | undefined | null): Promise<LoadJob>
 
 export interface LoadFileCounts {
   path: string

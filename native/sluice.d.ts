@@ -206,7 +206,10 @@ export interface FileOptions {
 }
 
 export interface InspectOptions extends FileOptions {
-  /** At most ten times a second. A throwing callback stops the inspection with its error. */
+  /**
+   * At most ten times a second, and once with the totals just before the promise resolves.
+   * A throwing callback stops the inspection, which rejects with that error.
+   */
   onProgress?: (p: { bytesRead: number; rows: number }) => void
   /** Aborting rejects with code ECANCEL. */
   signal?: AbortSignal
@@ -282,6 +285,7 @@ export interface FileInspection {
   rowCount: number
   /** False when `sample` stopped before the end of the data. */
   complete: boolean
+  bytesRead: number
   sheet: string | null
   columns: { name: string; proposedName: string; sqlType: string; nullable: boolean; evidence: ColumnEvidence }[]
   detection: FileDetection
@@ -292,6 +296,7 @@ export declare function preview(path: string, options?: FileOptions): Promise<Fi
 
 /** The schema inferred over the whole file (or `sample` rows), off the JS thread. */
 export declare function inspect(path: string, options?: InspectOptions): Promise<FileInspection>
+
 /** Options of `loadFile`: those of `sluice load`, camelCase. */
 export interface LoadFileOptions {
   /** The files, loaded in order into one table (or `file` for one). */
@@ -315,9 +320,14 @@ export interface LoadFileOptions {
   resume?: boolean
   allowDrift?: boolean
   sheet?: string
+  delimiter?: string
+  encoding?: string
   /** Cancels the load: the error has code ECANCEL and the committed account. */
+  signal?: AbortSignal
   /** At most ~10 reports a second, plus a final one. */
   onProgress?: (p: LoadProgress) => void
+}
+
 export interface LoadProgress {
   rowsRead: number
   rowsSent: number
@@ -330,6 +340,8 @@ export interface LoadProgress {
   /** 0-based index of the file being read. */
   file: number
   elapsedMs: number
+}
+
 /** Always rowsRead = rowsLoaded + rowsRejected (in a dry run, rowsLoaded is what would load). */
 export interface LoadFileResult {
   rowsRead: number
@@ -340,6 +352,9 @@ export interface LoadFileResult {
   dryRun: boolean
   files: { path: string; rowsRead: number; rowsLoaded: number; rowsRejected: number }[]
   rejectFile?: string | null
+  notes: string[]
+}
+
 /**
  * Loads files into a table through the Rust file path, off the JS thread. Errors are
  * SluiceErrors with `code` (EUSAGE, EINPUT, ECONNECTION, ESERVER, ECANCEL), `kind`, and once

@@ -664,10 +664,11 @@ async function inspect(path, options = {}) {
   const { signal, onProgress } = options
   if (signal?.aborted) throw fileAbortError(signal, 'inspection')
   let progressError
+  let settled = false
   let job
   const progress = onProgress
     ? (p) => {
-        if (progressError !== undefined) return
+        if (progressError !== undefined || settled) return
         try {
           onProgress(p)
         } catch (e) {
@@ -681,18 +682,23 @@ async function inspect(path, options = {}) {
   } catch (e) {
     throw rebuild(e)
   }
-  if (progressError !== undefined) job.cancel()
   const onAbort = () => job.cancel()
   signal?.addEventListener('abort', onAbort, { once: true })
+  let result
   try {
-    return JSON.parse(await call(() => job.result()))
+    result = JSON.parse(await call(() => job.result()))
   } catch (e) {
     if (progressError !== undefined) throw progressError
     if (e?.code === 'ECANCEL' && signal?.aborted) throw fileAbortError(signal, 'inspection')
     throw e
   } finally {
+    settled = true
     signal?.removeEventListener('abort', onAbort)
   }
+  if (progressError !== undefined) throw progressError
+  // The totals, delivered here so that they always come last and a throw is always seen.
+  onProgress?.({ bytesRead: result.bytesRead, rows: result.rowCount })
+  return result
 }
 
 async function connect(connectionString) {

@@ -45,13 +45,16 @@ function* take(it, n) {
   }
 }
 
-function bulk(c, source, n) {
+/** One BulkLoad (one INSERT BULK, TABLOCK) of `rows`, an Iterable or AsyncIterable; resolves the row count. */
+function bulkLoad(c, rows) {
   return new Promise((resolve, reject) => {
     const bl = c.newBulkLoad(TABLE, { lockTable: true }, (err, rowCount) => (err ? reject(err) : resolve(rowCount ?? 0)))
     for (const [name, type, opts] of COLUMNS) bl.addColumn(name, type, opts)
-    c.execBulkLoad(bl, take(source, n))
+    c.execBulkLoad(bl, rows)
   })
 }
+
+const bulk = (c, source, n) => bulkLoad(c, take(source, n))
 
 async function main() {
   const a = parseArgs(process.argv.slice(2))
@@ -76,4 +79,7 @@ async function main() {
   if (r.rows !== a.rows) throw new Error(`loaded ${r.rows} rows, expected ${a.rows}`)
   report({ client: 'tedious', prebuilt: a.prebuilt, ...r })
 }
-run(main)
+// bench/files/clients/csv-parse-tedious.js reuses the connection and the BulkLoad.
+if (require.main === module) run(main)
+
+module.exports = { open, batch, bulkLoad }

@@ -4,7 +4,6 @@
 // it ("Last, First" names, notes with a doubled quote or an embedded newline now and then),
 // non-ASCII names, empty fields for NULL, ISO dates and date-times with milliseconds.
 //   node bench/files/make-csv.js [--rows N] [--out PATH]
-'use strict'
 const fs = require('node:fs')
 const path = require('node:path')
 const { rows } = require('../gen.js')

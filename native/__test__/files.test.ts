@@ -2,7 +2,7 @@
 // hostile callers (aborts at random moments, a missing file, a directory, a throwing onProgress).
 
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
@@ -63,8 +63,13 @@ test('preview of a workbook lists its sheets and has no delimiter', async () => 
   assert.equal(p.delimiter, null)
   assert.equal(p.encoding, null)
   assert.deepEqual(
-    p.sheets.map((s) => s.name),
-    ['Cover', 'Orders', 'Hidden'].filter((n) => p.sheets.some((s) => s.name === n)),
+    p.sheets.map((s) => [s.name, s.visible]),
+    [
+      ['Cover', true],
+      ['Orders', true],
+      ['Hidden', false],
+      ['Empty', true],
+    ],
   )
   assert.equal(p.sheet, 'Orders')
   assert.equal(p.columns[0]?.name, 'id')
@@ -94,6 +99,8 @@ test('inspect reads the whole file with progress at a bounded rate', async () =>
   assert.ok(ticks.length >= 1)
   const last = ticks.at(-1)
   assert.equal(last?.rows, BIG_ROWS)
+  assert.equal(last?.bytesRead, statSync(big).size)
+  assert.equal(r.bytesRead, statSync(big).size)
   for (let i = 1; i < ticks.length; i++) {
     assert.ok((ticks[i]?.rows ?? 0) >= (ticks[i - 1]?.rows ?? 0), 'progress never goes back')
   }

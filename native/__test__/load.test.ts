@@ -163,5 +163,8 @@ test('sluice load --json prints progress lines and the summary last; exit codes 
   assert.equal(JSON.parse(rej.stdout.trim().split('\n').at(-1)!).rowsRejected, 1)
   // Usage, connection failure.
   assert.equal(cli([f, '--table', 't'], env).status, 2)
-  assert.equal(cli([f, '--table', 't', '--create', '--connection', 'Server=127.0.0.1,1;User ID=sa;Password=x;Connect Timeout=2'], {}).status, 4)
+  assert.equal(
+    cli([f, '--table', 't', '--create', '--connection', 'Server=127.0.0.1,1;User ID=sa;Password=x;Connect Timeout=2'], {}).status,
+    4,
+  )
 })

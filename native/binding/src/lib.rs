@@ -3,7 +3,7 @@
 //! napi-rs owns, never on the JS thread.
 
 mod bulk;
-mod files;
+pub mod files;
 mod js_cell;
 mod js_columns;
 mod js_error;
@@ -179,7 +179,16 @@ impl Client {
 #[napi]
 pub async fn load_file_begin(
     options: load::NativeLoadOptions,
-    on_progress: Option<load::LoadProgressFn>,
+    // Spelled out (not the alias) so that the generated index.d.ts names the callback's type.
+    on_progress: Option<
+        napi::threadsafe_function::ThreadsafeFunction<
+            load::LoadProgressInfo,
+            (),
+            load::LoadProgressInfo,
+            Status,
+            false,
+        >,
+    >,
 ) -> Result<load::LoadJob> {
     load::begin(options, on_progress).await
 }

@@ -72,11 +72,13 @@ pub struct LoadFileResult {
 
 pub type LoadProgressFn = ThreadsafeFunction<LoadProgressInfo, (), LoadProgressInfo, Status, false>;
 
+type LoadOutcome = std::result::Result<LoadSummary, LoadError>;
+
 /// A running file load.
 #[napi]
 pub struct LoadJob {
     control: LoadControl,
-    result: Arc<Mutex<Option<oneshot::Receiver<std::result::Result<LoadSummary, LoadError>>>>>,
+    result: Arc<Mutex<Option<oneshot::Receiver<LoadOutcome>>>>,
 }
 
 #[napi]

@@ -46,6 +46,10 @@ pub struct InspectArgs {
     /// Print one JSON object instead of the table.
     #[arg(long)]
     json: bool,
+    /// Also write a starting template (JSON) for `sluice load --map`: the detected source
+    /// settings, the inferred columns, a 1:1 mapping under the proposed names, mode create.
+    #[arg(long, value_name = "OUT.json")]
+    template: Option<PathBuf>,
 }
 
 fn parse_delimiter(s: &str) -> Result<u8, String> {
@@ -125,6 +129,12 @@ pub(crate) fn execute(a: &InspectArgs, bar: bool, out: &mut dyn Write, err: &mut
     }
     match result {
         Ok(i) => {
+            if let Some(t) = &a.template {
+                if let Err(e) = crate::inspect_template::write_template(&a.file, &options, &i, t) {
+                    let _ = writeln!(err, "sluice inspect: the template {}: {e}", t.display());
+                    return 1;
+                }
+            }
             let written = if a.json {
                 serde_json::to_string_pretty(&i)
                     .map_err(std::io::Error::other)

@@ -4,6 +4,7 @@
 //! format, dialect and inferred schema) and `load` (files into a table).
 
 mod inspect;
+mod inspect_template;
 mod load;
 mod output;
 mod query;

@@ -67,6 +67,10 @@ pub struct ServeArgs {
     /// Fault: close the connection once N bytes of bulk-load data have arrived.
     #[arg(long, value_name = "N")]
     drop_after_bytes: Option<u64>,
+    /// Fault: commit the Nth bulk-load batch, then close the connection before answering (the
+    /// in-doubt case; inside a transaction, at its COMMIT). Each fault fires once per server.
+    #[arg(long, value_name = "N")]
+    drop_after_commit: Option<u64>,
     /// Fault: never acknowledge ATTENTION while a reply is delayed (a hung server).
     #[arg(long)]
     ignore_attention: bool,
@@ -100,6 +104,7 @@ pub async fn run(a: ServeArgs) -> i32 {
             drop_after_rows: a.drop_after_rows,
             drop_after_bytes: a.drop_after_bytes,
             fail_batch: a.fail_batch,
+            drop_after_commit: a.drop_after_commit,
             ignore_attention: a.ignore_attention,
             bulk_reply_delay: None,
         },

@@ -7,38 +7,39 @@ use crate::run::LoadRequest;
 use crate::template::Template;
 use crate::LoadError;
 
-/// `--resume`: continue the recorded load of these files into this table. Filled in by the
-/// resume work (state file, journal); until then it says so rather than loading twice.
-pub fn resume(_req: &LoadRequest) -> Result<(), LoadError> {
-    Err(LoadError::usage(
-        "--resume is not available in this build yet (the state file and journal land with the resume work)",
-    ))
-}
-
-/// Schema drift: the template's expected columns against the file's. Filled in by the template
-/// work (`drift.rs`); `allow_drift` lets a drifted file through.
-pub fn check_drift(
-    _template: &Template,
-    _schema: &[ColumnSchema],
-    _allow_drift: bool,
-) -> Result<(), LoadError> {
+/// `--resume`: continue the recorded load of this file into this table (`recording.rs` does
+/// the work once connected). Only a single-file load that sends rows is recorded.
+pub fn resume(req: &LoadRequest) -> Result<(), LoadError> {
+    if req.files.len() != 1 {
+        return Err(LoadError::usage(
+            "--resume continues the load of one file; loads of several files are not recorded",
+        ));
+    }
+    if req.dry_run {
+        return Err(LoadError::usage(
+            "--resume and --dry-run do not go together",
+        ));
+    }
     Ok(())
 }
 
-/// `--map FILE`: the template, refusing versions this build does not know. (The template work
-/// may add validation against `template.schema.json` here.)
-pub fn read_template(path: &std::path::Path) -> Result<Template, LoadError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| LoadError::usage(format!("--map {}: {e}", path.display())))?;
-    let t: Template = serde_json::from_str(&text)
-        .map_err(|e| LoadError::usage(format!("--map {}: {e}", path.display())))?;
-    if t.version != crate::template::TEMPLATE_VERSION {
-        return Err(LoadError::usage(format!(
-            "--map {}: template version {} is not one this build reads ({})",
-            path.display(),
-            t.version,
-            crate::template::TEMPLATE_VERSION
-        )));
+/// Schema drift: the template's expected columns against the file's (`drift::check`). Refused
+/// before anything is sent unless `allow_drift`; the differences that let the load go on come
+/// back as notes for the summary.
+pub fn check_drift(
+    template: &Template,
+    schema: &[ColumnSchema],
+    allow_drift: bool,
+) -> Result<Vec<String>, LoadError> {
+    let found = crate::drift::FoundColumn::from_schemas(schema);
+    match crate::drift::check(template, &found, allow_drift) {
+        Ok(differences) => Ok(differences.iter().map(|d| format!("drift: {d}")).collect()),
+        Err(refused) => Err(LoadError::input(refused.to_string())),
     }
-    Ok(t)
+}
+
+/// `--map FILE`: the template, read and validated by the template work (`Template::read`:
+/// version, JSON Schema rules, parts that must agree).
+pub fn read_template(path: &std::path::Path) -> Result<Template, LoadError> {
+    Template::read(path).map_err(|e| LoadError::usage(format!("--map {}: {e}", path.display())))
 }

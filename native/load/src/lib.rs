@@ -15,13 +15,18 @@
 pub mod cell;
 pub mod drift;
 pub mod hooks;
+mod infer_pass;
+pub mod journal;
 pub mod mapping;
 pub mod multi_file;
 pub mod progress;
+pub mod recording;
 pub mod reject_file;
+pub mod resume;
 pub mod row_pass;
 pub mod run;
 pub mod source;
+pub mod state_file;
 pub mod summary;
 pub mod target;
 pub mod template;
@@ -33,3 +38,7 @@ pub use template::Template;
 
 #[cfg(test)]
 mod load_tests;
+#[cfg(test)]
+mod resume_load_tests;
+#[cfg(test)]
+mod several_files_tests;

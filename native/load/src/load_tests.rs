@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tds::value::Value;
 
-async fn server(reply_delay: Duration) -> ServerHandle {
+pub(crate) async fn server(reply_delay: Duration) -> ServerHandle {
     start(ServerConfig {
         port: 0,
         reply_delay,
@@ -21,14 +21,14 @@ async fn server(reply_delay: Duration) -> ServerHandle {
     .expect("server starts")
 }
 
-fn conn_str(h: &ServerHandle) -> String {
+pub(crate) fn conn_str(h: &ServerHandle) -> String {
     format!(
         "Server=127.0.0.1,{};User ID=sa;Password=Sluice_Test_1;Encrypt=False",
         h.local_addr().port()
     )
 }
 
-async fn sql(h: &ServerHandle, q: &str) -> Vec<Vec<Value>> {
+pub(crate) async fn sql(h: &ServerHandle, q: &str) -> Vec<Vec<Value>> {
     let mut c = Connection::connect_str(&conn_str(h))
         .await
         .expect("connects");
@@ -40,20 +40,25 @@ async fn sql(h: &ServerHandle, q: &str) -> Vec<Vec<Value>> {
         .unwrap_or_default()
 }
 
-async fn count(h: &ServerHandle, table: &str) -> i64 {
+pub(crate) async fn count(h: &ServerHandle, table: &str) -> i64 {
     match sql(h, &format!("SELECT COUNT(*) FROM {table}")).await[0][0] {
         Value::Int(n) => n.into(),
         ref v => panic!("count is {v:?}"),
     }
 }
 
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+pub(crate) fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     let p = dir.join(name);
     std::fs::write(&p, bytes).unwrap();
     p
 }
 
-fn request(h: &ServerHandle, files: Vec<PathBuf>, table: &str, mode: LoadMode) -> LoadRequest {
+pub(crate) fn request(
+    h: &ServerHandle,
+    files: Vec<PathBuf>,
+    table: &str,
+    mode: LoadMode,
+) -> LoadRequest {
     LoadRequest {
         files,
         connection: conn_str(h),
@@ -462,4 +467,109 @@ async fn progress_is_throttled_and_ends_with_the_totals() {
         seen.len(),
         s.elapsed_ms
     );
+}
+
+#[tokio::test]
+async fn a_spreadsheet_loads_with_its_cells_types() {
+    let h = server(Duration::ZERO).await;
+    let xlsx = Path::new(env!("CARGO_MANIFEST_DIR")).join("../files/testdata/sample.xlsx");
+    let s = load(
+        request(&h, vec![xlsx], "sheet_orders", LoadMode::Create),
+        None,
+        LoadControl::default(),
+    )
+    .await
+    .expect("loads");
+    assert_eq!(s.rows_read, s.rows_loaded);
+    assert_eq!(count(&h, "sheet_orders").await, s.rows_read as i64);
+    let rows = sql(
+        &h,
+        "SELECT customer, CONVERT(varchar(10), ordered, 23) FROM sheet_orders WHERE id = 2",
+    )
+    .await;
+    assert_eq!(
+        rows,
+        vec![vec![
+            Value::String("Bjørn Ñúñez".into()),
+            Value::String("1999-12-31".into())
+        ]]
+    );
+}
+
+const MAPPED: &str = r#"{
+  "version": 1,
+  "source": { "format": "csv", "headerRow": 1 },
+  "columns": [
+    { "name": "Order No", "sqlType": "int", "nullable": false },
+    { "name": "Ordered", "sqlType": "date", "nullable": false },
+    { "name": "Junk", "sqlType": "varchar(5)", "nullable": true }
+  ],
+  "target": { "table": "mapped", "mode": "create", "primaryKey": ["order_no"] },
+  "mapping": [
+    { "target": "region", "constant": "EMEA", "sqlType": "varchar(10)", "nullable": false },
+    { "target": "ordered_on", "source": "Ordered", "sqlType": "date", "nullable": false, "dateOrder": "dmy" },
+    { "target": "order_no", "source": "Order No", "sqlType": "bigint", "nullable": false }
+  ]
+}"#;
+
+/// A template renames, reorders, skips a column (Junk), adds a constant and forces day-first
+/// dates where the file alone cannot tell (03/04).
+#[tokio::test]
+async fn a_template_maps_renames_skips_and_adds_a_constant() {
+    let h = server(Duration::ZERO).await;
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "m.csv",
+        b"Order No,Ordered,Junk\n7,03/04/2024,zz\n",
+    );
+    let t = write(dir.path(), "m.json", MAPPED.as_bytes());
+    let req = LoadRequest {
+        template: Some(hooks::read_template(&t).expect("template")),
+        ..request(&h, vec![f.clone()], "mapped", LoadMode::Create)
+    };
+    load(req, None, LoadControl::default())
+        .await
+        .expect("loads");
+    let rows = sql(
+        &h,
+        "SELECT region, CONVERT(varchar(10), ordered_on, 23), order_no FROM mapped",
+    )
+    .await;
+    assert_eq!(
+        rows,
+        vec![vec![
+            Value::String("EMEA".into()),
+            Value::String("2024-04-03".into()),
+            Value::BigInt(7)
+        ]]
+    );
+    // A file whose columns drifted from the template's is refused before anything is sent,
+    // unless drift is allowed.
+    let drifted = write(dir.path(), "d.csv", b"Order No,Ordered\n8,04/04/2024\n");
+    let req = LoadRequest {
+        template: Some(hooks::read_template(&t).expect("template")),
+        ..request(&h, vec![drifted.clone()], "mapped", LoadMode::Append)
+    };
+    let e = load(req.clone(), None, LoadControl::default())
+        .await
+        .expect_err("drift");
+    assert!(e.message.contains("Junk"), "{e}");
+    assert_eq!(count(&h, "mapped").await, 1);
+    let s = load(
+        LoadRequest {
+            allow_drift: true,
+            ..req
+        },
+        None,
+        LoadControl::default(),
+    )
+    .await
+    .expect("loads with drift allowed");
+    assert!(
+        s.notes.iter().any(|n| n.starts_with("drift:")),
+        "{:?}",
+        s.notes
+    );
+    assert_eq!(count(&h, "mapped").await, 2);
 }

@@ -36,8 +36,9 @@ mod settings;
 #[cfg(test)]
 mod tests;
 
+pub(crate) use rows::Combined;
 pub use rows::EvidenceFiles;
-use rows::{Combined, RowMap};
+use rows::RowMap;
 
 /// Records looked at to decide whether record 1 is a header.
 pub const HEADER_SAMPLE: usize = 100;
@@ -118,6 +119,20 @@ pub struct MultiInspection {
 }
 
 impl MultiInspection {
+    /// For file `k`: which of its fields each combined column is (`None` where the file lacks
+    /// the column), placed the way [`infer_files`] placed them (by name, repeats as `name_2`).
+    /// The load pass reads each file through this map, so columns match by name there too.
+    pub fn field_map(&self, k: usize) -> Vec<Option<usize>> {
+        let mut names: Vec<String> = self.columns.iter().map(|c| c.name.clone()).collect();
+        let mut map = vec![None; names.len()];
+        if let Some(f) = self.files.get(k) {
+            for (j, name) in f.columns.iter().enumerate() {
+                place(&mut names, &mut map, name, j);
+            }
+        }
+        map
+    }
+
     /// The combined columns as drift compares them, the file named beside each row quoted.
     pub fn found_columns(&self) -> Vec<crate::drift::FoundColumn> {
         self.columns

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use bytes::BytesMut;
-use sluice_client::bulk::BulkEncoder;
+use sluice_client::bulk::{BulkEncoder, SourcePosition};
 use sluice_files::infer::convert;
 use sluice_files::{Field, RowSource};
 use tds::bulk::{encode_cell, BulkColumn, CellError};
@@ -55,6 +55,10 @@ pub struct Pass<'a> {
     pub max_errors: u64,
     /// Rows rejected so far (all files).
     pub rejected: u64,
+    /// Data records to read and drop first (a resumed load's committed part).
+    pub skip: u64,
+    /// Data records read so far, skipped ones included: the position the journal records.
+    pub record: u64,
 }
 
 impl Pass<'_> {
@@ -71,9 +75,27 @@ impl Pass<'_> {
                 return Ok((PassEnd::Cancelled, read, rejected));
             }
             if !src.advance().map_err(crate::source::read_error)? {
+                if self.skip > 0 {
+                    return Err(LoadError::input(format!(
+                        "--resume: the file ended {} record(s) before the part already committed did",
+                        self.skip
+                    )));
+                }
                 break;
             }
+            self.record += 1;
+            if self.skip > 0 {
+                self.skip -= 1;
+                continue;
+            }
             read += 1;
+            if let Sink::Session { encoder, .. } = sink {
+                // Where a resume goes on if this row's batch is the last to commit.
+                encoder.set_source_position(SourcePosition {
+                    next_row: self.record + 1,
+                    next_offset: None,
+                });
+            }
             let result = match sink {
                 Sink::Session { encoder, .. } => {
                     encoder.encode_row(|plan, buf| fill(self.columns, &plan.columns, &*src, buf))

@@ -13,15 +13,20 @@ use sluice_client::bulk::{
     Canceller, SessionOptions,
 };
 use sluice_client::Connection;
-use sluice_files::infer::{ColumnSchema, InferOptions, Inferrer};
 use tds::bulk::{insert_bulk_statement, parse_multipart_name, quote_multipart, BulkOptions};
 
+use sluice_files::infer::InferOptions;
+
 use crate::hooks;
+use crate::infer_pass::infer;
 use crate::mapping;
+use crate::multi_file::Combined;
 use crate::progress::{LoadProgress, OnProgress, ProgressState, ReadCounters};
+use crate::recording;
 use crate::reject_file::RejectWriter;
 use crate::row_pass::{cancelled, Pass, PassEnd, Sink};
 use crate::source::{with_source, SourceSpec};
+use crate::state_file::mapping_hash;
 use crate::summary::{Account, FileSummary, LoadError, LoadErrorKind, LoadSummary};
 use crate::target;
 use crate::template::{LoadMode, Template};
@@ -93,14 +98,6 @@ impl LoadControl {
     }
 }
 
-/// What the inference pass learned.
-struct Inferred {
-    schema: Vec<ColumnSchema>,
-    raw_header: Option<Vec<u8>>,
-    delimiter: u8,
-    notes: Vec<String>,
-}
-
 /// Runs a load. Progress goes to `on_progress` (at most ~10 per second, and a final one).
 pub async fn load(
     req: LoadRequest,
@@ -115,6 +112,8 @@ pub async fn load(
     if req.resume {
         hooks::resume(&req)?;
     }
+    // One file that sends rows is recorded (state file + journal) so that it can be resumed.
+    let recorded = req.files.len() == 1 && !req.dry_run;
     let specs: Vec<SourceSpec> = req.files.iter().map(|p| spec(&req, p)).collect();
     let bytes_total = req
         .files
@@ -133,20 +132,44 @@ pub async fn load(
     if control.is_cancelled() {
         return Err(cancelled());
     }
-    if let Some(t) = &req.template {
-        hooks::check_drift(t, &inferred.schema, req.allow_drift)?;
-    }
+    // The load pass reads each file with the header decision the inference made for it.
+    let specs: Vec<SourceSpec> = specs
+        .into_iter()
+        .zip(&inferred.files)
+        .map(|(s, f)| SourceSpec {
+            has_header: Some(f.has_header),
+            ..s
+        })
+        .collect();
+    let field_maps: Vec<Vec<Option<usize>>> =
+        inferred.files.iter().map(|f| f.field_map.clone()).collect();
     let mut notes = inferred.notes.clone();
+    if let Some(t) = &req.template {
+        notes.extend(hooks::check_drift(t, &inferred.schema, req.allow_drift)?);
+    }
 
     let mut conn = Connection::connect_str(&req.connection)
         .await
         .map_err(|e| LoadError::client("connecting", &e))?;
     let quoted = quote_multipart(&parts);
+    let mapping_sha = mapping_hash(&(&req.template, &inferred.schema));
+    let resumed = match (&req.resume, req.files.first()) {
+        (true, Some(file)) => {
+            Some(recording::resume(&mut conn, file, &req.table, &mapping_sha).await?)
+        }
+        _ => None,
+    };
+    // A resumed load goes on into the table its first run made or emptied: never again.
+    let mode = if resumed.is_some() {
+        LoadMode::Append
+    } else {
+        req.mode
+    };
     let exists = conn
         .execute(&format!("SELECT TOP 0 * FROM {quoted}"))
         .await
         .is_ok();
-    let (columns, wire) = match req.mode {
+    let (columns, wire) = match mode {
         LoadMode::Create => {
             if exists {
                 return Err(LoadError::input(format!(
@@ -248,7 +271,7 @@ pub async fn load(
                         .cloned()
                 })
                 .collect();
-            if req.mode == LoadMode::Truncate && !req.dry_run {
+            if mode == LoadMode::Truncate && !req.dry_run {
                 conn.execute(&format!("TRUNCATE TABLE {quoted}"))
                     .await
                     .map_err(|e| LoadError::client(&format!("truncating {quoted}"), &e))?;
@@ -292,6 +315,31 @@ pub async fn load(
         .reject_file
         .as_ref()
         .map(|p| RejectWriter::new(p, inferred.delimiter, inferred.raw_header.clone()));
+    let recording = match (&wire, req.dry_run, recorded, req.files.first()) {
+        (Some(_), false, true, Some(file)) => {
+            let schema = parts
+                .len()
+                .checked_sub(2)
+                .and_then(|i| parts.get(i))
+                .filter(|s| !s.is_empty())
+                .map_or("dbo", String::as_str);
+            Some(recording::start(
+                resumed,
+                file,
+                &req.table,
+                schema,
+                &mapping_sha,
+                mode == LoadMode::Create,
+            )?)
+        }
+        _ => None,
+    };
+    if let Some((rows, batches)) = recording.as_ref().and_then(|r| r.before) {
+        notes.push(format!(
+            "resumed: {rows} row(s) in {batches} batch(es) were committed before; {} record(s) of the file skipped",
+            recording.as_ref().map_or(0, |r| r.skip)
+        ));
+    }
     let session = match (&wire, req.dry_run) {
         (Some(cols), false) => {
             let hints = BulkOptions {
@@ -308,7 +356,12 @@ pub async fn load(
                 defaults_unknown: None,
                 notes: Vec::new(),
             };
-            let s = BulkSession::start(conn, plan, SessionOptions::default());
+            let s = match &recording {
+                Some(r) => {
+                    BulkSession::start_journaled(conn, plan, SessionOptions::default(), r.journal())
+                }
+                None => BulkSession::start(conn, plan, SessionOptions::default()),
+            };
             if let Ok(mut c) = control.session.lock() {
                 *c = Some(s.control.canceller());
             }
@@ -325,6 +378,7 @@ pub async fn load(
 
     let rt = tokio::runtime::Handle::current();
     let max_errors = req.max_errors;
+    let skip = recording.as_ref().map_or(0, |r| r.skip);
     let cancel = control.cancelled.clone();
     let worker_counters = counters.clone();
     let worker = tokio::task::spawn_blocking(move || {
@@ -336,13 +390,22 @@ pub async fn load(
             rejects: rejects.as_mut(),
             max_errors,
             rejected: 0,
+            skip,
+            record: 0,
         };
         let mut files = Vec::new();
         let mut end = PassEnd::Done;
         let mut failure = None;
         for (i, spec) in specs.iter().enumerate() {
             worker_counters.file.store(i as u64, Ordering::Relaxed);
+            let map = field_maps.get(i).cloned().unwrap_or_default();
             let r = with_source(spec, |src, _info| {
+                // Fields in the combined column order: columns match by name in every file.
+                let mut src = Combined {
+                    inner: src,
+                    map,
+                    offset: 0,
+                };
                 let mut sink = match (&mut session, &wire) {
                     (Some(s), _) => Sink::Session {
                         encoder: &mut s.encoder,
@@ -354,7 +417,7 @@ pub async fn load(
                     },
                     (None, None) => Sink::ConvertOnly,
                 };
-                pass.run(src, &mut sink)
+                pass.run(&mut src, &mut sink)
             });
             let bytes = worker_counters.bytes_read.swap(0, Ordering::Relaxed);
             worker_counters
@@ -419,7 +482,22 @@ pub async fn load(
         in_doubt_batch: in_doubt,
     };
     let elapsed_ms = started.elapsed().as_millis() as u64;
-    match outcome {
+    // Where a stopped load can be resumed from: said in the error.
+    let mut resume_hint = None;
+    if let Some(r) = recording {
+        match &outcome {
+            Some(BulkOutcome { result: Ok(_), .. })
+                if failure.is_none() && end == PassEnd::Done =>
+            {
+                if let Some(problem) = r.finished() {
+                    notes.push(problem);
+                }
+            }
+            Some(BulkOutcome { result: Err(f), .. }) => resume_hint = Some(r.stopped(f)),
+            _ => {}
+        }
+    }
+    let result = match outcome {
         Some(BulkOutcome {
             result: Ok(summary),
             ..
@@ -474,7 +552,13 @@ pub async fn load(
                 notes,
             }),
         },
-    }
+    };
+    result.map_err(|mut e| {
+        if let Some(h) = resume_hint {
+            e.message = format!("{}; {h}", e.message);
+        }
+        e
+    })
 }
 
 fn spec(req: &LoadRequest, path: &std::path::Path) -> SourceSpec {
@@ -495,56 +579,4 @@ fn spec(req: &LoadRequest, path: &std::path::Path) -> SourceSpec {
             .or_else(|| src.and_then(|s| s.sheet.clone())),
         has_header: src.and_then(|s| s.header_row).map(|h| h > 0),
     }
-}
-
-/// The inference pass over every file, in order, as one column set (by position): types widen
-/// across files. Names come from the first file's header.
-fn infer(specs: &[SourceSpec], cancel: &AtomicBool) -> Result<Inferred, LoadError> {
-    let mut inferrer: Option<Inferrer> = None;
-    let mut first = None;
-    let mut notes = Vec::new();
-    for (i, spec) in specs.iter().enumerate() {
-        with_source(spec, |src, info| {
-            if i == 0 {
-                first = Some((info.raw_header.clone(), info.delimiter));
-            } else if let Some(inf) = &inferrer {
-                let width = inf.finish().len();
-                if info.has_header && info.header.len() != width {
-                    notes.push(format!(
-                        "{} has {} columns where the first file has {width}; columns are matched by position",
-                        spec.path.display(),
-                        info.header.len()
-                    ));
-                }
-            }
-            let inf = inferrer.get_or_insert_with(|| {
-                Inferrer::new(
-                    InferOptions::default(),
-                    info.has_header.then(|| info.header.clone()),
-                )
-            });
-            let mut n = 0u64;
-            while src.advance().map_err(crate::source::read_error)? {
-                inf.observe(&*src);
-                n += 1;
-                if n.is_multiple_of(65_536) && cancel.load(Ordering::Relaxed) {
-                    return Err(cancelled());
-                }
-            }
-            Ok(())
-        })?;
-    }
-    if specs.len() > 1 {
-        notes.push(format!(
-            "one schema inferred over all {} files (types widened across them, columns by position)",
-            specs.len()
-        ));
-    }
-    let (raw_header, delimiter) = first.unwrap_or((None, b','));
-    Ok(Inferred {
-        schema: inferrer.map(|i| i.finish()).unwrap_or_default(),
-        raw_header,
-        delimiter,
-        notes,
-    })
 }

@@ -1,10 +1,12 @@
 //! Opening a file for the loader: delimited text through [`TextReader`], spreadsheets through
 //! [`Workbook`]/[`SheetReader`], both as a [`RowSource`], with the header record decided once
-//! and skipped. (`sluice_files::open` from the inspect work will replace the format choice.)
+//! and skipped. The format comes from the file's first bytes ([`format::sniff`]), never its
+//! name: a CSV named `.xlsx` is read as text, a workbook without an extension as a workbook.
 
 use std::path::{Path, PathBuf};
 
 use sluice_files::infer::{detect_header, header_names, HeaderChoice, RecordSample};
+use sluice_files::inspect::format::{self, FileKind};
 use sluice_files::sheet::{SheetOptions, Workbook};
 use sluice_files::text::{TextOptions, TextReader};
 use sluice_files::{Field, ReadError, RowSource};
@@ -34,15 +36,9 @@ pub struct SourceInfo {
     pub is_sheet: bool,
 }
 
-fn is_sheet(path: &Path) -> bool {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    matches!(
-        ext.as_deref(),
-        Some("xlsx" | "xlsm" | "xlsb" | "xls" | "ods")
-    )
+/// True when the file's first bytes are a workbook container (zip or OLE).
+fn is_sheet(path: &Path) -> Result<bool, crate::LoadError> {
+    Ok(format::sniff(path).map_err(read_error)? == FileKind::Workbook)
 }
 
 /// Opens `spec`, positions past the header (when there is one) and calls `f` with the source.
@@ -50,7 +46,7 @@ pub fn with_source<T>(
     spec: &SourceSpec,
     f: impl FnOnce(&mut dyn RowSource, &SourceInfo) -> Result<T, crate::LoadError>,
 ) -> Result<T, crate::LoadError> {
-    if is_sheet(&spec.path) {
+    if is_sheet(&spec.path)? {
         let mut wb = Workbook::open(&spec.path).map_err(read_error)?;
         let opts = SheetOptions {
             sheet: spec.sheet.clone(),

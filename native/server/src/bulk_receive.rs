@@ -4,7 +4,7 @@
 //! nothing, or, with `--sink`, validated and dropped.
 
 use crate::engine::{self, InsertBulk, Outcome, Session, SqlError};
-use crate::listener::Shared;
+use crate::listener::{Fault, Shared};
 use crate::session::SessionEnd;
 use bytes::{Buf, BytesMut};
 use sluice_io::packet_io::{Packet, PacketStream};
@@ -28,6 +28,9 @@ pub(crate) enum BulkEnd {
     Attention,
     /// A fault knob says: drop the connection now.
     Drop,
+    /// The batch was stored; the `drop_after_commit` fault asks to close the connection
+    /// without answering once it is committed (now, or at its transaction's COMMIT).
+    StoredThenDrop(Vec<Outcome>),
 }
 
 fn error(number: u32, class: u8, message: String) -> Outcome {
@@ -78,7 +81,9 @@ pub(crate) async fn receive(
             .bulk_bytes
             .fetch_add(packet.payload.len() as u64, Ordering::Relaxed)
             + packet.payload.len() as u64;
-        if cfg.faults.drop_after_bytes.is_some_and(|n| total >= n) {
+        if cfg.faults.drop_after_bytes.is_some_and(|n| total >= n)
+            && shared.fire(Fault::DropAfterBytes)
+        {
             return Ok(BulkEnd::Drop);
         }
         let eom = packet.header.is_eom();
@@ -109,7 +114,9 @@ pub(crate) async fn receive(
                         Token::Row(values) => {
                             count += 1;
                             let seen = shared.bulk_rows.fetch_add(1, Ordering::Relaxed) + 1;
-                            if cfg.faults.drop_after_rows.is_some_and(|n| seen > n) {
+                            if cfg.faults.drop_after_rows.is_some_and(|n| seen > n)
+                                && shared.fire(Fault::DropAfterRows)
+                            {
                                 return Ok(BulkEnd::Drop);
                             }
                             if !cfg.sink {
@@ -160,7 +167,7 @@ pub(crate) async fn receive(
     if let Some(p) = problem {
         return Ok(BulkEnd::Reply(vec![p]));
     }
-    if cfg.faults.fail_batch == Some(batch) {
+    if cfg.faults.fail_batch == Some(batch) && shared.fire(Fault::FailBatch) {
         return Ok(BulkEnd::Reply(vec![error(
             4891,
             16,
@@ -174,14 +181,16 @@ pub(crate) async fn receive(
             rows_affected: Some(count),
         }]));
     }
-    Ok(BulkEnd::Reply(
-        match shared.catalog.bulk_insert(session, stmt, rows) {
-            Ok(n) => vec![Outcome::Done {
-                rows_affected: Some(n),
-            }],
-            Err(e) => vec![Outcome::Error(e)],
-        },
-    ))
+    let outcomes = match shared.catalog.bulk_insert(session, stmt, rows) {
+        Ok(n) => vec![Outcome::Done {
+            rows_affected: Some(n),
+        }],
+        Err(e) => return Ok(BulkEnd::Reply(vec![Outcome::Error(e)])),
+    };
+    if cfg.faults.drop_after_commit == Some(batch) && shared.fire(Fault::DropAfterCommit) {
+        return Ok(BulkEnd::StoredThenDrop(outcomes));
+    }
+    Ok(BulkEnd::Reply(outcomes))
 }
 
 /// `INSERT BULK …` announcing the next message, if `sql` is one that just succeeded.

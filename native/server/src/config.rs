@@ -67,7 +67,9 @@ pub struct ServerConfig {
 }
 
 /// Failures the server injects on purpose, so tests can prove what a client does about them.
-/// Counters run across the whole server (all connections), starting at 1.
+/// Counters run across the whole server (all connections), starting at 1. Each of
+/// `drop_after_rows`, `drop_after_bytes`, `fail_batch` and `drop_after_commit` fires once per
+/// server: the same server, holding what was committed, then takes the retry or the resume.
 #[derive(Debug, Clone, Default)]
 pub struct Faults {
     /// Close the connection once this many bulk-load rows have arrived (the row after is lost).
@@ -76,6 +78,11 @@ pub struct Faults {
     pub drop_after_bytes: Option<u64>,
     /// Refuse the Nth bulk-load batch with error 4891 (nothing of it is stored).
     pub fail_batch: Option<u64>,
+    /// Commit the Nth bulk-load batch, then close the connection before answering: the
+    /// client cannot know the batch committed (the in-doubt case). A batch loaded inside a
+    /// transaction commits with the transaction's COMMIT, and the connection closes before
+    /// that request's answer.
+    pub drop_after_commit: Option<u64>,
     /// Never acknowledge an ATTENTION that arrives while a reply is delayed (`reply_delay`):
     /// a hung server, for proving what a client reports when a cancel gets no answer.
     pub ignore_attention: bool,

@@ -6,7 +6,7 @@ use crate::config::{ServerConfig, ServerEncrypt};
 use crate::engine::Catalog;
 use crate::session::run_session;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU16, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU16, AtomicU64, AtomicU8, Ordering};
 use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -24,6 +24,25 @@ pub(crate) struct Shared {
     pub bulk_batches: AtomicU64,
     pub bulk_rows: AtomicU64,
     pub bulk_bytes: AtomicU64,
+    /// Fault knobs that have fired (each fires once per server), by [`Fault`] bit.
+    pub faults_fired: AtomicU8,
+}
+
+/// The fault knobs that fire once, as bits of [`Shared::faults_fired`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Fault {
+    DropAfterRows = 1,
+    DropAfterBytes = 2,
+    FailBatch = 4,
+    DropAfterCommit = 8,
+}
+
+impl Shared {
+    /// True the first time `fault` fires on this server, false ever after.
+    pub fn fire(&self, fault: Fault) -> bool {
+        let bit = fault as u8;
+        self.faults_fired.fetch_or(bit, Ordering::Relaxed) & bit == 0
+    }
 }
 
 /// A running server; dropping it does not stop it, [`ServerHandle::shutdown`] does.
@@ -101,6 +120,7 @@ pub async fn start(config: ServerConfig) -> std::io::Result<ServerHandle> {
         bulk_batches: AtomicU64::new(0),
         bulk_rows: AtomicU64::new(0),
         bulk_bytes: AtomicU64::new(0),
+        faults_fired: AtomicU8::new(0),
     });
     let (stop, mut stopped) = watch::channel(false);
     let browser = match &shared.config.instance {

@@ -6,7 +6,7 @@ use crate::driver_batches;
 use crate::engine::{self, Session};
 use crate::listener::Shared;
 use crate::respond::{self, Responder};
-use crate::transaction_manager::TmState;
+use crate::transaction_manager;
 use bytes::BytesMut;
 use sluice_io::packet_io::PacketStream;
 use sluice_io::prelogin_tls::PreloginTls;
@@ -83,10 +83,25 @@ async fn session(tcp: TcpStream, shared: &Shared) -> Result<(), SessionEnd> {
     let Some((mut session, packet_size)) = accept_login(&mut stream, shared, &login).await? else {
         return Ok(());
     };
+    let result = serve(&mut stream, shared, &mut session, packet_size).await;
+    // A connection that goes away inside a transaction rolls it back, as SQL Server does.
+    engine::rollback_open(&shared.catalog, &mut session);
+    result
+}
+
+/// Requests until the client leaves, the protocol breaks or a fault knob closes the connection.
+async fn serve(
+    stream: &mut Stream,
+    shared: &Shared,
+    session: &mut Session,
+    packet_size: usize,
+) -> Result<(), SessionEnd> {
     let mut responder = Responder::new(packet_size, shared.config.name.clone());
     // The INSERT BULK that announced the next bulk-load message, if the last batch was one.
     let mut pending_bulk: Option<engine::InsertBulk> = None;
-    let mut tm = TmState::default();
+    // The `drop_after_commit` fault fired on a batch loaded inside a transaction: the
+    // connection closes when that transaction commits, before the COMMIT is answered.
+    let mut drop_at_commit = false;
     loop {
         let Some(first) = stream.read_packet().await? else {
             return Ok(());
@@ -95,15 +110,28 @@ async fn session(tcp: TcpStream, shared: &Shared) -> Result<(), SessionEnd> {
         if first.header.status & (status::RESET_CONNECTION | status::RESET_CONNECTION_SKIP_TRAN)
             != 0
         {
-            let single_database = session.single_database;
-            session = Session::new(&session.database);
-            session.single_database = single_database;
+            // sp_reset_connection rolls back an open transaction, unless the client asked
+            // to keep it (RESET_CONNECTION_SKIP_TRAN, MS-TDS 2.2.3.1.1).
+            let keep_tran = first.header.status & status::RESET_CONNECTION == 0;
+            if !keep_tran {
+                engine::rollback_open(&shared.catalog, session);
+            }
+            let mut fresh = Session::new(&session.database);
+            fresh.single_database = session.single_database;
+            let old = std::mem::replace(session, fresh);
+            if keep_tran {
+                session.adopt_transaction(old);
+            } else {
+                for e in old.into_transaction_changes() {
+                    responder.pending_env(e);
+                }
+            }
             responder.pending_env(EnvChange::ResetConnectionAck);
         }
         if ty == packet_type::ATTENTION {
             // Nothing is running: acknowledge right away.
             pending_bulk = None;
-            responder.attention_ack(&mut stream).await?;
+            responder.attention_ack(stream).await?;
             continue;
         }
         if ty == packet_type::BULK_LOAD {
@@ -118,35 +146,43 @@ async fn session(tcp: TcpStream, shared: &Shared) -> Result<(), SessionEnd> {
                     line: 1,
                 });
                 let (_, _) = stream.read_rest_of_message(first, BATCH_LIMIT).await?;
-                responder.send(&mut stream, &[err]).await?;
+                responder.send(stream, &[err]).await?;
                 continue;
             };
-            match bulk_receive::receive(&mut stream, first, &stmt, shared, &session).await? {
+            match bulk_receive::receive(stream, first, &stmt, shared, session).await? {
                 BulkEnd::Reply(outcomes) => {
                     let delay = (shared.config.faults.bulk_reply_delay)
                         .unwrap_or(shared.config.reply_delay);
-                    if !delay.is_zero() && wait_or_attention(&mut stream, delay, shared).await? {
+                    if !delay.is_zero() && wait_or_attention(stream, delay, shared).await? {
                         // The batch was stored (or refused) before the cancel came: as SQL
                         // Server does, its own DONE goes first, then the acknowledgement, so
                         // the client knows it committed (MS-TDS 2.2.1.7, 3.2.5.1).
-                        responder.send(&mut stream, &outcomes).await?;
-                        responder.attention_ack(&mut stream).await?;
+                        responder.send(stream, &outcomes).await?;
+                        responder.attention_ack(stream).await?;
                         continue;
                     }
-                    responder.send(&mut stream, &outcomes).await?
+                    responder.send(stream, &outcomes).await?
                 }
-                BulkEnd::Ignored => responder.send(&mut stream, &[]).await?,
-                BulkEnd::Attention => responder.attention_ack(&mut stream).await?,
+                BulkEnd::Ignored => responder.send(stream, &[]).await?,
+                BulkEnd::Attention => responder.attention_ack(stream).await?,
                 BulkEnd::Drop => return Ok(()),
+                BulkEnd::StoredThenDrop(outcomes) => {
+                    if session.trancount == 0 {
+                        // Stored and committed: the answer is what gets lost.
+                        return Ok(());
+                    }
+                    drop_at_commit = true;
+                    responder.send(stream, &outcomes).await?
+                }
             }
             continue;
         }
         pending_bulk = None;
         let (_, payload) = stream.read_rest_of_message(first, BATCH_LIMIT).await?;
         if !shared.config.reply_delay.is_zero()
-            && wait_or_attention(&mut stream, shared.config.reply_delay, shared).await?
+            && wait_or_attention(stream, shared.config.reply_delay, shared).await?
         {
-            responder.attention_ack(&mut stream).await?;
+            responder.attention_ack(stream).await?;
             continue;
         }
         match ty {
@@ -156,12 +192,12 @@ async fn session(tcp: TcpStream, shared: &Shared) -> Result<(), SessionEnd> {
                     Err(e) => return Err(SessionEnd::Protocol(e.to_string())),
                 };
                 if let Some(delay) = parse_waitfor_delay(&sql) {
-                    if wait_or_attention(&mut stream, delay, shared).await? {
-                        responder.attention_ack(&mut stream).await?;
+                    if wait_or_attention(stream, delay, shared).await? {
+                        responder.attention_ack(stream).await?;
                     } else {
                         responder
                             .send(
-                                &mut stream,
+                                stream,
                                 &[engine::Outcome::Done {
                                     rows_affected: None,
                                 }],
@@ -171,9 +207,12 @@ async fn session(tcp: TcpStream, shared: &Shared) -> Result<(), SessionEnd> {
                     continue;
                 }
                 let sql = driver_batches::sqlbulkcopy_metadata(&sql).unwrap_or(sql);
-                let outcomes = engine::execute_batch(&shared.catalog, &mut session, &sql);
+                let outcomes = engine::execute_batch(&shared.catalog, session, &sql);
                 pending_bulk = bulk_receive::announced(&sql, &outcomes);
-                responder.send(&mut stream, &outcomes).await?;
+                if transaction_changes(session, &mut responder, &mut drop_at_commit) {
+                    return Ok(());
+                }
+                responder.send(stream, &outcomes).await?;
             }
             packet_type::TRANSACTION_MANAGER => {
                 if std::env::var_os("SLUICE_SERVER_LOG").is_some() {
@@ -182,11 +221,11 @@ async fn session(tcp: TcpStream, shared: &Shared) -> Result<(), SessionEnd> {
                         &payload[..]
                     );
                 }
-                let reply = tm.handle(&payload);
-                for e in reply.env {
-                    responder.pending_env(e);
+                let outcomes = transaction_manager::handle(&shared.catalog, session, &payload);
+                if transaction_changes(session, &mut responder, &mut drop_at_commit) {
+                    return Ok(());
                 }
-                responder.send(&mut stream, &reply.outcomes).await?;
+                responder.send(stream, &outcomes).await?;
             }
             other => {
                 let what = match other {
@@ -200,10 +239,28 @@ async fn session(tcp: TcpStream, shared: &Shared) -> Result<(), SessionEnd> {
                     message: format!("The Sluice test server does not support {what} (packet type 0x{other:02X}); send SQL batches."),
                     line: 1,
                 });
-                responder.send(&mut stream, &[err]).await?;
+                responder.send(stream, &[err]).await?;
             }
         }
     }
+}
+
+/// Queues the request's transaction ENVCHANGEs for its answer. True when the connection must
+/// close instead of answering: the transaction holding the `drop_after_commit` batch committed.
+fn transaction_changes(
+    session: &mut Session,
+    responder: &mut Responder,
+    drop_at_commit: &mut bool,
+) -> bool {
+    for e in session.take_transaction_changes() {
+        match e {
+            EnvChange::CommitTransaction { .. } if *drop_at_commit => return true,
+            EnvChange::RollbackTransaction { .. } => *drop_at_commit = false,
+            _ => {}
+        }
+        responder.pending_env(e);
+    }
+    false
 }
 
 /// PRELOGIN and, where agreed, the TLS handshake. Returns the stream and whether TLS covers the

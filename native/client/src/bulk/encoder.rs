@@ -6,6 +6,7 @@
 //! runner's bounded channel; when the channel is full the caller waits (`flush`) or, on the JS
 //! thread, gets `false` from `try_flush` and yields — memory stays flat however many rows come.
 
+use super::journal::SourcePosition;
 use super::plan::BulkPlan;
 use bytes::BytesMut;
 use std::collections::VecDeque;
@@ -32,6 +33,9 @@ pub enum Chunk {
         bytes: BytesMut,
         rows: u64,
         batch_rows: u64,
+        /// Where the batch ends in the source, if the caller said
+        /// ([`BulkEncoder::set_source_position`]): the journal records it.
+        position: Option<SourcePosition>,
     },
     /// The source finished: every row was handed over. Without it, a closed channel means the
     /// source failed, and the batch it was filling does not commit.
@@ -53,6 +57,7 @@ pub struct BulkEncoder {
     queue: VecDeque<Chunk>,
     tx: mpsc::Sender<Chunk>,
     finished: bool,
+    position: Option<SourcePosition>,
 }
 
 impl BulkEncoder {
@@ -67,7 +72,15 @@ impl BulkEncoder {
             queue: VecDeque::new(),
             tx,
             finished: false,
+            position: None,
         }
+    }
+
+    /// Says where the source is *after* the row about to be pushed (the next record's number
+    /// and byte offset). Call it before each push: a batch that the push completes carries
+    /// this position to the journal, which is where a resume goes on.
+    pub fn set_source_position(&mut self, position: SourcePosition) {
+        self.position = Some(position);
     }
 
     pub fn plan(&self) -> &BulkPlan {
@@ -155,6 +168,7 @@ impl BulkEncoder {
             bytes: w.finish(),
             rows: std::mem::take(&mut self.rows_unsent),
             batch_rows: std::mem::take(&mut self.rows_in_batch),
+            position: self.position,
         });
     }
 

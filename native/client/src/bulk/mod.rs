@@ -15,6 +15,7 @@
 //!   loader): start, push rows, progress, cancel, finish with a summary or an exact account.
 
 pub mod encoder;
+pub mod journal;
 pub mod plan;
 pub mod runner;
 pub mod session;
@@ -22,11 +23,15 @@ pub mod session;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use encoder::{BulkEncoder, Chunk, EncoderClosed};
+pub use journal::{
+    read_journal, CommitCallback, JournalEntry, JournalRun, JournalSpec, SourcePosition,
+    JOURNAL_TABLE,
+};
 pub use plan::{prepare, BulkCopyOptions, BulkPlan, ColumnMapping};
-pub use runner::{run, BulkFailure, BulkFailureKind, BulkSummary};
+pub use runner::{run, run_journaled, BulkFailure, BulkFailureKind, BulkSummary};
 pub use session::{
-    begin, BulkControl, BulkOutcome, BulkSession, Canceller, OutcomeFuture, ProgressCallback,
-    PushError, SessionOptions,
+    begin, begin_journaled, BulkControl, BulkOutcome, BulkSession, Canceller, OutcomeFuture,
+    ProgressCallback, PushError, SessionOptions,
 };
 
 /// Counters the runner updates as it goes, read by whoever reports progress.

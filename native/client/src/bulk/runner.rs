@@ -2,6 +2,7 @@
 //! the server committed, and on any failure says exactly which batches made it.
 
 use super::encoder::Chunk;
+use super::journal::{read_journal, JournalEntry, JournalRun, JournalSpec, SourcePosition};
 use super::plan::BulkPlan;
 use super::BulkProgress;
 use crate::connection::{Completion, Connection};
@@ -74,6 +75,13 @@ struct State<'p> {
     rows_committed: u64,
     /// Packets of the current batch's BulkLoad message have been sent, but not its last one.
     mid_message: bool,
+    /// Each batch commits with its journal row (see `journal.rs`).
+    journal: Option<&'p mut JournalRun>,
+    /// The source row the next batch starts at (journaled loads).
+    next_row: u64,
+    /// The batch's COMMIT request is out and unanswered: the only in-doubt moment of a
+    /// journaled load.
+    committing: bool,
 }
 
 /// What became of the batch being worked on when the load stopped.
@@ -89,6 +97,14 @@ enum Fate {
 
 impl State<'_> {
     fn failure(&self, kind: BulkFailureKind, error: Error, fate: Fate) -> BulkFailure {
+        // A journaled batch commits only with its COMMIT request; before that request went
+        // out, a lost connection rolled the batch back (SQL Server rolls back a transaction
+        // whose connection ends) and a usable one is rolled back by `run`.
+        let fate = if self.journal.is_some() && fate == Fate::InDoubt && !self.committing {
+            Fate::Failed
+        } else {
+            fate
+        };
         BulkFailure {
             kind,
             error,
@@ -124,27 +140,91 @@ fn interrupted_kind(e: &Error) -> BulkFailureKind {
 pub async fn run(
     conn: &mut Connection,
     plan: &BulkPlan,
-    mut rx: mpsc::Receiver<Chunk>,
+    rx: mpsc::Receiver<Chunk>,
     progress: &BulkProgress,
     cancel: impl Future<Output = ()>,
 ) -> Result<BulkSummary, BulkFailure> {
+    run_journaled(conn, plan, rx, progress, cancel, None).await
+}
+
+/// As [`run`]; with a journal, each batch commits in one transaction with its journal row
+/// (`journal.rs`), so that a batch is in doubt only while its COMMIT is unanswered and a resume
+/// can look it up. The journal table is created first if missing.
+pub async fn run_journaled(
+    conn: &mut Connection,
+    plan: &BulkPlan,
+    mut rx: mpsc::Receiver<Chunk>,
+    progress: &BulkProgress,
+    cancel: impl Future<Output = ()>,
+    journal: Option<&mut JournalRun>,
+) -> Result<BulkSummary, BulkFailure> {
     let started = Instant::now();
+    let next_row = journal.as_ref().map_or(1, |j| j.spec.first_row);
     let mut st = State {
         progress,
         batch: 0,
         batches_committed: 0,
         rows_committed: 0,
         mid_message: false,
+        journal,
+        next_row,
+        committing: false,
     };
     tokio::pin!(cancel);
-    let result = drive(conn, plan, &mut rx, &mut st, &mut cancel).await;
+    let spec = st.journal.as_deref().map(|j| j.spec.clone());
+    let mut result = match &spec {
+        Some(spec) => open_journal(conn, plan, spec, &mut cancel).await,
+        None => Ok(()),
+    };
+    if result.is_ok() {
+        result = drive(conn, plan, &mut rx, &mut st, &mut cancel).await;
+    }
+    if result.is_err() && st.journal.is_some() && conn.is_usable() {
+        // Whatever of the batch the server holds goes: its COMMIT never went out, or failed.
+        let _ = conn.execute("IF @@TRANCOUNT > 0 ROLLBACK TRAN").await;
+    }
     // The encoder side learns that the runner stopped from its next hand-off.
     rx.close();
+    let result = result.map_err(|(kind, error, fate)| st.failure(kind, error, fate));
     result.map(|()| BulkSummary {
         rows_copied: st.rows_committed,
         batch_count: st.batches_committed,
         elapsed: started.elapsed(),
     })
+}
+
+/// A stop: what kind, the error, and what became of the batch being worked on.
+type Stop = (BulkFailureKind, Error, Fate);
+
+/// Creates the journal table if missing. A journal cannot work inside the caller's own
+/// transaction: the batch would not be durable at its COMMIT.
+async fn open_journal<C: Future<Output = ()>>(
+    conn: &mut Connection,
+    plan: &BulkPlan,
+    journal: &JournalSpec,
+    cancel: &mut std::pin::Pin<&mut C>,
+) -> Result<(), Stop> {
+    if plan.in_transaction {
+        return Err((
+            BulkFailureKind::Source,
+            Error::Unsupported(
+                "a journaled load commits each batch itself: it cannot run inside an open transaction".into(),
+            ),
+            Fate::None,
+        ));
+    }
+    conn.execute_statement(&journal.create_sql(), cancel.as_mut())
+        .await
+        .map(|_| ())
+        .map_err(|i| (statement_kind(&i), i.error, Fate::None))
+}
+
+fn statement_kind(i: &crate::connection::Interrupted) -> BulkFailureKind {
+    match &i.error {
+        Error::Server { .. } => BulkFailureKind::Server,
+        e if i.completion.is_some() => interrupted_kind(e),
+        _ => BulkFailureKind::Connection,
+    }
 }
 
 async fn drive<C: Future<Output = ()>>(
@@ -153,7 +233,7 @@ async fn drive<C: Future<Output = ()>>(
     rx: &mut mpsc::Receiver<Chunk>,
     st: &mut State<'_>,
     cancel: &mut std::pin::Pin<&mut C>,
-) -> Result<(), BulkFailure> {
+) -> Result<(), Stop> {
     loop {
         let chunk = tokio::select! {
             biased;
@@ -179,33 +259,32 @@ async fn drive<C: Future<Output = ()>>(
                     return Err(abandon(conn, st, BulkFailureKind::Source, e).await);
                 }
                 st.batch += 1;
-                return Err(st.failure(BulkFailureKind::Source, e, Fate::Failed));
+                return Err((BulkFailureKind::Source, e, Fate::Failed));
             }
             Some(Chunk::Packets { bytes, rows }) => (bytes, rows, None),
             Some(Chunk::LastPackets {
                 bytes,
                 rows,
                 batch_rows,
-            }) => (bytes, rows, Some(batch_rows)),
+                position,
+            }) => (bytes, rows, Some((batch_rows, position))),
         };
         if !st.mid_message {
             st.batch += 1;
             st.progress.batch.store(st.batch, Ordering::Relaxed);
+            if st.journal.is_some() {
+                // The batch and its journal row commit together (journal.rs).
+                if let Err(i) = conn.execute_statement("BEGIN TRAN", cancel.as_mut()).await {
+                    return Err((statement_kind(&i), i.error, Fate::Failed));
+                }
+            }
             // Each batch is its own INSERT BULK, committed on its own (MS-TDS 2.2.6.1).
-            match conn
+            if let Err(i) = conn
                 .execute_statement(&plan.statement, cancel.as_mut())
                 .await
             {
-                Ok(_) => {}
-                Err(i) => {
-                    // Nothing of the batch's data was sent: it cannot have committed.
-                    let kind = match &i.error {
-                        Error::Server { .. } => BulkFailureKind::Server,
-                        e if i.completion.is_some() => interrupted_kind(e),
-                        _ => BulkFailureKind::Connection,
-                    };
-                    return Err(st.failure(kind, i.error, Fate::Failed));
-                }
+                // Nothing of the batch's data was sent: it cannot have committed.
+                return Err((statement_kind(&i), i.error, Fate::Failed));
             }
             st.mid_message = true;
         }
@@ -213,23 +292,33 @@ async fn drive<C: Future<Output = ()>>(
         // nothing to cancel with. A chunk is at most a few dozen packets.
         if let Err(e) = conn.send_raw(&bytes).await {
             // The message is incomplete on the server's side: it cannot commit.
-            return Err(st.failure(BulkFailureKind::Connection, e, Fate::Failed));
+            return Err((BulkFailureKind::Connection, e, Fate::Failed));
         }
         st.progress
             .bytes_sent
             .fetch_add(bytes.len() as u64, Ordering::Relaxed);
         st.progress.rows_sent.fetch_add(rows, Ordering::Relaxed);
-        let Some(batch_rows) = batch_rows else {
+        let Some((batch_rows, position)) = batch_rows else {
             continue;
         };
         // The message is complete: from here on the batch is outstanding until its answer, and
         // a cancel is an ATTENTION alone (never another packet of the message).
         st.mid_message = false;
+        let journaled = st.journal.is_some();
         match conn.await_response(cancel.as_mut()).await {
-            Ok(r) => st.committed(r.rows_affected.unwrap_or(batch_rows)),
+            Ok(r) => {
+                let rows = r.rows_affected.unwrap_or(batch_rows);
+                if journaled {
+                    commit_journaled(conn, st, rows, batch_rows, position).await?;
+                } else {
+                    st.committed(rows);
+                }
+            }
             Err(i) => {
                 let server_refused = matches!(i.error, Error::Server { .. });
                 let fate = match i.completion {
+                    // A journaled batch is only stored, not committed: `run` rolls it back.
+                    Some(Completion::Completed { .. }) if journaled => Fate::Failed,
                     // The batch's DONE came before the acknowledgement: it committed.
                     Some(Completion::Completed { rows }) => {
                         st.committed(if rows > 0 { rows } else { batch_rows });
@@ -246,10 +335,68 @@ async fn drive<C: Future<Output = ()>>(
                 } else {
                     BulkFailureKind::Connection
                 };
-                return Err(st.failure(kind, i.error, fate));
+                return Err((kind, i.error, fate));
             }
         }
     }
+}
+
+/// Writes the batch's journal row and commits it with the rows. The COMMIT is not raced
+/// against a cancel (a cancel waits for it); if its answer is lost while the connection stays
+/// usable (a command timeout), the journal is read back at once to settle it. Only a broken
+/// connection leaves the batch in doubt, for a resume to settle with [`read_journal`].
+async fn commit_journaled(
+    conn: &mut Connection,
+    st: &mut State<'_>,
+    rows: u64,
+    batch_rows: u64,
+    position: Option<SourcePosition>,
+) -> Result<(), Stop> {
+    let Some(journal) = st.journal.as_deref_mut() else {
+        st.committed(rows);
+        return Ok(());
+    };
+    let first_row = st.next_row;
+    let entry = JournalEntry {
+        batch: journal.spec.batches_before + st.batch,
+        first_row,
+        last_row: position.map_or(first_row + batch_rows.saturating_sub(1), |p| {
+            p.next_row.saturating_sub(1).max(first_row)
+        }),
+        source_end_offset: position.and_then(|p| p.next_offset),
+        rows,
+    };
+    let sql = journal.spec.record_and_commit_sql(&entry);
+    st.committing = true;
+    let outcome = conn.execute_statement(&sql, std::future::pending()).await;
+    match outcome {
+        Ok(_) => {}
+        Err(i) if matches!(i.error, Error::Server { .. }) => {
+            st.committing = false;
+            return Err((BulkFailureKind::Server, i.error, Fate::Failed));
+        }
+        Err(i) if conn.is_usable() => {
+            // Answered late or cut off, on a connection still in step: ask the server.
+            let _ = conn.execute("IF @@TRANCOUNT > 0 ROLLBACK TRAN").await;
+            let spec = &journal.spec;
+            match read_journal(conn, &spec.schema, &spec.table, &spec.load_id).await {
+                Ok(entries) if entries.iter().any(|e| e.batch == entry.batch) => {}
+                Ok(_) => {
+                    st.committing = false;
+                    return Err((interrupted_kind(&i.error), i.error, Fate::Failed));
+                }
+                Err(_) => return Err((interrupted_kind(&i.error), i.error, Fate::InDoubt)),
+            }
+        }
+        Err(i) => return Err((BulkFailureKind::Connection, i.error, Fate::InDoubt)),
+    }
+    st.committing = false;
+    st.next_row = entry.last_row + 1;
+    if let Some(f) = journal.on_commit.as_mut() {
+        f(&entry);
+    }
+    st.committed(rows);
+    Ok(())
 }
 
 /// Stops the load where it is. A batch whose message is partly sent is abandoned so that none
@@ -259,13 +406,13 @@ async fn abandon(
     st: &mut State<'_>,
     kind: BulkFailureKind,
     error: Error,
-) -> BulkFailure {
+) -> Stop {
     if !st.mid_message {
-        return st.failure(kind, error, Fate::None);
+        return (kind, error, Fate::None);
     }
     st.mid_message = false;
     // Whether or not the server acknowledges, an incomplete message never commits; a broken
     // connection shows in the connection's state.
     let _ = conn.abandon_message(packet_type::BULK_LOAD).await;
-    st.failure(kind, error, Fate::Failed)
+    (kind, error, Fate::Failed)
 }

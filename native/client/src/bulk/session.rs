@@ -24,8 +24,9 @@
 //! ```
 
 use super::encoder::{BulkEncoder, Chunk, EncoderClosed};
+use super::journal::JournalRun;
 use super::plan::{prepare, BulkCopyOptions, BulkPlan};
-use super::runner::{run, BulkFailure, BulkFailureKind, BulkSummary};
+use super::runner::{run_journaled, BulkFailure, BulkFailureKind, BulkSummary};
 use super::{BulkProgress, ProgressSnapshot};
 use crate::connection::Connection;
 use crate::error::Error;
@@ -177,9 +178,44 @@ pub async fn begin(
     }
 }
 
+/// As [`begin`], with each batch committed together with its journal row (see
+/// [`super::journal`]): tell the encoder where each row ends in the source
+/// ([`BulkEncoder::set_source_position`]) so that the journal can say where to resume.
+pub async fn begin_journaled(
+    mut conn: Connection,
+    table: &str,
+    options: &BulkCopyOptions,
+    session: SessionOptions,
+    journal: JournalRun,
+) -> Result<BulkSession, (Error, Connection)> {
+    match prepare(&mut conn, table, options).await {
+        Ok(plan) => Ok(BulkSession::start_journaled(conn, plan, session, journal)),
+        Err(e) => Err((e, conn)),
+    }
+}
+
 impl BulkSession {
     /// Spawns the runner on the current Tokio runtime (call from within one).
-    pub fn start(mut conn: Connection, plan: BulkPlan, options: SessionOptions) -> BulkSession {
+    pub fn start(conn: Connection, plan: BulkPlan, options: SessionOptions) -> BulkSession {
+        Self::start_with(conn, plan, options, None)
+    }
+
+    /// As [`BulkSession::start`], journaled (see [`begin_journaled`]).
+    pub fn start_journaled(
+        conn: Connection,
+        plan: BulkPlan,
+        options: SessionOptions,
+        journal: JournalRun,
+    ) -> BulkSession {
+        Self::start_with(conn, plan, options, Some(journal))
+    }
+
+    fn start_with(
+        mut conn: Connection,
+        plan: BulkPlan,
+        options: SessionOptions,
+        mut journal: Option<JournalRun>,
+    ) -> BulkSession {
         let plan = Arc::new(plan);
         let (tx, rx) = mpsc::channel(options.channel_chunks.max(1));
         let (cancel_tx, mut cancel_rx) = watch::channel(false);
@@ -206,7 +242,15 @@ impl BulkSession {
             };
             let ticker = on_progress
                 .map(|f| tokio::spawn(report_progress(run_progress.clone(), progress_every, f)));
-            let result = run(&mut conn, &plan, rx, &run_progress, cancel).await;
+            let result = run_journaled(
+                &mut conn,
+                &plan,
+                rx,
+                &run_progress,
+                cancel,
+                journal.as_mut(),
+            )
+            .await;
             if let Some(t) = ticker {
                 t.abort();
             }

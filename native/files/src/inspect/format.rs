@@ -66,12 +66,31 @@ pub fn kind_of(head: &[u8]) -> FileKind {
     }
 }
 
-/// True when the file's name ends in `.xlsm` (a macro-enabled workbook: the same container as
-/// xlsx, reported under its own name).
+/// Largest `[Content_Types].xml` read to tell xlsm from xlsx (real ones are a few KiB).
+const MAX_CONTENT_TYPES: u64 = 1 << 20;
+
+/// True for a macro-enabled workbook: the same container as xlsx, whose workbook part is
+/// declared `application/vnd.ms-excel.sheet.macroEnabled.main+xml` in `[Content_Types].xml`
+/// (ECMA-376 Part 2, §10.1.2; [MS-OFFMACRO2]). Anything unreadable here is simply not xlsm: the
+/// workbook itself has already opened.
 pub(crate) fn is_xlsm(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("xlsm"))
+    let Ok(file) = File::open(path) else {
+        return false;
+    };
+    let Ok(mut zip) = zip::ZipArchive::new(std::io::BufReader::new(file)) else {
+        return false;
+    };
+    let Ok(part) = zip.by_name("[Content_Types].xml") else {
+        return false;
+    };
+    if part.size() > MAX_CONTENT_TYPES {
+        return false;
+    }
+    let mut text = Vec::new();
+    if part.take(MAX_CONTENT_TYPES).read_to_end(&mut text).is_err() {
+        return false;
+    }
+    memchr::memmem::find(&text, b"macroEnabled.main+xml").is_some()
 }
 
 #[cfg(test)]
@@ -86,6 +105,28 @@ mod tests {
         assert_eq!(kind_of(b"id,name\n"), FileKind::Text);
         assert_eq!(kind_of(b""), FileKind::Text);
         assert_eq!(kind_of(b"PK"), FileKind::Text);
+    }
+
+    #[test]
+    fn xlsm_is_told_from_xlsx_by_its_content_types() {
+        use std::io::Write;
+        let write = |main: &str| {
+            let f = tempfile::Builder::new().suffix(".xlsx").tempfile().unwrap();
+            let mut z = zip::ZipWriter::new(f.reopen().unwrap());
+            z.start_file(
+                "[Content_Types].xml",
+                zip::write::SimpleFileOptions::default(),
+            )
+            .unwrap();
+            write!(z, "<Types><Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.{main}\"/></Types>").unwrap();
+            z.finish().unwrap();
+            f
+        };
+        let xlsm = write("ms-excel.sheet.macroEnabled.main+xml");
+        assert!(is_xlsm(xlsm.path()));
+        let xlsx = write("openxmlformats-officedocument.spreadsheetml.sheet.main+xml");
+        assert!(!is_xlsm(xlsx.path()));
+        assert!(!is_xlsm(Path::new("/no/such/file.xlsm")));
     }
 
     #[test]

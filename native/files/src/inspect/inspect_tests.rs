@@ -168,24 +168,24 @@ fn null_tokens_are_the_callers() {
 }
 
 #[test]
-fn progress_ends_with_the_totals_and_cancel_stops() {
+fn the_result_carries_the_totals_and_cancel_stops() {
     let mut text = String::from("num\n");
     for i in 0..10_000 {
         text.push_str(&format!("{i}\n"));
     }
     let f = temp_file(text.as_bytes());
-    let mut last = None;
-    run_inspect(f.path(), &Options::default()).unwrap();
-    inspect(
+    let mut ticks = Vec::new();
+    let i = inspect(
         f.path(),
         &Options::default(),
-        &mut |p| last = Some(p),
+        &mut |p| ticks.push(p),
         &AtomicBool::new(false),
     )
     .unwrap();
-    let last = last.unwrap();
-    assert_eq!(last.rows, 10_000);
-    assert_eq!(last.bytes_read, text.len() as u64);
+    assert_eq!((i.row_count, i.bytes_read), (10_000, text.len() as u64));
+    assert!(ticks
+        .iter()
+        .all(|p| p.rows <= 10_000 && p.bytes_read <= i.bytes_read));
     let e = inspect(
         f.path(),
         &Options::default(),
@@ -246,4 +246,49 @@ fn misplaced_options_and_missing_files_are_errors_naming_the_file() {
     assert!(e.to_string().contains("no-such-file.csv"), "{e}");
     let e = run_inspect(&testdata("encrypted.xlsx"), &Options::default()).unwrap_err();
     assert_eq!(e.kind, ReadErrorKind::Encrypted);
+}
+
+#[test]
+fn hostile_files_are_clear_errors() {
+    let empty = temp_file(b"");
+    let e = preview(empty.path(), &Options::default()).unwrap_err();
+    assert_eq!(e.kind, ReadErrorKind::Empty);
+    let mut noise = Vec::new();
+    let mut x: u32 = 12345;
+    for _ in 0..4096 {
+        x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+        noise.push((x >> 16) as u8);
+    }
+    let binary = temp_file(&noise);
+    let e = run_inspect(binary.path(), &Options::default()).unwrap_err();
+    assert!(matches!(e.kind, ReadErrorKind::Binary(_)), "{e}");
+    // A zip that is no workbook: named by what it is not.
+    let zip = temp_file(b"PK\x03\x04not really a zip");
+    let e = preview(zip.path(), &Options::default()).unwrap_err();
+    assert!(
+        e.to_string().contains(&zip.path().display().to_string()),
+        "{e}"
+    );
+    let open_quote = temp_file(b"a,b\n1,\"never closed\n2,3\n");
+    let e = run_inspect(open_quote.path(), &Options::default()).unwrap_err();
+    assert_eq!(
+        (e.kind.clone(), e.row),
+        (ReadErrorKind::UnterminatedQuote, Some(2)),
+        "{e}"
+    );
+}
+
+#[test]
+fn preview_reads_only_what_it_shows() {
+    // 100,000 rows, the last one breaking every column: the preview never sees it.
+    let mut text = String::from("id,v\n");
+    for i in 0..100_000 {
+        text.push_str(&format!("{i},{i}\n"));
+    }
+    text.push_str("x,\"open");
+    let f = temp_file(text.as_bytes());
+    let p = preview(f.path(), &Options::default()).unwrap();
+    assert_eq!(p.rows.len(), DEFAULT_PREVIEW_ROWS);
+    assert_eq!(p.columns[0].sql_type.to_string(), "int");
+    assert_eq!(p.row_numbers.last(), Some(&101));
 }

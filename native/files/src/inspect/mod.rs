@@ -131,6 +131,8 @@ pub struct Inspection {
     pub row_count: u64,
     /// False when `sample` stopped the reading before the end of the data.
     pub complete: bool,
+    /// Bytes of the file read (for progress: the last figure, which `on_progress` is not sent).
+    pub bytes_read: u64,
     pub sheet: Option<String>,
     pub columns: Vec<ColumnSchema>,
     pub detection: DetectionEvidence,

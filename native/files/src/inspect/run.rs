@@ -47,8 +47,19 @@ struct Started {
 /// The first rows of `path` (default 100) with the detected settings. Reads a bounded amount:
 /// the detection sample of a text file (1 MiB) and the rows shown.
 pub fn preview(path: &Path, options: &Options) -> Result<Preview, ReadError> {
-    let rows = options.preview_rows.unwrap_or(DEFAULT_PREVIEW_ROWS);
-    with_source(path, options, |src, mut setup| {
+    with_source(path, options, PreviewJob { options })
+}
+
+struct PreviewJob<'a> {
+    options: &'a Options,
+}
+
+impl SourceJob for PreviewJob<'_> {
+    type Out = Preview;
+
+    fn run<S: RowSource>(self, src: &mut S, mut setup: Setup) -> Result<Preview, ReadError> {
+        let options = self.options;
+        let rows = options.preview_rows.unwrap_or(DEFAULT_PREVIEW_ROWS);
         let started = start(src, &mut setup, options, rows, rows as u64)?;
         let data = started.sample.fields();
         let data = data.get(started.data_from..).unwrap_or_default();
@@ -83,11 +94,12 @@ pub fn preview(path: &Path, options: &Options) -> Result<Preview, ReadError> {
             row_numbers,
             detection: setup.detection,
         })
-    })
+    }
 }
 
 /// Infers the schema of the whole file (or of its first `options.sample` data rows).
-/// `on_progress` gets (bytes read, rows) at most every 100 ms and once at the end; setting
+/// `on_progress` gets (bytes read, rows) at most every 100 ms while reading (the totals are in
+/// the result: [`Inspection::bytes_read`], [`Inspection::row_count`]); setting
 /// `cancel` stops the reading with [`ReadErrorKind::Cancelled`] within about a thousand rows.
 pub fn inspect(
     path: &Path,
@@ -95,7 +107,35 @@ pub fn inspect(
     on_progress: &mut dyn FnMut(Progress),
     cancel: &AtomicBool,
 ) -> Result<Inspection, ReadError> {
-    with_source(path, options, |src, mut setup| {
+    with_source(
+        path,
+        options,
+        InspectJob {
+            path,
+            options,
+            on_progress,
+            cancel,
+        },
+    )
+}
+
+struct InspectJob<'a> {
+    path: &'a Path,
+    options: &'a Options,
+    on_progress: &'a mut dyn FnMut(Progress),
+    cancel: &'a AtomicBool,
+}
+
+impl SourceJob for InspectJob<'_> {
+    type Out = Inspection;
+
+    fn run<S: RowSource>(self, src: &mut S, mut setup: Setup) -> Result<Inspection, ReadError> {
+        let InspectJob {
+            path,
+            options,
+            on_progress,
+            cancel,
+        } = self;
         let cancelled = |bytes: u64| ReadError {
             file: path.to_path_buf(),
             byte_offset: Some(bytes),
@@ -141,11 +181,8 @@ pub fn inspect(
         if !complete && !src.advance()? {
             complete = true;
         }
-        on_progress(Progress {
-            bytes_read: src.bytes_read(),
-            rows: inferrer.rows(),
-        });
         Ok(Inspection {
+            bytes_read: src.bytes_read(),
             format: setup.format,
             encoding: setup.encoding,
             delimiter: setup.delimiter,
@@ -156,15 +193,18 @@ pub fn inspect(
             columns: inferrer.finish(),
             detection: setup.detection,
         })
-    })
+    }
+}
+
+/// What runs over the opened reader: generic over the reader so the per-field calls of the
+/// hot loop are static, not virtual.
+trait SourceJob {
+    type Out;
+    fn run<S: RowSource>(self, src: &mut S, setup: Setup) -> Result<Self::Out, ReadError>;
 }
 
 /// Opens `path` with the reader its content calls for and runs `f` over it.
-fn with_source<T>(
-    path: &Path,
-    options: &Options,
-    f: impl FnOnce(&mut dyn RowSource, Setup) -> Result<T, ReadError>,
-) -> Result<T, ReadError> {
+fn with_source<J: SourceJob>(path: &Path, options: &Options, job: J) -> Result<J::Out, ReadError> {
     let invalid = |m: String| ReadError {
         file: path.to_path_buf(),
         byte_offset: None,
@@ -216,7 +256,7 @@ fn with_source<T>(
                     }
                 }
             }
-            f(&mut reader, setup)
+            job.run(&mut reader, setup)
         }
         FileKind::Workbook => {
             if options.delimiter.is_some() || options.encoding.is_some() {
@@ -270,15 +310,15 @@ fn with_source<T>(
                     sheet: Some(reason),
                 },
             };
-            f(&mut reader, setup)
+            job.run(&mut reader, setup)
         }
     }
 }
 
 /// Takes `rows` records (one more when record 1 may be the header), decides the header and lets
 /// a new inferrer observe the first `observe_max` data records among them.
-fn start(
-    src: &mut dyn RowSource,
+fn start<S: RowSource>(
+    src: &mut S,
     setup: &mut Setup,
     options: &Options,
     rows: usize,

@@ -1,19 +1,17 @@
 //! Opening one file by path as a [`RowSource`], for the several-files inference.
 //!
-//! A stand-in until `sluice_files::open` (issue 9's format sniffing) lands: the format is taken
-//! from the extension, spreadsheets go to [`Workbook`], anything else to [`TextReader`].
-//! Switch to `sluice_files::open` then; the callers only see [`with_source`].
+//! The format comes from the file's first bytes ([`format::sniff`], the one sniffer the inspect
+//! and load paths share): a workbook container goes to [`Workbook`], anything else to
+//! [`TextReader`], whatever the file is called.
 
 use std::path::Path;
 
+use sluice_files::inspect::format::{self, FileKind};
 use sluice_files::sheet::{SheetOptions, Workbook};
 use sluice_files::text::TextReader;
 use sluice_files::{ReadError, RowSource};
 
 use super::MultiFileOptions;
-
-/// Extensions read as spreadsheets.
-const SHEET_EXTENSIONS: [&str; 5] = ["xlsx", "xlsm", "xlsb", "xls", "ods"];
 
 /// An opened file: its rows, and the header the reader itself took (a sheet's header row).
 pub(super) struct Opened<'s> {
@@ -27,11 +25,7 @@ pub(super) fn with_source<T>(
     options: &MultiFileOptions,
     f: impl FnOnce(Opened<'_>) -> Result<T, ReadError>,
 ) -> Result<T, ReadError> {
-    let is_sheet = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| SHEET_EXTENSIONS.iter().any(|s| s.eq_ignore_ascii_case(e)));
-    if is_sheet {
+    if format::sniff(path)? == FileKind::Workbook {
         let mut book = Workbook::open(path)?;
         let sheet_options = SheetOptions {
             sheet: options.sheet.clone(),

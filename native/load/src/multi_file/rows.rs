@@ -67,6 +67,9 @@ impl RowSource for Combined<'_> {
             None => Field::Empty,
         }
     }
+    fn raw_record(&self) -> Option<&[u8]> {
+        self.inner.raw_record()
+    }
     fn bytes_read(&self) -> u64 {
         self.inner.bytes_read()
     }

@@ -231,3 +231,36 @@ fn the_result_serialises_for_the_cli_and_the_app() {
     assert_eq!(json["columns"][0]["sqlType"], "int");
     assert_eq!(json["rows"], 1);
 }
+
+/// The format is the content's, not the name's: a CSV named `.xlsx` is read as text and a
+/// workbook with no extension as a workbook, and they combine by column name.
+#[test]
+fn files_are_read_by_their_content_whatever_their_names_say() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = write(dir.path(), "orders.xlsx", "id,customer\n900,zed\n");
+    let book = dir.path().join("orders");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../files/testdata/sample.xlsx"),
+        &book,
+    )
+    .unwrap();
+    let m = run(&[csv, book]);
+    assert_eq!(m.files[0].rows, 1);
+    assert!(m.files[1].rows > 0);
+    assert_eq!(&m.files[1].columns[..2], ["id", "customer"]);
+    assert_eq!(column(&m, "id").sql_type, SqlType::Int);
+    assert!(m.files[0].missing_columns.contains(&"amount".to_string()));
+}
+
+#[test]
+fn the_field_map_finds_each_combined_column_in_a_file_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = write(dir.path(), "a.csv", "id,name\n1,x\n");
+    let b = write(dir.path(), "b.csv", "city,id\nOslo,2\n");
+    let m = run(&[a, b]);
+    let names: Vec<&str> = m.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["id", "name", "city"]);
+    assert_eq!(m.field_map(0), [Some(0), Some(1), None]);
+    assert_eq!(m.field_map(1), [Some(1), None, Some(0)]);
+    assert_eq!(m.field_map(7), [None, None, None]);
+}

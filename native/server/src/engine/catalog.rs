@@ -8,6 +8,7 @@ use super::error::SqlError;
 use super::names::{key, ObjectRef};
 use super::session::Session;
 use super::table::Table;
+use super::transaction::Undo;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -252,7 +253,48 @@ impl Catalog {
         }
     }
 
+    /// Changes the table at `loc` in place; inside a transaction its image is kept first, so
+    /// that ROLLBACK can put it back (see `transaction.rs`). Appends go through
+    /// [`Catalog::append_at`], which keeps only a row count.
     pub(crate) fn write_at<R>(
+        &self,
+        session: &Session,
+        loc: &Location,
+        f: impl FnOnce(&mut Table) -> R,
+    ) -> Option<R> {
+        self.change_at(session, loc, |t| {
+            session.remember(|| Undo::Image {
+                loc: loc.clone(),
+                table: Some(t.clone()),
+            });
+            f(t)
+        })
+    }
+
+    /// As [`Catalog::write_at`] for a change that only appends rows.
+    pub(crate) fn append_at<R>(
+        &self,
+        session: &Session,
+        loc: &Location,
+        f: impl FnOnce(&mut Table) -> R,
+    ) -> Option<R> {
+        self.change_at(session, loc, |t| {
+            let from = t.rows.len();
+            let r = f(t);
+            let count = t.rows.len().saturating_sub(from);
+            if count > 0 {
+                session.remember(|| Undo::Appended {
+                    loc: loc.clone(),
+                    object_id: t.object_id,
+                    from,
+                    count,
+                });
+            }
+            r
+        })
+    }
+
+    fn change_at<R>(
         &self,
         session: &Session,
         loc: &Location,
@@ -266,6 +308,41 @@ impl Catalog {
                 .get_mut(db)
                 .and_then(|d| d.tables.get_mut(key))
                 .map(f),
+        }
+    }
+
+    /// Applies one undo entry of a rolled-back transaction.
+    pub(crate) fn undo(&self, session: &Session, undo: Undo) {
+        match undo {
+            Undo::Appended {
+                loc,
+                object_id,
+                from,
+                count,
+            } => {
+                self.change_at(session, &loc, |t| {
+                    if t.object_id == object_id {
+                        t.remove_range(from, count);
+                    }
+                });
+            }
+            Undo::Image { loc, table } => match loc {
+                Location::Temp { key } => {
+                    let mut temps = session.temp_tables();
+                    match table {
+                        Some(t) => temps.insert(key, t),
+                        None => temps.remove(&key),
+                    };
+                }
+                Location::Db { db, key } => {
+                    if let Some(d) = self.write().databases.get_mut(&db) {
+                        match table {
+                            Some(t) => d.tables.insert(key, t),
+                            None => d.tables.remove(&key),
+                        };
+                    }
+                }
+            },
         }
     }
 
@@ -316,6 +393,7 @@ impl Catalog {
             }
         };
         table.database = self.database_of(&loc);
+        let undo_loc = loc.clone();
         match loc {
             Location::Temp { key } => {
                 let mut temps = session.temp_tables();
@@ -335,19 +413,34 @@ impl Catalog {
                 d.tables.insert(key, table);
             }
         }
+        session.remember(|| Undo::Image {
+            loc: undo_loc,
+            table: None,
+        });
         Ok(())
     }
 
     /// Removes a table; `false` if it did not exist.
     pub(crate) fn drop_table(&self, session: &Session, r: &ObjectRef) -> bool {
-        match self.locate(session, r) {
-            Some(Location::Temp { key }) => session.temp_tables().remove(&key).is_some(),
-            Some(Location::Db { db, key }) => self
+        let Some(loc) = self.locate(session, r) else {
+            return false;
+        };
+        let removed = match &loc {
+            Location::Temp { key } => session.temp_tables().remove(key),
+            Location::Db { db, key } => self
                 .write()
                 .databases
-                .get_mut(&db)
-                .and_then(|d| d.tables.remove(&key))
-                .is_some(),
+                .get_mut(db)
+                .and_then(|d| d.tables.remove(key)),
+        };
+        match removed {
+            Some(table) => {
+                session.remember(|| Undo::Image {
+                    loc,
+                    table: Some(table),
+                });
+                true
+            }
             None => false,
         }
     }

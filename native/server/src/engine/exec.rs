@@ -12,6 +12,7 @@ use super::parse::{parse_batch, Parsed, Stmt};
 use super::select::run_query;
 use super::session::Session;
 use super::system;
+use super::transaction;
 use super::Outcome;
 use sqlparser::ast::{ConditionalStatements, Expr, IfStatement, ObjectType, Statement, Use};
 use tds::value::Value;
@@ -88,7 +89,7 @@ fn run_one(
             }
             if unwind == Unwind::Batch || session.options.xact_abort {
                 if session.options.xact_abort {
-                    session.trancount = 0;
+                    transaction::rollback_open(catalog, session);
                 }
                 Flow::Abort
             } else {
@@ -375,15 +376,15 @@ fn exec_sql(
             if !statements.is_empty() || has_end_keyword {
                 return run_block(statements, line, catalog, session, out, depth);
             }
-            system::begin_transaction(session);
+            transaction::begin(session);
             out.push(done(session));
         }
         Statement::Commit { .. } => {
-            system::commit(session)?;
+            transaction::commit(session)?;
             out.push(done(session));
         }
         Statement::Rollback { savepoint, .. } => {
-            system::rollback(session, savepoint.is_some())?;
+            transaction::rollback(catalog, session, savepoint.is_some())?;
             out.push(done(session));
         }
         Statement::If(ifs) => {

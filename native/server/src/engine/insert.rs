@@ -119,7 +119,7 @@ pub(crate) fn store(
     mut rows: Vec<Vec<Value>>,
     generate_identity: bool,
 ) -> Result<(u64, Option<i128>), SqlError> {
-    let result = catalog.write_at(session, &target.loc, |t| {
+    let result = catalog.append_at(session, &target.loc, |t| {
         if t.object_id != target.object_id {
             return Err(SqlError::invalid_object(&target.name));
         }

@@ -7,9 +7,11 @@
 //! a batch's text into [`Outcome`]s, which the server encodes as tokens.
 //!
 //! # What is simplified
-//! - **Transactions are tracked, not enforced.** `BEGIN TRAN`/`COMMIT`/`ROLLBACK`/`SAVE TRAN`
-//!   keep `@@TRANCOUNT` right (errors 3902/3903 included), but every change is visible and
-//!   durable at once; ROLLBACK undoes nothing.
+//! - **Transactions roll back but do not isolate.** `BEGIN TRAN`/`COMMIT`/`ROLLBACK` keep
+//!   `@@TRANCOUNT` right (errors 3902/3903 included) and ROLLBACK (also XACT_ABORT, and a
+//!   connection closed or reset inside a transaction) undoes the transaction's changes; but
+//!   other sessions see uncommitted rows and nothing is locked (see `transaction.rs`).
+//!   `ROLLBACK TRAN savepoint` undoes nothing.
 //! - One schema, `dbo`, per database. Names compare case-insensitively.
 //! - The server's local time zone is UTC.
 //! - SELECT reads one table: no joins, GROUP BY, DISTINCT, subqueries or set operators.
@@ -43,6 +45,7 @@ mod sp_columns;
 mod system;
 mod system_views;
 mod table;
+mod transaction;
 mod type_decl;
 mod typed;
 mod value_text;
@@ -54,6 +57,17 @@ pub use bulk::{parse_insert_bulk, BulkColumn, BulkOptions, InsertBulk};
 pub use catalog::Catalog;
 pub use error::SqlError;
 pub use session::{Session, SessionOptions};
+pub use transaction::rollback_open;
+
+/// `BEGIN TRAN` outside SQL, for the transaction manager's requests.
+pub fn begin_transaction(session: &mut Session) {
+    transaction::begin(session)
+}
+
+/// `COMMIT` outside SQL (error 3902 without a transaction).
+pub fn commit_transaction(session: &mut Session) -> Result<(), SqlError> {
+    transaction::commit(session)
+}
 
 use tds::types::ColumnMeta;
 use tds::value::Value;

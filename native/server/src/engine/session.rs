@@ -1,9 +1,11 @@
 //! Per-connection state: current database, SET options, `#temp` tables, transaction depth.
 
 use super::table::Table;
+use super::transaction::Undo;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::{Mutex, MutexGuard};
+use tds::token::EnvChange;
 
 /// SPIDs of user sessions start above the system sessions, as on SQL Server.
 static NEXT_SPID: AtomicU16 = AtomicU16::new(51);
@@ -59,8 +61,16 @@ pub struct Session {
     pub host_name: String,
     pub app_name: String,
     pub options: SessionOptions,
-    /// `@@TRANCOUNT`. Transactions are tracked, not enforced: see [`super::execute_batch`].
+    /// `@@TRANCOUNT`. Changes made while it is above 0 are undone by ROLLBACK: see
+    /// `engine/transaction.rs`.
     pub trancount: u32,
+    /// The open transaction's descriptor (ENVCHANGE 8), and the counter that makes them.
+    pub(crate) descriptor: Option<u64>,
+    pub(crate) next_descriptor: u64,
+    /// Transaction ENVCHANGEs not yet sent.
+    pub(crate) transaction_changes: Vec<EnvChange>,
+    /// How to undo the open transaction's changes, oldest first.
+    pub(crate) undo: Mutex<Vec<Undo>>,
     /// Azure SQL Database's name rule: another database's objects (its catalog views included)
     /// may not be named, only the current database's and `tempdb`'s `#temp` tables (error 40515).
     pub single_database: bool,
@@ -86,6 +96,10 @@ impl Session {
             app_name: String::new(),
             options: SessionOptions::default(),
             trancount: 0,
+            descriptor: None,
+            next_descriptor: 0,
+            transaction_changes: Vec::new(),
+            undo: Mutex::new(Vec::new()),
             single_database: false,
             identity_insert: None,
             last_rowcount: 0,

@@ -201,38 +201,6 @@ fn identity_insert(
     Ok(())
 }
 
-pub(crate) fn begin_transaction(session: &mut Session) {
-    session.trancount = session.trancount.saturating_add(1);
-}
-
-pub(crate) fn commit(session: &mut Session) -> Result<(), SqlError> {
-    if session.trancount == 0 {
-        return Err(SqlError::new(
-            3902,
-            16,
-            1,
-            "The COMMIT TRANSACTION request has no corresponding BEGIN TRANSACTION.",
-        ));
-    }
-    session.trancount -= 1;
-    Ok(())
-}
-
-pub(crate) fn rollback(session: &mut Session, to_savepoint: bool) -> Result<(), SqlError> {
-    if session.trancount == 0 {
-        return Err(SqlError::new(
-            3903,
-            16,
-            1,
-            "The ROLLBACK TRANSACTION request has no corresponding BEGIN TRANSACTION.",
-        ));
-    }
-    if !to_savepoint {
-        session.trancount = 0;
-    }
-    Ok(())
-}
-
 /// USE: returns the (old, new) database names.
 pub(crate) fn use_database(
     name: &ObjectName,

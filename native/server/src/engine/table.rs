@@ -253,6 +253,22 @@ impl Table {
         }
     }
 
+    /// Removes `count` rows from position `from`, and their keys from the constraints (the
+    /// undo of an append; the identity counter stays where it is, as in SQL Server).
+    pub fn remove_range(&mut self, from: usize, count: usize) {
+        let end = from.saturating_add(count).min(self.rows.len());
+        if from >= end {
+            return;
+        }
+        for row in self.rows.drain(from..end) {
+            for c in &mut self.constraints {
+                let k = key_of(&row, &c.columns);
+                c.keys.remove(&k);
+            }
+        }
+        self.version += 1;
+    }
+
     /// TRUNCATE TABLE: no rows, identity back to its seed.
     pub fn truncate(&mut self) {
         self.rows.clear();

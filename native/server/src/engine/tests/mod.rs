@@ -12,6 +12,7 @@ mod large_types;
 mod robustness;
 mod select_tests;
 mod system_tests;
+mod transaction_tests;
 
 use super::{execute_batch, Catalog, Outcome, Session, SqlError};
 use tds::types::ColumnMeta;

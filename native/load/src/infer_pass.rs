@@ -1,0 +1,122 @@
+//! The inference pass of a load: [`infer_files`] over every file in order (the one several-files
+//! inference: columns matched by header name, types widened across files, evidence naming the
+//! file and row), and what the load pass needs from it to read each file the same way.
+
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+
+use sluice_files::infer::{ColumnSchema, HeaderChoice};
+use sluice_files::text::TextOptions;
+use sluice_files::ReadErrorKind;
+
+use crate::multi_file::{infer_files, MultiFileOptions};
+use crate::row_pass::cancelled;
+use crate::source::{read_error, with_source, SourceSpec};
+use crate::summary::LoadError;
+
+/// How the load pass reads one file: its header decision and, per combined column, which of
+/// the file's fields it is (`None`: the file lacks it, its rows give NULL there).
+#[derive(Debug, Clone)]
+pub(crate) struct FilePlan {
+    pub has_header: bool,
+    pub field_map: Vec<Option<usize>>,
+}
+
+/// What the inference pass learned.
+pub(crate) struct Inferred {
+    pub schema: Vec<ColumnSchema>,
+    pub raw_header: Option<Vec<u8>>,
+    pub delimiter: u8,
+    pub notes: Vec<String>,
+    pub files: Vec<FilePlan>,
+}
+
+/// Infers one schema over `specs` (every spec carries the same reading settings; the first's
+/// are used), then opens the first file once more for the reject file's header and delimiter.
+pub(crate) fn infer(specs: &[SourceSpec], cancel: &AtomicBool) -> Result<Inferred, LoadError> {
+    let Some(first) = specs.first() else {
+        return Err(LoadError::usage("no file to load"));
+    };
+    let options = MultiFileOptions {
+        text: TextOptions {
+            delimiter: first.delimiter,
+            encoding: first.encoding.clone(),
+            ..Default::default()
+        },
+        sheet: first.sheet.clone(),
+        header: match first.has_header {
+            None => HeaderChoice::Detect,
+            Some(true) => HeaderChoice::Present,
+            Some(false) => HeaderChoice::Absent,
+        },
+        ..Default::default()
+    };
+    let paths: Vec<PathBuf> = specs.iter().map(|s| s.path.clone()).collect();
+    let found = infer_files(&paths, &options, &mut |_| {}, cancel).map_err(|e| {
+        if matches!(e.kind, ReadErrorKind::Cancelled) {
+            cancelled()
+        } else {
+            read_error(e)
+        }
+    })?;
+    let files: Vec<FilePlan> = found
+        .files
+        .iter()
+        .enumerate()
+        .map(|(k, f)| {
+            let mut field_map = found.field_map(k);
+            field_map.truncate(found.columns.len());
+            FilePlan {
+                has_header: f.has_header,
+                field_map,
+            }
+        })
+        .collect();
+    let first_spec = SourceSpec {
+        has_header: files.first().map(|f| f.has_header),
+        ..first.clone()
+    };
+    let (raw_header, delimiter) = with_source(&first_spec, |_, info| {
+        Ok((info.raw_header.clone(), info.delimiter))
+    })?;
+    let mut notes = Vec::new();
+    if specs.len() > 1 {
+        notes.push(format!(
+            "one schema inferred over all {} files (columns matched by name, types widened across them)",
+            specs.len()
+        ));
+        for f in &found.files {
+            notes.push(format!(
+                "{}: {} data rows read by the inference ({})",
+                f.path.display(),
+                f.rows,
+                f.header_evidence
+            ));
+            if !f.missing_columns.is_empty() {
+                notes.push(format!(
+                    "{} has no column {} (loaded as NULL)",
+                    f.path.display(),
+                    f.missing_columns.join(", ")
+                ));
+            }
+        }
+        for w in &found.widenings {
+            notes.push(format!(
+                "{} widened from {} to {} at {} row {} ({:?})",
+                w.column,
+                w.from,
+                w.to,
+                w.file.display(),
+                w.row,
+                w.value
+            ));
+        }
+    }
+    Ok(Inferred {
+        schema: found.columns,
+        raw_header,
+        delimiter,
+        notes,
+        files,
+    })
+}

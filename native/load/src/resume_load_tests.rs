@@ -1,0 +1,191 @@
+//! `load` with `--resume`, end to end against the in-process test server: a `--create` load
+//! stopped by each fault knob (and a cancel) is resumed by the same request plus `resume`, and
+//! the table ends with every row of the file once; a changed file is refused.
+
+use super::*;
+use crate::template::LoadMode;
+use sluice_client::Connection;
+use sluice_server::{start, Faults, ServerConfig, ServerHandle};
+use std::path::{Path, PathBuf};
+use tds::value::Value;
+
+const ROWS: i64 = 3_000;
+
+fn conn_str(h: &ServerHandle) -> String {
+    format!(
+        "Server=127.0.0.1,{};User ID=sa;Password=Sluice_Test_1;Encrypt=False",
+        h.local_addr().port()
+    )
+}
+
+async fn scalar(h: &ServerHandle, q: &str) -> i64 {
+    let mut c = Connection::connect_str(&conn_str(h))
+        .await
+        .expect("connects");
+    let r = c.execute(q).await.unwrap_or_else(|e| panic!("{q}: {e}"));
+    match r.result_sets[0].rows[0][0] {
+        Value::Int(n) => n.into(),
+        Value::BigInt(n) => n,
+        ref v => panic!("{q}: {v:?}"),
+    }
+}
+
+fn csv(dir: &Path) -> PathBuf {
+    let p = dir.join("lines.csv");
+    let mut text = String::from("id,item,amount\n");
+    for i in 0..ROWS {
+        text.push_str(&format!("{i},item {i},{}.{:02}\n", i % 500, i % 100));
+    }
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn request(h: &ServerHandle, file: &Path, resume: bool) -> LoadRequest {
+    LoadRequest {
+        files: vec![file.to_path_buf()],
+        connection: conn_str(h),
+        table: "dbo.lines".into(),
+        mode: LoadMode::Create,
+        batch_size: 1_000,
+        resume,
+        ..Default::default()
+    }
+}
+
+async fn assert_whole_file(h: &ServerHandle) {
+    assert_eq!(scalar(h, "SELECT COUNT(*) FROM dbo.lines").await, ROWS);
+    assert_eq!(
+        scalar(h, "SELECT SUM(CAST(id AS bigint)) FROM dbo.lines").await,
+        ROWS * (ROWS - 1) / 2
+    );
+    assert_eq!(
+        scalar(
+            h,
+            "SELECT SUM(CAST(id AS bigint) * CAST(id AS bigint)) FROM dbo.lines"
+        )
+        .await,
+        (ROWS - 1) * ROWS * (2 * ROWS - 1) / 6
+    );
+}
+
+async fn stopped_then_resumed(faults: Faults, cancel: bool) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = csv(dir.path());
+    let h = start(ServerConfig {
+        port: 0,
+        faults: faults.clone(),
+        ..Default::default()
+    })
+    .await
+    .expect("server");
+    let control = LoadControl::default();
+    if cancel {
+        // Cancelled once the first batch is committed: a progress callback sees it.
+        let c = control.clone();
+        let on: OnProgress = std::sync::Arc::new(move |p: LoadProgress| {
+            if p.rows_committed >= 1_000 {
+                c.cancel();
+            }
+        });
+        let e = load(request(&h, &file, false), Some(on), control.clone())
+            .await
+            .expect_err("cancelled");
+        assert!(e.account.is_some(), "{e}");
+    } else {
+        let e = load(request(&h, &file, false), None, control)
+            .await
+            .expect_err(&format!("{faults:?} stops the load"));
+        assert!(e.account.is_some(), "{faults:?}: {e}");
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    let s = load(request(&h, &file, true), None, LoadControl::default())
+        .await
+        .unwrap_or_else(|e| panic!("{faults:?}: the resume fails: {e}"));
+    assert!(
+        s.notes.iter().any(|n| n.starts_with("resumed:")),
+        "{:?}",
+        s.notes
+    );
+    assert_whole_file(&h).await;
+    // Nothing left to resume.
+    let e = load(request(&h, &file, true), None, LoadControl::default())
+        .await
+        .expect_err("nothing recorded");
+    assert!(e.to_string().contains("no recorded load"), "{e}");
+}
+
+#[tokio::test]
+async fn a_load_stopped_by_a_refused_batch_is_resumed_without_duplicates() {
+    let f = Faults {
+        fail_batch: Some(2),
+        ..Default::default()
+    };
+    stopped_then_resumed(f, false).await;
+}
+
+#[tokio::test]
+async fn a_load_whose_connection_dropped_is_resumed_without_duplicates() {
+    for f in [
+        Faults {
+            drop_after_rows: Some(1_500),
+            ..Default::default()
+        },
+        Faults {
+            drop_after_bytes: Some(40_000),
+            ..Default::default()
+        },
+    ] {
+        stopped_then_resumed(f, false).await;
+    }
+}
+
+#[tokio::test]
+async fn a_load_with_an_in_doubt_batch_is_resumed_without_duplicates() {
+    let f = Faults {
+        drop_after_commit: Some(2),
+        ..Default::default()
+    };
+    stopped_then_resumed(f, false).await;
+}
+
+#[tokio::test]
+async fn a_cancelled_load_is_resumed_without_duplicates() {
+    // Slow batch answers, so that the cancel lands while the load runs.
+    let f = Faults {
+        bulk_reply_delay: Some(std::time::Duration::from_millis(300)),
+        ..Default::default()
+    };
+    stopped_then_resumed(f, true).await;
+}
+
+#[tokio::test]
+async fn a_resume_against_a_changed_file_is_refused_before_anything_is_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = csv(dir.path());
+    let h = start(ServerConfig {
+        port: 0,
+        faults: Faults {
+            drop_after_rows: Some(1_500),
+            ..Default::default()
+        },
+        ..Default::default()
+    })
+    .await
+    .expect("server");
+    load(request(&h, &file, false), None, LoadControl::default())
+        .await
+        .expect_err("stops");
+    let held = scalar(&h, "SELECT COUNT(*) FROM dbo.lines").await;
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str("99999,late,1.00\n");
+    std::fs::write(&file, text).unwrap();
+    let e = load(request(&h, &file, true), None, LoadControl::default())
+        .await
+        .expect_err("refused");
+    assert!(
+        e.to_string().contains("changed since the load began"),
+        "{e}"
+    );
+    assert!(e.to_string().contains("size: recorded"), "{e}");
+    assert_eq!(scalar(&h, "SELECT COUNT(*) FROM dbo.lines").await, held);
+}

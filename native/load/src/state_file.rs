@@ -1,0 +1,453 @@
+//! The state file of a load: what `sluice load --resume` needs to go on where a load stopped.
+//!
+//! # Where it lives
+//! `$SLUICE_STATE_DIR/<key>.json` when `SLUICE_STATE_DIR` is set; otherwise
+//! `$XDG_STATE_HOME/sluice/loads/<key>.json`, falling back to `~/.local/state/sluice/loads`
+//! (on Windows `%LOCALAPPDATA%\sluice\loads`). `<key>` is the first 32 hex digits of the
+//! SHA-256 of the file's canonical path and the target table, so one file loading into one
+//! table has one state file, whatever the working directory.
+//!
+//! # What it holds
+//! The file's identity (canonical path, size, modification time, SHA-256 of its first MiB), the
+//! target, a hash of the mapping, the load id (which names the load in the journal table),
+//! whether this load created the table, and every committed batch with its source position (the
+//! next record's number and, when known, its byte offset). It is rewritten after each committed
+//! batch, atomically: written to `<key>.json.tmp`, flushed, then renamed over the old one, so a
+//! crash leaves the old state or the new, never half of one. A load that finishes removes it.
+
+use ring::digest::{Context, SHA256};
+use serde::{Deserialize, Serialize};
+use sluice_client::bulk::JournalEntry;
+use std::ffi::OsString;
+use std::fs::File;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+/// The state format this build writes and reads.
+pub const STATE_VERSION: u32 = 1;
+
+/// How much of the file's head is hashed: enough to notice a regenerated export, cheap to read.
+pub const HEAD_BYTES: u64 = 1 << 20;
+
+/// The directory state files go in (see the module docs).
+pub fn state_dir() -> PathBuf {
+    state_dir_from(|name| std::env::var_os(name))
+}
+
+/// [`state_dir`] with the environment given, so the rule can be tested without changing it.
+pub fn state_dir_from(env: impl Fn(&str) -> Option<OsString>) -> PathBuf {
+    let var = |name: &str| env(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    if let Some(d) = var("SLUICE_STATE_DIR") {
+        return d;
+    }
+    let loads = |base: PathBuf| base.join("sluice").join("loads");
+    if cfg!(windows) {
+        if let Some(d) = var("LOCALAPPDATA") {
+            return loads(d);
+        }
+    }
+    if let Some(d) = var("XDG_STATE_HOME") {
+        return loads(d);
+    }
+    let home = var("HOME")
+        .or_else(|| var("USERPROFILE"))
+        .unwrap_or_else(std::env::temp_dir);
+    loads(home.join(".local").join("state"))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// SHA-256 of `bytes`, in hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(ring::digest::digest(&SHA256, bytes).as_ref())
+}
+
+/// A hash of the mapping (or the whole template) as JSON: a resume with another mapping is
+/// refused.
+pub fn mapping_hash<T: Serialize>(mapping: &T) -> String {
+    sha256_hex(&serde_json::to_vec(mapping).unwrap_or_default())
+}
+
+/// What identifies the file a load reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileIdentity {
+    pub path: PathBuf,
+    pub size: u64,
+    /// Modification time, nanoseconds since the Unix epoch (0 when the platform has none).
+    pub modified_ns: u128,
+    /// SHA-256 of the first `head_len` bytes.
+    pub head_sha256: String,
+    pub head_len: u64,
+}
+
+impl FileIdentity {
+    /// Reads the identity of the file at `path` (its first MiB is hashed).
+    pub fn of(path: &Path) -> std::io::Result<FileIdentity> {
+        let path = path.canonicalize()?;
+        let meta = std::fs::metadata(&path)?;
+        let modified_ns = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        let mut head = Vec::new();
+        File::open(&path)?.take(HEAD_BYTES).read_to_end(&mut head)?;
+        let mut ctx = Context::new(&SHA256);
+        ctx.update(&head);
+        Ok(FileIdentity {
+            size: meta.len(),
+            modified_ns,
+            head_sha256: hex(ctx.finish().as_ref()),
+            head_len: head.len() as u64,
+            path,
+        })
+    }
+
+    /// What differs between the recorded identity (`self`) and the file now, in words.
+    pub fn differences(&self, now: &FileIdentity) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.path != now.path {
+            out.push(format!(
+                "path: recorded {}, now {}",
+                self.path.display(),
+                now.path.display()
+            ));
+        }
+        if self.size != now.size {
+            out.push(format!(
+                "size: recorded {} bytes, now {} bytes",
+                self.size, now.size
+            ));
+        }
+        if self.modified_ns != now.modified_ns {
+            out.push(format!(
+                "modification time: recorded {}, now {} (ns since 1970)",
+                self.modified_ns, now.modified_ns
+            ));
+        }
+        if self.head_sha256 != now.head_sha256 || self.head_len != now.head_len {
+            out.push(format!(
+                "content: the first {} bytes hash differently",
+                self.head_len.max(now.head_len)
+            ));
+        }
+        out
+    }
+}
+
+/// A batch that committed, and where the source goes on after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CommittedBatch {
+    pub batch: u64,
+    /// Source data records `first_row..=last_row` (1-based) are in it or were rejected.
+    pub first_row: u64,
+    pub last_row: u64,
+    /// Byte offset of the record after `last_row`, when the reader knows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_offset: Option<u64>,
+    pub rows: u64,
+}
+
+impl From<&JournalEntry> for CommittedBatch {
+    fn from(e: &JournalEntry) -> Self {
+        CommittedBatch {
+            batch: e.batch,
+            first_row: e.first_row,
+            last_row: e.last_row,
+            next_offset: e.source_end_offset,
+            rows: e.rows,
+        }
+    }
+}
+
+/// Where the journal table of a load is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JournalTable {
+    pub schema: String,
+    pub table: String,
+}
+
+/// The recorded state of one load (the JSON of a state file).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoadState {
+    pub version: u32,
+    pub load_id: String,
+    pub file: FileIdentity,
+    /// The target table as the user named it (`[schema.]name`).
+    pub target: String,
+    pub mapping_sha256: String,
+    /// This load created the table (`--create`): a resume must not create it again.
+    pub created_table: bool,
+    /// The journal that settles an in-doubt batch; `None` for a load run without one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub journal: Option<JournalTable>,
+    pub batches: Vec<CommittedBatch>,
+    /// The batch whose COMMIT went unanswered when the load stopped, until a resume settles
+    /// it from the journal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_doubt_batch: Option<u64>,
+}
+
+impl LoadState {
+    pub fn rows_committed(&self) -> u64 {
+        self.batches.iter().map(|b| b.rows).sum()
+    }
+
+    pub fn last_batch(&self) -> Option<&CommittedBatch> {
+        self.batches.last()
+    }
+}
+
+/// The state file's key for a file (canonical path) and a target.
+pub fn state_key(canonical_path: &Path, target: &str) -> String {
+    let mut id = canonical_path.to_string_lossy().into_owned().into_bytes();
+    id.push(0);
+    id.extend_from_slice(target.trim().to_lowercase().as_bytes());
+    sha256_hex(&id)[..32].to_string()
+}
+
+/// A state file on disk and its contents.
+#[derive(Debug)]
+pub struct StateFile {
+    path: PathBuf,
+    pub state: LoadState,
+}
+
+/// A state file that cannot be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    #[error("state file {path}: {error}")]
+    Io {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    #[error("state file {path} is not a load state this version understands: {error}")]
+    Corrupt { path: PathBuf, error: String },
+}
+
+impl StateFile {
+    /// The state file of `file` (already identified) loading into `target`, under `dir`.
+    pub fn path_for(dir: &Path, file: &FileIdentity, target: &str) -> PathBuf {
+        dir.join(format!("{}.json", state_key(&file.path, target)))
+    }
+
+    /// Starts the record of a new load (written at once, replacing any older record of the
+    /// same file and table).
+    pub fn create(dir: &Path, state: LoadState) -> Result<StateFile, StateError> {
+        let path = Self::path_for(dir, &state.file, &state.target);
+        std::fs::create_dir_all(dir).map_err(|error| StateError::Io {
+            path: dir.to_path_buf(),
+            error,
+        })?;
+        let f = StateFile { path, state };
+        f.write()?;
+        Ok(f)
+    }
+
+    /// The recorded state at `path`, if there is one.
+    pub fn open(path: &Path) -> Result<Option<StateFile>, StateError> {
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(error) => {
+                return Err(StateError::Io {
+                    path: path.to_path_buf(),
+                    error,
+                })
+            }
+        };
+        let state: LoadState = serde_json::from_slice(&bytes).map_err(|e| StateError::Corrupt {
+            path: path.to_path_buf(),
+            error: e.to_string(),
+        })?;
+        if state.version != STATE_VERSION {
+            return Err(StateError::Corrupt {
+                path: path.to_path_buf(),
+                error: format!(
+                    "version {} (this build reads {STATE_VERSION})",
+                    state.version
+                ),
+            });
+        }
+        Ok(Some(StateFile {
+            path: path.to_path_buf(),
+            state,
+        }))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Records a committed batch (from the journal's commit callback) and rewrites the file.
+    /// A batch already recorded is not recorded twice.
+    pub fn record_batch(&mut self, batch: CommittedBatch) -> Result<(), StateError> {
+        if self.state.batches.iter().any(|b| b.batch == batch.batch) {
+            return Ok(());
+        }
+        self.state.batches.push(batch);
+        self.state.batches.sort_by_key(|b| b.batch);
+        self.write()
+    }
+
+    /// Notes the batch left in doubt when the load stopped (`None` once settled).
+    pub fn set_in_doubt(&mut self, batch: Option<u64>) -> Result<(), StateError> {
+        if self.state.in_doubt_batch == batch {
+            return Ok(());
+        }
+        self.state.in_doubt_batch = batch;
+        self.write()
+    }
+
+    /// The load finished: nothing is left to resume.
+    pub fn remove(self) -> Result<(), StateError> {
+        match std::fs::remove_file(&self.path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(error) => Err(StateError::Io {
+                path: self.path,
+                error,
+            }),
+        }
+    }
+
+    /// Write + flush + rename: the file is always a whole state.
+    fn write(&self) -> Result<(), StateError> {
+        let io = |error| StateError::Io {
+            path: self.path.clone(),
+            error,
+        };
+        let json = serde_json::to_vec_pretty(&self.state).map_err(|e| StateError::Corrupt {
+            path: self.path.clone(),
+            error: e.to_string(),
+        })?;
+        let tmp = self.path.with_extension("json.tmp");
+        let mut f = File::create(&tmp).map_err(io)?;
+        f.write_all(&json).map_err(io)?;
+        f.sync_all().map_err(io)?;
+        drop(f);
+        std::fs::rename(&tmp, &self.path).map_err(io)
+    }
+}
+
+/// A new load id: unique per load, stable across its resumes.
+pub fn new_load_id(file: &FileIdentity, target: &str) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let seed = format!(
+        "{}\0{target}\0{now}\0{}",
+        file.path.display(),
+        std::process::id()
+    );
+    sha256_hex(seed.as_bytes())[..24].to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(dir: &Path) -> (PathBuf, FileIdentity) {
+        let p = dir.join("data.csv");
+        std::fs::write(&p, "id,label\n1,a\n2,b\n").unwrap();
+        let id = FileIdentity::of(&p).unwrap();
+        (p, id)
+    }
+
+    fn state(file: FileIdentity) -> LoadState {
+        LoadState {
+            version: STATE_VERSION,
+            load_id: new_load_id(&file, "dbo.t"),
+            file,
+            target: "dbo.t".into(),
+            mapping_sha256: mapping_hash(&["id", "label"]),
+            created_table: true,
+            journal: None,
+            batches: vec![],
+            in_doubt_batch: None,
+        }
+    }
+
+    #[test]
+    fn a_state_is_written_whole_and_read_back_with_each_batch() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, id) = sample(dir.path());
+        let mut f = StateFile::create(dir.path(), state(id.clone())).unwrap();
+        let b = CommittedBatch {
+            batch: 1,
+            first_row: 1,
+            last_row: 2,
+            next_offset: Some(17),
+            rows: 2,
+        };
+        f.record_batch(b).unwrap();
+        f.record_batch(b).unwrap();
+        let back = StateFile::open(&StateFile::path_for(dir.path(), &id, "DBO.T "))
+            .unwrap()
+            .expect("recorded");
+        assert_eq!(back.state.batches, vec![b]);
+        assert!(back.state.created_table);
+        assert!(!f.path().with_extension("json.tmp").exists());
+        f.remove().unwrap();
+        assert!(StateFile::open(back.path()).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_changed_file_is_described() {
+        let dir = tempfile::tempdir().unwrap();
+        let (p, before) = sample(dir.path());
+        std::fs::write(&p, "id,label\n1,a\n2,c\n").unwrap();
+        let after = FileIdentity::of(&p).unwrap();
+        let d = before.differences(&after);
+        assert!(d.iter().any(|d| d.starts_with("content:")), "{d:?}");
+        std::fs::write(&p, "id,label\n1,a\n").unwrap();
+        let shorter = FileIdentity::of(&p).unwrap();
+        assert!(before
+            .differences(&shorter)
+            .iter()
+            .any(|d| d == "size: recorded 17 bytes, now 13 bytes"));
+        assert!(before.differences(&before).is_empty());
+    }
+
+    #[test]
+    fn a_garbled_state_file_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.json");
+        std::fs::write(&p, "{ not json").unwrap();
+        let e = StateFile::open(&p).expect_err("garbled");
+        assert!(e.to_string().contains("x.json"), "{e}");
+    }
+
+    #[test]
+    fn the_state_dir_follows_the_environment() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| OsString::from(v))
+            }
+        };
+        assert_eq!(
+            state_dir_from(env(&[("SLUICE_STATE_DIR", "/s"), ("XDG_STATE_HOME", "/x")])),
+            PathBuf::from("/s")
+        );
+        if !cfg!(windows) {
+            assert_eq!(
+                state_dir_from(env(&[("XDG_STATE_HOME", "/x"), ("HOME", "/h")])),
+                PathBuf::from("/x/sluice/loads")
+            );
+            assert_eq!(
+                state_dir_from(env(&[("SLUICE_STATE_DIR", ""), ("HOME", "/h")])),
+                PathBuf::from("/h/.local/state/sluice/loads")
+            );
+        }
+    }
+}
