@@ -118,8 +118,9 @@ test('Cancel stops a running load and says what committed, which is what the tab
   await expect(page.getByRole('region', { name: 'Preview of big.csv' })).toBeVisible({ timeout: 60_000 })
   await page.getByRole('radio', { name: 'New table' }).check()
   await page.getByRole('textbox', { name: 'Table name' }).fill('dbo.e2e_big')
-  // Load waits for the whole-file read: the first rows' types would not hold ("name 1000" is longer).
-  await expect(page.getByRole('button', { name: 'Load', exact: true })).toBeDisabled()
+  // The load uses the whole-file types: the first rows' would not hold ("name 1000" is longer).
+  // (Load stays disabled until then; not asserted here, since on an idle machine the read of
+  // 2,000,000 rows can finish before the page is looked at.)
   await expect(page.getByText('Whole file read: 2,000,000 rows')).toBeVisible({ timeout: 60_000 })
   await expect(page.getByRole('combobox', { name: 'Type of name' })).toHaveValue('varchar(12)')
   await page.getByRole('radio', { name: 'New table' }).check()
