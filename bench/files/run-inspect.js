@@ -97,7 +97,9 @@ const csvCrate = (out) => {
   return { rows: Number(m[1]) - 1, seconds: Number(m[2]) }
 }
 const sheetBench = (out) => {
-  const m = /(\d+) rows, \d+ non-empty cells in ([\d.]+) s/.exec(out)
+  // Both forms sheet_bench has printed: "… cells in S s" and "… cells; wall S s …".
+  const m = /(\d+) rows, \d+ non-empty cells(?:; wall| in) ([\d.]+) s/.exec(out)
+  if (!m) throw new Error(`sheet_bench printed no timing line:\n${out}`)
   return { rows: Number(m[1]), seconds: Number(m[2]) }
 }
 
