@@ -18,10 +18,7 @@ async fn the_written_template_validates_and_loads_the_file_it_came_from() {
     })
     .await
     .expect("server starts");
-    let conn = format!(
-        "Server=127.0.0.1,{};User ID=sa;Password=Sluice_Test_1;Encrypt=False",
-        h.local_addr().port()
-    );
+    let conn = h.connection_string();
     let dir = tempfile::tempdir().unwrap();
     // (file, table, the template's source format, data rows when known here)
     for (file, table, format, rows) in [

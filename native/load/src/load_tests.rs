@@ -22,10 +22,7 @@ pub(crate) async fn server(reply_delay: Duration) -> ServerHandle {
 }
 
 pub(crate) fn conn_str(h: &ServerHandle) -> String {
-    format!(
-        "Server=127.0.0.1,{};User ID=sa;Password=Sluice_Test_1;Encrypt=False",
-        h.local_addr().port()
-    )
+    h.connection_string()
 }
 
 pub(crate) async fn sql(h: &ServerHandle, q: &str) -> Vec<Vec<Value>> {

@@ -12,10 +12,7 @@ use tds::value::Value;
 const ROWS: i64 = 3_000;
 
 fn conn_str(h: &ServerHandle) -> String {
-    format!(
-        "Server=127.0.0.1,{};User ID=sa;Password=Sluice_Test_1;Encrypt=False",
-        h.local_addr().port()
-    )
+    h.connection_string()
 }
 
 async fn scalar(h: &ServerHandle, q: &str) -> i64 {

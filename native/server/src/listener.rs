@@ -59,6 +59,18 @@ impl ServerHandle {
         self.local_addr
     }
 
+    /// An ADO.NET connection string that logs in to this server with its configured user on
+    /// loopback, without TLS (`Encrypt=False`); tests and examples append what they need.
+    pub fn connection_string(&self) -> String {
+        let c = &self.shared.config;
+        format!(
+            "Server=127.0.0.1,{};User ID={};Password={};Encrypt=False",
+            self.local_addr.port(),
+            c.user,
+            c.password
+        )
+    }
+
     /// The SQL Browser stand-in's UDP address, when the server has a named instance.
     pub fn browser_addr(&self) -> Option<SocketAddr> {
         self.browser_addr

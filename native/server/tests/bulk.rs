@@ -20,10 +20,7 @@ async fn server(faults: Faults) -> ServerHandle {
 }
 
 async fn connect(h: &ServerHandle) -> Connection {
-    let s = format!(
-        "Server=127.0.0.1,{};User ID=sa;Password=Sluice_Test_1;Encrypt=False",
-        h.local_addr().port()
-    );
+    let s = h.connection_string();
     Connection::connect_str(&s).await.expect("connects")
 }
 
