@@ -11,6 +11,7 @@ pub mod error;
 pub mod field;
 pub mod infer;
 pub mod inspect;
+pub mod read_ahead;
 pub mod sheet;
 pub mod source;
 pub mod text;

@@ -26,6 +26,7 @@ use sluice_files::infer::{
     default_names, detect_header, header_names, ColumnSchema, HeaderChoice, InferOptions, Inferrer,
     RecordSample,
 };
+use sluice_files::read_ahead::{with_read_ahead, ReadAheadOptions};
 use sluice_files::sheet::CellRange;
 use sluice_files::text::TextOptions;
 use sluice_files::{Field, ReadError, ReadErrorKind, RowSource};
@@ -231,46 +232,49 @@ pub fn infer_files(
                 last_row = last_row.max(row);
                 rows += 1;
             }
-            // Then the rest of the file, straight from the reader.
-            let mut combined = Combined {
-                inner: src,
-                map,
-                offset,
-            };
-            while combined.advance()? {
-                let width = combined.inner.len();
-                if width > header.len() {
-                    widen_to(&mut names, &mut combined.map, &mut header, width);
-                }
-                inf.observe(&combined);
-                last_row = last_row.max(combined.inner.row_number());
-                rows += 1;
-                if rows.is_multiple_of(CHECK_EVERY) {
-                    if cancel.load(Ordering::Relaxed) {
-                        return Err(ReadError {
-                            file: path.clone(),
-                            byte_offset: Some(combined.bytes_read()),
-                            row: Some(combined.inner.row_number()),
-                            column: None,
-                            kind: ReadErrorKind::Cancelled,
-                        });
+            // Then the rest of the file, read and split by a second thread meanwhile.
+            let bytes_read = with_read_ahead(src, ReadAheadOptions::default(), |src| {
+                let mut combined = Combined {
+                    inner: src,
+                    map,
+                    offset,
+                };
+                while combined.advance()? {
+                    let width = combined.inner.len();
+                    if width > header.len() {
+                        widen_to(&mut names, &mut combined.map, &mut header, width);
                     }
-                    if last_report.elapsed() >= PROGRESS_EVERY {
-                        last_report = Instant::now();
-                        progress(MultiProgress {
-                            file: k,
-                            files: paths.len(),
-                            rows: total_rows + rows,
-                            bytes_read: combined.bytes_read(),
-                        });
+                    inf.observe(&combined);
+                    last_row = last_row.max(combined.inner.row_number());
+                    rows += 1;
+                    if rows.is_multiple_of(CHECK_EVERY) {
+                        if cancel.load(Ordering::Relaxed) {
+                            return Err(ReadError {
+                                file: path.clone(),
+                                byte_offset: Some(combined.bytes_read()),
+                                row: Some(combined.inner.row_number()),
+                                column: None,
+                                kind: ReadErrorKind::Cancelled,
+                            });
+                        }
+                        if last_report.elapsed() >= PROGRESS_EVERY {
+                            last_report = Instant::now();
+                            progress(MultiProgress {
+                                file: k,
+                                files: paths.len(),
+                                rows: total_rows + rows,
+                                bytes_read: combined.bytes_read(),
+                            });
+                        }
                     }
                 }
-            }
+                Ok(combined.bytes_read())
+            })?;
             row_map.end_file(last_row);
             Ok(FileSummary {
                 path: path.clone(),
                 rows,
-                bytes_read: combined.bytes_read(),
+                bytes_read,
                 has_header,
                 header_evidence: evidence,
                 columns: header,

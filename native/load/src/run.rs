@@ -16,6 +16,7 @@ use sluice_client::Connection;
 use tds::bulk::{insert_bulk_statement, parse_multipart_name, quote_multipart, BulkOptions};
 
 use sluice_files::infer::InferOptions;
+use sluice_files::read_ahead::{with_read_ahead, ReadAheadOptions};
 
 use crate::hooks;
 use crate::infer_pass::infer;
@@ -399,25 +400,33 @@ pub async fn load(
         for (i, spec) in specs.iter().enumerate() {
             worker_counters.file.store(i as u64, Ordering::Relaxed);
             let map = field_maps.get(i).cloned().unwrap_or_default();
+            // The raw bytes of each record go along only when a reject file may need them.
+            let read_ahead = ReadAheadOptions {
+                keep_raw: pass.rejects.is_some(),
+                ..Default::default()
+            };
             let r = with_source(spec, |src, _info| {
-                // Fields in the combined column order: columns match by name in every file.
-                let mut src = Combined {
-                    inner: src,
-                    map,
-                    offset: 0,
-                };
-                let mut sink = match (&mut session, &wire) {
-                    (Some(s), _) => Sink::Session {
-                        encoder: &mut s.encoder,
-                        rt: rt.clone(),
-                    },
-                    (None, Some(cols)) => Sink::Scratch {
-                        columns: cols,
-                        buf: BytesMut::with_capacity(4096),
-                    },
-                    (None, None) => Sink::ConvertOnly,
-                };
-                pass.run(&mut src, &mut sink)
+                // A second thread reads and splits the file while this one converts and encodes.
+                with_read_ahead(src, read_ahead, |src| {
+                    // Fields in the combined column order: columns match by name in every file.
+                    let mut src = Combined {
+                        inner: src,
+                        map,
+                        offset: 0,
+                    };
+                    let mut sink = match (&mut session, &wire) {
+                        (Some(s), _) => Sink::Session {
+                            encoder: &mut s.encoder,
+                            rt: rt.clone(),
+                        },
+                        (None, Some(cols)) => Sink::Scratch {
+                            columns: cols,
+                            buf: BytesMut::with_capacity(4096),
+                        },
+                        (None, None) => Sink::ConvertOnly,
+                    };
+                    pass.run(&mut src, &mut sink)
+                })
             });
             let bytes = worker_counters.bytes_read.swap(0, Ordering::Relaxed);
             worker_counters

@@ -44,7 +44,7 @@ fn is_sheet(path: &Path) -> Result<bool, crate::LoadError> {
 /// Opens `spec`, positions past the header (when there is one) and calls `f` with the source.
 pub fn with_source<T>(
     spec: &SourceSpec,
-    f: impl FnOnce(&mut dyn RowSource, &SourceInfo) -> Result<T, crate::LoadError>,
+    f: impl FnOnce(&mut (dyn RowSource + Send), &SourceInfo) -> Result<T, crate::LoadError>,
 ) -> Result<T, crate::LoadError> {
     if is_sheet(&spec.path)? {
         let mut wb = Workbook::open(&spec.path).map_err(read_error)?;

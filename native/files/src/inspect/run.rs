@@ -14,6 +14,7 @@ use crate::infer::cell_text::render_cell;
 use crate::infer::{
     detect_header, header_names, HeaderChoice, InferOptions, Inferrer, NullPolicy, RecordSample,
 };
+use crate::read_ahead::{with_read_ahead, ReadAheadOptions};
 use crate::sheet::{CellRange, SheetInfo, SheetOptions, Workbook};
 use crate::text::{TextOptions, TextReader};
 use crate::{Field, ReadError, ReadErrorKind, RowSource};
@@ -57,7 +58,7 @@ struct PreviewJob<'a> {
 impl SourceJob for PreviewJob<'_> {
     type Out = Preview;
 
-    fn run<S: RowSource>(self, src: &mut S, mut setup: Setup) -> Result<Preview, ReadError> {
+    fn run<S: RowSource + Send>(self, src: &mut S, mut setup: Setup) -> Result<Preview, ReadError> {
         let options = self.options;
         let rows = options.preview_rows.unwrap_or(DEFAULT_PREVIEW_ROWS);
         let started = start(src, &mut setup, options, rows, rows as u64)?;
@@ -129,7 +130,11 @@ struct InspectJob<'a> {
 impl SourceJob for InspectJob<'_> {
     type Out = Inspection;
 
-    fn run<S: RowSource>(self, src: &mut S, mut setup: Setup) -> Result<Inspection, ReadError> {
+    fn run<S: RowSource + Send>(
+        self,
+        src: &mut S,
+        mut setup: Setup,
+    ) -> Result<Inspection, ReadError> {
         let InspectJob {
             path,
             options,
@@ -152,37 +157,41 @@ impl SourceJob for InspectJob<'_> {
             .min(HEADER_SAMPLE_ROWS);
         let mut started = start(src, &mut setup, options, first, limit)?;
         let inferrer = &mut started.inferrer;
-        let mut last = Instant::now();
-        let mut complete = true;
-        loop {
-            let seen = inferrer.rows();
-            if seen >= limit {
-                complete = false;
-                break;
-            }
-            if seen % CHECK_ROWS == 0 {
-                if cancel.load(Ordering::Relaxed) {
-                    return Err(cancelled(src.bytes_read()));
+        // The rest of the file: a second thread reads and splits it while this one infers.
+        let (complete, bytes_read) = with_read_ahead(src, ReadAheadOptions::default(), |src| {
+            let mut last = Instant::now();
+            let mut complete = true;
+            loop {
+                let seen = inferrer.rows();
+                if seen >= limit {
+                    complete = false;
+                    break;
                 }
-                if last.elapsed() >= PROGRESS_EVERY {
-                    last = Instant::now();
-                    on_progress(Progress {
-                        bytes_read: src.bytes_read(),
-                        rows: seen,
-                    });
+                if seen % CHECK_ROWS == 0 {
+                    if cancel.load(Ordering::Relaxed) {
+                        return Err(cancelled(src.bytes_read()));
+                    }
+                    if last.elapsed() >= PROGRESS_EVERY {
+                        last = Instant::now();
+                        on_progress(Progress {
+                            bytes_read: src.bytes_read(),
+                            rows: seen,
+                        });
+                    }
                 }
+                if !src.advance()? {
+                    break;
+                }
+                inferrer.observe(src);
             }
-            if !src.advance()? {
-                break;
+            // A sample that ends exactly at the end of the data is the whole file.
+            if !complete && !src.advance()? {
+                complete = true;
             }
-            inferrer.observe(src);
-        }
-        // A sample that ends exactly at the end of the data is the whole file.
-        if !complete && !src.advance()? {
-            complete = true;
-        }
+            Ok((complete, src.bytes_read()))
+        })?;
         Ok(Inspection {
-            bytes_read: src.bytes_read(),
+            bytes_read,
             format: setup.format,
             encoding: setup.encoding,
             delimiter: setup.delimiter,
@@ -200,7 +209,7 @@ impl SourceJob for InspectJob<'_> {
 /// hot loop are static, not virtual.
 trait SourceJob {
     type Out;
-    fn run<S: RowSource>(self, src: &mut S, setup: Setup) -> Result<Self::Out, ReadError>;
+    fn run<S: RowSource + Send>(self, src: &mut S, setup: Setup) -> Result<Self::Out, ReadError>;
 }
 
 /// Opens `path` with the reader its content calls for and runs `f` over it.

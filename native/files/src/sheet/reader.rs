@@ -41,7 +41,8 @@ const EMPTY_SLOT: Slot<'static> = Slot {
     kind: None,
 };
 
-type XlsbNext<'w> = Box<dyn FnMut() -> Result<Option<(u32, u32, DataRef<'w>)>, XlsbError> + 'w>;
+type XlsbNext<'w> =
+    Box<dyn FnMut() -> Result<Option<(u32, u32, DataRef<'w>)>, XlsbError> + Send + 'w>;
 
 enum Source<'w> {
     Xlsx {

@@ -15,7 +15,7 @@ use super::MultiFileOptions;
 
 /// An opened file: its rows, and the header the reader itself took (a sheet's header row).
 pub(super) struct Opened<'s> {
-    pub rows: &'s mut dyn RowSource,
+    pub rows: &'s mut (dyn RowSource + Send),
     pub reader_header: Option<Vec<String>>,
 }
 

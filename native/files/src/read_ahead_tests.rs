@@ -1,0 +1,212 @@
+use std::fmt::Write as _;
+
+use super::*;
+use crate::field::DateKind;
+use crate::infer::test_source::VecSource;
+use crate::text::{TextOptions, TextReader};
+
+/// Everything a caller can see of a source, event by event: each record's row, fields, raw
+/// bytes and bytes read, each error, and the bytes read at the end.
+fn events(src: &mut dyn RowSource) -> Vec<String> {
+    let mut out = Vec::new();
+    loop {
+        match src.advance() {
+            Ok(true) => {
+                let mut line = format!("row {} len {} [", src.row_number(), src.len());
+                for i in 0..=src.len() {
+                    let _ = write!(line, "{:?},", src.field(i));
+                }
+                let _ = write!(
+                    line,
+                    "] raw {:?} bytes {}",
+                    src.raw_record().map(String::from_utf8_lossy),
+                    src.bytes_read()
+                );
+                out.push(line);
+            }
+            Ok(false) => {
+                out.push(format!("end, bytes {}", src.bytes_read()));
+                // The end stays the end.
+                out.push(format!(
+                    "then {:?}",
+                    src.advance().map_err(|e| e.to_string())
+                ));
+                return out;
+            }
+            Err(e) => out.push(format!("error {e}")),
+        }
+        if out.len() > 1_000_000 {
+            out.push("runaway".into());
+            return out;
+        }
+    }
+}
+
+fn always(keep_raw: bool) -> ReadAheadOptions {
+    ReadAheadOptions {
+        keep_raw,
+        mode: Mode::Always,
+    }
+}
+
+fn text_reader(bytes: &[u8]) -> TextReader<std::io::Cursor<Vec<u8>>> {
+    TextReader::from_bytes("t.csv", bytes.to_vec(), &TextOptions::default()).expect("opens")
+}
+
+/// A CSV with what the reader must get right: quoted newlines (a record spanning lines),
+/// quoted empty vs empty, ragged rows, non-ASCII text, CRLF; long enough to span many blocks.
+fn tricky_csv(rows: usize) -> Vec<u8> {
+    let mut s = String::from("id,name,note,amount\r\n");
+    for i in 0..rows {
+        match i % 7 {
+            0 => {
+                let _ = write!(s, "{i},\"two\nlines\",\"\",1.5\r\n");
+            }
+            1 => {
+                let _ = write!(s, "{i},Zoë,,\r\n");
+            }
+            2 => {
+                let _ = write!(s, "{i},short\r\n");
+            }
+            3 => {
+                let _ = write!(s, "{i},\"a \"\"quoted\"\" word\",x,2\r\n");
+            }
+            _ => {
+                let _ = write!(s, "{i},name {i},note {i},{}.25\r\n", i * 3);
+            }
+        }
+    }
+    s.into_bytes()
+}
+
+#[test]
+fn a_text_file_reads_the_same_with_and_without_read_ahead() {
+    let csv = tricky_csv(5_000);
+    let direct = events(&mut text_reader(&csv));
+    for keep_raw in [false, true] {
+        let mut reader = text_reader(&csv);
+        let ahead = with_read_ahead(&mut reader, always(keep_raw), |src| events(src));
+        if keep_raw {
+            assert_eq!(ahead, direct);
+        } else {
+            // Without raw bytes, everything else is the same.
+            let strip = |v: &[String]| -> Vec<String> {
+                v.iter()
+                    .map(|l| match l.find(" raw ") {
+                        Some(at) => {
+                            let bytes = l.rfind(" bytes ").unwrap_or(l.len());
+                            format!("{}{}", &l[..at], &l[bytes..])
+                        }
+                        None => l.clone(),
+                    })
+                    .collect()
+            };
+            assert_eq!(strip(&ahead), strip(&direct));
+            assert!(ahead.iter().all(|l| !l.contains("raw Some")));
+        }
+    }
+    assert!(direct.len() > 5_000, "{}", direct.len());
+}
+
+#[test]
+fn records_longer_than_a_block_hand_over_by_size() {
+    // Three records of 700 KiB each: the block's text limit, not its record count, hands
+    // them over.
+    let big = "x".repeat(700 * 1024);
+    let csv = format!("a,b\n1,{big}\n2,{big}\n3,{big}\n4,end\n");
+    let direct = events(&mut text_reader(csv.as_bytes()));
+    let mut reader = text_reader(csv.as_bytes());
+    let ahead = with_read_ahead(&mut reader, always(true), |src| events(src));
+    assert_eq!(ahead, direct);
+}
+
+#[test]
+fn an_encoding_error_comes_out_in_its_place_and_the_records_after_it_follow() {
+    let mut csv = tricky_csv(3_000);
+    let mut bad = b"3001,bad \xff\xfe byte,x,1\r\n".to_vec();
+    let at = csv.len();
+    csv.append(&mut bad);
+    csv.extend_from_slice(b"3002,after,y,2\r\n");
+    let direct = events(&mut text_reader(&csv));
+    assert!(
+        direct.iter().any(|l| l.starts_with("error")),
+        "the direct reader reports the bad byte: {:?}",
+        &direct[direct.len().saturating_sub(3)..]
+    );
+    let mut reader = text_reader(&csv);
+    let ahead = with_read_ahead(&mut reader, always(true), |src| events(src));
+    assert_eq!(ahead, direct, "bad bytes at {at}");
+}
+
+#[test]
+fn typed_spreadsheet_cells_pass_through_as_their_types() {
+    let when = SheetDateTime {
+        days: 19_000,
+        nanos: 3_600_000_000_000,
+        kind: DateKind::DateTime,
+    };
+    let records: Vec<Vec<Field<'static>>> = (0..2_500)
+        .map(|i| {
+            vec![
+                Field::Int(i),
+                Field::Float(i as f64 / 4.0),
+                Field::Bool(i % 2 == 0),
+                Field::DateTime(when),
+                Field::Error("#N/A"),
+                Field::Empty,
+                Field::Text("t"),
+            ]
+        })
+        .collect();
+    let direct = events(&mut VecSource::new(records.clone(), 2));
+    let mut src = VecSource::new(records, 2);
+    let ahead = with_read_ahead(&mut src, always(false), |s| events(s));
+    assert_eq!(ahead, direct);
+    assert!(ahead[0].contains("DateTime") && ahead[0].contains("Error(\"#N/A\")"));
+}
+
+#[test]
+fn a_caller_that_stops_early_ends_the_reader_thread() {
+    // Far more records than the blocks in flight hold: the reader thread must stop when the
+    // caller returns, or this test never ends.
+    let csv = tricky_csv(200_000);
+    let mut reader = text_reader(&csv);
+    let first = with_read_ahead(&mut reader, always(false), |src| {
+        let mut rows = Vec::new();
+        for _ in 0..10 {
+            assert!(src.advance().expect("reads"));
+            rows.push(src.row_number());
+        }
+        rows
+    });
+    assert_eq!(
+        first.first(),
+        Some(&1),
+        "the reader hands out the header record too"
+    );
+    assert_eq!(first.len(), 10);
+}
+
+#[test]
+fn an_empty_source_ends_at_once() {
+    for bytes in [&b"a,b\n"[..], b"a,b\n\n\n"] {
+        let mut reader = text_reader(bytes);
+        let ahead = with_read_ahead(&mut reader, always(true), |src| events(src));
+        assert_eq!(ahead, events(&mut text_reader(bytes)));
+    }
+}
+
+#[test]
+fn never_mode_reads_the_source_itself() {
+    let csv = tricky_csv(100);
+    let mut reader = text_reader(&csv);
+    let ahead = with_read_ahead(
+        &mut reader,
+        ReadAheadOptions {
+            keep_raw: false,
+            mode: Mode::Never,
+        },
+        |src| events(src),
+    );
+    assert_eq!(ahead, events(&mut text_reader(&csv)));
+}
