@@ -56,7 +56,7 @@ impl Mode {
             Mode::Never => false,
             Mode::Auto => {
                 std::env::var("SLUICE_READ_AHEAD").map_or(true, |v| v != "0")
-                    && std::thread::available_parallelism().map_or(false, |n| n.get() > 1)
+                    && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
             }
         }
     }
