@@ -125,10 +125,31 @@ pub fn decode_utf16le(bytes: &[u8]) -> DecodeResult<String> {
 }
 
 /// Appends `s` as UTF-16LE.
+///
+/// This is on the bulk path for every character value, so it writes into the buffer's room
+/// rather than one code unit at a time: ASCII text widens byte by byte (the high bytes are the
+/// zeros the room starts with); other text never takes more than two bytes per UTF-8 byte.
 pub fn put_utf16le(buf: &mut bytes::BytesMut, s: &str) {
-    for unit in s.encode_utf16() {
-        buf.extend_from_slice(&unit.to_le_bytes());
-    }
+    let start = buf.len();
+    let room = s.len().saturating_mul(2);
+    buf.resize(start.saturating_add(room), 0);
+    let Some(out) = buf.get_mut(start..) else {
+        return;
+    };
+    let written = if s.is_ascii() {
+        for (pair, &b) in out.chunks_exact_mut(2).zip(s.as_bytes()) {
+            pair[0] = b;
+        }
+        room
+    } else {
+        let mut n = 0;
+        for (pair, unit) in out.chunks_exact_mut(2).zip(s.encode_utf16()) {
+            pair.copy_from_slice(&unit.to_le_bytes());
+            n += 2;
+        }
+        n
+    };
+    buf.truncate(start + written);
 }
 
 #[cfg(test)]
@@ -149,6 +170,19 @@ mod tests {
         let mut r = ByteReader::new(&[2, b'h', 0, b'i', 0, 9]);
         assert_eq!(r.b_varchar().as_deref(), Ok("hi"));
         assert_eq!(r.remaining(), 1);
+    }
+
+    #[test]
+    fn put_utf16le_writes_the_same_units_as_encode_utf16() {
+        for s in ["", "plain ascii", "Zoë", "日本語", "emoji 😀 and ß", "\u{10FFFF}x"] {
+            let mut buf = bytes::BytesMut::from(&b"head"[..]);
+            put_utf16le(&mut buf, s);
+            let mut want = b"head".to_vec();
+            for u in s.encode_utf16() {
+                want.extend_from_slice(&u.to_le_bytes());
+            }
+            assert_eq!(&buf[..], &want[..], "{s:?}");
+        }
     }
 
     #[test]

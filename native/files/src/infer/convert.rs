@@ -137,7 +137,12 @@ pub fn convert<'a>(field: Field<'a>, rule: &ColumnRule) -> Result<Converted<'a>,
             fits(text, text.len() as u64, limit, rule).map(|()| Converted::Text(text))
         }
         SqlType::NVarChar(limit) => {
-            let units = text.encode_utf16().count() as u64;
+            // ASCII (most text) is one UTF-16 unit per byte.
+            let units = if text.is_ascii() {
+                text.len() as u64
+            } else {
+                text.encode_utf16().count() as u64
+            };
             fits(text, units, limit, rule).map(|()| Converted::Text(text))
         }
         SqlType::Bit => parse_bit(s)
