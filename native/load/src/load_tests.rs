@@ -493,6 +493,42 @@ async fn a_spreadsheet_loads_with_its_cells_types() {
     );
 }
 
+/// A spreadsheet has no raw bytes: its rejected rows, and the header line above them, go to
+/// the reject file as CSV lines.
+#[tokio::test]
+async fn a_spreadsheets_reject_file_starts_with_its_header_row() {
+    let h = server(Duration::ZERO).await;
+    sql(
+        &h,
+        "CREATE TABLE sheet_narrow (id int NOT NULL, customer nvarchar(5) NULL, amount decimal(3,1) NULL, \
+         paid bit NULL, ordered date NULL, shipped_at datetime2(0) NULL, pickup time(0) NULL, \
+         zip varchar(5) NULL, [check] varchar(1) NULL, took varchar(8) NULL)",
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let rej = dir.path().join("rejects.csv");
+    let xlsx = Path::new(env!("CARGO_MANIFEST_DIR")).join("../files/testdata/sample.xlsx");
+    let req = LoadRequest {
+        reject_file: Some(rej.clone()),
+        max_errors: 10,
+        ..request(&h, vec![xlsx], "sheet_narrow", LoadMode::Append)
+    };
+    match load(req, None, LoadControl::default()).await {
+        Ok(s) => {
+            assert!(s.rows_rejected > 0, "some customer is longer than 5");
+            let text = std::fs::read_to_string(&rej).unwrap();
+            let first = text.lines().next().unwrap_or_default();
+            assert!(
+                first.starts_with("id,customer,amount,paid,ordered")
+                    && first.ends_with("sluice_row,sluice_column,sluice_value,sluice_error"),
+                "{text}"
+            );
+            assert_eq!(text.lines().count() as u64, 1 + s.rows_rejected, "{text}");
+        }
+        Err(e) => panic!("{e}"),
+    }
+}
+
 const MAPPED: &str = r#"{
   "version": 1,
   "source": { "format": "csv", "headerRow": 1 },

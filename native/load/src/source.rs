@@ -88,7 +88,16 @@ fn sniff(
     let mut raw_first = None;
     while sample.len() < HEADER_SAMPLE && src.advance().map_err(read_error)? {
         if sample.is_empty() {
-            raw_first = src.raw_record().map(<[u8]>::to_vec);
+            // A sheet has no raw bytes: its header row goes to the reject file as a CSV line,
+            // as its rejected rows do.
+            raw_first = match src.raw_record() {
+                Some(raw) => Some(raw.to_vec()),
+                None => {
+                    let mut line = Vec::new();
+                    render_csv(&*src, &mut line);
+                    Some(line)
+                }
+            };
         }
         sample.push_current(src);
     }

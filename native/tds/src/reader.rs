@@ -174,7 +174,14 @@ mod tests {
 
     #[test]
     fn put_utf16le_writes_the_same_units_as_encode_utf16() {
-        for s in ["", "plain ascii", "Zoë", "日本語", "emoji 😀 and ß", "\u{10FFFF}x"] {
+        for s in [
+            "",
+            "plain ascii",
+            "Zoë",
+            "日本語",
+            "emoji 😀 and ß",
+            "\u{10FFFF}x",
+        ] {
             let mut buf = bytes::BytesMut::from(&b"head"[..]);
             put_utf16le(&mut buf, s);
             let mut want = b"head".to_vec();
