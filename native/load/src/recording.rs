@@ -22,6 +22,9 @@ pub struct Recording {
     pub skip: u64,
     /// Rows and batches committed by earlier runs, when resumed.
     pub before: Option<(u64, u64)>,
+    /// Rows rejected inside the batches earlier runs committed (they used up part of the
+    /// `--max-errors` budget).
+    pub rejected_before: u64,
 }
 
 fn refused(e: ResumeError) -> LoadError {
@@ -63,15 +66,17 @@ pub fn start(
         let spec = rp
             .journal_spec()
             .ok_or_else(|| LoadError::input("--resume: the recorded load kept no journal"))?;
-        let (skip, before) = (
+        let (skip, before, rejected_before) = (
             rp.skip_records(),
             Some((rp.rows_committed(), rp.batches_committed())),
+            rp.rows_rejected_committed(),
         );
         return Ok(Recording {
             recorder: JournalRecorder::new(rp.state),
             spec,
             skip,
             before,
+            rejected_before,
         });
     }
     let file_id =
@@ -100,6 +105,7 @@ pub fn start(
         spec: JournalSpec::new(schema, &load_id),
         skip: 0,
         before: None,
+        rejected_before: 0,
     })
 }
 

@@ -28,6 +28,29 @@ pub struct Rejected<'a> {
     pub error: &'a str,
 }
 
+/// A free path beside `path` for a resumed run's rejects: `name.resumed.csv`, then
+/// `name.resumed-2.csv` and so on.
+pub fn beside(path: &Path) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .map_or_else(|| "rejects".into(), |s| s.to_string_lossy().into_owned());
+    let ext = path
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    (1..10_000)
+        .map(|n| {
+            let suffix = if n == 1 {
+                ".resumed".to_string()
+            } else {
+                format!(".resumed-{n}")
+            };
+            path.with_file_name(format!("{stem}{suffix}{ext}"))
+        })
+        .find(|p| !p.exists())
+        .unwrap_or_else(|| path.with_file_name(format!("{stem}.resumed-last{ext}")))
+}
+
 impl RejectWriter {
     pub fn new(path: &Path, delimiter: u8, header: Option<Vec<u8>>) -> Self {
         RejectWriter {

@@ -160,6 +160,11 @@ impl ResumePoint {
         self.state.state.rows_committed()
     }
 
+    /// Rows rejected inside the committed batches: they count against `--max-errors` again.
+    pub fn rows_rejected_committed(&self) -> u64 {
+        self.state.state.rows_rejected_committed()
+    }
+
     /// This load created the table: the resume must not create it again.
     pub fn created_table(&self) -> bool {
         self.state.state.created_table

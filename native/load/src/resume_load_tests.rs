@@ -186,3 +186,94 @@ async fn a_resume_against_a_changed_file_is_refused_before_anything_is_sent() {
     assert!(e.to_string().contains("size: recorded"), "{e}");
     assert_eq!(scalar(&h, "SELECT COUNT(*) FROM dbo.lines").await, held);
 }
+
+/// A file whose records 10, 20 and 2,500 have no valid id, appended with a reject budget into
+/// a table made first; batch 2 is refused, so the first run commits batch 1 (two rejects) only.
+async fn rejects_then_resume(max_errors: u64) -> (tempfile::TempDir, ServerHandle, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("bad.csv");
+    let mut text = String::from("id,item,amount\n");
+    for i in 1..=ROWS {
+        let id = if [10, 20, 2_500].contains(&i) {
+            "x".to_string()
+        } else {
+            i.to_string()
+        };
+        text.push_str(&format!("{id},item {i},{}.{:02}\n", i % 500, i % 100));
+    }
+    std::fs::write(&p, text).unwrap();
+    let h = start(ServerConfig {
+        port: 0,
+        faults: Faults {
+            fail_batch: Some(2),
+            ..Default::default()
+        },
+        ..Default::default()
+    })
+    .await
+    .expect("server");
+    let mut c = Connection::connect_str(&conn_str(&h)).await.unwrap();
+    c.execute(
+        "CREATE TABLE dbo.lines (id int NOT NULL, item varchar(20) NULL, amount decimal(5,2) NULL)",
+    )
+    .await
+    .unwrap();
+    let rej = dir.path().join("rejects.csv");
+    let req = |resume| LoadRequest {
+        mode: LoadMode::Append,
+        max_errors,
+        reject_file: Some(rej.clone()),
+        ..request(&h, &p, resume)
+    };
+    load(req(false), None, LoadControl::default())
+        .await
+        .expect_err("batch 2 is refused");
+    let first = std::fs::read_to_string(&rej).unwrap();
+    assert!(
+        first.contains("x,item 10,") && first.contains("x,item 20,"),
+        "{first}"
+    );
+    (dir, h, p)
+}
+
+#[tokio::test]
+async fn rows_rejected_in_committed_batches_count_against_the_budget_on_resume() {
+    let (dir, h, file) = rejects_then_resume(2).await;
+    let rej = dir.path().join("rejects.csv");
+    let req = LoadRequest {
+        mode: LoadMode::Append,
+        max_errors: 2,
+        reject_file: Some(rej.clone()),
+        ..request(&h, &file, true)
+    };
+    let e = load(req, None, LoadControl::default())
+        .await
+        .expect_err("a third bad row is one too many");
+    assert!(e.to_string().contains("more than --max-errors 2"), "{e}");
+}
+
+#[tokio::test]
+async fn a_resume_keeps_the_reject_file_of_the_run_before_and_writes_its_own_beside_it() {
+    let (dir, h, file) = rejects_then_resume(5).await;
+    let rej = dir.path().join("rejects.csv");
+    let before = std::fs::read_to_string(&rej).unwrap();
+    let req = LoadRequest {
+        mode: LoadMode::Append,
+        max_errors: 5,
+        reject_file: Some(rej.clone()),
+        ..request(&h, &file, true)
+    };
+    let s = load(req, None, LoadControl::default())
+        .await
+        .expect("the resume loads the rest");
+    assert_eq!(std::fs::read_to_string(&rej).unwrap(), before, "untouched");
+    let resumed = dir.path().join("rejects.resumed.csv");
+    let after = std::fs::read_to_string(&resumed).unwrap();
+    assert!(after.contains("x,item 2500,"), "{after}");
+    assert!(
+        s.notes.iter().any(|n| n.contains("rejects.resumed.csv")),
+        "{:?}",
+        s.notes
+    );
+    assert_eq!(scalar(&h, "SELECT COUNT(*) FROM dbo.lines").await, ROWS - 3);
+}

@@ -24,7 +24,7 @@ use crate::mapping;
 use crate::multi_file::Combined;
 use crate::progress::{LoadProgress, OnProgress, ProgressState, ReadCounters};
 use crate::recording;
-use crate::reject_file::RejectWriter;
+use crate::reject_file::{self, RejectWriter};
 use crate::row_pass::{cancelled, Pass, PassEnd, Sink};
 use crate::source::{with_source, SourceSpec};
 use crate::state_file::mapping_hash;
@@ -312,8 +312,23 @@ pub async fn load(
         })
     });
 
-    let mut rejects = req
-        .reject_file
+    // A resumed load never overwrites the reject file of the runs before it: the rows they
+    // rejected inside committed batches are only there.
+    let reject_path = req.reject_file.as_ref().map(|p| {
+        if resumed.is_some() && p.exists() {
+            let next = reject_file::beside(p);
+            notes.push(format!(
+                "rows rejected before the resume are in {}; this run's go to {} (rows of the part \
+                 not committed then are read again, so a row rejected then may be in both)",
+                p.display(),
+                next.display()
+            ));
+            next
+        } else {
+            p.clone()
+        }
+    });
+    let mut rejects = reject_path
         .as_ref()
         .map(|p| RejectWriter::new(p, inferred.delimiter, inferred.raw_header.clone()));
     let recording = match (&wire, req.dry_run, recorded, req.files.first()) {
@@ -380,6 +395,7 @@ pub async fn load(
     let rt = tokio::runtime::Handle::current();
     let max_errors = req.max_errors;
     let skip = recording.as_ref().map_or(0, |r| r.skip);
+    let rejected_before = recording.as_ref().map_or(0, |r| r.rejected_before);
     let cancel = control.cancelled.clone();
     let worker_counters = counters.clone();
     let worker = tokio::task::spawn_blocking(move || {
@@ -390,7 +406,7 @@ pub async fn load(
             cancel: &cancel,
             rejects: rejects.as_mut(),
             max_errors,
-            rejected: 0,
+            rejected: rejected_before,
             skip,
             record: 0,
         };

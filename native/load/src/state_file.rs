@@ -200,6 +200,14 @@ impl LoadState {
         self.batches.iter().map(|b| b.rows).sum()
     }
 
+    /// Rows rejected inside the committed batches (read there but not loaded).
+    pub fn rows_rejected_committed(&self) -> u64 {
+        self.batches
+            .iter()
+            .map(|b| (b.last_row.saturating_sub(b.first_row) + 1).saturating_sub(b.rows))
+            .sum()
+    }
+
     pub fn last_batch(&self) -> Option<&CommittedBatch> {
         self.batches.last()
     }
