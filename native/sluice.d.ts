@@ -319,6 +319,8 @@ export interface LoadFileOptions {
   dryRun?: boolean
   resume?: boolean
   allowDrift?: boolean
+  /** `false` (`--no-journal`): batches commit without the journal table; no `resume` later. */
+  journal?: boolean
   sheet?: string
   delimiter?: string
   encoding?: string

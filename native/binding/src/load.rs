@@ -29,6 +29,8 @@ pub struct NativeLoadOptions {
     pub dry_run: Option<bool>,
     pub resume: Option<bool>,
     pub allow_drift: Option<bool>,
+    /// `false`: no journal table and no resume (`--no-journal`).
+    pub journal: Option<bool>,
     pub sheet: Option<String>,
     pub delimiter: Option<String>,
     pub encoding: Option<String>,
@@ -157,6 +159,7 @@ fn request(o: NativeLoadOptions) -> std::result::Result<LoadRequest, LoadError> 
         dry_run: o.dry_run.unwrap_or(false),
         resume: o.resume.unwrap_or(false),
         allow_drift: o.allow_drift.unwrap_or(false),
+        journal: o.journal.unwrap_or(true),
         sheet: o.sheet,
         delimiter,
         encoding: o.encoding,

@@ -72,6 +72,10 @@ pub struct LoadArgs {
     /// Load even when the file's columns differ from the template's.
     #[arg(long)]
     allow_drift: bool,
+    /// Commit batches without the journal table (for a login that may not create tables);
+    /// such a load cannot be resumed.
+    #[arg(long)]
+    no_journal: bool,
     /// The sheet of a spreadsheet (name or 1-based position).
     #[arg(long)]
     sheet: Option<String>,
@@ -115,6 +119,7 @@ fn request(a: &LoadArgs) -> Result<LoadRequest, LoadError> {
         dry_run: a.dry_run,
         resume: a.resume,
         allow_drift: a.allow_drift,
+        journal: !a.no_journal,
         sheet: a.sheet.clone(),
         delimiter: a.delimiter.as_deref().map(delimiter).transpose()?,
         encoding: a.encoding.clone(),

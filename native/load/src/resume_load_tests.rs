@@ -277,3 +277,40 @@ async fn a_resume_keeps_the_reject_file_of_the_run_before_and_writes_its_own_bes
     );
     assert_eq!(scalar(&h, "SELECT COUNT(*) FROM dbo.lines").await, ROWS - 3);
 }
+
+#[tokio::test]
+async fn a_load_without_the_journal_keeps_no_journal_and_cannot_be_resumed() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = csv(dir.path());
+    let h = start(ServerConfig {
+        port: 0,
+        ..Default::default()
+    })
+    .await
+    .expect("server");
+    let req = |resume| LoadRequest {
+        journal: false,
+        ..request(&h, &file, resume)
+    };
+    let s = load(req(false), None, LoadControl::default())
+        .await
+        .expect("loads");
+    assert!(
+        s.notes.iter().any(|n| n.contains("cannot be resumed")),
+        "{:?}",
+        s.notes
+    );
+    assert_whole_file(&h).await;
+    assert_eq!(
+        scalar(
+            &h,
+            "SELECT COUNT(*) FROM sys.tables WHERE name = 'sluice_load_journal'"
+        )
+        .await,
+        0
+    );
+    let e = load(req(true), None, LoadControl::default())
+        .await
+        .expect_err("nothing to resume");
+    assert!(e.to_string().contains("--no-journal"), "{e}");
+}

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use bytes::BytesMut;
 use sluice_client::bulk::{
     prepare, BulkControl, BulkCopyOptions, BulkFailureKind, BulkOutcome, BulkPlan, BulkSession,
-    Canceller, SessionOptions,
+    Canceller, JournalSpec, SessionOptions,
 };
 use sluice_client::Connection;
 use tds::bulk::{insert_bulk_statement, parse_multipart_name, quote_multipart, BulkOptions};
@@ -53,6 +53,9 @@ pub struct LoadRequest {
     pub delimiter: Option<u8>,
     pub encoding: Option<String>,
     pub table_lock: bool,
+    /// Commit each batch with a journal row (the default), so that `--resume` can settle a
+    /// batch in doubt. `false` (`--no-journal`): no journal table, no state file, no resume.
+    pub journal: bool,
 }
 
 impl Default for LoadRequest {
@@ -73,6 +76,7 @@ impl Default for LoadRequest {
             delimiter: None,
             encoding: None,
             table_lock: true,
+            journal: true,
         }
     }
 }
@@ -110,11 +114,16 @@ pub async fn load(
         return Err(LoadError::usage("no file to load"));
     }
     let parts = parse_multipart_name(&req.table).map_err(LoadError::usage)?;
+    if req.resume && !req.journal {
+        return Err(LoadError::usage(
+            "--resume continues a journaled load; --no-journal loads keep no record to resume from",
+        ));
+    }
     if req.resume {
         hooks::resume(&req)?;
     }
     // One file that sends rows is recorded (state file + journal) so that it can be resumed.
-    let recorded = req.files.len() == 1 && !req.dry_run;
+    let recorded = req.files.len() == 1 && !req.dry_run && req.journal;
     let specs: Vec<SourceSpec> = req.files.iter().map(|p| spec(&req, p)).collect();
     let bytes_total = req
         .files
@@ -339,6 +348,21 @@ pub async fn load(
                 .and_then(|i| parts.get(i))
                 .filter(|s| !s.is_empty())
                 .map_or("dbo", String::as_str);
+            // The journal table first, on its own: a login that may load rows but not create
+            // tables hears what is missing and how to load anyway.
+            if resumed.is_none() {
+                let probe = JournalSpec::new(schema, "-");
+                if let Err(e) = conn.execute(&probe.create_sql()).await {
+                    return Err(LoadError::client(
+                        &format!(
+                            "creating the load journal {} (it lets --resume settle a batch in \
+                             doubt; --no-journal loads without it, and without --resume)",
+                            probe.qualified_table()
+                        ),
+                        &e,
+                    ));
+                }
+            }
             Some(recording::start(
                 resumed,
                 file,
@@ -350,6 +374,12 @@ pub async fn load(
         }
         _ => None,
     };
+    if !req.journal && !req.dry_run {
+        notes.push(
+            "--no-journal: batches commit without a journal row, so this load cannot be resumed"
+                .to_string(),
+        );
+    }
     if let Some((rows, batches)) = recording.as_ref().and_then(|r| r.before) {
         notes.push(format!(
             "resumed: {rows} row(s) in {batches} batch(es) were committed before; {} record(s) of the file skipped",
