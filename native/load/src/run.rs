@@ -175,6 +175,27 @@ pub async fn load(
     } else {
         req.mode
     };
+    // The journal table first, on its own and before anything changes: a login that may load
+    // rows but not create tables hears what is missing and how to load anyway.
+    let journal_schema = parts
+        .len()
+        .checked_sub(2)
+        .and_then(|i| parts.get(i))
+        .filter(|s| !s.is_empty())
+        .map_or("dbo", String::as_str);
+    if recorded && resumed.is_none() {
+        let probe = JournalSpec::new(journal_schema, "-");
+        if let Err(e) = conn.execute(&probe.create_sql()).await {
+            return Err(LoadError::client(
+                &format!(
+                    "creating the load journal {} (it lets --resume settle a batch in doubt; \
+                     --no-journal loads without it, and without --resume)",
+                    probe.qualified_table()
+                ),
+                &e,
+            ));
+        }
+    }
     let exists = conn
         .execute(&format!("SELECT TOP 0 * FROM {quoted}"))
         .await
@@ -341,37 +362,14 @@ pub async fn load(
         .as_ref()
         .map(|p| RejectWriter::new(p, inferred.delimiter, inferred.raw_header.clone()));
     let recording = match (&wire, req.dry_run, recorded, req.files.first()) {
-        (Some(_), false, true, Some(file)) => {
-            let schema = parts
-                .len()
-                .checked_sub(2)
-                .and_then(|i| parts.get(i))
-                .filter(|s| !s.is_empty())
-                .map_or("dbo", String::as_str);
-            // The journal table first, on its own: a login that may load rows but not create
-            // tables hears what is missing and how to load anyway.
-            if resumed.is_none() {
-                let probe = JournalSpec::new(schema, "-");
-                if let Err(e) = conn.execute(&probe.create_sql()).await {
-                    return Err(LoadError::client(
-                        &format!(
-                            "creating the load journal {} (it lets --resume settle a batch in \
-                             doubt; --no-journal loads without it, and without --resume)",
-                            probe.qualified_table()
-                        ),
-                        &e,
-                    ));
-                }
-            }
-            Some(recording::start(
-                resumed,
-                file,
-                &req.table,
-                schema,
-                &mapping_sha,
-                mode == LoadMode::Create,
-            )?)
-        }
+        (Some(_), false, true, Some(file)) => Some(recording::start(
+            resumed,
+            file,
+            &req.table,
+            journal_schema,
+            &mapping_sha,
+            mode == LoadMode::Create,
+        )?),
         _ => None,
     };
     if !req.journal && !req.dry_run {
