@@ -1,13 +1,14 @@
 //! A converted field as a bulk cell: the parsed value moves over as it is (no text in between).
 
+use sluice_files::infer::cell_text::{render_cell, CellText};
 use sluice_files::infer::Converted;
 use tds::bulk::Cell;
 
-/// The cell for a converted value. `CellText` (a spreadsheet number or date shown in a
-/// character column) is borrowed from the caller's copy.
+/// The cell for a converted value. `CellText` (a spreadsheet number or date in a character
+/// column) is written into `scratch`, a buffer on the caller's stack, and borrowed from there.
 #[inline]
-pub fn to_cell<'a>(v: &'a Converted<'a>) -> Cell<'a> {
-    match *v {
+pub fn to_cell<'a>(v: Converted<'a>, scratch: &'a mut CellText) -> Cell<'a> {
+    match v {
         Converted::Null => Cell::Null,
         Converted::Int(n) => Cell::Int(n),
         Converted::Decimal { mantissa, scale } => Cell::Decimal { mantissa, scale },
@@ -27,7 +28,10 @@ pub fn to_cell<'a>(v: &'a Converted<'a>) -> Cell<'a> {
         Converted::Time { nanos } => Cell::Time { nanos },
         Converted::Guid(g) => Cell::Guid(g),
         Converted::Text(s) => Cell::Text(s),
-        Converted::CellText(ref t) => Cell::Text(t.as_str()),
+        Converted::CellText(field) => {
+            *scratch = render_cell(field).unwrap_or_default();
+            Cell::Text(scratch.as_str())
+        }
     }
 }
 
@@ -57,7 +61,8 @@ mod tests {
             collation_name: None,
         };
         let mut buf = BytesMut::new();
-        encode_cell(&col, to_cell(&v), &mut buf).expect("encodes");
+        let mut scratch = CellText::default();
+        encode_cell(&col, to_cell(v, &mut scratch), &mut buf).expect("encodes");
         buf.to_vec()
     }
 

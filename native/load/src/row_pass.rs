@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use bytes::BytesMut;
 use sluice_client::bulk::{BulkEncoder, SourcePosition};
+use sluice_files::infer::cell_text::CellText;
 use sluice_files::infer::convert;
 use sluice_files::{Field, RowSource};
 use tds::bulk::{encode_cell, BulkColumn, CellError};
@@ -168,7 +169,8 @@ fn field<'s>(tc: &'s TargetColumn, src: &'s dyn RowSource) -> Field<'s> {
     }
 }
 
-fn convert_error(tc: &TargetColumn, e: sluice_files::infer::ConvertError) -> CellError {
+#[cold]
+fn convert_error(tc: &TargetColumn, e: &sluice_files::infer::ConvertError) -> CellError {
     CellError {
         column: tc.name.clone(),
         value: e.value.clone(),
@@ -184,16 +186,18 @@ fn fill(
     src: &dyn RowSource,
     buf: &mut BytesMut,
 ) -> Result<(), CellError> {
+    // Where a spreadsheet cell bound for a character column is written as text.
+    let mut scratch = CellText::default();
     for (tc, col) in columns.iter().zip(wire) {
-        let v = convert(field(tc, src), &tc.rule).map_err(|e| convert_error(tc, e))?;
-        encode_cell(col, to_cell(&v), buf)?;
+        let v = convert(field(tc, src), &tc.rule).map_err(|e| convert_error(tc, &e))?;
+        encode_cell(col, to_cell(v, &mut scratch), buf)?;
     }
     Ok(())
 }
 
 fn convert_only(columns: &[TargetColumn], src: &dyn RowSource) -> Result<(), CellError> {
     for tc in columns {
-        let v = convert(field(tc, src), &tc.rule).map_err(|e| convert_error(tc, e))?;
+        let v = convert(field(tc, src), &tc.rule).map_err(|e| convert_error(tc, &e))?;
         if matches!(v, sluice_files::infer::Converted::Null) && !tc.nullable {
             return Err(CellError {
                 column: tc.name.clone(),

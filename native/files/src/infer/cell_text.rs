@@ -32,6 +32,12 @@ impl CellText {
     }
 }
 
+impl Default for CellText {
+    fn default() -> Self {
+        CellText::new()
+    }
+}
+
 impl fmt::Debug for CellText {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(self.as_str(), f)

@@ -63,8 +63,10 @@ pub enum Converted<'a> {
     Guid([u8; 16]),
     /// The field's text, untouched.
     Text(&'a str),
-    /// A spreadsheet number, boolean or date cell in a character column, as text.
-    CellText(CellText),
+    /// A spreadsheet number, boolean or date cell in a character column: written as the text
+    /// [`render_cell`] gives (checked against the column's length here) when it is encoded.
+    /// The cell, not its text, travels: a value stays small on the hot path.
+    CellText(Field<'a>),
 }
 
 /// Why a value does not convert.
@@ -112,7 +114,11 @@ impl fmt::Display for ConvertError {
 impl std::error::Error for ConvertError {}
 
 /// Converts one field under `rule`.
-pub fn convert<'a>(field: Field<'a>, rule: &ColumnRule) -> Result<Converted<'a>, ConvertError> {
+#[inline]
+pub fn convert<'a>(
+    field: Field<'a>,
+    rule: &ColumnRule,
+) -> Result<Converted<'a>, Box<ConvertError>> {
     let text = match field {
         Field::Error(_) => return Ok(Converted::Null),
         Field::Empty | Field::Text("") => {
@@ -169,18 +175,23 @@ pub fn convert<'a>(field: Field<'a>, rule: &ColumnRule) -> Result<Converted<'a>,
 }
 
 /// A spreadsheet number, boolean or date cell.
-fn convert_cell<'a>(field: Field<'a>, rule: &ColumnRule) -> Result<Converted<'a>, ConvertError> {
+fn convert_cell<'a>(
+    field: Field<'a>,
+    rule: &ColumnRule,
+) -> Result<Converted<'a>, Box<ConvertError>> {
     let text = render_cell(field);
     let shown = text.as_ref().map_or("", CellText::as_str);
     let fail = |reason| failure(shown, rule, reason);
     if rule.sql_type.is_text() {
-        let cell = text.ok_or_else(|| fail(ConvertFailure::TooLong { length: 64 }))?;
+        if text.is_none() {
+            return Err(fail(ConvertFailure::TooLong { length: 64 }));
+        }
         // Cell text is ASCII: bytes and UTF-16 units agree.
         let limit = match rule.sql_type {
             SqlType::VarChar(l) | SqlType::NVarChar(l) => l,
             _ => None,
         };
-        return fits(shown, shown.len() as u64, limit, rule).map(|()| Converted::CellText(cell));
+        return fits(shown, shown.len() as u64, limit, rule).map(|()| Converted::CellText(field));
     }
     match (field, rule.sql_type) {
         (Field::Bool(b), SqlType::Bit) => Ok(Converted::Bool(b)),
@@ -197,20 +208,22 @@ fn convert_cell<'a>(field: Field<'a>, rule: &ColumnRule) -> Result<Converted<'a>
     }
 }
 
-fn failure(value: &str, rule: &ColumnRule, reason: ConvertFailure) -> ConvertError {
-    ConvertError {
+#[cold]
+fn failure(value: &str, rule: &ColumnRule, reason: ConvertFailure) -> Box<ConvertError> {
+    Box::new(ConvertError {
         value: super::evidence::Example::new(0, value).value,
         expected: rule.sql_type,
         reason,
-    }
+    })
 }
 
+#[inline]
 fn fits(
     text: &str,
     length: u64,
     limit: Option<u32>,
     rule: &ColumnRule,
-) -> Result<(), ConvertError> {
+) -> Result<(), Box<ConvertError>> {
     match limit {
         Some(n) if length > u64::from(n) => {
             Err(failure(text, rule, ConvertFailure::TooLong { length }))
@@ -219,6 +232,7 @@ fn fits(
     }
 }
 
+#[inline]
 fn number(n: Number, t: SqlType) -> Result<Converted<'static>, ConvertFailure> {
     let (lo, hi) = match t {
         SqlType::TinyInt => (0, 255),
@@ -237,6 +251,7 @@ fn number(n: Number, t: SqlType) -> Result<Converted<'static>, ConvertFailure> {
     }
 }
 
+#[inline]
 fn decimal(n: Number, precision: u8, scale: u8) -> Result<Converted<'static>, ConvertFailure> {
     let (mantissa, from_scale) = match n {
         Number::Int(v) => (i128::from(v), 0),
@@ -263,6 +278,7 @@ fn decimal(n: Number, precision: u8, scale: u8) -> Result<Converted<'static>, Co
     Ok(Converted::Decimal { mantissa, scale })
 }
 
+#[inline]
 fn temporal(t: Temporal, rule: &ColumnRule) -> Result<Converted<'static>, ConvertFailure> {
     let days = t.days(rule.date_order);
     let kind_ok = match rule.sql_type {

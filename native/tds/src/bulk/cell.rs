@@ -91,6 +91,7 @@ pub fn begin_row(buf: &mut BytesMut) {
 /// text is checked against the column length in its own units (code-page bytes for varchar,
 /// UTF-16 code units for nvarchar). Numbers, booleans and dates written into a character column
 /// become their text (`42`, `0.5`, `true`, `2024-01-31T12:00:00.000Z`).
+#[inline]
 pub fn encode_cell(col: &BulkColumn, cell: Cell<'_>, buf: &mut BytesMut) -> Result<(), CellError> {
     let start = buf.len();
     write_cell(col, cell, buf).map_err(|reason| {
@@ -103,6 +104,7 @@ pub fn encode_cell(col: &BulkColumn, cell: Cell<'_>, buf: &mut BytesMut) -> Resu
     })
 }
 
+#[inline]
 fn write_cell(col: &BulkColumn, cell: Cell<'_>, buf: &mut BytesMut) -> Result<(), String> {
     let ty = &col.ty;
     match cell {
@@ -185,6 +187,7 @@ fn write_variant_cell(cell: Cell<'_>, buf: &mut BytesMut) -> Result<(), String> 
 }
 
 /// The crate's value encoder on the nullable form; `v` holds no heap data on the hot paths.
+#[inline]
 fn put_value(ty: &SqlType, v: &Value, buf: &mut BytesMut) -> Result<(), String> {
     encode_value(&TypeInfo::nullable(*ty), v, buf).map_err(|e| e.to_string())
 }

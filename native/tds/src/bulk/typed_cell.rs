@@ -17,6 +17,7 @@ const UNITS7_PER_MINUTE: i64 = 600_000_000;
 /// The value for column type `ty`: exact decimals are rescaled to the column's scale (refused
 /// when digits would be lost); everything else is the plain value, which the value encoder
 /// coerces (a datetime2 into `datetime` rounds to 1/300 s, as SQL Server does).
+#[inline]
 pub(super) fn value_of(ty: &SqlType, cell: Cell<'_>) -> Result<Value, String> {
     match (cell, *ty) {
         (

@@ -50,6 +50,7 @@ impl Number {
 }
 
 /// Reads `s` as a number under the rules in the module documentation.
+#[inline]
 pub fn parse_number(s: &str) -> Option<Number> {
     let bytes = s.as_bytes();
     if let Some(n) = plain_number(bytes) {
