@@ -111,6 +111,7 @@ struct Record {
     raw: Option<(usize, usize)>,
     row: u64,
     bytes_read: u64,
+    resume_offset: Option<u64>,
 }
 
 /// What comes after a block's records.
@@ -195,6 +196,7 @@ impl Block {
             raw,
             row: src.row_number(),
             bytes_read: src.bytes_read(),
+            resume_offset: src.resume_offset(),
         });
     }
 
@@ -342,6 +344,10 @@ impl RowSource for ReadAhead {
 
     fn bytes_read(&self) -> u64 {
         self.bytes_read
+    }
+
+    fn resume_offset(&self) -> Option<u64> {
+        self.current()?.resume_offset
     }
 }
 

@@ -18,9 +18,10 @@ fn events(src: &mut dyn RowSource) -> Vec<String> {
                 }
                 let _ = write!(
                     line,
-                    "] raw {:?} bytes {}",
+                    "] raw {:?} bytes {} resume {:?}",
                     src.raw_record().map(String::from_utf8_lossy),
-                    src.bytes_read()
+                    src.bytes_read(),
+                    src.resume_offset()
                 );
                 out.push(line);
             }

@@ -26,4 +26,10 @@ pub trait RowSource {
     }
     /// Bytes of the file consumed so far (for progress).
     fn bytes_read(&self) -> u64;
+    /// The file offset at which the record after the current one starts (a reader can go on
+    /// from there: [`crate::text::TextReader::seek_to_offset`]), where the format has such a
+    /// thing and the reader knows it exactly (delimited text read without transcoding).
+    fn resume_offset(&self) -> Option<u64> {
+        None
+    }
 }

@@ -82,4 +82,42 @@ fuzz_target!(|data: &[u8]| {
     r.rewind().expect("rewind");
     let again = read_all(&mut r, bytes.len() + 2);
     assert_eq!(first, again, "a rewind reads the same");
+    // A reader sent to a record's resume offset reads on as the one that read up to it.
+    if first.1.is_none() {
+        seek_reads_on_the_same(bytes, sel);
+    }
 });
+
+/// Each record's (row, field count, resume offset), or `None` at an error.
+fn records(r: &mut TextReader<std::io::Cursor<Vec<u8>>>) -> Option<Vec<(u64, usize, Option<u64>)>> {
+    let mut out = Vec::new();
+    for _ in 0..1_000_000 {
+        match r.advance() {
+            Ok(true) => out.push((r.row_number(), r.len(), r.resume_offset())),
+            Ok(false) => return Some(out),
+            Err(_) => return None,
+        }
+    }
+    None
+}
+
+fn seek_reads_on_the_same(bytes: &[u8], sel: u8) {
+    let Ok(mut r) = TextReader::from_bytes("fuzz.csv", bytes.to_vec(), &options(sel)) else {
+        return;
+    };
+    let Some(all) = records(&mut r) else {
+        return;
+    };
+    let Some(k) = all.len().checked_sub(1).map(|n| n / 2) else {
+        return;
+    };
+    let Some(offset) = all.get(k).and_then(|rec| rec.2) else {
+        return;
+    };
+    let Ok(mut again) = TextReader::from_bytes("fuzz.csv", bytes.to_vec(), &options(sel)) else {
+        return;
+    };
+    assert!(again.seek_to_offset(offset).expect("seeks to its own offset"));
+    let rest = records(&mut again).expect("what read once reads again");
+    assert_eq!(rest, all[k + 1..], "reading on from byte {offset}");
+}

@@ -20,6 +20,9 @@ pub struct Recording {
     spec: JournalSpec,
     /// Data records committed by earlier runs (skip them).
     pub skip: u64,
+    /// Where the first record after them starts in the file, when the reader recorded it:
+    /// the resumed run goes straight there instead of reading the committed part.
+    pub skip_offset: Option<u64>,
     /// Rows and batches committed by earlier runs, when resumed.
     pub before: Option<(u64, u64)>,
     /// Rows rejected inside the batches earlier runs committed (they used up part of the
@@ -66,6 +69,7 @@ pub fn start(
         let spec = rp
             .journal_spec()
             .ok_or_else(|| LoadError::input("--resume: the recorded load kept no journal"))?;
+        let skip_offset = rp.skip_to_offset();
         let (skip, before, rejected_before) = (
             rp.skip_records(),
             Some((rp.rows_committed(), rp.batches_committed())),
@@ -75,6 +79,7 @@ pub fn start(
             recorder: JournalRecorder::new(rp.state),
             spec,
             skip,
+            skip_offset,
             before,
             rejected_before,
         });
@@ -104,6 +109,7 @@ pub fn start(
         recorder: JournalRecorder::new(state),
         spec: JournalSpec::new(schema, &load_id),
         skip: 0,
+        skip_offset: None,
         before: None,
         rejected_before: 0,
     })

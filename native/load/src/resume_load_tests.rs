@@ -67,7 +67,12 @@ async fn assert_whole_file(h: &ServerHandle) {
 
 async fn stopped_then_resumed(faults: Faults, cancel: bool) {
     let dir = tempfile::tempdir().unwrap();
-    let file = csv(dir.path());
+    stopped_then_resumed_file(faults, cancel, &csv(dir.path()), true).await;
+}
+
+/// `seeks`: the file's reader can go straight to a byte offset (UTF-8, single-byte code pages).
+async fn stopped_then_resumed_file(faults: Faults, cancel: bool, file: &Path, seeks: bool) {
+    let file = file.to_path_buf();
     let h = start(ServerConfig {
         port: 0,
         faults: faults.clone(),
@@ -103,6 +108,17 @@ async fn stopped_then_resumed(faults: Faults, cancel: bool) {
         "{:?}",
         s.notes
     );
+    // A UTF-8 file is not read again up to where the load stopped: the reader seeks there.
+    let skipped_some = s
+        .notes
+        .iter()
+        .any(|n| n.starts_with("resumed:") && !n.ends_with("; 0 record(s) of the file skipped"));
+    assert_eq!(
+        skipped_some && seeks,
+        s.notes.iter().any(|n| n.contains("went straight to byte")),
+        "{:?}",
+        s.notes
+    );
     assert_whole_file(&h).await;
     // Nothing left to resume.
     let e = load(request(&h, &file, true), None, LoadControl::default())
@@ -118,6 +134,25 @@ async fn a_load_stopped_by_a_refused_batch_is_resumed_without_duplicates() {
         ..Default::default()
     };
     stopped_then_resumed(f, false).await;
+}
+
+/// A UTF-16 file is transcoded as a stream, so its reader cannot seek: the resume reads and
+/// drops the committed records instead, with the same result.
+#[tokio::test]
+async fn a_utf16_file_is_resumed_by_reading_past_the_committed_part() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(csv(dir.path())).unwrap();
+    let mut bytes = vec![0xff, 0xfe];
+    for u in text.encode_utf16() {
+        bytes.extend_from_slice(&u.to_le_bytes());
+    }
+    let file = dir.path().join("lines16.csv");
+    std::fs::write(&file, bytes).unwrap();
+    let f = Faults {
+        fail_batch: Some(2),
+        ..Default::default()
+    };
+    stopped_then_resumed_file(f, false, &file, false).await;
 }
 
 #[tokio::test]

@@ -94,7 +94,7 @@ impl Pass<'_> {
                 // Where a resume goes on if this row's batch is the last to commit.
                 encoder.set_source_position(SourcePosition {
                     next_row: self.record + 1,
-                    next_offset: None,
+                    next_offset: src.resume_offset(),
                 });
             }
             let result = match sink {

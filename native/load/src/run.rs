@@ -423,6 +423,10 @@ pub async fn load(
     let rt = tokio::runtime::Handle::current();
     let max_errors = req.max_errors;
     let skip = recording.as_ref().map_or(0, |r| r.skip);
+    let skip_offset = recording
+        .as_ref()
+        .and_then(|r| r.skip_offset)
+        .filter(|_| skip > 0);
     let rejected_before = recording.as_ref().map_or(0, |r| r.rejected_before);
     let cancel = control.cancelled.clone();
     let worker_counters = counters.clone();
@@ -439,6 +443,7 @@ pub async fn load(
             record: 0,
         };
         let mut files = Vec::new();
+        let mut went_to = None;
         let mut end = PassEnd::Done;
         let mut failure = None;
         for (i, spec) in specs.iter().enumerate() {
@@ -449,7 +454,18 @@ pub async fn load(
                 keep_raw: pass.rejects.is_some(),
                 ..Default::default()
             };
-            let r = with_source(spec, |src, _info| {
+            // A resumed (single-file) load goes straight to the first record not committed
+            // when the reader can; otherwise the pass reads and drops the committed ones.
+            let spec = &SourceSpec {
+                resume_offset: skip_offset.filter(|_| i == 0),
+                ..spec.clone()
+            };
+            let r = with_source(spec, |src, info| {
+                if let Some(offset) = info.resumed_at {
+                    pass.record = pass.skip;
+                    pass.skip = 0;
+                    went_to = Some(offset);
+                }
                 // A second thread reads and splits the file while this one converts and encodes.
                 with_read_ahead(src, read_ahead, |src| {
                     // Fields in the combined column order: columns match by name in every file.
@@ -507,13 +523,26 @@ pub async fn load(
                 rt.block_on(s.abandon())
             }
         });
-        (files, end, failure, reject_result, reject_path, outcome)
+        (
+            files,
+            end,
+            failure,
+            reject_result,
+            reject_path,
+            outcome,
+            went_to,
+        )
     });
-    let (files, end, failure, reject_result, reject_path, outcome) = worker
+    let (files, end, failure, reject_result, reject_path, outcome, went_to) = worker
         .await
         .map_err(|e| LoadError::input(format!("the load pass stopped: {e}")))?;
     if let Some(t) = ticker {
         t.abort();
+    }
+    if let Some(offset) = went_to {
+        notes.push(format!(
+            "the reader went straight to byte {offset}, the first record not committed (none read again)"
+        ));
     }
     let rows_read = counters.rows_read.load(Ordering::Relaxed);
     let rows_rejected = counters.rows_rejected.load(Ordering::Relaxed);
@@ -631,5 +660,6 @@ fn spec(req: &LoadRequest, path: &std::path::Path) -> SourceSpec {
             .clone()
             .or_else(|| src.and_then(|s| s.sheet.clone())),
         has_header: src.and_then(|s| s.header_row).map(|h| h > 0),
+        resume_offset: None,
     }
 }

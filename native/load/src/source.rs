@@ -23,6 +23,8 @@ pub struct SourceSpec {
     pub sheet: Option<String>,
     /// `None`: decided from the data.
     pub has_header: Option<bool>,
+    /// Go on from this file offset (a resume), past the header, when the reader can.
+    pub resume_offset: Option<u64>,
 }
 
 /// What opening a file learned: the header names, the header record's raw bytes (for the reject
@@ -34,6 +36,8 @@ pub struct SourceInfo {
     pub raw_header: Option<Vec<u8>>,
     pub delimiter: u8,
     pub is_sheet: bool,
+    /// The reader went straight to `SourceSpec::resume_offset`.
+    pub resumed_at: Option<u64>,
 }
 
 /// True when the file's first bytes are a workbook container (zip or OLE).
@@ -73,6 +77,12 @@ pub fn with_source<T>(
     reader.rewind().map_err(read_error)?;
     if info.has_header {
         reader.advance().map_err(read_error)?;
+    }
+    let mut info = info;
+    if let Some(offset) = spec.resume_offset {
+        if reader.seek_to_offset(offset).map_err(read_error)? {
+            info.resumed_at = Some(offset);
+        }
     }
     f(&mut reader, &info)
 }
@@ -118,6 +128,7 @@ fn sniff(
         raw_header: if decision.has_header { raw_first } else { None },
         delimiter,
         is_sheet,
+        resumed_at: None,
     })
 }
 

@@ -46,6 +46,11 @@ impl<R: Read> RawFile<R> {
         self.offset
     }
 
+    /// The file's size when it was opened.
+    pub(crate) fn len(&self) -> u64 {
+        self.end
+    }
+
     pub(crate) fn reader_mut(&mut self) -> &mut R {
         &mut self.reader
     }

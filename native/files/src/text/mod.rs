@@ -60,4 +60,6 @@ mod hostile_tests;
 #[cfg(test)]
 mod reader_tests;
 #[cfg(test)]
+mod seek_tests;
+#[cfg(test)]
 mod testdata_tests;

@@ -11,7 +11,7 @@ use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use super::detect::{detect, Detection};
-use super::input::{RawFile, Transcoder};
+use super::input::{InputError, RawFile, Transcoder};
 use super::options::{Dialect, InvalidUtf8, TextOptions};
 use super::record_decode::RecordDecode;
 use crate::{Field, ReadError, ReadErrorKind, RowSource};
@@ -282,6 +282,120 @@ impl<R: Read + Seek> TextReader<R> {
     }
 }
 
+impl<R: Read + Seek> TextReader<R> {
+    /// Goes on from `offset`, a position [`RowSource::resume_offset`] gave on an earlier
+    /// reading of the same file, as if every record before it had been read: the lines before
+    /// it are counted (at memchr speed, without parsing) so that row numbers stay the file's
+    /// lines. Only a file read without transcoding (UTF-8, single-byte code pages) can do
+    /// this; for the others it returns `Ok(false)` and changes nothing. An offset outside the
+    /// file is an error.
+    pub fn seek_to_offset(&mut self, offset: u64) -> Result<bool, ReadError> {
+        if self.transcoder.is_some() {
+            return Ok(false);
+        }
+        let start = self.settings.bom_len as u64;
+        let end = self.file.len();
+        if offset < start || offset > end {
+            return Err(error(
+                &self.name,
+                Some(offset),
+                None,
+                None,
+                ReadErrorKind::Invalid(format!(
+                    "cannot go on from byte {offset}: the file's records lie between {start} and {end}"
+                )),
+            ));
+        }
+        self.rewind()?;
+        let mut lines = LineCount::default();
+        let mut chunk = vec![0u8; 256 << 10];
+        let mut at = start;
+        while at < offset {
+            let want = usize::try_from(offset - at)
+                .unwrap_or(usize::MAX)
+                .min(chunk.len());
+            let dst = chunk.get_mut(..want).unwrap_or_default();
+            let n = match self.file.read(dst) {
+                Ok(0) => {
+                    return Err(error(
+                        &self.name,
+                        Some(at),
+                        None,
+                        None,
+                        ReadErrorKind::Io(format!(
+                            "the file ended at byte {at}, before byte {offset} to go on from"
+                        )),
+                    ))
+                }
+                Ok(n) => n,
+                Err(e) => {
+                    let message = match e {
+                        InputError::Io(e) => e.to_string(),
+                        InputError::Shrank { at, expected } => format!(
+                            "the file shrank: it ended at byte {at} but held {expected} bytes when opened"
+                        ),
+                    };
+                    return Err(error(
+                        &self.name,
+                        Some(at),
+                        None,
+                        None,
+                        ReadErrorKind::Io(message),
+                    ));
+                }
+            };
+            lines.feed(chunk.get(..n).unwrap_or_default());
+            at += n as u64;
+        }
+        self.buf_offset = offset - start;
+        self.line = 1 + lines.lines;
+        self.after_cr = lines.last_cr;
+        self.pending_hint_line = false;
+        (self.mark_file_offset, self.rec_file_offset) = (offset, offset);
+        Ok(true)
+    }
+}
+
+/// Line terminators in a stream fed in pieces: LF, CR and CRLF each end one line (as the
+/// reader counts them), a CRLF split between two pieces too.
+#[derive(Debug, Default)]
+struct LineCount {
+    lines: u64,
+    last_cr: bool,
+}
+
+impl LineCount {
+    fn feed(&mut self, bytes: &[u8]) {
+        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            let after_cr = match i.checked_sub(1) {
+                Some(j) => bytes.get(j) == Some(&b'\r'),
+                None => self.last_cr,
+            };
+            if !(bytes.get(i) == Some(&b'\n') && after_cr) {
+                self.lines += 1;
+            }
+        }
+        if let Some(&b) = bytes.last() {
+            self.last_cr = b == b'\r';
+        }
+    }
+}
+
+/// [`LineCount`] for the tests.
+#[cfg(test)]
+#[derive(Debug, Default)]
+pub(crate) struct LineCountProbe(LineCount);
+
+#[cfg(test)]
+impl LineCountProbe {
+    pub(crate) fn feed(&mut self, bytes: &[u8]) {
+        self.0.feed(bytes);
+    }
+    pub(crate) fn lines(&self) -> u64 {
+        self.0.lines
+    }
+}
+
 impl TextReader<Cursor<Vec<u8>>> {
     /// A reader over bytes in memory (tests, fuzzing, pasted text).
     pub fn from_bytes(
@@ -338,6 +452,18 @@ impl<R: Read> RowSource for TextReader<R> {
         match self.transcoder {
             None => self.settings.bom_len as u64 + self.buf_offset + self.pos as u64,
             Some(_) => self.file.offset(),
+        }
+    }
+
+    fn resume_offset(&self) -> Option<u64> {
+        // Without transcoding the buffer holds the file's own bytes: `pos`, just past the
+        // record's terminator, is a file position. (A CRLF's LF may still lie ahead: reading
+        // on from there skips it, as it does here.)
+        match self.transcoder {
+            None if self.row > 0 => {
+                Some(self.settings.bom_len as u64 + self.buf_offset + self.pos as u64)
+            }
+            _ => None,
         }
     }
 }

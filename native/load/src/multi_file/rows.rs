@@ -73,6 +73,9 @@ impl RowSource for Combined<'_> {
     fn bytes_read(&self) -> u64 {
         self.inner.bytes_read()
     }
+    fn resume_offset(&self) -> Option<u64> {
+        self.inner.resume_offset()
+    }
 }
 
 /// The file (an index into the run's files) each row quoted in a column's evidence is in,
