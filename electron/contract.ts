@@ -151,9 +151,26 @@ export const loadRequestSchema = z
     /** 0 = stop at the first bad row. */
     maxErrors: z.number().int().min(0),
     batchSize: z.number().int().min(1).max(1_000_000).optional(),
+    /** The import template this mapping was opened from: the load passes it to the core, which
+     * refuses a file that drifted from it (as `sluice load --map`) unless `allowDrift`. */
+    template: z.string().min(1).max(4096).optional(),
+    /** "Load anyway": the core loads despite the drift it found (`--allow-drift`). */
+    allowDrift: z.boolean().optional(),
   })
   .strict()
 export type LoadRequest = z.infer<typeof loadRequestSchema>
+
+/** One difference between an opened template's expected columns and the file (the core's
+ * drift check; positions are 1-based). `message` is the core's sentence; `blocks` says whether
+ * a load refuses the file for it. */
+export type TemplateDrift = (
+  | { kind: 'added'; column: string; position: number }
+  | { kind: 'missing'; column: string; position: number; mapped: boolean }
+  | { kind: 'renamed'; from: string; to: string; position: number }
+  | { kind: 'moved'; column: string; from: number; to: number }
+  | { kind: 'typeWidened'; column: string; expected: string; found: string; because: string | null }
+  | { kind: 'nowNullable'; column: string; targetNotNull: boolean }
+) & { message: string; blocks: boolean }
 
 // ---- Jobs --------------------------------------------------------------------------------
 
@@ -264,7 +281,7 @@ export interface CallResults {
   'job.cancel': { cancelled: boolean }
   'job.list': JobSnapshot[]
   'template.save': { path: string }
-  'template.open': { request: LoadRequest; drift: string[] }
+  'template.open': { request: LoadRequest; drift: TemplateDrift[] }
 }
 
 export type CallResult<N extends CallName> = CallResults[N]
