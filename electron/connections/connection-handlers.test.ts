@@ -4,8 +4,8 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { connect } from '@sluice/native'
 import { startServer, type TestServer } from '../../test/helpers/server'
+import { parseConnectionString } from './connection-form'
 import { ConnectionService } from './connection-handlers'
-import { parseConnectionString } from './connection-string'
 import { SavedConnectionStore } from './saved-connections'
 
 let server: TestServer
