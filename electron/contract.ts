@@ -217,7 +217,9 @@ export interface JobSnapshot {
 
 const empty = z.object({}).strict()
 const connectionString = z.object({ connectionString: z.string().min(1).max(32768) }).strict()
-const withForm = z.object({ form: connectionFormSchema }).strict()
+// `savedId`: a saved connection whose secret (kept by the vault in main, never sent back to the
+// renderer) is used when the form's password and token are empty.
+const withForm = z.object({ form: connectionFormSchema, savedId: z.string().min(1).max(64).optional() }).strict()
 const id = z.string().min(1).max(64)
 
 /** Every call: its payload schema. The result types are in `CallResults`. */
@@ -266,7 +268,7 @@ export interface CallResults {
   'connection.columns': TableColumn[]
   'connection.listSaved': SavedConnections
   'connection.save': SavedConnection
-  'connection.getSaved': { name: string; form: ConnectionForm }
+  'connection.getSaved': { name: string; form: ConnectionForm; hasSecret: boolean }
   'connection.deleteSaved': { deleted: boolean }
   'localServer.start': LocalTestServer
   'localServer.stop': { stopped: boolean }
