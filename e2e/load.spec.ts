@@ -145,10 +145,10 @@ test('Cancel stops a running load and says what committed, which is what the tab
   expect(await query(cs, 'SELECT COUNT(*), SUM(CAST(id AS bigint)) FROM dbo.e2e_big')).toEqual([[rows, BigInt((rows * (rows + 1)) / 2)]])
 })
 
-test('a saved template re-runs on another file with the same mapping; a changed file shows the drift', async ({ openApp, tds, page }) => {
+test('a saved template re-runs on another file with the same mapping; a changed file shows the drift', async ({ openApp, tds }) => {
   const cs = tds.connectionString('Encrypt=Optional')
   const template = path.join(tmp, 'sales.sluice.json')
-  await openApp()
+  const page = await openApp()
   await connectTo(page, cs)
   await addFile(page, 'sales.csv', CSV)
   await page.getByRole('radio', { name: 'New table' }).check()
