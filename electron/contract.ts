@@ -213,6 +213,20 @@ export interface JobSnapshot {
   resumable: boolean
 }
 
+/** A past import in the history (kept across restarts by the desktop app; no secrets). */
+export interface HistoryEntry {
+  jobId: string
+  label: string
+  kind: 'load' | 'dryRun' | 'inspect'
+  state: 'done' | 'failed' | 'cancelled'
+  rowsLoaded: number
+  rowsRejected: number
+  durationMs: number
+  endedAt: number
+  /** The template file the load ran with, to run it again. */
+  template?: string
+}
+
 // ---- The calls ---------------------------------------------------------------------------
 
 const empty = z.object({}).strict()
@@ -252,6 +266,7 @@ export const callSchemas = {
   'load.resume': z.object({ jobId: id }).strict(),
   'job.cancel': z.object({ jobId: id }).strict(),
   'job.list': empty,
+  'history.list': empty,
   'template.save': z.object({ path: z.string().min(1).max(4096), request: loadRequestSchema }).strict(),
   'template.open': z.object({ path: z.string().min(1).max(4096), fileId: id.optional() }).strict(),
 } as const
@@ -282,6 +297,7 @@ export interface CallResults {
   'load.resume': { jobId: string }
   'job.cancel': { cancelled: boolean }
   'job.list': JobSnapshot[]
+  'history.list': HistoryEntry[]
   'template.save': { path: string }
   'template.open': { request: LoadRequest; drift: TemplateDrift[] }
 }

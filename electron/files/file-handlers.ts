@@ -124,7 +124,8 @@ export function fileHandlers(deps: FileHandlerDeps): FileHandlers {
         // The rows that failed (or would fail, in a dry run), as the core wrote them: the first few
         // lines of its reject file, shown as they are.
         const rejectedRows = result.rowsRejected > 0 && result.rejectFile ? firstLines(result.rejectFile, 21) : []
-        return { ...result, rejectedRows }
+        // The template the load ran with goes in the history, to run it again next time.
+        return { ...result, rejectedRows, ...(request.template !== undefined ? { template: request.template } : {}) }
       },
     }
     if (!dryRun) spec.resume = () => resumeSpec(request)
