@@ -270,3 +270,27 @@ test('opening a template on a changed file lists the core’s differences; a loa
   assert.deepEqual(copy.columns, JSON.parse(fs.readFileSync(template, 'utf8')).columns)
   assert.equal(copy.mapping[0].target, 'Total')
 })
+
+test('a YMD date order round-trips through a saved template, which the core reads', async () => {
+  const dated = path.join(dir, 'dated.csv')
+  fs.writeFileSync(dated, 'day\n2024/03/05\n')
+  const native = {
+    preview: async () => ({ format: 'csv', columns: [{ name: 'day', sqlType: 'date', nullable: false }] }),
+    templateDrift,
+  }
+  const { dispatch } = setup(native)
+  const added = await dispatch('files.add', { paths: [dated] })
+  const fileId = (added.ok ? (added.result as { fileId: string }[]) : [])[0]!.fileId
+  const req: LoadRequest = {
+    ...request(fileId),
+    columns: [{ source: 'day', include: true, target: 'day', sqlType: 'date', nullable: false, emptyAsNull: true, dateOrder: 'YMD' }],
+  }
+  const file = path.join(dir, 'ymd.sluice.json')
+  assert.ok((await dispatch('template.save', { path: file, request: req })).ok)
+  assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')).mapping[0].dateOrder, 'ymd')
+  // template.open runs the core's drift check, which reads and validates the template first.
+  const opened = await dispatch('template.open', { path: file, fileId })
+  assert.ok(opened.ok, JSON.stringify(opened))
+  assert.equal((opened.result as { request: LoadRequest }).request.columns[0]?.dateOrder, 'YMD')
+  assert.deepEqual((opened.result as { drift: unknown[] }).drift, [])
+})
