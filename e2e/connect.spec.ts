@@ -39,6 +39,26 @@ test('Test connection fills the form from the string, warns about trusting the c
   await screenshot(page, '03-test-connection')
 })
 
+test('a pasted connection string with a password fills the form and leaves the password nowhere in view', async ({ openApp, tds }) => {
+  const page = await openApp()
+  const box = page.getByRole('textbox', { name: 'Connection string' })
+  const pasted = tds.connectionString('Encrypt=Mandatory;TrustServerCertificate=True')
+  const password = /Password=([^;]+)/.exec(pasted)?.[1] ?? ''
+  expect(password).not.toBe('')
+  await box.fill(pasted)
+  await box.dispatchEvent('paste')
+  await expect(box).toHaveValue('')
+  await expect(page.getByRole('note')).toContainText('its password stays hidden in the Password box')
+  const secret = page.getByLabel('Password', { exact: true })
+  await expect(secret).toHaveAttribute('type', 'password')
+  await expect(secret).toHaveValue(password)
+  await expect(page.getByRole('textbox', { name: 'User name' })).toHaveValue('sa')
+  await expect(page.locator('body')).not.toContainText(password)
+  await page.getByRole('button', { name: 'Connect', exact: true }).click()
+  await expect(page.getByRole('region', { name: 'Connection' })).toContainText('Connected')
+  await expect(page.locator('body')).not.toContainText(password)
+})
+
 test('a wrong password shows the server’s own error text', async ({ openApp, tds }) => {
   const page = await openApp()
   await page

@@ -1,11 +1,19 @@
 // Worker-wide fixtures: `web` runs `node dist/main/web/run-web.js` exactly as `npm run web` does
 // after its build (the e2e script builds first), on a free port passed through SLUICE_WEB_PORT;
 // `tds` runs the project's TDS test server (`sluice serve --port 0`) on 127.0.0.1.
+// `transport` (a project option) picks how `openApp` opens the app: `web` (the default: the page
+// of `npm run web` in Chromium) or `electron` (the built app through Playwright's Electron
+// launcher, e2e/playwright.electron.config.ts; skipped with the reason when Electron is absent).
 import { type ChildProcess, spawn } from 'node:child_process'
 import net from 'node:net'
 import path from 'node:path'
-import { test as base, expect, type Page } from '@playwright/test'
+import { _electron, test as base, type ElectronApplication, expect, type Page } from '@playwright/test'
 import { REPO, startServer, type TestServer } from '../test/helpers/server'
+import { ELECTRON_MAIN, electronBinary } from './electron-app'
+
+export type Transport = 'web' | 'electron'
+/** Where screenshots go: the web project's are the committed ones. */
+let screenshotDir = path.join(REPO, 'e2e', 'screenshots')
 
 export interface WebApp {
   /** The printed `ready at` URL, token included. */
@@ -53,10 +61,12 @@ async function startWeb(): Promise<{ app: WebApp; child: ChildProcess }> {
   return { app: { url, origin: parsed.origin, token: parsed.searchParams.get('token') ?? '', port: Number(parsed.port) }, child }
 }
 
-export const test = base.extend<{ openApp: () => Promise<Page> }, { web: WebApp; tds: TestServer }>({
+export const test = base.extend<{ openApp: () => Promise<Page> }, { web: WebApp; tds: TestServer; transport: Transport }>({
+  transport: ['web', { option: true, scope: 'worker' }],
   web: [
-    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads fixture dependencies from this destructuring
-    async ({}, use) => {
+    async ({ transport }, use) => {
+      // The Electron project does not go through the web transport (its specs skip themselves).
+      if (transport === 'electron') return use({ url: '', origin: '', token: '', port: 0 })
       const { app, child } = await startWeb()
       await use(app)
       child.kill('SIGTERM')
@@ -72,7 +82,25 @@ export const test = base.extend<{ openApp: () => Promise<Page> }, { web: WebApp;
     },
     { scope: 'worker' },
   ],
-  openApp: async ({ page, web }, use) => {
+  openApp: async ({ page, web, transport }, use, testInfo) => {
+    if (transport === 'electron') {
+      const bin = electronBinary()
+      if ('skip' in bin) return testInfo.skip(true, bin.skip)
+      screenshotDir = path.join(REPO, 'e2e', 'screenshots', 'electron')
+      let app: ElectronApplication | null = null
+      let window: Page | null = null
+      // The second call within a spec ("a fresh session") reloads the window: a new renderer.
+      await use(async () => {
+        if (!app || !window) {
+          app = await _electron.launch({ executablePath: bin.path, args: [ELECTRON_MAIN] })
+          window = await app.firstWindow()
+        } else await window.reload()
+        await expect(window.getByRole('heading', { name: 'Sluice' })).toBeVisible()
+        return window
+      })
+      await (app as ElectronApplication | null)?.close()
+      return
+    }
     await use(async () => {
       await page.goto(web.url)
       await expect(page.getByRole('heading', { name: 'Sluice' })).toBeVisible()
@@ -85,5 +113,5 @@ export { expect }
 
 /** Saves a screenshot of a main screen where a person can look at it. */
 export async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(REPO, 'e2e', 'screenshots', `${name}.png`), fullPage: true })
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true })
 }

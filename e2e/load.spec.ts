@@ -145,10 +145,10 @@ test('Cancel stops a running load and says what committed, which is what the tab
   expect(await query(cs, 'SELECT COUNT(*), SUM(CAST(id AS bigint)) FROM dbo.e2e_big')).toEqual([[rows, BigInt((rows * (rows + 1)) / 2)]])
 })
 
-test('a saved template re-runs on another file with the same mapping; a changed file shows the drift', async ({ openApp, tds, page }) => {
+test('a saved template re-runs on another file with the same mapping; a changed file shows the drift', async ({ openApp, tds }) => {
   const cs = tds.connectionString('Encrypt=Optional')
   const template = path.join(tmp, 'sales.sluice.json')
-  await openApp()
+  const page = await openApp()
   await connectTo(page, cs)
   await addFile(page, 'sales.csv', CSV)
   await page.getByRole('radio', { name: 'New table' }).check()
@@ -182,16 +182,42 @@ test('a saved template re-runs on another file with the same mapping; a changed 
     [8, 2.5],
   ])
 
-  // A file whose columns changed: the core's drift check refuses it and says what changed.
+  // A file whose columns changed: opening the template on it lists what changed (the core's
+  // drift check), and a load with the template is refused the way `sluice load --map` refuses it.
   await addFile(page, 'sales-drifted.csv', Buffer.from('id,customer,total\n9,Ida,3.5\n'))
   await page.getByRole('button', { name: 'Open template' }).click()
+  const differences = page.getByRole('list', { name: 'Differences from the template' })
+  await expect(differences.getByRole('listitem')).toHaveCount(2)
+  await expect(differences.getByRole('listitem').nth(0)).toContainText('name renamed to customer')
+  await expect(differences.getByRole('listitem').nth(1)).toContainText('amount renamed to total')
+  await expect(differences).toContainText('column 3 was "amount" and is now "total"')
+  await expect(page.getByRole('checkbox', { name: 'Load anyway' })).not.toBeChecked()
   await page.getByRole('textbox', { name: 'Table name' }).fill('dbo.e2e_tpl_drift')
   await page.getByRole('button', { name: 'Dry run' }).click()
   const status = page.getByRole('status', { name: 'Load status' })
   await expect(status).toContainText('Failed:')
-  await expect(status).toContainText('amount')
+  await expect(status).toContainText("the file's columns differ from the template's")
+  await expect(status).toContainText('was "amount" and is now "total"')
   await screenshot(page, '14-drift')
   expect(await query(cs, "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME = 'e2e_tpl_drift'")).toEqual([[0]])
+
+  // A column added: listed, refused, and loaded once the user ticks Load anyway.
+  await addFile(page, 'sales-extra.csv', Buffer.from('id,name,amount,note\n10,Jo,4.5,late\n11,Kim,5.5,\n'))
+  await page.getByRole('button', { name: 'Open template' }).click()
+  await expect(differences.getByRole('listitem')).toHaveCount(1)
+  await expect(differences).toContainText('note added (column 4)')
+  await page.getByRole('textbox', { name: 'Table name' }).fill('dbo.e2e_tpl_extra')
+  await page.getByRole('button', { name: 'Load', exact: true }).click()
+  await expect(status).toContainText('Failed:')
+  await expect(status).toContainText('column "note" (position 4) is new')
+  expect(await query(cs, "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME = 'e2e_tpl_extra'")).toEqual([[0]])
+  await page.getByRole('checkbox', { name: 'Load anyway' }).check()
+  await page.getByRole('button', { name: 'Load', exact: true }).click()
+  await expect(status).toHaveText('2 rows loaded')
+  expect(await query(cs, 'SELECT id, amount FROM dbo.e2e_tpl_extra ORDER BY id')).toEqual([
+    [10, 4.5],
+    [11, 5.5],
+  ])
 })
 
 test('keyboard only: connect, add a file, map to a new table and load, without the mouse', async ({ openApp, tds }) => {

@@ -3,6 +3,8 @@
 import http from 'node:http'
 import { expect, test } from './fixtures'
 
+test.skip(({ transport }) => transport === 'electron', 'these specs test the web transport; the Electron app does not use it')
+
 test('a request without the token is refused', async ({ page, web }) => {
   const res = await page.goto(`${web.origin}/`)
   expect(res?.status()).toBe(401)

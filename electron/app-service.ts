@@ -8,6 +8,7 @@ import type { EventMessage } from './contract'
 import { createDispatcher, type Dispatch } from './dispatcher'
 import { fileHandlers } from './files/file-handlers'
 import { FileRegistry } from './files/file-registry'
+import { ImportHistory } from './history/import-history'
 import { JobManager } from './jobs/job-manager'
 
 export interface AppServiceOptions {
@@ -17,6 +18,8 @@ export interface AppServiceOptions {
   vault: SecretVault | null
   /** Where saved connections are written; null keeps them in memory only. */
   savedConnectionsFile: string | null
+  /** Where the import history is kept across restarts; null keeps it for this process only. */
+  historyFile?: string | null
   nativeModule?: object
 }
 
@@ -28,12 +31,17 @@ export interface AppService {
 
 export function createAppService(options: AppServiceOptions): AppService {
   const files = new FileRegistry()
-  const jobs = new JobManager((payload) => options.emit({ event: 'job', payload }))
+  const history = new ImportHistory(options.historyFile ?? null)
+  const jobs = new JobManager((payload) => {
+    history.record(payload)
+    options.emit({ event: 'job', payload })
+  })
   const connections = new ConnectionService(new SavedConnectionStore(options.vault, options.savedConnectionsFile), (code) =>
     options.emit({ event: 'localServer.exited', payload: { code } }),
   )
   const dispatch = createDispatcher({
     ...connections.handlers(),
+    'history.list': async () => history.list(),
     ...fileHandlers({
       files,
       jobs,

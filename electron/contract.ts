@@ -151,9 +151,26 @@ export const loadRequestSchema = z
     /** 0 = stop at the first bad row. */
     maxErrors: z.number().int().min(0),
     batchSize: z.number().int().min(1).max(1_000_000).optional(),
+    /** The import template this mapping was opened from: the load passes it to the core, which
+     * refuses a file that drifted from it (as `sluice load --map`) unless `allowDrift`. */
+    template: z.string().min(1).max(4096).optional(),
+    /** "Load anyway": the core loads despite the drift it found (`--allow-drift`). */
+    allowDrift: z.boolean().optional(),
   })
   .strict()
 export type LoadRequest = z.infer<typeof loadRequestSchema>
+
+/** One difference between an opened template's expected columns and the file (the core's
+ * drift check; positions are 1-based). `message` is the core's sentence; `blocks` says whether
+ * a load refuses the file for it. */
+export type TemplateDrift = (
+  | { kind: 'added'; column: string; position: number }
+  | { kind: 'missing'; column: string; position: number; mapped: boolean }
+  | { kind: 'renamed'; from: string; to: string; position: number }
+  | { kind: 'moved'; column: string; from: number; to: number }
+  | { kind: 'typeWidened'; column: string; expected: string; found: string; because: string | null }
+  | { kind: 'nowNullable'; column: string; targetNotNull: boolean }
+) & { message: string; blocks: boolean }
 
 // ---- Jobs --------------------------------------------------------------------------------
 
@@ -196,11 +213,27 @@ export interface JobSnapshot {
   resumable: boolean
 }
 
+/** A past import in the history (kept across restarts by the desktop app; no secrets). */
+export interface HistoryEntry {
+  jobId: string
+  label: string
+  kind: 'load' | 'dryRun' | 'inspect'
+  state: 'done' | 'failed' | 'cancelled'
+  rowsLoaded: number
+  rowsRejected: number
+  durationMs: number
+  endedAt: number
+  /** The template file the load ran with, to run it again. */
+  template?: string
+}
+
 // ---- The calls ---------------------------------------------------------------------------
 
 const empty = z.object({}).strict()
 const connectionString = z.object({ connectionString: z.string().min(1).max(32768) }).strict()
-const withForm = z.object({ form: connectionFormSchema }).strict()
+// `savedId`: a saved connection whose secret (kept by the vault in main, never sent back to the
+// renderer) is used when the form's password and token are empty.
+const withForm = z.object({ form: connectionFormSchema, savedId: z.string().min(1).max(64).optional() }).strict()
 const id = z.string().min(1).max(64)
 
 /** Every call: its payload schema. The result types are in `CallResults`. */
@@ -233,6 +266,7 @@ export const callSchemas = {
   'load.resume': z.object({ jobId: id }).strict(),
   'job.cancel': z.object({ jobId: id }).strict(),
   'job.list': empty,
+  'history.list': empty,
   'template.save': z.object({ path: z.string().min(1).max(4096), request: loadRequestSchema }).strict(),
   'template.open': z.object({ path: z.string().min(1).max(4096), fileId: id.optional() }).strict(),
 } as const
@@ -249,7 +283,7 @@ export interface CallResults {
   'connection.columns': TableColumn[]
   'connection.listSaved': SavedConnections
   'connection.save': SavedConnection
-  'connection.getSaved': { name: string; form: ConnectionForm }
+  'connection.getSaved': { name: string; form: ConnectionForm; hasSecret: boolean }
   'connection.deleteSaved': { deleted: boolean }
   'localServer.start': LocalTestServer
   'localServer.stop': { stopped: boolean }
@@ -263,8 +297,9 @@ export interface CallResults {
   'load.resume': { jobId: string }
   'job.cancel': { cancelled: boolean }
   'job.list': JobSnapshot[]
+  'history.list': HistoryEntry[]
   'template.save': { path: string }
-  'template.open': { request: LoadRequest; drift: string[] }
+  'template.open': { request: LoadRequest; drift: TemplateDrift[] }
 }
 
 export type CallResult<N extends CallName> = CallResults[N]

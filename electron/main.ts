@@ -68,6 +68,7 @@ app.whenReady().then(() => {
       ? { encrypt: (s) => safeStorage.encryptString(s), decrypt: (b) => safeStorage.decryptString(b) }
       : null,
     savedConnectionsFile: path.join(app.getPath('userData'), 'connections.json'),
+    historyFile: path.join(app.getPath('userData'), 'history.json'),
   })
   ipcMain.handle(CALL_CHANNEL, (event, method: unknown, payload: unknown) => {
     if (!trusted(event)) return { ok: false, error: { code: 'EFORBIDDEN', message: 'untrusted sender' } }

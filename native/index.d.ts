@@ -238,6 +238,37 @@ export interface NativeQueryResult {
   truncated: boolean
 }
 
+/** Parses an ADO.NET connection string as `connect` would; an error has code ECONFIG. */
+export declare function parseConnectionString(text: string): ParsedConnectionString
+
+/** What a connection string says, in the form's terms, with SqlClient's defaults filled in. */
+export interface ParsedConnectionString {
+  /** `host`, `host,port` (when the port is not 1433) or `host\instance`, as the form shows it. */
+  server: string
+  host: string
+  port: number
+  instance?: string
+  database?: string
+  user?: string
+  /** The secret as written; never logged (`redacted` shows `***`). */
+  password?: string
+  accessToken?: string
+  /** `SqlPassword`, `AccessToken`, `Active Directory Password`, … (SqlClient's spelling). */
+  authentication: string
+  /** `Mandatory` (the default), `Strict` or `Optional`. */
+  encrypt: string
+  trustServerCertificate: boolean
+  serverCertificate?: string
+  hostNameInCertificate?: string
+  /**
+   * The other settings that differ from the defaults, as `[key, value]` pairs a connection
+   * string may carry (`Connect Timeout`, `Application Name`, `Packet Size`, …).
+   */
+  extra: Array<Array<string>>
+  /** The whole string with `Password=***` and `AccessToken=***`: what may be logged. */
+  redacted: string
+}
+
 /** The first rows of a file with the detected settings, as JSON text. */
 export declare function previewFile(path: string, options?: NativeFileOptions | undefined | null): Promise<string>
 
@@ -263,3 +294,15 @@ export interface ResultSet {
 
 /** Runs the `sluice` command line (`args` without the program name); resolves to the exit code. */
 export declare function runCli(args: Array<string>): Promise<number>
+
+/**
+ * The template's expected columns against `files` (read whole, as the template's source
+ * settings say); resolves to the differences as JSON text (`native/sluice.js` parses it).
+ */
+export declare function templateDrift(source: TemplateSource, files: Array<string>): Promise<string>
+
+/** Where the template comes from: a file (`path`) or its JSON text (`json`), exactly one. */
+export interface TemplateSource {
+  path?: string
+  json?: string
+}

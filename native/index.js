@@ -842,5 +842,7 @@ module.exports.LoadJob = nativeBinding.LoadJob
 module.exports.connect = nativeBinding.connect
 module.exports.inspectFile = nativeBinding.inspectFile
 module.exports.loadFileBegin = nativeBinding.loadFileBegin
+module.exports.parseConnectionString = nativeBinding.parseConnectionString
 module.exports.previewFile = nativeBinding.previewFile
 module.exports.runCli = nativeBinding.runCli
+module.exports.templateDrift = nativeBinding.templateDrift

@@ -364,3 +364,64 @@ export interface LoadFileResult {
  * inDoubtBatch.
  */
 export declare function loadFile(options: LoadFileOptions): Promise<LoadFileResult>
+
+/** One difference between a template's expected columns and a file (positions are 1-based). */
+export type TemplateDifference = (
+  | { kind: 'added'; column: string; position: number }
+  | { kind: 'missing'; column: string; position: number; mapped: boolean }
+  | { kind: 'renamed'; from: string; to: string; position: number }
+  | { kind: 'moved'; column: string; from: number; to: number }
+  | {
+      kind: 'typeWidened'
+      column: string
+      expected: string
+      found: string
+      because: string | null
+      targetType: string | null
+      fitsTarget: boolean | null
+    }
+  | { kind: 'nowNullable'; column: string; targetNotNull: boolean }
+) & {
+  /** The core's sentence, as `sluice load` prints it. */
+  message: string
+  /** Whether a load with the template refuses the file for it (unless `allowDrift`). */
+  blocks: boolean
+}
+
+/**
+ * The core's drift check of a template (a path, `{ path }`, `{ json }` or the template object)
+ * against files, read whole as the template's source settings say. Errors: ETEMPLATE (not a
+ * valid template), EFILE (a file could not be read), EARG.
+ */
+export declare function templateDrift(
+  template: string | { path: string } | { json: string } | object,
+  files: string | string[],
+): Promise<TemplateDifference[]>
+
+/** A connection string in a connection form's terms (SqlClient's defaults filled in). */
+export interface ParsedConnectionString {
+  /** `host`, `host,port` (port other than 1433) or `host\instance`. */
+  server: string
+  host: string
+  port: number
+  instance?: string
+  database?: string
+  user?: string
+  /** Non-enumerable: never in logs or JSON. */
+  readonly password: string | null
+  /** Non-enumerable: never in logs or JSON. */
+  readonly accessToken: string | null
+  /** `SqlPassword`, `AccessToken`, `Active Directory Password`, … */
+  authentication: string
+  encrypt: 'Mandatory' | 'Strict' | 'Optional'
+  trustServerCertificate: boolean
+  serverCertificate?: string
+  hostNameInCertificate?: string
+  /** Other settings that differ from the defaults, as `[key, value]`. */
+  extra: [string, string][]
+  /** The string with `Password=***` and `AccessToken=***`: what may be logged. */
+  redacted: string
+}
+
+/** Parses an ADO.NET connection string as `connect` would; a bad one throws code ECONFIG. */
+export declare function parseConnectionString(text: string): ParsedConnectionString

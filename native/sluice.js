@@ -758,4 +758,41 @@ function runCli(args) {
   return binding.runCli(args)
 }
 
-module.exports = { connect, Client, SluiceError, runCli, preview, inspect, loadFile }
+/**
+ * Differences between an import template's expected columns and `files` (read whole, as the
+ * template's source settings say): the core's drift check, the same a load with the template
+ * runs. `template` is a path, `{ path }`, `{ json }` (its text) or the template object itself.
+ */
+async function templateDrift(template, files) {
+  const list = typeof files === 'string' ? [files] : files
+  if (!Array.isArray(list) || list.length === 0) throw new TypeError('files must be a path or a non-empty array of paths')
+  let source
+  if (typeof template === 'string') source = { path: template }
+  else if (template !== null && typeof template === 'object' && (typeof template.path === 'string' || typeof template.json === 'string'))
+    source = typeof template.path === 'string' ? { path: template.path } : { json: template.json }
+  else if (template !== null && typeof template === 'object') source = { json: JSON.stringify(template) }
+  else throw new TypeError('template must be a path, { path }, { json } or a template object')
+  return JSON.parse(await call(() => binding.templateDrift(source, list.map(String))))
+}
+
+/**
+ * An ADO.NET connection string read by the core's parser (the one `connect` uses), in the
+ * terms of a connection form. `password` and `accessToken` are non-enumerable: logging or
+ * JSON.stringify of the result never shows them; read them by name.
+ */
+function parseConnectionString(text) {
+  if (typeof text !== 'string') throw new TypeError('the connection string must be a string')
+  let parsed
+  try {
+    parsed = binding.parseConnectionString(text)
+  } catch (err) {
+    throw rebuild(err)
+  }
+  const { password, accessToken, ...rest } = parsed
+  return Object.defineProperties(rest, {
+    password: { value: password ?? null, enumerable: false },
+    accessToken: { value: accessToken ?? null, enumerable: false },
+  })
+}
+
+module.exports = { connect, Client, SluiceError, runCli, preview, inspect, loadFile, templateDrift, parseConnectionString }

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { connect } from '@sluice/native'
 import { startServer, type TestServer } from '../../test/helpers/server'
+import { parseConnectionString } from './connection-form'
 import { ConnectionService } from './connection-handlers'
-import { parseConnectionString } from './connection-string'
 import { SavedConnectionStore } from './saved-connections'
 
 let server: TestServer
@@ -83,4 +83,26 @@ test('the local test server starts on a loopback port with a random password and
   assert.deepEqual(await h['localServer.stop']({}), { stopped: true })
   await assert.rejects(h['connection.test']({ form: local.form }), { code: 'ECONNECT' })
   assert.equal(exits.length, 1)
+})
+
+test('a saved connection’s password stays in main: getSaved sends none, and test/open with savedId use the vault’s', async () => {
+  const vault = {
+    encrypt: (t: string) => Buffer.from(Buffer.from(t, 'utf8').map((b) => b ^ 0x33)),
+    decrypt: (b: Buffer) => Buffer.from(b.map((x) => x ^ 0x33)).toString('utf8'),
+  }
+  const withVault = new ConnectionService(new SavedConnectionStore(vault, null), () => undefined)
+  const hv = withVault.handlers()
+  const full = form('Encrypt=Optional')
+  const saved = await hv['connection.save']({ name: 'local', form: full, saveSecret: true })
+  const got = await hv['connection.getSaved']({ id: saved.id })
+  assert.equal(got.form.password, '')
+  assert.equal(got.hasSecret, true)
+  assert.ok(!JSON.stringify(got).includes(full.password))
+  assert.ok(!JSON.stringify(await hv['connection.listSaved']({})).includes(full.password))
+  await assert.rejects(hv['connection.test']({ form: got.form }), { code: 'ELOGIN' })
+  const info = await hv['connection.test']({ form: got.form, savedId: saved.id })
+  assert.equal(info.database, 'master')
+  const open = await hv['connection.open']({ form: got.form, savedId: saved.id })
+  assert.ok(open.tables.includes('dbo.orders'))
+  await withVault.dispose()
 })

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto'
 import * as native from '@sluice/native'
 import type { ConnectionForm, OpenConnection, ServerInfo } from '../contract'
 import { AppError, type Handlers } from '../dispatcher'
-import { buildConnectionString, describeConnection, parseConnectionString } from './connection-string'
+import { buildConnectionString, describeConnection, parseConnectionString } from './connection-form'
 import { type RunningTestServer, startLocalTestServer } from './local-test-server'
 import type { SavedConnectionStore } from './saved-connections'
 import { columnOf, splitTableName, tableColumnsSql } from './table-columns'
@@ -52,6 +52,11 @@ export class ConnectionService {
     return c.connectionString
   }
 
+  /** The form with a saved connection's secret (from the vault) when the form has none. */
+  private withSecret(form: ConnectionForm, savedId: string | undefined): ConnectionForm {
+    return savedId === undefined ? form : this.saved.withSecret(savedId, form)
+  }
+
   handlers(): Pick<
     Handlers,
     | 'connection.parse'
@@ -68,16 +73,18 @@ export class ConnectionService {
   > {
     return {
       'connection.parse': async ({ connectionString }) => parseConnectionString(connectionString),
-      'connection.test': async ({ form }) => withClient(form, serverInfo),
-      'connection.open': async ({ form }) =>
-        withClient(form, async (client): Promise<OpenConnection> => {
+      'connection.test': async ({ form, savedId }) => withClient(this.withSecret(form, savedId), serverInfo),
+      'connection.open': async ({ form: given, savedId }) => {
+        const form = this.withSecret(given, savedId)
+        return withClient(form, async (client): Promise<OpenConnection> => {
           const info = await serverInfo(client)
           const tables = (await client.query(TABLES_SQL)).rows.map((r) => `${text(r[0])}.${text(r[1])}`)
           const connectionId = randomUUID()
           const label = describeConnection(form)
           this.open.set(connectionId, { connectionString: buildConnectionString(form), label })
           return { ...info, connectionId, label, tables }
-        }),
+        })
+      },
       'connection.close': async ({ connectionId }) => ({ closed: this.open.delete(connectionId) }),
       'connection.columns': async ({ connectionId, table }) => {
         const [schema, name] = splitTableName(table)

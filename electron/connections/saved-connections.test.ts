@@ -16,7 +16,7 @@ function tempFile(): string {
   return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-saved-')), 'connections.json')
 }
 
-test('with a vault, the password is written only as the vault’s ciphertext and comes back on get', () => {
+test('with a vault, the password is written only as the vault’s ciphertext, never given back by get, and filled in main only', () => {
   const file = tempFile()
   const store = new SavedConnectionStore(vault, file)
   const saved = store.save('prod', emptyFormFor('db.example', 'ann', 'Hunter2!secret'), true)
@@ -27,13 +27,21 @@ test('with a vault, the password is written only as the vault’s ciphertext and
   assert.equal((fs.statSync(file).mode & 0o777).toString(8), '600')
   const again = new SavedConnectionStore(vault, file)
   assert.equal(again.list().connections[0]?.form.password, '', 'lists carry no secret')
-  assert.equal(again.get(saved.id).form.password, 'Hunter2!secret')
+  const got = again.get(saved.id)
+  assert.equal(got.form.password, '', 'get (what the renderer receives) carries no secret')
+  assert.equal(got.hasSecret, true)
+  assert.ok(!JSON.stringify(got).includes('Hunter2!secret'))
+  assert.equal(again.withSecret(saved.id, got.form).password, 'Hunter2!secret')
+  // A password typed into the form wins over the saved one.
+  assert.equal(again.withSecret(saved.id, { ...got.form, password: 'typed' }).password, 'typed')
 })
 
 test('without saveSecret, or without a vault, no secret is kept', () => {
   const withVault = new SavedConnectionStore(vault, null)
   const s = withVault.save('a', emptyFormFor('h', 'u', 'pw'), false)
   assert.equal(withVault.get(s.id).form.password, '')
+  assert.equal(withVault.get(s.id).hasSecret, false)
+  assert.equal(withVault.withSecret(s.id, withVault.get(s.id).form).password, '')
   const browser = new SavedConnectionStore(null, null)
   assert.equal(browser.list().secretStorage, 'none')
   assert.throws(() => browser.save('b', emptyFormFor('h', 'u', 'pw'), true), { code: 'ENOTAVAILABLE' })

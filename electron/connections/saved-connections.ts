@@ -61,12 +61,25 @@ export class SavedConnectionStore {
     return { id: item.id, name, form: item.form, hasSecret: secret !== undefined }
   }
 
-  get(id: string): { name: string; form: ConnectionForm } {
+  /** The saved form as the renderer gets it: without its secret, which stays in main. */
+  get(id: string): { name: string; form: ConnectionForm; hasSecret: boolean } {
+    const item = this.find(id)
+    return { name: item.name, form: withoutSecrets(item.form), hasSecret: item.secret !== undefined && this.vault !== null }
+  }
+
+  /** `form` with the saved connection's secret filled in where the form has none (main only:
+   * the secret never goes back to the renderer). */
+  withSecret(id: string, form: ConnectionForm): ConnectionForm {
+    const item = this.find(id)
+    if (!item.secret || !this.vault || form.password !== '' || form.accessToken !== '') return form
+    const secret = JSON.parse(this.vault.decrypt(Buffer.from(item.secret, 'base64'))) as { password?: string; accessToken?: string }
+    return { ...form, password: secret.password ?? '', accessToken: secret.accessToken ?? '' }
+  }
+
+  private find(id: string): StoredConnection {
     const item = this.items.find((c) => c.id === id)
     if (!item) throw new AppError('ENOTFOUND', 'no saved connection with that id')
-    if (!item.secret || !this.vault) return { name: item.name, form: item.form }
-    const secret = JSON.parse(this.vault.decrypt(Buffer.from(item.secret, 'base64'))) as { password?: string; accessToken?: string }
-    return { name: item.name, form: { ...item.form, password: secret.password ?? '', accessToken: secret.accessToken ?? '' } }
+    return item
   }
 
   delete(id: string): boolean {

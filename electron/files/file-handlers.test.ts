@@ -5,6 +5,7 @@ import path from 'node:path'
 import { Readable } from 'node:stream'
 import { after, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { templateDrift } from '@sluice/native'
 import type { JobSnapshot, LoadRequest } from '../contract'
 import { createDispatcher, type Handlers } from '../dispatcher'
 import { JobManager } from '../jobs/job-manager'
@@ -176,6 +177,7 @@ test('a saved template is the CLI’s JSON (version 1) and opens back into the s
         { name: 'amount', sqlType: 'decimal(3,1)', nullable: false },
       ],
     }),
+    templateDrift,
   }
   const { dispatch } = setup(native)
   const added = await dispatch('files.add', { paths: [csv] })
@@ -206,8 +208,89 @@ test('a saved template is the CLI’s JSON (version 1) and opens back into the s
   const back = (opened.result as { request: LoadRequest }).request
   assert.deepEqual(back.columns, [{ ...req.columns[0], sqlType: 'int' }, req.columns[1]])
   assert.equal(back.maxErrors, 3)
+  assert.equal(back.template, file)
+  assert.deepEqual((opened.result as { drift: unknown[] }).drift, [])
   fs.writeFileSync(file, '{"version":2}')
   const bad = await dispatch('template.open', { path: file })
   assert.equal(!bad.ok && bad.error.code, 'EINVALID')
   assert.match(!bad.ok ? bad.error.message : '', /is not a Sluice template \(version 1\)/)
+})
+
+test('opening a template on a changed file lists the core’s differences; a load passes the saved template itself, allowDrift only when asked', async () => {
+  const template = path.join(dir, 'drift.sluice.json')
+  fs.writeFileSync(
+    template,
+    JSON.stringify({
+      version: 1,
+      source: { format: 'csv' },
+      columns: [
+        { name: 'id', sqlType: 'int', nullable: false },
+        { name: 'amount', sqlType: 'decimal(2,1)', nullable: false },
+      ],
+      target: { table: 'dbo.sales', mode: 'create' },
+      mapping: [{ target: 'amount', source: 'amount', sqlType: 'float', nullable: false, emptyAsNull: true }],
+    }),
+  )
+  const changed = path.join(dir, 'changed.csv')
+  fs.writeFileSync(changed, 'id,total\n1,2.5\n')
+  const loads: Record<string, unknown>[] = []
+  const native = {
+    templateDrift,
+    loadFile: async (o: Record<string, unknown>) => {
+      loads.push({ ...o, mapText: fs.readFileSync(o.map as string, 'utf8') })
+      return { rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, batches: 0, elapsedMs: 0, dryRun: true, files: [], notes: [] }
+    },
+  }
+  const { dispatch, jobs } = setup(native)
+  const added = await dispatch('files.add', { paths: [changed] })
+  const fileId = (added.ok ? (added.result as { fileId: string }[]) : [])[0]!.fileId
+  const opened = await dispatch('template.open', { path: template, fileId })
+  assert.ok(opened.ok, JSON.stringify(opened))
+  const { request: req, drift } = opened.result as { request: LoadRequest; drift: Record<string, unknown>[] }
+  assert.deepEqual(
+    drift.map(({ kind, from, to, blocks }) => ({ kind, from, to, blocks })),
+    [{ kind: 'renamed', from: 'amount', to: 'total', blocks: true }],
+  )
+  const run = async (r: LoadRequest) => {
+    const started = await dispatch('load.dryRun', { ...r, connectionId: 'c1', fileId })
+    assert.ok(started.ok, JSON.stringify(started))
+    const jobId = (started.result as { jobId: string }).jobId
+    for (let i = 0; i < 200 && jobs.list().find((j) => j.jobId === jobId)?.state !== 'done'; i++) await sleep(5)
+    return loads.at(-1) as Record<string, unknown>
+  }
+  const plain = await run(req)
+  assert.equal(plain.map, template)
+  assert.equal(plain.allowDrift, undefined)
+  const anyway = await run({ ...req, allowDrift: true })
+  assert.equal(anyway.allowDrift, true)
+  // An edited mapping goes in a copy that keeps the saved expected columns, so drift is still judged against them.
+  const edited = await run({ ...req, columns: req.columns.map((c) => ({ ...c, target: c.source === 'amount' ? 'Total' : c.target })) })
+  assert.notEqual(edited.map, template)
+  const copy = JSON.parse(edited.mapText as string)
+  assert.deepEqual(copy.columns, JSON.parse(fs.readFileSync(template, 'utf8')).columns)
+  assert.equal(copy.mapping[0].target, 'Total')
+})
+
+test('a YMD date order round-trips through a saved template, which the core reads', async () => {
+  const dated = path.join(dir, 'dated.csv')
+  fs.writeFileSync(dated, 'day\n2024/03/05\n')
+  const native = {
+    preview: async () => ({ format: 'csv', columns: [{ name: 'day', sqlType: 'date', nullable: false }] }),
+    templateDrift,
+  }
+  const { dispatch } = setup(native)
+  const added = await dispatch('files.add', { paths: [dated] })
+  const fileId = (added.ok ? (added.result as { fileId: string }[]) : [])[0]!.fileId
+  const req: LoadRequest = {
+    ...request(fileId),
+    columns: [{ source: 'day', include: true, target: 'day', sqlType: 'date', nullable: false, emptyAsNull: true, dateOrder: 'YMD' }],
+  }
+  const file = path.join(dir, 'ymd.sluice.json')
+  assert.ok((await dispatch('template.save', { path: file, request: req })).ok)
+  assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')).mapping[0].dateOrder, 'ymd')
+  // template.open runs the core's drift check, which reads and validates the template first.
+  const opened = await dispatch('template.open', { path: file, fileId })
+  assert.ok(opened.ok, JSON.stringify(opened))
+  assert.equal((opened.result as { request: LoadRequest }).request.columns[0]?.dateOrder, 'YMD')
+  assert.deepEqual((opened.result as { drift: unknown[] }).drift, [])
 })

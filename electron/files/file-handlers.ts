@@ -2,8 +2,11 @@
 // queued jobs, templates. Every reading, inference and loading step is the native core's
 // (`nativeFileCall`); where this build lacks it, the call fails with ENOTAVAILABLE *before* a
 // job is queued, so the UI never shows a job that cannot run. A load's mapping travels to the
-// core as a template file (`loadFile({ map })`), the same JSON `sluice load --map` reads.
+// core as a template file (`loadFile({ map })`), the same JSON `sluice load --map` reads; a
+// mapping opened from a template travels as that template, so the core's drift check compares
+// the file with the columns the template was saved with (opening it shows the same check's list).
 import fs from 'node:fs'
+import { isDeepStrictEqual } from 'node:util'
 import type { LoadRequest } from '../contract'
 import { AppError, type Handlers } from '../dispatcher'
 import type { JobManager, JobSpec } from '../jobs/job-manager'
@@ -69,6 +72,24 @@ export function fileHandlers(deps: FileHandlerDeps): FileHandlers {
     writeTemplate(path, templateOf(request, columns, format))
   }
 
+  /**
+   * The template file a load passes to the core. Opened from a template: that file itself when
+   * the mapping is still the template's, else a copy with the user's edits that keeps the saved
+   * template's source settings and expected columns (so drift is still judged against them).
+   * Otherwise the mapping written over the file's own inferred columns.
+   */
+  async function loadTemplatePath(request: LoadRequest, scratch: string): Promise<string> {
+    if (request.template === undefined) {
+      await writeLoadTemplate(request, scratch)
+      return scratch
+    }
+    const saved = readTemplate(request.template)
+    const edited = templateOf(request, saved.columns, saved.source.format)
+    if (isDeepStrictEqual(edited.mapping, saved.mapping)) return request.template
+    writeTemplate(scratch, { ...edited, source: saved.source, columns: saved.columns })
+    return scratch
+  }
+
   async function loadSpec(request: LoadRequest, dryRun: boolean, resume: boolean): Promise<JobSpec> {
     const loadFile = call('loadFile')
     const file = deps.files.get(request.fileId)
@@ -77,7 +98,7 @@ export function fileHandlers(deps: FileHandlerDeps): FileHandlers {
     // Rejected rows go beside a file the user chose (where they will look), else to the session's folder.
     const rejectFile =
       file.origin === 'path' ? `${file.path.replace(/\.[^./\\]*$/, '')}.rejects.csv` : deps.files.scratchPath(`${file.name}.rejects.csv`)
-    await writeLoadTemplate(request, map)
+    const template = await loadTemplatePath(request, map)
     const spec: JobSpec = {
       kind: dryRun ? 'dryRun' : 'load',
       label: `${dryRun ? 'Dry run' : resume ? 'Resume' : 'Load'}: ${file.name} → ${request.table}`,
@@ -89,7 +110,9 @@ export function fileHandlers(deps: FileHandlerDeps): FileHandlers {
           // `resume` as `sluice load … --resume`: the core skips what committed and does not
           // create or truncate the table again.
           [request.mode]: true,
-          map,
+          map: template,
+          // "Load anyway" after the drift was shown; without it the core refuses a drifted file.
+          ...(request.allowDrift ? { allowDrift: true } : {}),
           rejectFile,
           maxErrors: request.maxErrors,
           ...(request.batchSize !== undefined ? { batchSize: request.batchSize } : {}),
@@ -101,7 +124,8 @@ export function fileHandlers(deps: FileHandlerDeps): FileHandlers {
         // The rows that failed (or would fail, in a dry run), as the core wrote them: the first few
         // lines of its reject file, shown as they are.
         const rejectedRows = result.rowsRejected > 0 && result.rejectFile ? firstLines(result.rejectFile, 21) : []
-        return { ...result, rejectedRows }
+        // The template the load ran with goes in the history, to run it again next time.
+        return { ...result, rejectedRows, ...(request.template !== undefined ? { template: request.template } : {}) }
       },
     }
     if (!dryRun) spec.resume = () => resumeSpec(request)
@@ -166,9 +190,11 @@ export function fileHandlers(deps: FileHandlerDeps): FileHandlers {
     },
     'template.open': async ({ path, fileId }) => {
       const t = readTemplate(path)
-      // Drift between the template and a file is the core's check: a load or dry run with the
-      // template refuses a drifted file and says what changed (the binding has no call for it alone).
-      return { request: requestOf(t, { connectionId: 'template', fileId: fileId ?? 'template' }), drift: [] }
+      const request = { ...requestOf(t, { connectionId: 'template', fileId: fileId ?? 'template' }), template: path }
+      if (fileId === undefined) return { request, drift: [] }
+      // The core's drift check (the one a load with this template runs), over the whole file.
+      const drift = await call('templateDrift')(path, [deps.files.get(fileId).path])
+      return { request, drift }
     },
   }
 }

@@ -42,7 +42,7 @@ export const templateSchema = z
             sqlType: z.string().min(1),
             nullable: z.boolean(),
             emptyAsNull: z.boolean().optional(),
-            dateOrder: z.enum(['dmy', 'mdy']).optional(),
+            dateOrder: z.enum(['dmy', 'mdy', 'ymd']).optional(),
             nullTokens: nullTokens.optional(),
           })
           .strict()
@@ -68,12 +68,13 @@ export interface ExpectedColumn {
   nullable: boolean
 }
 
-const DATE_ORDER: Record<ColumnMapping['dateOrder'], 'dmy' | 'mdy' | undefined> = {
+const DATE_ORDER: Record<ColumnMapping['dateOrder'], 'dmy' | 'mdy' | 'ymd' | undefined> = {
   auto: undefined,
   DMY: 'dmy',
   MDY: 'mdy',
-  YMD: undefined,
+  YMD: 'ymd',
 }
+const DATE_ORDER_BACK = { dmy: 'DMY', mdy: 'MDY', ymd: 'YMD' } as const
 
 /** The template of a load request; `expected` is the file's columns as inferred (all of them, skipped ones too). */
 export function templateOf(request: LoadRequest, expected: ExpectedColumn[], format?: string): LoadTemplate {
@@ -125,7 +126,7 @@ export function requestOf(t: LoadTemplate, ids: { connectionId: string; fileId: 
       sqlType: m?.sqlType ?? c.sqlType,
       nullable: m?.nullable ?? c.nullable,
       emptyAsNull: m?.emptyAsNull ?? true,
-      dateOrder: m?.dateOrder === 'dmy' ? 'DMY' : m?.dateOrder === 'mdy' ? 'MDY' : 'auto',
+      dateOrder: m?.dateOrder ? DATE_ORDER_BACK[m.dateOrder] : 'auto',
     }
   })
   const reader: LoadRequest['reader'] = {}

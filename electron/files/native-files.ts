@@ -11,6 +11,7 @@ import type {
   LoadFileResult,
   LoadProgress,
   FilePreview as NativePreview,
+  TemplateDifference,
 } from '@sluice/native'
 import * as native from '@sluice/native'
 import type { FilePreview, JobProgress, PreviewColumn, ReaderOptions } from '../contract'
@@ -23,12 +24,14 @@ export interface NativeFileCalls {
     options?: FileOptions & { signal?: AbortSignal; onProgress?: (p: { bytesRead: number; rows: number }) => void },
   ): Promise<FileInspection>
   loadFile(options: LoadFileOptions & { signal?: AbortSignal }): Promise<LoadFileResult>
+  templateDrift(template: string, files: string[]): Promise<TemplateDifference[]>
 }
 
 const ISSUE: Record<keyof NativeFileCalls, string> = {
   preview: 'the file readers (issue 9)',
   inspect: 'the file readers (issue 9)',
   loadFile: 'the file load (issue 11)',
+  templateDrift: 'the drift check (issue 10)',
 }
 
 /** The native call, or ENOTAVAILABLE naming what this build lacks. */

@@ -11,6 +11,7 @@ for (const type of ['dragover', 'drop'] as const) window.addEventListener(type, 
 
 const store = createAppStore(createAppApi())
 void store.getState().refreshSaved()
+void store.getState().loadHistory()
 const root = document.getElementById('root')
 if (root) {
   createRoot(root).render(

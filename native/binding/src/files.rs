@@ -99,7 +99,7 @@ fn to_options(o: Option<NativeFileOptions>) -> Result<Options> {
 
 /// A read error as a JS error: code EFILE (ECANCEL when cancelled) with the file, row,
 /// column and byte offset where known, and what kind of failure it was.
-fn file_error(e: &ReadError) -> Error {
+pub(crate) fn file_error(e: &ReadError) -> Error {
     let kind = match &e.kind {
         ReadErrorKind::Io(_) => "io",
         ReadErrorKind::Empty => "empty",

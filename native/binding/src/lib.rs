@@ -3,6 +3,8 @@
 //! napi-rs owns, never on the JS thread.
 
 mod bulk;
+mod connection_string;
+mod drift;
 pub mod files;
 mod js_cell;
 mod js_columns;

@@ -119,7 +119,9 @@ pub struct ColumnMapping {
     #[serde(default = "yes")]
     pub empty_as_null: bool,
     /// `dmy` or `mdy` for numeric dates such as `05/03/2024`; `None` keeps the inference's
-    /// decision. (Year-first dates such as `2024-03-05` read the same either way.)
+    /// decision. `ymd` says the dates are year first (`2024-03-05`, `2024/03/05`), which the
+    /// reader always reads as year, month, day: it records the choice (the app's "YMD") and
+    /// keeps the inference's day/month order for any other form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_order: Option<String>,
     /// Overrides the source's NULL tokens for this column.
@@ -147,7 +149,18 @@ impl ColumnMapping {
     }
 }
 
-/// `dmy` → day first, `mdy` → month first (case-insensitive).
+/// The date-order spellings a template may hold: [`date_order_from_name`]'s and `ymd`.
+pub const DATE_ORDER_NAMES: [&str; 3] = ["dmy", "mdy", "ymd"];
+
+/// Whether `name` is one of [`DATE_ORDER_NAMES`] (case-insensitive).
+pub fn is_date_order_name(name: &str) -> bool {
+    DATE_ORDER_NAMES
+        .iter()
+        .any(|n| n.eq_ignore_ascii_case(name))
+}
+
+/// `dmy` → day first, `mdy` → month first (case-insensitive); `None` for `ymd`, whose dates
+/// fix their own order.
 pub fn date_order_from_name(name: &str) -> Option<DateOrder> {
     match name.to_ascii_lowercase().as_str() {
         "dmy" => Some(DateOrder::DayFirst),

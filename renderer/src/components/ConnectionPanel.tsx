@@ -18,6 +18,7 @@ export function ConnectionPanel() {
   const a = useApp((s) => ({
     setConnectionString: s.setConnectionString,
     parse: s.parseConnectionString,
+    conceal: s.concealConnectionString,
     setForm: s.setForm,
     test: s.testConnection,
     connect: s.connect,
@@ -84,8 +85,26 @@ export function ConnectionPanel() {
               spellCheck={false}
               autoComplete="off"
               onChange={(e) => a.setConnectionString(e.target.value)}
+              // A pasted string is read at once and, holding a password, cleared from view; a typed
+              // one when the box is left.
+              onPaste={() =>
+                setTimeout(async () => {
+                  if (await a.parse()) a.conceal()
+                }, 0)
+              }
+              onBlur={() =>
+                void a.parse().then((ok) => {
+                  if (ok) a.conceal()
+                })
+              }
             />
           </label>
+          {c.concealed ? (
+            <p className="hint" role="note">
+              The connection string was read into the form below; its password stays hidden in the{' '}
+              {f.auth === 'accessToken' ? 'Access token' : 'Password'} box and is not shown again.
+            </p>
+          ) : null}
           {c.parse.status === 'error' ? <ErrorText error={c.parse.error} context="Connection string" /> : null}
           {c.unsupported.map((u) => (
             <p key={u} className="warning" role="alert">
@@ -123,6 +142,7 @@ export function ConnectionPanel() {
                   <input
                     type="password"
                     value={f.password}
+                    placeholder={c.savedHasSecret ? 'saved (kept hidden)' : ''}
                     autoComplete="current-password"
                     onChange={(e) => a.setForm({ password: e.target.value })}
                   />

@@ -9,7 +9,7 @@ export function HistoryPanel() {
     <section className="panel" aria-labelledby={`${id}-h`}>
       <h2 id={`${id}-h`}>5. History</h2>
       {entries.length === 0 ? (
-        <p className="hint">Finished imports of this session appear here.</p>
+        <p className="hint">Finished imports appear here (the desktop app keeps them across restarts).</p>
       ) : (
         <table className="history">
           <thead>
@@ -19,6 +19,7 @@ export function HistoryPanel() {
               <th scope="col">Rows loaded</th>
               <th scope="col">Rejected</th>
               <th scope="col">Rows/s</th>
+              <th scope="col">Template</th>
             </tr>
           </thead>
           <tbody>
@@ -29,6 +30,7 @@ export function HistoryPanel() {
                 <td>{e.rowsLoaded.toLocaleString('en-US')}</td>
                 <td>{e.rowsRejected.toLocaleString('en-US')}</td>
                 <td>{historySelectors.rate(e)?.toLocaleString('en-US') ?? '—'}</td>
+                <td>{e.template ? <code>{e.template}</code> : '—'}</td>
               </tr>
             ))}
           </tbody>

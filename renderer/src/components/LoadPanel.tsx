@@ -47,6 +47,7 @@ export function LoadPanel() {
   const id = useId()
   const job = useApp((s) => jobsSelectors.watched(s.jobs))
   const a = useApp((s) => ({ cancel: s.cancelJob, resume: s.resumeJob }))
+  const queue = useApp((s) => jobsSelectors.queue(s.jobs))
   const [now, setNow] = useState(Date.now())
   useEffect(() => {
     if (job?.state !== 'running') return
@@ -63,6 +64,15 @@ export function LoadPanel() {
       <div role="status" aria-label="Load status" className="load-status">
         {job ? jobsSelectors.statusText(job) : 'Nothing is loading.'}
       </div>
+      {queue.length > 1 ? (
+        <ol className="queue" aria-label="Queue">
+          {queue.map((j) => (
+            <li key={j.jobId}>
+              {j.label}: {j.state}
+            </li>
+          ))}
+        </ol>
+      ) : null}
       {job && (job.state === 'running' || job.state === 'queued') ? (
         <div
           role="progressbar"

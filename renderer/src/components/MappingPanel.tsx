@@ -4,6 +4,7 @@ import { filesSelectors } from '../store/files/selectors'
 import { mappingSelectors } from '../store/mapping/selectors'
 import { useApp } from '../store-context'
 import { ColumnEditor } from './ColumnEditor'
+import { DriftList } from './DriftList'
 import { ErrorText } from './ErrorText'
 import { TargetColumns } from './TargetColumns'
 
@@ -98,16 +99,7 @@ export function MappingPanel() {
           {previewColumns.length === 0 && fileId ? 'Columns appear here once the file preview is read.' : 'Add a file to map its columns.'}
         </p>
       )}
-      {m.drift.length > 0 ? (
-        <div className="warning" role="alert">
-          <strong>The file changed since the template was saved:</strong>
-          <ul>
-            {m.drift.map((d) => (
-              <li key={d}>{d}</li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      {m.template ? <DriftList /> : null}
 
       <div className="actions">
         <button type="button" className="secondary" disabled={!ready} onClick={() => void a.startLoad(true)}>

@@ -36,7 +36,7 @@ export function createAppStore(api: AppApi) {
     ...filesActions(set, get, api),
     ...mappingActions(set, get, api),
     ...jobsActions(set, get, api),
-    ...historyActions(set, get),
+    ...historyActions(set, get, api),
   }))
   api.onEvent((m) => {
     if (m.event === 'job') store.getState().applyJob(m.payload)

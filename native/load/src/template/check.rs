@@ -12,7 +12,7 @@ use sluice_files::text::detect_encoding;
 use sluice_files::infer::{convert, ColumnRule, Converted, DateOrder, NullPolicy, SqlType};
 use sluice_files::Field;
 
-use super::{date_order_from_name, ColumnMapping, LoadMode, Template};
+use super::{is_date_order_name, ColumnMapping, LoadMode, Template};
 
 /// SQL Server's limit on an identifier's length (sysname is nvarchar(128)).
 const MAX_IDENTIFIER: usize = 128;
@@ -185,8 +185,8 @@ impl Template {
                 (Ok(_), None) => {}
             }
             if let Some(d) = &m.date_order {
-                if date_order_from_name(d).is_none() {
-                    add(at("dateOrder"), format!("{d:?} is not dmy or mdy"));
+                if !is_date_order_name(d) {
+                    add(at("dateOrder"), format!("{d:?} is not dmy, mdy or ymd"));
                 }
             }
         }

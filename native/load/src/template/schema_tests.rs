@@ -192,8 +192,15 @@ fn the_schema_refuses_what_the_reader_refuses_for_its_shape() {
 }
 
 #[test]
-fn the_schema_lists_every_format_and_mode_rust_accepts() {
+fn the_schema_lists_every_format_mode_and_date_order_rust_accepts() {
     let root = schema();
+    let orders: Vec<&str> = root["$defs"]["columnMapping"]["properties"]["dateOrder"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(orders, DATE_ORDER_NAMES);
     let formats: Vec<&str> = root["$defs"]["source"]["properties"]["format"]["enum"]
         .as_array()
         .unwrap()

@@ -134,7 +134,7 @@ fn parts_that_disagree_are_all_listed_with_where_they_are() {
     );
     has("mapping[1].sqlType", "give a length");
     has("mapping[2].sqlType", "scale 7 is above the precision 5");
-    has("mapping[2].dateOrder", "\"ymd\" is not dmy or mdy");
+    has("mapping[2].dateOrder", "\"ydm\" is not dmy, mdy or ymd");
     has("mapping[3].source", "not both");
     has("mapping[4].source", "neither");
     has("target.primaryKey[0]", "nullable");
@@ -365,4 +365,22 @@ fn source_settings_from_a_sheet_record_format_sheet_range_and_header_row() {
     assert_eq!(s.header_row, Some(2));
     assert_eq!(s.null_tokens, None);
     assert_eq!(s.delimiter, None);
+}
+
+#[test]
+fn a_year_first_date_order_is_read_written_back_and_sets_no_day_month_order() {
+    let text = r#"{
+      "version": 1,
+      "source": { "format": "csv" },
+      "columns": [{ "name": "day", "sqlType": "date", "nullable": false }],
+      "target": { "table": "t", "mode": "create" },
+      "mapping": [{ "target": "day", "source": "day", "sqlType": "date", "nullable": false, "dateOrder": "ymd" }]
+    }"#;
+    let t = Template::from_json(text, "ymd.json").unwrap();
+    assert_eq!(t.mapping[0].date_order.as_deref(), Some("ymd"));
+    assert_eq!(t.mapping[0].parsed_date_order(), None);
+    let again = Template::from_json(&t.to_json(), "again.json").unwrap();
+    assert_eq!(again.mapping[0].date_order.as_deref(), Some("ymd"));
+    assert!(super::is_date_order_name("YMD"));
+    assert!(!super::is_date_order_name("ydm"));
 }

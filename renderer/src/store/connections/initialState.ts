@@ -7,6 +7,12 @@ export interface ConnectionsState {
   /** The text last turned into the form, so Connect knows whether to parse again. */
   parsedString: string
   form: ConnectionForm
+  /** The parsed string held a password or token: once read into the form, the box is cleared
+   * (the secret stays only in the hidden Password / Access token box). */
+  concealed: boolean
+  /** A saved connection in use: main fills in its secret, which never comes back here. */
+  savedId: string | null
+  savedHasSecret: boolean
   /** Keys of the pasted string this app cannot honour, with why. */
   unsupported: string[]
   parse: Outcome<null>
@@ -33,6 +39,9 @@ export const connectionsInitialState: ConnectionsState = {
   connectionString: '',
   parsedString: '',
   form: emptyForm,
+  concealed: false,
+  savedId: null,
+  savedHasSecret: false,
   unsupported: [],
   parse: idle,
   test: idle,

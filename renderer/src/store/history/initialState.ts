@@ -1,16 +1,9 @@
-export interface HistoryEntry {
-  jobId: string
-  label: string
-  kind: 'load' | 'dryRun' | 'inspect'
-  state: 'done' | 'failed' | 'cancelled'
-  rowsLoaded: number
-  rowsRejected: number
-  durationMs: number
-  endedAt: number
-}
+import type { HistoryEntry } from '../../../../electron/contract'
+
+export type { HistoryEntry }
 
 export interface HistoryState {
-  /** Newest first; kept for this session (the desktop app will keep it with the templates). */
+  /** Newest first: past sessions' imports (kept by main in the app's data directory) and this one's. */
   entries: HistoryEntry[]
 }
 

@@ -15,6 +15,7 @@ function entryOf(job: JobSnapshot): HistoryEntry | null {
     rowsRejected: num(r.rowsRejected) ?? job.progress.rowsRejected ?? 0,
     durationMs: job.startedAt !== undefined && job.endedAt !== undefined ? job.endedAt - job.startedAt : 0,
     endedAt: job.endedAt ?? 0,
+    ...(typeof r.template === 'string' ? { template: r.template } : {}),
   }
 }
 

@@ -79,3 +79,17 @@ test('throughput is rows per second between progress samples, and the chart scal
   assert.equal(sel.sparkline([5], 100, 20), '', 'one point is no line')
   assert.deepEqual(sel.samplesOf(jobsInitialState, 'x'), [])
 })
+
+test('the queue lists unfinished loads and dry runs in the order they were queued, not inspections or finished jobs', () => {
+  const byId = {
+    a: job({ jobId: 'a', state: 'done' }),
+    b: job({ jobId: 'b', state: 'running' }),
+    c: job({ jobId: 'c', kind: 'inspect', state: 'queued' }),
+    d: job({ jobId: 'd', kind: 'dryRun', state: 'queued' }),
+  }
+  const s = { ...jobsInitialState, byId, order: ['a', 'b', 'c', 'd'] }
+  assert.deepEqual(
+    sel.queue(s).map((j) => j.jobId),
+    ['b', 'd'],
+  )
+})

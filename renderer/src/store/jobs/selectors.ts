@@ -76,6 +76,11 @@ export const jobsSelectors = {
   watched: (s: JobsState) => (s.watchedJobId ? (s.byId[s.watchedJobId] ?? null) : null),
   running: (s: JobsState) =>
     s.order.map((id) => s.byId[id]).filter((j): j is JobSnapshot => j?.state === 'running' || j?.state === 'queued'),
+  /** Loads and dry runs not finished yet, in the order they were queued (one runs at a time). */
+  queue: (s: JobsState) =>
+    s.order
+      .map((id) => s.byId[id])
+      .filter((j): j is JobSnapshot => j !== undefined && j.kind !== 'inspect' && (j.state === 'running' || j.state === 'queued')),
   rowsPerSecond,
   fraction,
   statusText,

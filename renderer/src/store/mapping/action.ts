@@ -14,6 +14,8 @@ export interface MappingActions {
   setColumn(source: string, patch: Partial<MappingState['columns'][number]>): void
   columnsFromPreview(columns: PreviewColumn[]): void
   setTemplatePath(path: string): void
+  /** "Load anyway": load despite the drift the opened template showed. */
+  setAllowDrift(allow: boolean): void
   startLoad(dryRun: boolean): Promise<void>
   saveTemplate(): Promise<void>
   openTemplate(): Promise<void>
@@ -48,8 +50,14 @@ export function mappingActions(set: StoreSet, get: StoreGet, api: AppApi): Mappi
     setTable: (table) => patch({ table }),
     setMaxErrors: (n) => patch({ maxErrors: Number.isFinite(n) && n >= 0 ? Math.floor(n) : 0 }),
     setColumn: (source, p) => patch({ columns: get().mapping.columns.map((c) => (c.source === source ? { ...c, ...p } : c)) }),
-    columnsFromPreview: (columns) =>
+    columnsFromPreview: (columns) => {
+      // A template opened on this file keeps its mapping when the whole-file read lands after it.
+      const t = get().mapping.template
+      if (t && t.fileId === get().files.selectedFileId) return
       patch({
+        template: null,
+        drift: [],
+        allowDrift: false,
         columns: columns.map((c) => ({
           source: c.name,
           include: true,
@@ -59,8 +67,10 @@ export function mappingActions(set: StoreSet, get: StoreGet, api: AppApi): Mappi
           emptyAsNull: true,
           dateOrder: 'auto',
         })),
-      }),
+      })
+    },
     setTemplatePath: (templatePath) => patch({ templatePath }),
+    setAllowDrift: (allowDrift) => patch({ allowDrift }),
     startLoad: async (dryRun) => {
       const r = request()
       if (!r) return fail(mappingSelectors.problems(get().mapping, context()).join(' '))
@@ -93,7 +103,9 @@ export function mappingActions(set: StoreSet, get: StoreGet, api: AppApi): Mappi
         table: t.table,
         columns: t.columns,
         maxErrors: t.maxErrors,
+        template: { path, fileId },
         drift: reply.result.drift,
+        allowDrift: false,
         request: { status: 'ok', value: 'Template opened.' },
       })
     },

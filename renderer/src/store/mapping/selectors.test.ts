@@ -90,3 +90,35 @@ test('existing table: a file column whose values cannot fit the table column is 
   ]
   assert.deepEqual(sel.targetMismatches(s, target), ["Name: the file holds nvarchar(12) values, the table's name is int"])
 })
+
+test('each kind of drift reads as a few words, and only blocking ones stop the load', () => {
+  const drift: MappingState['drift'] = [
+    { kind: 'added', column: 'note', position: 4, message: 'm1', blocks: true },
+    { kind: 'missing', column: 'name', position: 2, mapped: true, message: 'm2', blocks: true },
+    { kind: 'renamed', from: 'amount', to: 'total', position: 3, message: 'm3', blocks: true },
+    { kind: 'moved', column: 'id', from: 1, to: 3, message: 'm4', blocks: false },
+    { kind: 'typeWidened', column: 'qty', expected: 'int', found: 'bigint', because: null, message: 'm5', blocks: true },
+    { kind: 'nowNullable', column: 'day', targetNotNull: false, message: 'm6', blocks: false },
+  ]
+  assert.deepEqual(drift.map(sel.driftLine), [
+    'note added (column 4)',
+    'name missing (the mapping reads it)',
+    'amount renamed to total',
+    'id moved from column 1 to 3',
+    'qty type widened from int to bigint',
+    'day now nullable',
+  ])
+  assert.equal(sel.driftBlocks(state({ drift })), true)
+  assert.equal(sel.driftBlocks(state({ drift: drift.filter((d) => !d.blocks) })), false)
+})
+
+test('the opened template (and Load anyway) go with loads of the file it was opened on, not another', () => {
+  const s = state({ table: 't', columns: [col('a')], template: { path: '/x.sluice.json', fileId: 'f' }, allowDrift: true })
+  const r = sel.loadRequest(s, ctx)
+  assert.equal(r?.template, '/x.sluice.json')
+  assert.equal(r?.allowDrift, true)
+  const other = sel.loadRequest(s, { ...ctx, fileId: 'g' })
+  assert.equal(other?.template, undefined)
+  assert.equal(other?.allowDrift, undefined)
+  assert.equal(sel.loadRequest({ ...s, allowDrift: false }, ctx)?.allowDrift, undefined)
+})

@@ -1,4 +1,4 @@
-import type { LoadRequest, ReaderOptions, TableColumn } from '../../../../electron/contract'
+import type { LoadRequest, ReaderOptions, TableColumn, TemplateDrift } from '../../../../electron/contract'
 import type { MappingState } from './initialState'
 
 /** SQL Server types offered per column; the inference's own proposal is added when it differs. */
@@ -53,8 +53,29 @@ function problems(s: MappingState, ctx: { connectionId: string | null; fileId: s
   return out
 }
 
+/** A difference in a few words a person reads at a glance (the core's full sentence goes beside it). */
+function driftLine(d: TemplateDrift): string {
+  switch (d.kind) {
+    case 'added':
+      return `${d.column} added (column ${d.position})`
+    case 'missing':
+      return `${d.column} missing${d.mapped ? ' (the mapping reads it)' : ''}`
+    case 'renamed':
+      return `${d.from} renamed to ${d.to}`
+    case 'moved':
+      return `${d.column} moved from column ${d.from} to ${d.to}`
+    case 'typeWidened':
+      return `${d.column} type widened from ${d.expected} to ${d.found}`
+    case 'nowNullable':
+      return `${d.column} now nullable${d.targetNotNull ? ' (its target column is NOT NULL)' : ''}`
+  }
+}
+
 export const mappingSelectors = {
   problems,
+  driftLine,
+  /** Whether the opened template's drift would make a load refuse the file. */
+  driftBlocks: (s: MappingState) => s.drift.some((d) => d.blocks),
   /** The request Load and Dry run send, or null while something is missing. */
   loadRequest: (
     s: MappingState,
@@ -69,6 +90,9 @@ export const mappingSelectors = {
       columns: s.columns,
       reader: ctx.reader ?? {},
       maxErrors: s.maxErrors,
+      // The opened template goes with loads of the file it was opened on (and only those).
+      ...(s.template && s.template.fileId === ctx.fileId ? { template: s.template.path } : {}),
+      ...(s.template && s.template.fileId === ctx.fileId && s.allowDrift ? { allowDrift: true } : {}),
     }
   },
   /** For "Existing table": the mapped columns that match none of the table's, by matchKey. */
