@@ -215,6 +215,8 @@ export interface NativeLoadOptions {
   dryRun?: boolean
   resume?: boolean
   allowDrift?: boolean
+  /** `false`: no journal table and no resume (`--no-journal`). */
+  journal?: boolean
   sheet?: string
   delimiter?: string
   encoding?: string
