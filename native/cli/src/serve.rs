@@ -28,7 +28,7 @@ pub struct ServeArgs {
     /// strict: TDS 8.0 (TLS first, ALPN tds/8.0).
     #[arg(long, default_value = "optional")]
     encrypt: ServerEncrypt,
-    /// Validate bulk-loaded rows and discard them instead of storing them (for benchmarks).
+    /// Frame bulk-loaded rows by their length prefixes, count and discard them (benchmarks).
     #[arg(long)]
     sink: bool,
     /// An Entra ID access token to accept through FEDAUTH (or set SLUICE_SERVE_ACCESS_TOKEN).

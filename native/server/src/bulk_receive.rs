@@ -92,6 +92,32 @@ pub(crate) async fn receive(
         }
         buf.extend_from_slice(&packet.payload);
         while problem.is_none() && !buf.is_empty() {
+            // A sink only counts rows: each is framed by its length prefixes, not decoded.
+            if cfg.sink {
+                match decoder.skip_row(&buf) {
+                    Ok(Some(n)) => {
+                        buf.advance(n);
+                        count += 1;
+                        let seen = shared.bulk_rows.fetch_add(1, Ordering::Relaxed) + 1;
+                        if cfg.faults.drop_after_rows.is_some_and(|n| seen > n)
+                            && shared.fire(Fault::DropAfterRows)
+                        {
+                            return Ok(BulkEnd::Drop);
+                        }
+                        continue;
+                    }
+                    Ok(None) => {}
+                    Err(DecodeError::Incomplete) => break,
+                    Err(e) => {
+                        problem = Some(error(
+                            4804,
+                            16,
+                            format!("The bulk-load stream could not be read: {e}"),
+                        ));
+                        continue;
+                    }
+                }
+            }
             match decoder.decode(&buf) {
                 Ok((token, n)) => {
                     buf.advance(n);
@@ -175,8 +201,8 @@ pub(crate) async fn receive(
         )]));
     }
     if cfg.sink {
-        // Validate what storing would check cheaply: the declared columns exist (INSERT BULK
-        // already did) and the rows decoded against their COLMETADATA.
+        // What storing would check cheaply: the declared columns exist (INSERT BULK already
+        // did) and every row is framed by its COLMETADATA (its values are not decoded).
         return Ok(BulkEnd::Reply(vec![Outcome::Done {
             rows_affected: Some(count),
         }]));

@@ -212,3 +212,36 @@ async fn rollback_through_sql_undoes_bulk_rows_and_the_connection_goes_on() {
     load(&mut c, 0, 10, 1_000).await.expect("loads again");
     assert_eq!(count(&h).await, Value::Int(10));
 }
+
+/// `--sink` counts every row it frames and keeps none; its drop-after-rows knob still fires at
+/// the row it names.
+#[tokio::test]
+async fn a_sink_counts_rows_keeps_none_and_still_fires_its_faults() {
+    let h = start(ServerConfig {
+        port: 0,
+        sink: true,
+        ..Default::default()
+    })
+    .await
+    .expect("server starts");
+    let mut c = with_table(&h).await;
+    let s = load(&mut c, 0, 2_500, 1_000).await.expect("loads");
+    assert_eq!((s.rows_copied, s.batch_count), (2_500, 3));
+    assert_eq!(count(&h).await, Value::Int(0));
+
+    let h = start(ServerConfig {
+        port: 0,
+        sink: true,
+        faults: Faults {
+            drop_after_rows: Some(1_500),
+            ..Default::default()
+        },
+        ..Default::default()
+    })
+    .await
+    .expect("server starts");
+    let mut c = with_table(&h).await;
+    let f = load(&mut c, 0, 3_000, 1_000).await.expect_err("drops");
+    assert_eq!(f.kind, BulkFailureKind::Connection, "{f}");
+    assert_eq!(f.rows_committed, 1_000);
+}

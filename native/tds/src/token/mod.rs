@@ -95,6 +95,35 @@ impl TokenDecoder {
         self.columns.as_ref()
     }
 
+    /// The length of the ROW or NBCROW token at the start of `buf`, framed by its values'
+    /// length prefixes alone: nothing is decoded or copied. What a receiver that only counts
+    /// rows needs (the test server's `--sink`). `Ok(None)` when `buf` starts with another token.
+    pub fn skip_row(&self, buf: &[u8]) -> DecodeResult<Option<usize>> {
+        let mut r = ByteReader::new(buf);
+        let ty = r.u8()?;
+        if ty != token_type::ROW && ty != token_type::NBCROW {
+            return Ok(None);
+        }
+        let cols = self
+            .columns
+            .as_ref()
+            .ok_or_else(|| DecodeError::malformed("ROW", "a row arrived before any COLMETADATA"))?;
+        let bitmap = if ty == token_type::NBCROW {
+            Some(r.bytes(cols.len().div_ceil(8))?)
+        } else {
+            None
+        };
+        for (i, c) in cols.iter().enumerate() {
+            let is_null = bitmap
+                .and_then(|b| b.get(i / 8))
+                .is_some_and(|byte| byte & (1 << (i % 8)) != 0);
+            if !is_null {
+                crate::value::decode::skip_value(&c.type_info, &mut r)?;
+            }
+        }
+        Ok(Some(r.position()))
+    }
+
     /// Decodes the token at the start of `buf`. Returns it with the number of bytes it took, or
     /// [`DecodeError::Incomplete`] (nothing consumed, state unchanged) if `buf` ends inside it.
     pub fn decode(&mut self, buf: &[u8]) -> DecodeResult<(Token, usize)> {

@@ -279,6 +279,26 @@ fn rows_and_nbcrows_decode_against_the_last_colmetadata() {
     // NBCROW: bitmap 0b101, then only the nvarchar value.
     let nbc_at = b.iter().position(|&x| x == 0xD2).unwrap();
     assert_eq!(&b[nbc_at..nbc_at + 4], &[0xD2, 0b101, 4, 0]);
+
+    // skip_row frames each row exactly as decode does, other tokens are not rows, and a row
+    // cut short is incomplete.
+    let mut d = TokenDecoder::new();
+    let (_, meta_len) = d.decode(&b).unwrap();
+    assert_eq!(d.skip_row(&b), Ok(None), "COLMETADATA is no row");
+    let mut at = meta_len;
+    for _ in 0..2 {
+        let (_, n) = d.clone().decode(&b[at..]).unwrap();
+        assert_eq!(d.skip_row(&b[at..]), Ok(Some(n)));
+        for cut in 1..n {
+            assert_eq!(
+                d.skip_row(&b[at..at + cut]),
+                Err(crate::error::DecodeError::Incomplete)
+            );
+        }
+        at += n;
+    }
+    assert_eq!(d.skip_row(&b[at..]), Ok(None), "DONE is no row");
+    assert!(TokenDecoder::new().skip_row(&b[meta_len..]).is_err());
 }
 
 #[test]
