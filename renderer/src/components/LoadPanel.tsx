@@ -45,7 +45,7 @@ function Outcome({ result }: { result: Record<string, unknown> }) {
 
 export function LoadPanel() {
   const id = useId()
-  const job = useApp((s) => jobsSelectors.watched(s.jobs))
+  const job = useApp((s) => jobsSelectors.shown(s.jobs))
   const a = useApp((s) => ({ cancel: s.cancelJob, resume: s.resumeJob }))
   const queue = useApp((s) => jobsSelectors.queue(s.jobs))
   const [now, setNow] = useState(Date.now())

@@ -67,6 +67,17 @@ test('the watched job and the running ones come from the state', () => {
   assert.equal(sel.watched(jobsInitialState), null)
 })
 
+test('the Load panel shows the running load while the watched one waits in the queue', () => {
+  const a = job({ jobId: 'a', state: 'running' })
+  const b = job({ jobId: 'b', state: 'queued' })
+  const s = { ...jobsInitialState, byId: { a, b }, order: ['a', 'b'], watchedJobId: 'b' }
+  assert.equal(sel.shown(s)?.jobId, 'a')
+  const after = { ...s, byId: { a: { ...a, state: 'done' as const }, b: { ...b, state: 'running' as const } } }
+  assert.equal(sel.shown(after)?.jobId, 'b')
+  assert.equal(sel.shown({ ...s, watchedJobId: 'a' })?.jobId, 'a')
+  assert.equal(sel.shown(jobsInitialState), null)
+})
+
 test('throughput is rows per second between progress samples, and the chart scales to its box', () => {
   const series = sel.throughput([
     { at: 0, rows: 0 },

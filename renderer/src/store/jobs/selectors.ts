@@ -69,11 +69,23 @@ function sparkline(series: number[], width: number, height: number): string {
   return series.map((v, i) => `${(i * step).toFixed(1)},${(height - (v / max) * height).toFixed(1)}`).join(' ')
 }
 
+const watched = (s: JobsState) => (s.watchedJobId ? (s.byId[s.watchedJobId] ?? null) : null)
+
+/** The job the Load panel shows: the watched one, unless it waits in the queue behind a running
+ * load — then the running one, whose figures move. */
+function shown(s: JobsState): JobSnapshot | null {
+  const w = watched(s)
+  if (w?.state !== 'queued') return w
+  const running = s.order.map((id) => s.byId[id]).find((j) => j !== undefined && j.kind !== 'inspect' && j.state === 'running')
+  return running ?? w
+}
+
 export const jobsSelectors = {
   throughput,
   sparkline,
   samplesOf: (s: JobsState, jobId: string | undefined) => (jobId ? (s.samples[jobId] ?? []) : []),
-  watched: (s: JobsState) => (s.watchedJobId ? (s.byId[s.watchedJobId] ?? null) : null),
+  watched,
+  shown,
   running: (s: JobsState) =>
     s.order.map((id) => s.byId[id]).filter((j): j is JobSnapshot => j?.state === 'running' || j?.state === 'queued'),
   /** Loads and dry runs not finished yet, in the order they were queued (one runs at a time). */
