@@ -124,9 +124,11 @@ impl Recording {
     /// The load finished: its state file goes.
     pub fn finished(self) -> Option<String> {
         let problem = self.recorder.take_error().map(|e| e.to_string());
-        match self.recorder.into_state().map(StateFile::remove) {
-            Some(Err(e)) => Some(e.to_string()),
-            _ => problem,
+        // Under the lock, not by taking the state back: the runner may not have dropped its
+        // commit callback yet (and the file must not come back after this).
+        match self.recorder.with_state(StateFile::remove_now) {
+            Err(e) => Some(e.to_string()),
+            Ok(()) => problem,
         }
     }
 

@@ -226,6 +226,8 @@ pub fn state_key(canonical_path: &Path, target: &str) -> String {
 pub struct StateFile {
     path: PathBuf,
     pub state: LoadState,
+    /// The load ended and the file is gone: nothing writes it again.
+    removed: bool,
 }
 
 /// A state file that cannot be read or written.
@@ -254,7 +256,11 @@ impl StateFile {
             path: dir.to_path_buf(),
             error,
         })?;
-        let f = StateFile { path, state };
+        let f = StateFile {
+            path,
+            state,
+            removed: false,
+        };
         f.write()?;
         Ok(f)
     }
@@ -287,6 +293,7 @@ impl StateFile {
         Ok(Some(StateFile {
             path: path.to_path_buf(),
             state,
+            removed: false,
         }))
     }
 
@@ -297,7 +304,7 @@ impl StateFile {
     /// Records a committed batch (from the journal's commit callback) and rewrites the file.
     /// A batch already recorded is not recorded twice.
     pub fn record_batch(&mut self, batch: CommittedBatch) -> Result<(), StateError> {
-        if self.state.batches.iter().any(|b| b.batch == batch.batch) {
+        if self.removed || self.state.batches.iter().any(|b| b.batch == batch.batch) {
             return Ok(());
         }
         self.state.batches.push(batch);
@@ -315,12 +322,19 @@ impl StateFile {
     }
 
     /// The load finished: nothing is left to resume.
-    pub fn remove(self) -> Result<(), StateError> {
+    pub fn remove(mut self) -> Result<(), StateError> {
+        self.remove_now()
+    }
+
+    /// Removes the file, for good: a commit callback that still holds this state cannot
+    /// write it back.
+    pub fn remove_now(&mut self) -> Result<(), StateError> {
+        self.removed = true;
         match std::fs::remove_file(&self.path) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
             Err(error) => Err(StateError::Io {
-                path: self.path,
+                path: self.path.clone(),
                 error,
             }),
         }
@@ -405,6 +419,32 @@ mod tests {
         assert!(!f.path().with_extension("json.tmp").exists());
         f.remove().unwrap();
         assert!(StateFile::open(back.path()).unwrap().is_none());
+    }
+
+    /// The runner may call its commit callback after the load removed the state file (it
+    /// still holds the state): the file must not come back, or a later `--resume` would find
+    /// a finished load.
+    #[test]
+    fn a_removed_state_file_is_not_written_again_by_a_late_batch() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, id) = sample(dir.path());
+        let mut f = StateFile::create(dir.path(), state(id)).unwrap();
+        let path = f.path().to_path_buf();
+        assert!(path.exists());
+        f.remove_now().unwrap();
+        assert!(!path.exists());
+        f.record_batch(CommittedBatch {
+            batch: 3,
+            first_row: 1,
+            last_row: 9,
+            next_offset: None,
+            rows: 9,
+        })
+        .unwrap();
+        assert!(
+            !path.exists(),
+            "a late batch wrote the finished load's state back"
+        );
     }
 
     #[test]
