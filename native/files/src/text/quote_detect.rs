@@ -251,7 +251,7 @@ pub(crate) fn quote_evidence(
         let mut s = format!("quoting off: in the {} sampled records ", best.records);
         if let Some(w) = with {
             s.push_str(&format!(
-                "{}; read as data, {} ({} with quoting)",
+                "{}; read as data, {} (with quoting, {})",
                 enclosures(w),
                 split(best),
                 w.modal_records

@@ -168,7 +168,7 @@ fn quote_marks_that_never_enclose_a_field_turn_quoting_off() {
         c.quote_evidence.starts_with(
             "quoting off: in the 4 sampled records `\"` encloses none; `\"` opens 2 fields it \
              does not close right before a delimiter or the line end; read as data, `,` \
-             splits 4 of the 4 records into 2 fields (4 with quoting)"
+             splits 4 of the 4 records into 2 fields (with quoting, 4)"
         ),
         "{}",
         c.quote_evidence
