@@ -277,3 +277,58 @@ fn detection_is_the_same_every_time() {
     let text = "id,name\n1,'a, b'\n2,O'Brien\n3,\"c\"\n";
     assert_eq!(detect(text), detect(text));
 }
+
+#[test]
+fn short_inputs_made_of_quotes_delimiters_and_breaks_never_panic_and_decide_alike() {
+    // Every string over this alphabet up to 3 bytes, and longer pseudo-random ones: the bytes
+    // that steer quote detection, in every arrangement the short ones allow.
+    const ALPHABET: &[u8] = b",;\t|'\"\\\n\ra";
+    let mut inputs: Vec<Vec<u8>> = vec![Vec::new()];
+    for _ in 0..3 {
+        let longer: Vec<Vec<u8>> = inputs
+            .iter()
+            .filter(|s| s.len() == inputs.last().map_or(0, Vec::len))
+            .flat_map(|s| {
+                ALPHABET.iter().map(move |&b| {
+                    let mut t = s.clone();
+                    t.push(b);
+                    t
+                })
+            })
+            .collect();
+        inputs.extend(longer);
+    }
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    for _ in 0..500 {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let len = (state % 48) as usize;
+        let s: Vec<u8> = (0..len)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                ALPHABET[(state % ALPHABET.len() as u64) as usize]
+            })
+            .collect();
+        inputs.push(s);
+    }
+    for text in &inputs {
+        for truncated in [false, true] {
+            let a = detect_dialect(text, truncated, &TextOptions::default());
+            assert_eq!(a, detect_dialect(text, truncated, &TextOptions::default()));
+            assert!(!a.quote_evidence.is_empty(), "{text:?}");
+        }
+        if let Ok(mut r) = TextReader::from_bytes("t.csv", text.clone(), &TextOptions::default()) {
+            let mut records = 0;
+            while let Ok(true) = r.advance() {
+                records += 1;
+                assert!(
+                    records <= text.len(),
+                    "{text:?}: the reader does not move forward"
+                );
+            }
+        }
+    }
+}
