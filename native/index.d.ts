@@ -194,6 +194,10 @@ export interface NativeFileOptions {
   noHeader?: boolean
   delimiter?: string
   encoding?: string
+  /** `"`, `'` (any one ASCII character) or `none`. */
+  quote?: string
+  /** `\\` (backslash) or `double`. */
+  escape?: string
   sample?: number
   nullTokens?: Array<string>
   previewRows?: number
@@ -220,6 +224,10 @@ export interface NativeLoadOptions {
   sheet?: string
   delimiter?: string
   encoding?: string
+  /** `"`, `'` (any one ASCII character) or `none`. */
+  quote?: string
+  /** `\\` (backslash) or `double`. */
+  escape?: string
 }
 
 /**

@@ -197,6 +197,10 @@ export interface FileOptions {
   delimiter?: string
   /** Text: an encoding label (`utf-8`, `windows-1252`, `utf-16le`, …). */
   encoding?: string
+  /** Text: the quote character (`'"'`, `"'"`), or `'none'` to read quotes as data (default: detected). */
+  quote?: string
+  /** Text: `'\\'` (backslash) or `'double'` (default: detected). */
+  escape?: string
   /** Infer from the first N data rows only (default: the whole file). */
   sample?: number
   /** Values that mean NULL (default `NULL`, `NA`, `N/A`, `\N`; an empty field is NULL). */
@@ -219,6 +223,7 @@ export interface FileDetection {
   encoding: string | null
   delimiter: string | null
   escape: string | null
+  quote: string | null
   header: string
   sheet: string | null
 }
@@ -236,6 +241,9 @@ export interface FilePreview {
   encoding: string | null
   /** null for workbooks. */
   delimiter: string | null
+  /** null for workbooks and with quoting off. */
+  quote: string | null
+  escape: 'doubled' | 'backslash' | null
   hasHeader: boolean
   sheets: SheetInfo[]
   sheet: string | null
@@ -281,6 +289,9 @@ export interface FileInspection {
   format: string
   encoding: string | null
   delimiter: string | null
+  /** null for workbooks and with quoting off. */
+  quote: string | null
+  escape: 'doubled' | 'backslash' | null
   hasHeader: boolean
   rowCount: number
   /** False when `sample` stopped before the end of the data. */
@@ -324,6 +335,9 @@ export interface LoadFileOptions {
   sheet?: string
   delimiter?: string
   encoding?: string
+  /** As in `FileOptions`. */
+  quote?: string
+  escape?: string
   /** Cancels the load: the error has code ECANCEL and the committed account. */
   signal?: AbortSignal
   /** At most ~10 reports a second, plus a final one. */

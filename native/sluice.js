@@ -636,6 +636,8 @@ function fileOptions(opts = {}) {
     noHeader: opts.noHeader,
     delimiter: opts.delimiter,
     encoding: opts.encoding,
+    quote: opts.quote,
+    escape: opts.escape,
     sample: opts.sample,
     nullTokens: opts.nullTokens,
     previewRows: opts.previewRows,

@@ -83,6 +83,20 @@ test('skipped rows go to the reject file byte for byte, and the counts add up in
   await c.close()
 })
 
+test('loadFile reads with the quote it is given; a bad quote is a usage error', async () => {
+  const f = file('quoted.csv', 'name,n\n"x, y",1\n\'z\',2\n')
+  await loadFile({ file: f, connection: conn(), table: 'dbo.quote_off', create: true, quote: 'none', delimiter: ';' })
+  await loadFile({ file: f, connection: conn(), table: 'dbo.quote_single', create: true, quote: "'", delimiter: ';' })
+  const c = await client()
+  const off = (await c.query('SELECT * FROM dbo.quote_off')).rows
+  const single = (await c.query('SELECT * FROM dbo.quote_single')).rows
+  await c.close()
+  assert.deepEqual(off, [['"x, y",1'], ["'z',2"]])
+  assert.deepEqual(single, [['"x, y",1'], ['z,2']])
+  const e = (await loadFile({ file: f, connection: conn(), table: 't', create: true, quote: 'ab' }).catch((x) => x)) as SluiceError
+  assert.equal(e.code, 'EUSAGE')
+})
+
 test('a dry run sends nothing and changes nothing', async () => {
   const c = await client()
   const f = file('dry.csv', 'a,b\n1,x\n2,y\n')

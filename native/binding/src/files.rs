@@ -16,6 +16,7 @@ use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use serde_json::json;
 use sluice_files::inspect::{self, HeaderSetting, Options};
+use sluice_files::text::{EscapeStyle, QuoteSetting};
 use sluice_files::{ReadError, ReadErrorKind};
 use tokio::sync::Mutex;
 use tokio::task::JoinHandle;
@@ -31,6 +32,10 @@ pub struct NativeFileOptions {
     pub no_header: Option<bool>,
     pub delimiter: Option<String>,
     pub encoding: Option<String>,
+    /// `"`, `'` (any one ASCII character) or `none`.
+    pub quote: Option<String>,
+    /// `\\` (backslash) or `double`.
+    pub escape: Option<String>,
     pub sample: Option<f64>,
     pub null_tokens: Option<Vec<String>>,
     pub preview_rows: Option<u32>,
@@ -64,6 +69,18 @@ fn to_options(o: Option<NativeFileOptions>) -> Result<Options> {
             }
         },
     };
+    let quote = o
+        .quote
+        .as_deref()
+        .map(str::parse::<QuoteSetting>)
+        .transpose()
+        .map_err(invalid_arg)?;
+    let escape = o
+        .escape
+        .as_deref()
+        .map(str::parse::<EscapeStyle>)
+        .transpose()
+        .map_err(invalid_arg)?;
     let header = match (o.header_row, o.no_header.unwrap_or(false)) {
         (Some(_), true) => {
             return Err(invalid_arg(
@@ -91,6 +108,8 @@ fn to_options(o: Option<NativeFileOptions>) -> Result<Options> {
         header,
         delimiter,
         encoding: o.encoding,
+        quote,
+        escape,
         sample,
         null_tokens: o.null_tokens,
         preview_rows: o.preview_rows.map(|n| n as usize),

@@ -7,6 +7,7 @@ use napi::bindgen_prelude::*;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use serde_json::json;
+use sluice_files::text::{EscapeStyle, QuoteSetting};
 use sluice_load::template::LoadMode;
 use sluice_load::{hooks, load, LoadControl, LoadError, LoadErrorKind, LoadRequest, LoadSummary};
 use std::sync::Arc;
@@ -34,6 +35,10 @@ pub struct NativeLoadOptions {
     pub sheet: Option<String>,
     pub delimiter: Option<String>,
     pub encoding: Option<String>,
+    /// `"`, `'` (any one ASCII character) or `none`.
+    pub quote: Option<String>,
+    /// `\\` (backslash) or `double`.
+    pub escape: Option<String>,
 }
 
 #[napi(object)]
@@ -141,6 +146,18 @@ fn request(o: NativeLoadOptions) -> std::result::Result<LoadRequest, LoadError> 
             )))
         }
     };
+    let quote = o
+        .quote
+        .as_deref()
+        .map(str::parse::<QuoteSetting>)
+        .transpose()
+        .map_err(LoadError::usage)?;
+    let escape = o
+        .escape
+        .as_deref()
+        .map(str::parse::<EscapeStyle>)
+        .transpose()
+        .map_err(LoadError::usage)?;
     let template = o
         .map
         .as_deref()
@@ -163,6 +180,8 @@ fn request(o: NativeLoadOptions) -> std::result::Result<LoadRequest, LoadError> 
         sheet: o.sheet,
         delimiter,
         encoding: o.encoding,
+        quote,
+        escape,
         ..Default::default()
     })
 }

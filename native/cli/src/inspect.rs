@@ -12,6 +12,7 @@ use std::sync::atomic::AtomicBool;
 use clap::Args;
 use sluice_files::infer::{ColumnSchema, Evidence};
 use sluice_files::inspect::{self, HeaderSetting, Inspection, Options, Progress};
+use sluice_files::text::{EscapeStyle, QuoteSetting};
 use sluice_files::{ReadError, ReadErrorKind};
 
 #[derive(Args, Debug)]
@@ -37,6 +38,12 @@ pub struct InspectArgs {
     /// Text: the encoding (`utf-8`, `windows-1252`, `utf-16le`, `latin1`, …).
     #[arg(long, value_name = "NAME")]
     encoding: Option<String>,
+    /// Text: the quote character (`"`, `'`), or `none` to read quotes as data.
+    #[arg(long, value_name = "C")]
+    quote: Option<QuoteSetting>,
+    /// Text: how a quote inside quotes is escaped: `\` (backslash) or `double`.
+    #[arg(long, value_name = "C")]
+    escape: Option<EscapeStyle>,
     /// Infer from the first N data rows only (default: the whole file).
     #[arg(long, value_name = "N")]
     sample: Option<u64>,
@@ -76,6 +83,8 @@ impl InspectArgs {
             },
             delimiter: self.delimiter,
             encoding: self.encoding.clone(),
+            quote: self.quote,
+            escape: self.escape,
             sample: self.sample,
             null_tokens: (!self.null_tokens.is_empty()).then(|| self.null_tokens.clone()),
             preview_rows: None,
@@ -195,6 +204,13 @@ fn print_table(out: &mut dyn Write, file: &std::path::Path, i: &Inspection) -> s
             "delimiter: {shown} ({})",
             d.delimiter.as_deref().unwrap_or("")
         )?;
+        if let Some(q) = d.quote.as_deref().filter(|e| !e.is_empty()) {
+            let shown = match &i.quote {
+                Some(c) => c.clone(),
+                None => "none".to_string(),
+            };
+            writeln!(out, "quote:     {shown} ({q})")?;
+        }
         if let Some(esc) = d.escape.as_deref().filter(|e| !e.is_empty()) {
             writeln!(out, "quotes:    {esc}")?;
         }

@@ -7,7 +7,7 @@ use std::path::Path;
 use sluice_files::infer::nulls::DEFAULT_NULL_TOKENS;
 use sluice_files::inspect::{Inspection, Options};
 use sluice_files::sheet::{CellRange, SheetFormat};
-use sluice_files::text::{TextOptions, TextReader};
+use sluice_files::text::TextReader;
 use sluice_load::template::{InspectedFile, SourceSettings};
 use sluice_load::Template;
 
@@ -44,12 +44,8 @@ pub(crate) fn write_template(
         None => {
             // The dialect as the text reader detects it with the same overrides: opening reads
             // only the detection sample.
-            let text = TextOptions {
-                delimiter: options.delimiter,
-                encoding: options.encoding.clone(),
-                ..Default::default()
-            };
-            let reader = TextReader::open(file, &text).map_err(|e| e.to_string())?;
+            let reader =
+                TextReader::open(file, &options.text_options()).map_err(|e| e.to_string())?;
             SourceSettings::from_text_detection(reader.detection(), found.has_header, &nulls)
         }
     };

@@ -70,3 +70,74 @@ async fn the_written_template_validates_and_loads_the_file_it_came_from() {
         }
     }
 }
+
+/// The quote goes into the template when it is not `"` (detected or set with `--quote`), and
+/// `sluice load --map` reads the file with it.
+#[tokio::test]
+async fn the_template_carries_a_quote_that_is_not_the_double_quote_and_loads_with_it() {
+    let h = start(ServerConfig {
+        port: 0,
+        ..Default::default()
+    })
+    .await
+    .expect("server starts");
+    let conn = h.connection_string();
+    let dir = tempfile::tempdir().unwrap();
+    let template = |name: &str| dir.path().join(name).display().to_string();
+    let single = testdata("single-quoted.csv");
+    let out = template("single.json");
+    let code = crate::run(vec![
+        "inspect".into(),
+        single.clone(),
+        "--template".into(),
+        out.clone(),
+    ])
+    .await;
+    assert_eq!(code, 0);
+    assert_eq!(
+        Template::read(&out).unwrap().source.quote.as_deref(),
+        Some("'")
+    );
+    let code = crate::run(vec![
+        "load".into(),
+        single,
+        "-c".into(),
+        conn.clone(),
+        "--table".into(),
+        "single".into(),
+        "--create".into(),
+        "--map".into(),
+        out,
+    ])
+    .await;
+    assert_eq!(code, 0);
+    let mut c = Connection::connect_str(&conn).await.expect("connects");
+    let r = c
+        .execute("SELECT customer FROM single WHERE id = 2")
+        .await
+        .expect("selects");
+    assert_eq!(
+        r.result_sets[0].rows[0][0],
+        Value::String("O'Brien, Pat".into())
+    );
+    let plain = template("plain.json");
+    let off = template("off.json");
+    for (args, out, quote) in [
+        (vec![], &plain, None),
+        (
+            vec!["--quote".to_string(), "none".to_string()],
+            &off,
+            Some("none"),
+        ),
+    ] {
+        let mut argv = vec![
+            "inspect".to_string(),
+            testdata("quoted-newlines.csv"),
+            "--template".to_string(),
+            out.clone(),
+        ];
+        argv.extend(args);
+        assert_eq!(crate::run(argv).await, 0);
+        assert_eq!(Template::read(out).unwrap().source.quote.as_deref(), quote);
+    }
+}

@@ -300,3 +300,75 @@ async fn the_command_line_routes_inspect_and_rejects_bad_arguments() {
     assert_eq!(crate::run(bad).await, 2);
     assert_eq!(crate::run(vec!["inspect".into()]).await, 2);
 }
+
+#[test]
+fn json_has_the_quote_the_escape_and_their_evidence() {
+    let v = json("single-quoted.csv", &[]);
+    assert_eq!(
+        (&v["quote"], &v["escape"]),
+        (&"'".into(), &"doubled".into())
+    );
+    assert!(
+        v["detection"]["quote"]
+            .as_str()
+            .unwrap()
+            .starts_with("`'` encloses 12 fields, 5 holding the delimiter"),
+        "{v}"
+    );
+    assert_eq!(v["delimiter"], ",");
+    let v = json("backslash-escaped.csv", &[]);
+    assert_eq!(
+        (&v["quote"], &v["escape"]),
+        (&"\"".into(), &"backslash".into())
+    );
+    let v = json("inches-no-quoting.csv", &[]);
+    assert!(v["quote"].is_null() && v["escape"].is_null(), "{v}");
+    assert_eq!(
+        schema(&v)[1],
+        ("size".to_string(), "varchar(11)".to_string(), false)
+    );
+}
+
+#[test]
+fn quote_and_escape_flags_override_the_detection() {
+    // With `"` as the quote, `'Smith, John'` is two fields, so the columns shift.
+    let v = json("single-quoted.csv", &["--quote", "\""]);
+    assert_eq!(v["quote"], "\"");
+    assert!(
+        v["detection"]["quote"]
+            .as_str()
+            .unwrap()
+            .starts_with("`\"` set by the caller"),
+        "{v}"
+    );
+    let v = json("quoted-newlines.csv", &["--quote", "none"]);
+    assert!(v["quote"].is_null(), "{v}");
+    assert_eq!(
+        v["detection"]["quote"],
+        "quoting off, set by the caller: quote characters are data"
+    );
+    let v = json("backslash-escaped.csv", &["--escape", "double"]);
+    assert_eq!(v["escape"], "doubled");
+    assert_eq!(v["detection"]["escape"], "escape style set by the caller");
+    let path = testdata("single-quoted.csv");
+    let (code, out, err) = inspect_cli(&[&path]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("quote:     ' (`'` encloses 12 fields"),
+        "{out}"
+    );
+    let (code, _, err) = inspect_cli(&[&path, "--quote", ",", "--delimiter", ","]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("the quote and the delimiter are both"),
+        "{err}"
+    );
+    let cmd = Cmd::try_parse_from(["inspect", path.as_str(), "--quote", "ab"]);
+    assert!(cmd.err().unwrap().to_string().contains("is not a quote"));
+    let cmd = Cmd::try_parse_from(["inspect", path.as_str(), "--escape", "x"]);
+    assert!(cmd
+        .err()
+        .unwrap()
+        .to_string()
+        .contains("is not an escape style"));
+}

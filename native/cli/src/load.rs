@@ -5,6 +5,7 @@
 
 use clap::{ArgGroup, Args};
 use serde_json::json;
+use sluice_files::text::{EscapeStyle, QuoteSetting};
 use sluice_load::template::LoadMode;
 use sluice_load::{
     hooks, load, LoadControl, LoadError, LoadErrorKind, LoadProgress, LoadRequest, LoadSummary,
@@ -85,6 +86,12 @@ pub struct LoadArgs {
     /// The text encoding (`utf-8`, `windows-1252`, `utf-16le` …).
     #[arg(long)]
     encoding: Option<String>,
+    /// The quote character of delimited text (`"`, `'`), or `none` to read quotes as data.
+    #[arg(long, value_name = "C")]
+    quote: Option<QuoteSetting>,
+    /// How a quote inside quotes is escaped: `\\` (backslash) or `double`.
+    #[arg(long, value_name = "C")]
+    escape: Option<EscapeStyle>,
     /// JSON lines of progress on stdout, then the summary.
     #[arg(long)]
     json: bool,
@@ -123,6 +130,8 @@ fn request(a: &LoadArgs) -> Result<LoadRequest, LoadError> {
         sheet: a.sheet.clone(),
         delimiter: a.delimiter.as_deref().map(delimiter).transpose()?,
         encoding: a.encoding.clone(),
+        quote: a.quote,
+        escape: a.escape,
         ..Default::default()
     })
 }
@@ -255,5 +264,42 @@ fn report_error(e: &LoadError, json: bool) -> i32 {
         LoadErrorKind::Connection => exit::CONNECTION,
         LoadErrorKind::Server => exit::SERVER,
         LoadErrorKind::Cancelled => exit::CANCELLED,
+    }
+}
+
+#[cfg(test)]
+mod quote_flag_tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cmd {
+        #[command(flatten)]
+        args: LoadArgs,
+    }
+
+    fn parse(extra: &[&str]) -> Result<Cmd, clap::Error> {
+        let base = [
+            "load", "a.csv", "-c", "Server=x", "--table", "t", "--create",
+        ];
+        Cmd::try_parse_from(base.iter().chain(extra))
+    }
+
+    #[test]
+    fn quote_and_escape_flags_reach_the_load_request() {
+        let r = request(&parse(&["--quote", "'", "--escape", "\\"]).unwrap().args).unwrap();
+        assert_eq!(
+            (r.quote, r.escape),
+            (
+                Some(QuoteSetting::Char(b'\'')),
+                Some(EscapeStyle::Backslash)
+            )
+        );
+        let r = request(&parse(&["--quote", "none"]).unwrap().args).unwrap();
+        assert_eq!((r.quote, r.escape), (Some(QuoteSetting::Off), None));
+        let r = request(&parse(&[]).unwrap().args).unwrap();
+        assert_eq!((r.quote, r.escape), (None, None));
+        let e = parse(&["--quote", "''"]).err().unwrap().to_string();
+        assert!(e.contains("is not a quote"), "{e}");
     }
 }

@@ -213,21 +213,25 @@ fn main() {
             println!("{n} records, {b} field bytes in {:.3} s", t.elapsed().as_secs_f64());
         }
         (Some("preview"), Some(path)) => {
+            // An optional third argument sets the quote (`none` for off) instead of detecting it.
+            let mut options = TextOptions::default();
+            options.set_quote(args.get(2).map(|q| q.parse().expect("a quote")));
             let t = Instant::now();
-            let mut reader = TextReader::open(path, &TextOptions::default()).expect("open");
+            let mut reader = TextReader::open(path, &options).expect("open");
             let first = reader.first_records(100).expect("read");
             let d = reader.detection();
             println!(
-                "open + detect + first {} records: {:.2} ms\nencoding: {} ({})\ndelimiter: {}",
+                "open + detect + first {} records: {:.2} ms\nencoding: {} ({})\ndelimiter: {}\nquote: {}",
                 first.len(),
                 t.elapsed().as_secs_f64() * 1e3,
                 d.encoding.name,
                 d.encoding.evidence,
-                d.delimiter_evidence
+                d.delimiter_evidence,
+                d.quote_evidence
             );
         }
         _ => eprintln!(
-            "usage: read_csv gen PATH [ROWS] | bench PATH | read PATH [MAX_RECORD_BYTES] | csv-crate PATH | preview PATH"
+            "usage: read_csv gen PATH [ROWS] | bench PATH | read PATH [MAX_RECORD_BYTES] | csv-crate PATH | preview PATH [QUOTE]"
         ),
     }
 }

@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
 use sluice_files::infer::{ColumnSchema, HeaderChoice};
-use sluice_files::text::TextOptions;
 use sluice_files::ReadErrorKind;
 
 use crate::multi_file::{infer_files, MultiFileOptions};
@@ -38,11 +37,7 @@ pub(crate) fn infer(specs: &[SourceSpec], cancel: &AtomicBool) -> Result<Inferre
         return Err(LoadError::usage("no file to load"));
     };
     let options = MultiFileOptions {
-        text: TextOptions {
-            delimiter: first.delimiter,
-            encoding: first.encoding.clone(),
-            ..Default::default()
-        },
+        text: first.text_options(),
         sheet: first.sheet.clone(),
         header: match first.has_header {
             None => HeaderChoice::Detect,

@@ -39,6 +39,8 @@ pub use template::Template;
 #[cfg(test)]
 mod load_tests;
 #[cfg(test)]
+mod quote_load_tests;
+#[cfg(test)]
 mod resume_load_tests;
 #[cfg(test)]
 mod several_files_tests;

@@ -17,6 +17,7 @@ use tds::bulk::{insert_bulk_statement, parse_multipart_name, quote_multipart, Bu
 
 use sluice_files::infer::InferOptions;
 use sluice_files::read_ahead::{with_read_ahead, ReadAheadOptions};
+use sluice_files::text::{EscapeStyle, QuoteSetting};
 
 use crate::hooks;
 use crate::infer_pass::infer;
@@ -52,6 +53,10 @@ pub struct LoadRequest {
     pub sheet: Option<String>,
     pub delimiter: Option<u8>,
     pub encoding: Option<String>,
+    /// The quote character or quoting off (else the template's, else detected).
+    pub quote: Option<QuoteSetting>,
+    /// How quotes are escaped inside quotes (else detected).
+    pub escape: Option<EscapeStyle>,
     pub table_lock: bool,
     /// Commit each batch with a journal row (the default), so that `--resume` can settle a
     /// batch in doubt. `false` (`--no-journal`): no journal table, no state file, no resume.
@@ -75,6 +80,8 @@ impl Default for LoadRequest {
             sheet: None,
             delimiter: None,
             encoding: None,
+            quote: None,
+            escape: None,
             table_lock: true,
             journal: true,
         }
@@ -655,6 +662,13 @@ fn spec(req: &LoadRequest, path: &std::path::Path) -> SourceSpec {
             .encoding
             .clone()
             .or_else(|| src.and_then(|s| s.encoding.clone())),
+        // A template's quote was checked when it was read; one that does not parse is left to
+        // detection.
+        quote: req.quote.or_else(|| {
+            src.and_then(|s| s.quote.as_deref())
+                .and_then(|q| q.parse().ok())
+        }),
+        escape: req.escape,
         sheet: req
             .sheet
             .clone()

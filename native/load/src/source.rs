@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use sluice_files::infer::{detect_header, header_names, HeaderChoice, RecordSample};
 use sluice_files::inspect::format::{self, FileKind};
 use sluice_files::sheet::{SheetOptions, Workbook};
-use sluice_files::text::{TextOptions, TextReader};
+use sluice_files::text::{EscapeStyle, QuoteSetting, TextOptions, TextReader};
 use sluice_files::{Field, ReadError, RowSource};
 
 /// Records looked at to decide whether record 1 is a header.
@@ -20,6 +20,9 @@ pub struct SourceSpec {
     pub path: PathBuf,
     pub delimiter: Option<u8>,
     pub encoding: Option<String>,
+    /// The quote character or quoting off; `None`: detected.
+    pub quote: Option<QuoteSetting>,
+    pub escape: Option<EscapeStyle>,
     pub sheet: Option<String>,
     /// `None`: decided from the data.
     pub has_header: Option<bool>,
@@ -38,6 +41,20 @@ pub struct SourceInfo {
     pub is_sheet: bool,
     /// The reader went straight to `SourceSpec::resume_offset`.
     pub resumed_at: Option<u64>,
+}
+
+impl SourceSpec {
+    /// The text reader's options for this spec (what it leaves open is detected).
+    pub fn text_options(&self) -> TextOptions {
+        let mut o = TextOptions {
+            delimiter: self.delimiter,
+            encoding: self.encoding.clone(),
+            escape: self.escape,
+            ..Default::default()
+        };
+        o.set_quote(self.quote);
+        o
+    }
 }
 
 /// True when the file's first bytes are a workbook container (zip or OLE).
@@ -66,12 +83,7 @@ pub fn with_source<T>(
         }
         return f(&mut reader, &info);
     }
-    let opts = TextOptions {
-        delimiter: spec.delimiter,
-        encoding: spec.encoding.clone(),
-        ..Default::default()
-    };
-    let mut reader = TextReader::open(&spec.path, &opts).map_err(read_error)?;
+    let mut reader = TextReader::open(&spec.path, &spec.text_options()).map_err(read_error)?;
     let delimiter = reader.detection().dialect.delimiter;
     let info = sniff(&mut reader, spec, delimiter, false)?;
     reader.rewind().map_err(read_error)?;

@@ -63,6 +63,10 @@ pub struct SourceSettings {
     pub delimiter: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encoding: Option<String>,
+    /// The quote character of delimited text, or `none` for quotes read as data; absent means
+    /// detect (templates write it only when it is not `"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
     /// Field texts read as NULL (default: empty, `NULL`, `NA`, `N/A`, `\N`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub null_tokens: Option<Vec<String>>,

@@ -292,3 +292,63 @@ fn preview_reads_only_what_it_shows() {
     assert_eq!(p.columns[0].sql_type.to_string(), "int");
     assert_eq!(p.row_numbers.last(), Some(&101));
 }
+
+#[test]
+fn the_quote_and_its_evidence_are_in_preview_and_inspection() {
+    let p = preview(&testdata("single-quoted.csv"), &Options::default()).unwrap();
+    assert_eq!(
+        (p.quote.as_deref(), p.escape),
+        (Some("'"), Some(crate::text::EscapeStyle::Doubled))
+    );
+    let evidence = p.detection.quote.as_deref().unwrap_or_default();
+    assert!(evidence.starts_with("`'` encloses 12 fields"), "{evidence}");
+    assert_eq!(p.rows[1][1].as_deref(), Some("O'Brien, Pat"));
+    let i = run_inspect(&testdata("inches-no-quoting.csv"), &Options::default()).unwrap();
+    assert_eq!((i.quote, i.escape), (None, None));
+    let json = serde_json::to_value(&i.detection).unwrap();
+    assert!(
+        json["quote"].as_str().unwrap().starts_with("quoting off"),
+        "{json}"
+    );
+    let sheet = preview(&testdata("sample.xlsx"), &Options::default()).unwrap();
+    assert_eq!(
+        (sheet.quote, sheet.escape, sheet.detection.quote),
+        (None, None, None)
+    );
+}
+
+#[test]
+fn quote_and_escape_overrides_are_used_and_refused_for_workbooks() {
+    // Read with `"` quoting, the single quotes are data and the quoted commas split fields.
+    let options = Options {
+        quote: Some(crate::text::QuoteSetting::Char(b'"')),
+        ..Options::default()
+    };
+    let p = preview(&testdata("single-quoted.csv"), &options).unwrap();
+    assert_eq!(p.quote.as_deref(), Some("\""));
+    assert_eq!(p.rows[0][1].as_deref(), Some("'Smith"));
+    assert!(
+        p.detection
+            .quote
+            .as_deref()
+            .unwrap_or_default()
+            .starts_with("`\"` set by the caller"),
+        "{:?}",
+        p.detection.quote
+    );
+    let off = Options {
+        quote: Some(crate::text::QuoteSetting::Off),
+        ..Options::default()
+    };
+    let p = preview(&testdata("quoted-newlines.csv"), &off).unwrap();
+    assert_eq!((p.quote, p.escape), (None, None));
+    let e = preview(
+        &testdata("sample.xlsx"),
+        &Options {
+            escape: Some(crate::text::EscapeStyle::Backslash),
+            ..Options::default()
+        },
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("--escape"), "{e}");
+}

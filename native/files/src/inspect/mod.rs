@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 use crate::infer::ColumnSchema;
 use crate::infer::SqlType;
 use crate::sheet::SheetInfo;
+use crate::text::{EscapeStyle, QuoteSetting, TextOptions};
 
 pub use run::{inspect, preview};
 
@@ -47,12 +48,38 @@ pub struct Options {
     pub delimiter: Option<u8>,
     /// Delimited text: an encoding label (`utf-8`, `windows-1252`, `utf-16le`, …).
     pub encoding: Option<String>,
+    /// Delimited text: the quote character, or quoting off.
+    pub quote: Option<QuoteSetting>,
+    /// Delimited text: how a quote inside a quoted field is escaped.
+    pub escape: Option<EscapeStyle>,
     /// Infer from at most this many data rows instead of the whole file.
     pub sample: Option<u64>,
     /// The values that mean NULL (default `NULL`, `NA`, `N/A`, `\N`; an empty field is NULL).
     pub null_tokens: Option<Vec<String>>,
     /// Data rows a preview shows (default [`DEFAULT_PREVIEW_ROWS`]).
     pub preview_rows: Option<usize>,
+}
+
+impl Options {
+    /// The text reader's options for these overrides (the rest detected).
+    pub fn text_options(&self) -> TextOptions {
+        let mut o = TextOptions {
+            encoding: self.encoding.clone(),
+            delimiter: self.delimiter,
+            escape: self.escape,
+            ..TextOptions::default()
+        };
+        o.set_quote(self.quote);
+        o
+    }
+
+    /// True when a text-only setting is given.
+    pub(crate) fn has_text_settings(&self) -> bool {
+        self.delimiter.is_some()
+            || self.encoding.is_some()
+            || self.quote.is_some()
+            || self.escape.is_some()
+    }
 }
 
 /// Where the column names come from.
@@ -79,6 +106,8 @@ pub struct DetectionEvidence {
     pub delimiter: Option<String>,
     /// Text: why this quote escaping.
     pub escape: Option<String>,
+    /// Text: why this quote character, or quoting off.
+    pub quote: Option<String>,
     /// Why the first record is (or is not) a header.
     pub header: String,
     /// Spreadsheets: why this sheet.
@@ -106,6 +135,10 @@ pub struct Preview {
     pub encoding: Option<String>,
     /// Text: the delimiter; `None` for spreadsheets.
     pub delimiter: Option<String>,
+    /// Text: the quote character; `None` for spreadsheets and with quoting off.
+    pub quote: Option<String>,
+    /// Text with quoting: how a quote inside a quoted field is escaped.
+    pub escape: Option<EscapeStyle>,
     pub has_header: bool,
     /// Spreadsheets: the workbook's sheets in tab order (empty for text).
     pub sheets: Vec<SheetInfo>,
@@ -126,6 +159,10 @@ pub struct Inspection {
     pub format: String,
     pub encoding: Option<String>,
     pub delimiter: Option<String>,
+    /// Text: the quote character; `None` for spreadsheets and with quoting off.
+    pub quote: Option<String>,
+    /// Text with quoting: how a quote inside a quoted field is escaped.
+    pub escape: Option<EscapeStyle>,
     pub has_header: bool,
     /// Data rows read (all of them, or the `sample`).
     pub row_count: u64,

@@ -16,7 +16,7 @@ use crate::infer::{
 };
 use crate::read_ahead::{with_read_ahead, ReadAheadOptions};
 use crate::sheet::{CellRange, SheetInfo, SheetOptions, Workbook};
-use crate::text::{TextOptions, TextReader};
+use crate::text::{EscapeStyle, TextReader};
 use crate::{Field, ReadError, ReadErrorKind, RowSource};
 
 /// Progress is reported at most this often (and once at the end).
@@ -29,6 +29,8 @@ struct Setup {
     format: String,
     encoding: Option<String>,
     delimiter: Option<String>,
+    quote: Option<String>,
+    escape: Option<EscapeStyle>,
     sheets: Vec<SheetInfo>,
     sheet: Option<String>,
     /// A spreadsheet header row the reader already read (`HeaderSetting::Row`).
@@ -84,6 +86,8 @@ impl SourceJob for PreviewJob<'_> {
             format: setup.format,
             encoding: setup.encoding,
             delimiter: setup.delimiter,
+            quote: setup.quote,
+            escape: setup.escape,
             has_header: started.has_header,
             sheets: setup.sheets,
             sheet: setup.sheet,
@@ -195,6 +199,8 @@ impl SourceJob for InspectJob<'_> {
             format: setup.format,
             encoding: setup.encoding,
             delimiter: setup.delimiter,
+            quote: setup.quote,
+            escape: setup.escape,
             has_header: started.has_header,
             row_count: inferrer.rows(),
             complete,
@@ -229,11 +235,7 @@ fn with_source<J: SourceJob>(path: &Path, options: &Options, job: J) -> Result<J
                         .to_string(),
                 ));
             }
-            let text_options = TextOptions {
-                encoding: options.encoding.clone(),
-                delimiter: options.delimiter,
-                ..TextOptions::default()
-            };
+            let text_options = options.text_options();
             let mut reader = TextReader::open(path, &text_options)?;
             let d = reader.detection();
             let delimiter = d.dialect.delimiter;
@@ -241,6 +243,8 @@ fn with_source<J: SourceJob>(path: &Path, options: &Options, job: J) -> Result<J
                 format: if delimiter == b'\t' { "tsv" } else { "csv" }.to_string(),
                 encoding: Some(d.encoding.name.to_string()),
                 delimiter: Some(char::from(delimiter).to_string()),
+                quote: d.dialect.quote.map(|q| char::from(q).to_string()),
+                escape: d.dialect.quote.map(|_| d.dialect.escape),
                 sheets: Vec::new(),
                 sheet: None,
                 reader_header: None,
@@ -248,6 +252,7 @@ fn with_source<J: SourceJob>(path: &Path, options: &Options, job: J) -> Result<J
                     encoding: Some(d.encoding.evidence.clone()),
                     delimiter: Some(d.delimiter_evidence.clone()),
                     escape: Some(d.escape_evidence.clone()),
+                    quote: Some(d.quote_evidence.clone()),
                     header: String::new(),
                     sheet: None,
                 },
@@ -268,9 +273,10 @@ fn with_source<J: SourceJob>(path: &Path, options: &Options, job: J) -> Result<J
             job.run(&mut reader, setup)
         }
         FileKind::Workbook => {
-            if options.delimiter.is_some() || options.encoding.is_some() {
+            if options.has_text_settings() {
                 return Err(invalid(
-                    "--delimiter and --encoding apply to delimited text; this file is a workbook"
+                    "--delimiter, --encoding, --quote and --escape apply to delimited text; this \
+                     file is a workbook"
                         .to_string(),
                 ));
             }
@@ -308,6 +314,8 @@ fn with_source<J: SourceJob>(path: &Path, options: &Options, job: J) -> Result<J
                 format,
                 encoding: None,
                 delimiter: None,
+                quote: None,
+                escape: None,
                 sheets,
                 sheet: Some(sheet),
                 reader_header: header_row.map(|_| reader.header().to_vec()),
@@ -315,6 +323,7 @@ fn with_source<J: SourceJob>(path: &Path, options: &Options, job: J) -> Result<J
                     encoding: None,
                     delimiter: None,
                     escape: None,
+                    quote: None,
                     header: String::new(),
                     sheet: Some(reason),
                 },

@@ -19,6 +19,8 @@ pub struct Detection {
     pub dialect: Dialect,
     pub delimiter_evidence: String,
     pub escape_evidence: String,
+    /// Why this quote character, or quoting off.
+    pub quote_evidence: String,
     /// How each candidate dialect split the sample.
     pub candidates: Vec<CandidateStats>,
     /// Bytes of the file the detection looked at.
@@ -40,6 +42,7 @@ impl Detection {
             dialect: Dialect::default(),
             delimiter_evidence: String::new(),
             escape_evidence: String::new(),
+            quote_evidence: String::new(),
             candidates: Vec::new(),
             sample_bytes: 0,
             file_bytes: 0,
@@ -54,6 +57,15 @@ pub(crate) fn detect(
     file_len: u64,
     options: &TextOptions,
 ) -> Result<(Settings, Detection), ReadErrorKind> {
+    if let Some(q) = options
+        .quote
+        .filter(|&q| options.quoting && options.delimiter == Some(q))
+    {
+        return Err(ReadErrorKind::Invalid(format!(
+            "the quote and the delimiter are both {}: give two different characters",
+            delimiter_name(q)
+        )));
+    }
     let encoding = detect_encoding(sample, file_len, options.encoding.as_deref())?;
     let body = sample.get(encoding.bom_len..).unwrap_or_default();
     let truncated = (sample.len() as u64) < file_len;
@@ -102,6 +114,7 @@ pub(crate) fn detect(
         dialect: choice.dialect,
         delimiter_evidence: choice.delimiter_evidence,
         escape_evidence: choice.escape_evidence,
+        quote_evidence: choice.quote_evidence,
         candidates: choice.candidates,
         sample_bytes: sample.len(),
         file_bytes: file_len,

@@ -1,6 +1,7 @@
-//! Which delimiter and quote escaping a file uses, decided the way DuckDB's sniffer does it:
-//! every candidate splits the sampled records, and the one that splits them most consistently
-//! into more than one field wins. The figures behind the choice are kept as evidence.
+//! Which delimiter, quote and quote escaping a file uses, decided the way DuckDB's sniffer does
+//! it: every candidate splits the sampled records, and the one that splits them most
+//! consistently into more than one field wins (the quote among a delimiter's candidates as
+//! `quote_detect` says). The figures behind the choice are kept as evidence.
 
 use std::io::Cursor;
 use std::path::Path;
@@ -8,7 +9,13 @@ use std::path::Path;
 use encoding_rs::UTF_8;
 use serde::Serialize;
 
-use super::options::{byte_as_text, Dialect, EscapeStyle, InvalidUtf8, TextOptions};
+use super::options::{
+    byte_as_text, opt_byte_as_text, Dialect, EscapeStyle, InvalidUtf8, TextOptions,
+};
+use super::quote_detect::{
+    count_enclosures, detecting, opens_a_field, pick_for_delimiter, quote_evidence, split_key,
+    try_quoting_off, QuoteCounts, CANDIDATE_QUOTES,
+};
 use super::reader::{Settings, TextReader};
 use crate::RowSource;
 
@@ -30,6 +37,19 @@ pub struct CandidateStats {
     pub modal_records: usize,
     pub min_fields: usize,
     pub max_fields: usize,
+    /// `None`: quoting off.
+    #[serde(serialize_with = "opt_byte_as_text")]
+    pub quote: Option<u8>,
+    /// Fields the quote encloses: it opens them and closes right before a delimiter or the
+    /// record's end (see `quote_detect`).
+    pub quoted_fields: usize,
+    /// Of those, the ones that need quoting: holding the delimiter, a line break or a quote.
+    pub quoted_needed: usize,
+    /// Fields that start with the quote but do not close cleanly (an apostrophe, an inch mark,
+    /// or a quote never closed).
+    pub unclosed_quotes: usize,
+    /// The sample was split to its end without an error (an unterminated quote stops it).
+    pub read_through: bool,
 }
 
 /// The dialect chosen, and why.
@@ -39,6 +59,8 @@ pub struct DialectChoice {
     pub dialect: Dialect,
     pub delimiter_evidence: String,
     pub escape_evidence: String,
+    /// Why this quote character (or none).
+    pub quote_evidence: String,
     pub candidates: Vec<CandidateStats>,
 }
 
@@ -54,42 +76,92 @@ pub fn delimiter_name(b: u8) -> String {
 /// Decides the dialect from `text`, the sample as UTF-8 or an ASCII-compatible code page.
 /// `truncated`: the sample is not the whole file, so its last record may be cut.
 pub fn detect_dialect(text: &[u8], truncated: bool, options: &TextOptions) -> DialectChoice {
-    let quote = options.quoting.then(|| options.quote.unwrap_or(b'"'));
+    let quotes: Vec<Option<u8>> = if !options.quoting {
+        vec![None]
+    } else if let Some(q) = options.quote {
+        vec![Some(q)]
+    } else {
+        // `"` always; `'` where it opens a field; never the caller's delimiter.
+        let v: Vec<Option<u8>> = CANDIDATE_QUOTES
+            .iter()
+            .enumerate()
+            .filter(|&(i, &q)| i == 0 || opens_a_field(text, q, &CANDIDATE_DELIMITERS))
+            .filter(|&(_, &q)| options.delimiter != Some(q))
+            .map(|(_, &q)| Some(q))
+            .collect();
+        if v.is_empty() {
+            vec![None]
+        } else {
+            v
+        }
+    };
+    // A quote is never a delimiter.
     let delimiters: Vec<u8> = match options.delimiter {
         Some(d) => vec![d],
-        None => CANDIDATE_DELIMITERS.to_vec(),
+        None => CANDIDATE_DELIMITERS
+            .into_iter()
+            .filter(|d| !quotes.contains(&Some(*d)))
+            .collect(),
     };
-    let backslash_quote = quote.is_some_and(|q| text.windows(2).any(|w| w == [b'\\', q]));
-    let escapes: Vec<EscapeStyle> = match options.escape {
-        Some(e) => vec![e],
-        None if backslash_quote => vec![EscapeStyle::Doubled, EscapeStyle::Backslash],
-        None => vec![EscapeStyle::Doubled],
+    let escapes_for = |quote: Option<u8>| -> Vec<EscapeStyle> {
+        let backslash = quote.is_some_and(|q| text.windows(2).any(|w| w == [b'\\', q]));
+        match options.escape {
+            Some(e) => vec![e],
+            None if backslash => vec![EscapeStyle::Doubled, EscapeStyle::Backslash],
+            None => vec![EscapeStyle::Doubled],
+        }
     };
     let mut candidates = Vec::new();
+    let mut winners = Vec::new();
     for &delimiter in &delimiters {
-        for &escape in &escapes {
-            let dialect = Dialect {
-                delimiter,
-                quote,
-                escape,
-                comment: options.comment,
-            };
-            candidates.push(split_sample(text, truncated, dialect, options));
+        let from = candidates.len();
+        let dialect = |quote, escape| Dialect {
+            delimiter,
+            quote,
+            escape,
+            comment: options.comment,
+        };
+        for &quote in &quotes {
+            for escape in escapes_for(quote) {
+                candidates.push(split_sample(
+                    text,
+                    truncated,
+                    dialect(quote, escape),
+                    options,
+                ));
+            }
         }
+        // Quoting off is tried only where `"` looks like data (see `quote_detect`).
+        let double = candidates[from..]
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.quote == Some(CANDIDATE_QUOTES[0]))
+            .max_by_key(|(i, c)| split_key(c, *i))
+            .map(|(_, c)| c);
+        if detecting(options) && double.is_some_and(try_quoting_off) {
+            let escape = options.escape.unwrap_or(EscapeStyle::Doubled);
+            candidates.push(split_sample(
+                text,
+                truncated,
+                dialect(None, escape),
+                options,
+            ));
+        }
+        let group: Vec<(usize, &CandidateStats)> =
+            candidates.iter().enumerate().skip(from).collect();
+        winners.extend(pick_for_delimiter(&group));
     }
-    // Best: splits into more than one field, then the most records of one width, then the
-    // widest, then the earlier candidate (`,` before `;`, doubled before backslash).
-    let best = (0..candidates.len())
-        .max_by_key(|&i| {
-            let c = &candidates[i];
-            (
-                c.modal_fields > 1,
-                c.modal_records,
-                c.modal_fields,
-                std::cmp::Reverse(i),
-            )
-        })
-        .map_or_else(CandidateStats::empty, |i| candidates[i].clone());
+    let best_index = winners
+        .iter()
+        .copied()
+        .filter_map(|i| candidates.get(i).map(|c| (i, c)))
+        .max_by_key(|(i, c)| split_key(c, *i))
+        .map(|(i, _)| i);
+    let best = best_index
+        .and_then(|i| candidates.get(i))
+        .cloned()
+        .unwrap_or_else(CandidateStats::empty);
+    let quote = best.quote;
     let dialect = Dialect {
         delimiter: best.delimiter,
         quote,
@@ -108,9 +180,21 @@ pub fn detect_dialect(text: &[u8], truncated: bool, options: &TextOptions) -> Di
             delimiter_name(best.delimiter)
         )
     } else {
-        let others: Vec<String> = candidates
+        // Each other delimiter as read with the chosen quote and escape, else as it read best.
+        let others: Vec<String> = delimiters
             .iter()
-            .filter(|c| c.delimiter != best.delimiter && c.escape == best.escape)
+            .filter(|&&d| d != best.delimiter)
+            .filter_map(|&d| {
+                candidates
+                    .iter()
+                    .find(|c| c.delimiter == d && c.quote == quote && c.escape == best.escape)
+                    .or_else(|| {
+                        winners
+                            .iter()
+                            .filter_map(|&i| candidates.get(i))
+                            .find(|c| c.delimiter == d)
+                    })
+            })
             .map(|c| {
                 let range = if c.min_fields == c.max_fields {
                     c.min_fields.to_string()
@@ -127,6 +211,7 @@ pub fn detect_dialect(text: &[u8], truncated: bool, options: &TextOptions) -> Di
         }
         s
     };
+    let backslash_quote = quote.is_some_and(|q| text.windows(2).any(|w| w == [b'\\', q]));
     let escape_evidence = match (options.escape, quote) {
         (_, None) => "quoting off: quote characters are data".to_string(),
         (Some(_), _) => "escape style set by the caller".to_string(),
@@ -138,7 +223,7 @@ pub fn detect_dialect(text: &[u8], truncated: bool, options: &TextOptions) -> Di
             let of = |e: EscapeStyle| {
                 candidates
                     .iter()
-                    .find(|c| c.delimiter == best.delimiter && c.escape == e)
+                    .find(|c| c.delimiter == best.delimiter && c.quote == quote && c.escape == e)
                     .map_or(0, |c| c.modal_records)
             };
             format!(
@@ -150,10 +235,24 @@ pub fn detect_dialect(text: &[u8], truncated: bool, options: &TextOptions) -> Di
             )
         }
     };
+    // The other quotes of the chosen delimiter, each with its best escape.
+    let mut rivals: Vec<&CandidateStats> = Vec::new();
+    for c in candidates
+        .iter()
+        .filter(|c| c.delimiter == best.delimiter && c.quote != quote)
+    {
+        match rivals.iter_mut().find(|r| r.quote == c.quote) {
+            Some(r) if r.modal_records < c.modal_records => *r = c,
+            Some(_) => {}
+            None => rivals.push(c),
+        }
+    }
+    let quote_evidence = quote_evidence(&best, &rivals, options);
     DialectChoice {
         dialect,
         delimiter_evidence,
         escape_evidence,
+        quote_evidence,
         candidates,
     }
 }
@@ -168,6 +267,11 @@ impl CandidateStats {
             modal_records: 0,
             min_fields: 0,
             max_fields: 0,
+            quote: Some(b'"'),
+            quoted_fields: 0,
+            quoted_needed: 0,
+            unclosed_quotes: 0,
+            read_through: true,
         }
     }
 
@@ -218,10 +322,18 @@ fn split_sample(
         super::detect::Detection::placeholder(),
     );
     let mut counts: Vec<usize> = Vec::new();
+    // The last record's enclosures join the total once the record is known to count.
+    let (mut quotes, mut last) = (QuoteCounts::default(), QuoteCounts::default());
     let mut complete = true;
     while counts.len() <= options.sample_records {
         match reader.advance() {
-            Ok(true) => counts.push(reader.len()),
+            Ok(true) => {
+                counts.push(reader.len());
+                quotes.add(last);
+                last = reader
+                    .raw_record()
+                    .map_or_else(QuoteCounts::default, |raw| count_enclosures(raw, &dialect));
+            }
             Ok(false) => break,
             Err(_) => {
                 // A quote left open by the cut, or a record past the limits: the sample ends here.
@@ -235,14 +347,22 @@ fn split_sample(
     } else if truncated && complete {
         // The last record may be cut by the end of the sample.
         counts.pop();
+    } else {
+        quotes.add(last);
     }
-    summarise(&counts, dialect)
+    let mut stats = summarise(&counts, dialect);
+    stats.quoted_fields = quotes.quoted;
+    stats.quoted_needed = quotes.needed;
+    stats.unclosed_quotes = quotes.unclosed;
+    stats.read_through = complete;
+    stats
 }
 
 fn summarise(counts: &[usize], dialect: Dialect) -> CandidateStats {
     let mut stats = CandidateStats {
         delimiter: dialect.delimiter,
         escape: dialect.escape,
+        quote: dialect.quote,
         ..CandidateStats::empty()
     };
     if counts.is_empty() {

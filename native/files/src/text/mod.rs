@@ -40,6 +40,7 @@ mod dialect_detect;
 mod encoding_detect;
 mod input;
 mod options;
+mod quote_detect;
 mod quoted_empty;
 mod reader;
 mod record_decode;
@@ -48,9 +49,10 @@ pub use detect::Detection;
 pub use dialect_detect::{delimiter_name, CandidateStats, DialectChoice, CANDIDATE_DELIMITERS};
 pub use encoding_detect::{detect_encoding, EncodingChoice};
 pub use options::{
-    Dialect, EscapeStyle, InvalidUtf8, TextOptions, DEFAULT_MAX_FIELDS, DEFAULT_MAX_RECORD_BYTES,
-    DEFAULT_SAMPLE_BYTES, DEFAULT_SAMPLE_RECORDS,
+    Dialect, EscapeStyle, InvalidUtf8, QuoteSetting, TextOptions, DEFAULT_MAX_FIELDS,
+    DEFAULT_MAX_RECORD_BYTES, DEFAULT_SAMPLE_BYTES, DEFAULT_SAMPLE_RECORDS,
 };
+pub use quote_detect::{quote_name, CANDIDATE_QUOTES};
 pub use reader::{OwnedRecord, TextReader};
 
 #[cfg(test)]

@@ -26,6 +26,71 @@ pub enum EscapeStyle {
     Backslash,
 }
 
+impl std::str::FromStr for EscapeStyle {
+    type Err = String;
+
+    /// `\` or `backslash`; `double`, `doubled`, or the quote character itself (the quote
+    /// escapes itself) for doubling.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "\\" | "backslash" => Ok(EscapeStyle::Backslash),
+            "double" | "doubled" | "\"" | "'" | "\"\"" | "''" => Ok(EscapeStyle::Doubled),
+            _ => Err(format!(
+                "`{s}` is not an escape style: give `\\` (backslash) or `double` (a quote written twice)"
+            )),
+        }
+    }
+}
+
+/// The caller's quote choice in one value, as the CLI's `--quote` and the Node options take it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum QuoteSetting {
+    /// This byte encloses fields.
+    Char(u8),
+    /// No quoting: quote characters are data.
+    Off,
+}
+
+impl std::str::FromStr for QuoteSetting {
+    type Err = String;
+
+    /// One ASCII character other than a line break, or `none` for quoting off.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.as_bytes() {
+            b"none" | b"off" => Ok(QuoteSetting::Off),
+            [b] if b.is_ascii() && !matches!(b, b'\r' | b'\n') => Ok(QuoteSetting::Char(*b)),
+            _ => Err(format!(
+                "`{s}` is not a quote: give one ASCII character (`\"`, `'`) or `none`"
+            )),
+        }
+    }
+}
+
+impl QuoteSetting {
+    /// As the template and `--quote` write it: the character, or `none`.
+    pub fn as_text(self) -> String {
+        match self {
+            QuoteSetting::Char(b) => char::from(b).to_string(),
+            QuoteSetting::Off => "none".to_string(),
+        }
+    }
+}
+
+impl TextOptions {
+    /// Applies a caller's quote choice (`None` leaves it to detection).
+    pub fn set_quote(&mut self, quote: Option<QuoteSetting>) {
+        match quote {
+            None => {}
+            Some(QuoteSetting::Char(b)) => {
+                self.quote = Some(b);
+                self.quoting = true;
+            }
+            Some(QuoteSetting::Off) => self.quoting = false,
+        }
+    }
+}
+
 /// What to do with bytes that are not valid UTF-8 in a file read as UTF-8.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -47,7 +112,8 @@ pub struct TextOptions {
     /// An encoding label as WHATWG spells them (`utf-8`, `windows-1252`, `utf-16le`, `latin1`…).
     pub encoding: Option<String>,
     pub delimiter: Option<u8>,
-    /// The quote character; `None` detects (always `"` today). See also `quoting`.
+    /// The quote character; `None` detects `"`, `'` or none (see [`QuoteSetting`] for a
+    /// caller's choice in one value). See also `quoting`.
     pub quote: Option<u8>,
     /// `false` reads quote characters as ordinary data.
     pub quoting: bool,
@@ -103,7 +169,10 @@ pub(crate) fn byte_as_text<S: serde::Serializer>(b: &u8, s: S) -> Result<S::Ok, 
     s.serialize_str(char::from(*b).encode_utf8(&mut [0; 4]))
 }
 
-fn opt_byte_as_text<S: serde::Serializer>(b: &Option<u8>, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn opt_byte_as_text<S: serde::Serializer>(
+    b: &Option<u8>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
     match b {
         Some(b) => byte_as_text(b, s),
         None => s.serialize_none(),

@@ -93,3 +93,74 @@ fn quoted_newlines_file_gives_each_record_its_first_line() {
     assert_eq!(recs[3].1[1], "multi\nline\nthree");
     assert_eq!(recs[2].1[1], "He said \"hi\"");
 }
+
+#[test]
+fn single_quoted_export_is_read_with_single_quotes_and_doubled_apostrophes() {
+    let (d, recs) = all("single-quoted.csv");
+    assert_eq!(
+        (d.dialect.delimiter, d.dialect.quote, d.dialect.escape),
+        (b',', Some(b'\''), EscapeStyle::Doubled),
+        "{}",
+        d.quote_evidence
+    );
+    assert!(
+        d.quote_evidence.starts_with(
+            "`'` encloses 12 fields, 5 holding the delimiter, a line break or a quote in the 5 \
+             sampled records; `\"` encloses none"
+        ),
+        "{}",
+        d.quote_evidence
+    );
+    assert_eq!(
+        recs[2].1,
+        ["2", "O'Brien, Pat", "Dublin", "asked for 'fast' delivery"]
+    );
+    assert_eq!(
+        recs[4].1,
+        ["4", "Müller", "München", "Lieferung, bitte klingeln"]
+    );
+    let json = serde_json::to_value(&d).unwrap();
+    assert_eq!(json["dialect"]["quote"], "'");
+}
+
+#[test]
+fn mysql_backslash_escaped_export_is_read_with_backslash_escaping() {
+    let (d, recs) = all("backslash-escaped.csv");
+    assert_eq!(
+        (d.dialect.quote, d.dialect.escape),
+        (Some(b'"'), EscapeStyle::Backslash),
+        "{}",
+        d.escape_evidence
+    );
+    assert_eq!(recs[1].1, ["1", "The \"Best\" Widget", "ok, shipped"]);
+    assert_eq!(recs[2].1[2], "path C:\\temp");
+    assert_eq!(recs[3].1[2], "said \"no\", then \"yes\"");
+}
+
+#[test]
+fn apostrophes_in_names_and_text_are_data() {
+    let (d, recs) = all("apostrophes.csv");
+    assert_eq!(d.dialect.quote, Some(b'"'), "{}", d.quote_evidence);
+    assert_eq!(recs.len(), 6);
+    assert_eq!(recs[3].1, ["3", "'Allo 'Allo", "a '90s show"]);
+    assert_eq!(recs[4].1, ["4", "Smith", "'tis the season"]);
+    assert_eq!(recs[5].1, ["5", "O'Neill", "She said \"don't\""]);
+}
+
+#[test]
+fn inch_marks_turn_quoting_off() {
+    let (d, recs) = all("inches-no-quoting.csv");
+    assert_eq!(
+        (d.dialect.delimiter, d.dialect.quote),
+        (b';', None),
+        "{}",
+        d.quote_evidence
+    );
+    assert!(
+        d.quote_evidence.starts_with("quoting off"),
+        "{}",
+        d.quote_evidence
+    );
+    assert_eq!(recs[1].1, ["TV", "\"55\" screen", "499"]);
+    assert_eq!(recs[3].1, ["Cable", "2 m", "9"]);
+}

@@ -1,5 +1,5 @@
 //! A template's source settings as reader options, so a file is read the way its template
-//! says (delimiter, encoding, sheet, range, header, NULL tokens).
+//! says (delimiter, encoding, quote, sheet, range, header, NULL tokens).
 
 use sluice_files::infer::{HeaderChoice, NullPolicy};
 use sluice_files::sheet::CellRange;
@@ -19,6 +19,10 @@ impl MultiFileOptions {
             }
         }
         o.text.encoding.clone_from(&source.encoding);
+        if let Some(q) = &source.quote {
+            o.text
+                .set_quote(Some(q.parse().map_err(|e| format!("source.quote: {e}"))?));
+        }
         o.sheet.clone_from(&source.sheet);
         if let Some(r) = &source.range {
             o.range = Some(
@@ -61,11 +65,13 @@ mod tests {
             header_row: Some(1),
             delimiter: Some(";".into()),
             encoding: Some("windows-1252".into()),
+            quote: Some("'".into()),
             null_tokens: Some(vec!["-".into()]),
             ..SourceSettings::default()
         })
         .unwrap();
         assert_eq!(o.text.delimiter, Some(b';'));
+        assert_eq!((o.text.quote, o.text.quoting), (Some(b'\''), true));
         assert_eq!(o.text.encoding.as_deref(), Some("windows-1252"));
         assert_eq!(o.header, HeaderChoice::Present);
         assert!(o.infer.nulls.is_token("-") && !o.infer.nulls.is_token("NULL"));

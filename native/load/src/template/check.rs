@@ -7,7 +7,7 @@ use std::fmt;
 
 use serde::Serialize;
 use sluice_files::sheet::CellRange;
-use sluice_files::text::detect_encoding;
+use sluice_files::text::{detect_encoding, QuoteSetting};
 
 use sluice_files::infer::{convert, ColumnRule, Converted, DateOrder, NullPolicy, SqlType};
 use sluice_files::Field;
@@ -65,6 +65,16 @@ impl Template {
                 ),
             }
         }
+        if let Some(q) = &src.quote {
+            match q.parse::<QuoteSetting>() {
+                Ok(QuoteSetting::Char(c)) if src.delimiter.as_deref() == Some(q.as_str()) => add(
+                    "source.quote".into(),
+                    format!("{:?} is also the delimiter", char::from(c)),
+                ),
+                Ok(_) => {}
+                Err(e) => add("source.quote".into(), e),
+            }
+        }
         if let Some(e) = &src.encoding {
             if detect_encoding(b" ", 1, Some(e)).is_err() {
                 add(
@@ -97,11 +107,12 @@ impl Template {
             for (field, set) in [
                 ("delimiter", src.delimiter.is_some()),
                 ("encoding", src.encoding.is_some()),
+                ("quote", src.quote.is_some()),
             ] {
                 if set {
                     add(
                         format!("source.{field}"),
-                        "only delimited text has a delimiter and an encoding".into(),
+                        "only delimited text has a delimiter, an encoding and a quote".into(),
                     );
                 }
             }

@@ -7,7 +7,7 @@ use std::path::Path;
 use sluice_files::infer::nulls::DEFAULT_NULL_TOKENS;
 use sluice_files::infer::{propose_names, ColumnSchema, SqlType};
 use sluice_files::sheet::{CellRange, SheetFormat};
-use sluice_files::text::Detection;
+use sluice_files::text::{Detection, QuoteSetting};
 
 use super::{
     date_order_name, ColumnMapping, ExpectedColumn, LoadMode, LoadSettings, SourceSettings, Target,
@@ -26,8 +26,8 @@ pub struct InspectedFile<'a> {
 }
 
 impl SourceSettings {
-    /// The settings a delimited text file was read with: format, delimiter, encoding, whether
-    /// record 1 is a header, and the NULL tokens when they are not the defaults.
+    /// The settings a delimited text file was read with: format, delimiter, encoding, the quote
+    /// when it is not `"`, whether record 1 is a header, and the NULL tokens when they are not the defaults.
     pub fn from_text_detection(
         detection: &Detection,
         has_header: bool,
@@ -43,6 +43,12 @@ impl SourceSettings {
             header_row: Some(u32::from(has_header)),
             delimiter: Some(char::from(detection.dialect.delimiter).to_string()),
             encoding: Some(detection.encoding.name.to_ascii_lowercase()),
+            // `"` is what detection falls back to; anything else is worth keeping.
+            quote: match detection.dialect.quote {
+                Some(b'"') => None,
+                Some(q) => Some(QuoteSetting::Char(q).as_text()),
+                None => Some(QuoteSetting::Off.as_text()),
+            },
             null_tokens: (!defaults).then(|| null_tokens.to_vec()),
             ..SourceSettings::default()
         }

@@ -35,6 +35,7 @@ fn everything() -> Template {
             header_row: Some(1),
             delimiter: Some(",".into()),
             encoding: Some("utf-8".into()),
+            quote: Some("'".into()),
             null_tokens: Some(vec!["-".into()]),
         },
         columns: vec![ExpectedColumn {
@@ -119,7 +120,7 @@ fn every_field_rust_writes_is_a_property_of_the_schema() {
         missing.is_empty(),
         "fields not in template.schema.json: {missing:?}"
     );
-    // And the count proves the walk saw every optional field (7 source fields, 8 mapping
+    // And the count proves the walk saw every optional field (8 source fields, 8 mapping
     // fields …), so a field that serde skips would not pass unnoticed.
     let source = value["source"].as_object().unwrap().len();
     let mut mapping: Vec<&String> = value["mapping"]
@@ -130,7 +131,7 @@ fn every_field_rust_writes_is_a_property_of_the_schema() {
         .collect();
     mapping.sort();
     mapping.dedup();
-    assert_eq!((source, mapping.len()), (7, 8));
+    assert_eq!((source, mapping.len()), (8, 8));
 }
 
 #[test]
@@ -217,4 +218,21 @@ fn the_schema_lists_every_format_mode_and_date_order_rust_accepts() {
         .map(|m| serde_json::to_value(m).unwrap())
         .collect();
     assert_eq!(modes, rust);
+}
+
+#[test]
+fn the_schema_takes_one_quote_character_or_none() {
+    let v = validator();
+    let mut value = serde_json::to_value(everything()).unwrap();
+    for (quote, ok) in [
+        ("'", true),
+        ("\"", true),
+        ("none", true),
+        ("ab", false),
+        ("\n", false),
+        ("", false),
+    ] {
+        value["source"]["quote"] = quote.into();
+        assert_eq!(v.is_valid(&value), ok, "quote {quote:?}");
+    }
 }

@@ -384,3 +384,59 @@ fn a_year_first_date_order_is_read_written_back_and_sets_no_day_month_order() {
     assert!(super::is_date_order_name("YMD"));
     assert!(!super::is_date_order_name("ydm"));
 }
+
+#[test]
+fn the_quote_is_recorded_only_when_it_is_not_the_double_quote() {
+    let open = |text: &[u8]| {
+        sluice_files::text::TextReader::from_bytes(
+            "x.csv",
+            text.to_vec(),
+            &sluice_files::text::TextOptions::default(),
+        )
+        .unwrap()
+    };
+    let s = |r: &sluice_files::text::TextReader<_>| {
+        SourceSettings::from_text_detection(r.detection(), true, &[]).quote
+    };
+    assert_eq!(s(&open(b"a,b\n\"x, y\",2\n")), None);
+    assert_eq!(s(&open(b"a,b\n'x, y',2\n'z',3\n")).as_deref(), Some("'"));
+    assert_eq!(s(&open(b"a;b\n\"55\" TV;2\n")).as_deref(), Some("none"));
+}
+
+#[test]
+fn a_bad_quote_or_one_on_a_workbook_is_refused_naming_source_quote() {
+    let mut t: Template = serde_json::from_str(
+        r#"{"version":1,"source":{"quote":"ab"},"columns":[{"name":"id","sqlType":"int","nullable":false}],
+            "target":{"table":"t","mode":"append"},
+            "mapping":[{"target":"id","source":"id","sqlType":"int","nullable":false}]}"#,
+    )
+    .unwrap();
+    let problems = t.validate().unwrap_err();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.at == "source.quote" && p.message.contains("is not a quote")),
+        "{problems:?}"
+    );
+    t.source.quote = Some(";".into());
+    t.source.delimiter = Some(";".into());
+    let problems = t.validate().unwrap_err();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.at == "source.quote" && p.message.contains("also the delimiter")),
+        "{problems:?}"
+    );
+    t.source.delimiter = None;
+    t.source.format = Some("xlsx".into());
+    let problems = t.validate().unwrap_err();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.at == "source.quote" && p.message.contains("only delimited text")),
+        "{problems:?}"
+    );
+    t.source.format = None;
+    t.source.quote = Some("none".into());
+    t.validate().unwrap();
+}
