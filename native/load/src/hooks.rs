@@ -3,7 +3,7 @@
 
 use sluice_files::infer::ColumnSchema;
 
-use crate::run::LoadRequest;
+use crate::request::LoadRequest;
 use crate::template::Template;
 use crate::LoadError;
 

@@ -22,6 +22,7 @@ pub mod multi_file;
 pub mod progress;
 pub mod recording;
 pub mod reject_file;
+pub mod request;
 pub mod resume;
 pub mod row_pass;
 pub mod run;
@@ -32,7 +33,8 @@ pub mod target;
 pub mod template;
 
 pub use progress::{LoadProgress, OnProgress};
-pub use run::{load, LoadControl, LoadRequest};
+pub use request::{LoadControl, LoadRequest};
+pub use run::load;
 pub use summary::{Account, FileSummary, LoadError, LoadErrorKind, LoadSummary};
 pub use template::Template;
 
