@@ -119,6 +119,8 @@ export interface FilePreview {
   format: string
   encoding?: string
   delimiter?: string | null
+  /** Delimited text: the quote character, or null when quotes are read as data (and for workbooks). */
+  quote?: string | null
   hasHeader?: boolean
   /** Workbooks: the worksheets to pick from, and the one read. */
   sheets?: string[]

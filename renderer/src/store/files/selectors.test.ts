@@ -45,6 +45,13 @@ test('the detected settings read as one line', () => {
   })
   assert.equal(sel.describeDetected(c), 'CSV · UTF-8 · tab · no header')
   assert.equal(sel.describeDetected(card('b', 1)), '')
+  const quoted = (quote: string | null) =>
+    sel.describeDetected(
+      card('q', 1, { status: 'ok', value: { format: 'csv', encoding: 'UTF-8', delimiter: ',', quote, columns: [], rows: [] } }),
+    )
+  assert.equal(quoted('"'), "CSV · UTF-8 · ','")
+  assert.equal(quoted("'"), "CSV · UTF-8 · ',' · quote '")
+  assert.equal(quoted(null), "CSV · UTF-8 · ',' · no quoting")
 })
 
 test('an inspection result gives typed columns with their evidence; anything malformed gives none', () => {

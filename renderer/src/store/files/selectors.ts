@@ -54,6 +54,8 @@ export const filesSelectors = {
     if (card.preview.status !== 'ok') return ''
     const p = card.preview.value
     const delimiter = p.delimiter === '\t' ? 'tab' : p.delimiter ? `'${p.delimiter}'` : null
-    return [p.format.toUpperCase(), p.encoding, delimiter, p.hasHeader === false ? 'no header' : null].filter(Boolean).join(' · ')
+    // The quote is said only when it is not the usual double quote (null: quotes read as data).
+    const quote = !p.delimiter || p.quote === undefined || p.quote === '"' ? null : p.quote === null ? 'no quoting' : `quote ${p.quote}`
+    return [p.format.toUpperCase(), p.encoding, delimiter, quote, p.hasHeader === false ? 'no header' : null].filter(Boolean).join(' · ')
   },
 }
