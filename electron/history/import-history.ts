@@ -5,6 +5,9 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
 import type { HistoryEntry, JobSnapshot } from '../contract'
+import { entryOf } from './entry'
+
+export { entryOf }
 
 /** Older entries are dropped past this many: the file stays small. */
 export const HISTORY_LIMIT = 500
@@ -22,25 +25,6 @@ const entrySchema = z
     template: z.string().optional(),
   })
   .strict()
-
-const num = (v: unknown) => (typeof v === 'number' ? v : undefined)
-
-/** A finished load or dry run as one history entry (null for inspections and unfinished jobs). */
-export function entryOf(job: JobSnapshot): HistoryEntry | null {
-  if (job.kind === 'inspect' || (job.state !== 'done' && job.state !== 'failed' && job.state !== 'cancelled')) return null
-  const r = job.result ?? {}
-  return {
-    jobId: job.jobId,
-    label: job.label,
-    kind: job.kind,
-    state: job.state,
-    rowsLoaded: num(r.rowsLoaded) ?? num(r.rowsCopied) ?? job.error?.rowsCommitted ?? job.progress.rowsCommitted ?? 0,
-    rowsRejected: num(r.rowsRejected) ?? job.progress.rowsRejected ?? 0,
-    durationMs: job.startedAt !== undefined && job.endedAt !== undefined ? job.endedAt - job.startedAt : 0,
-    endedAt: job.endedAt ?? 0,
-    ...(typeof r.template === 'string' ? { template: r.template } : {}),
-  }
-}
 
 export class ImportHistory {
   private entries: HistoryEntry[] = []

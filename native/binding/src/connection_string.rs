@@ -9,7 +9,7 @@
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::json;
-use tds::conn_string::{self, Authentication, ConnectionParams, Encrypt};
+use tds::conn_string::{self, authentication_name, ConnectionParams, Encrypt};
 
 use crate::js_error::MARKER;
 
@@ -38,21 +38,6 @@ pub struct ParsedConnectionString {
     pub extra: Vec<Vec<String>>,
     /// The whole string with `Password=***` and `AccessToken=***`: what may be logged.
     pub redacted: String,
-}
-
-/// SqlClient's name for an authentication mode (the string `Authentication=` takes).
-fn authentication_name(a: Authentication) -> &'static str {
-    match a {
-        Authentication::SqlPassword => "SqlPassword",
-        Authentication::AccessToken => "AccessToken",
-        Authentication::ActiveDirectoryPassword => "Active Directory Password",
-        Authentication::ActiveDirectoryServicePrincipal => "Active Directory Service Principal",
-        Authentication::ActiveDirectoryDefault => "Active Directory Default",
-        Authentication::ActiveDirectoryInteractive => "Active Directory Interactive",
-        Authentication::ActiveDirectoryManagedIdentity => "Active Directory Managed Identity",
-        Authentication::ActiveDirectoryIntegrated => "Active Directory Integrated",
-        Authentication::ActiveDirectoryMsi => "Active Directory MSI",
-    }
 }
 
 /// The settings the form has no box for, where they differ from the defaults of a string that

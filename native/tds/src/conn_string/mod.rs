@@ -405,8 +405,9 @@ fn parse_encrypt(e: &Entry) -> Result<Encrypt, ConnStringError> {
     }
 }
 
-/// Display name used by `redacted()`; every one of them parses back.
-fn authentication_name(a: Authentication) -> &'static str {
+/// SqlClient's name for an authentication mode (what `Authentication=` takes, and what
+/// `redacted()` writes); every one of them parses back.
+pub fn authentication_name(a: Authentication) -> &'static str {
     match a {
         Authentication::SqlPassword => "SqlPassword",
         Authentication::AccessToken => "AccessToken",
