@@ -33,6 +33,13 @@ pub(crate) enum BulkEnd {
     StoredThenDrop(Vec<Outcome>),
 }
 
+/// Counts one more bulk row on the server; true when `--drop-after-rows` fires on it.
+fn drops_after_this_row(shared: &Shared) -> bool {
+    let cfg = &shared.config;
+    let seen = shared.bulk_rows.fetch_add(1, Ordering::Relaxed) + 1;
+    cfg.faults.drop_after_rows.is_some_and(|n| seen > n) && shared.fire(Fault::DropAfterRows)
+}
+
 fn error(number: u32, class: u8, message: String) -> Outcome {
     Outcome::Error(SqlError {
         number,
@@ -98,10 +105,7 @@ pub(crate) async fn receive(
                     Ok(Some(n)) => {
                         buf.advance(n);
                         count += 1;
-                        let seen = shared.bulk_rows.fetch_add(1, Ordering::Relaxed) + 1;
-                        if cfg.faults.drop_after_rows.is_some_and(|n| seen > n)
-                            && shared.fire(Fault::DropAfterRows)
-                        {
+                        if drops_after_this_row(shared) {
                             return Ok(BulkEnd::Drop);
                         }
                         continue;
@@ -139,10 +143,7 @@ pub(crate) async fn receive(
                         Token::ColMetadata(_) | Token::Done(_) => {}
                         Token::Row(values) => {
                             count += 1;
-                            let seen = shared.bulk_rows.fetch_add(1, Ordering::Relaxed) + 1;
-                            if cfg.faults.drop_after_rows.is_some_and(|n| seen > n)
-                                && shared.fire(Fault::DropAfterRows)
-                            {
+                            if drops_after_this_row(shared) {
                                 return Ok(BulkEnd::Drop);
                             }
                             if !cfg.sink {
