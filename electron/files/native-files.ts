@@ -64,7 +64,7 @@ export function previewToContract(p: NativePreview): FilePreview {
     format: p.format,
     ...(p.encoding !== null ? { encoding: p.encoding } : {}),
     delimiter: p.delimiter,
-    quote: p.quote,
+    ...(p.quote !== undefined ? { quote: p.quote } : {}),
     hasHeader: p.hasHeader,
     sheets: p.sheets.filter((s) => s.isWorksheet).map((s) => s.name),
     ...(p.sheet !== null ? { sheet: p.sheet } : {}),
