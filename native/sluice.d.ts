@@ -207,6 +207,11 @@ export interface FileOptions {
   nullTokens?: string[]
   /** preview: data rows to show (default 100). */
   previewRows?: number
+  /**
+   * The target collation's code page (`'1252'`, `'65001'`, `'windows-1250'` …): text it holds is
+   * proposed as `varchar` (lengths in its bytes) instead of `nvarchar`. Default: non-ASCII text is `nvarchar`.
+   */
+  codePage?: string
 }
 
 export interface InspectOptions extends FileOptions {

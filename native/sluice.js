@@ -641,6 +641,7 @@ function fileOptions(opts = {}) {
     sample: opts.sample,
     nullTokens: opts.nullTokens,
     previewRows: opts.previewRows,
+    codePage: opts.codePage,
   }
 }
 

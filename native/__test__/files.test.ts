@@ -114,6 +114,18 @@ test('a sample stops early and says so', async () => {
   assert.equal(r.complete, false)
 })
 
+test('codePage: text the target collation\'s code page holds is varchar in its bytes', async () => {
+  const file = join(testdata, 'windows-1252-accents.csv')
+  const plain = await inspect(file)
+  assert.equal(plain.columns[0]?.sqlType, 'nvarchar(8)')
+  const cp = await inspect(file, { codePage: '1252' })
+  assert.deepEqual(
+    cp.columns.slice(0, 2).map((c) => c.sqlType),
+    ['varchar(8)', 'varchar(8)'],
+  )
+  await assert.rejects(inspect(file, { codePage: 'klingon' }), /klingon/)
+})
+
 test('an aborted signal rejects with ECANCEL before reading', async () => {
   const ac = new AbortController()
   ac.abort(new Error('user closed the dialog'))

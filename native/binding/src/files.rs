@@ -39,6 +39,8 @@ pub struct NativeFileOptions {
     pub sample: Option<f64>,
     pub null_tokens: Option<Vec<String>>,
     pub preview_rows: Option<u32>,
+    /// The target collation's code page (`1252`, `65001`, `windows-1250` …).
+    pub code_page: Option<String>,
 }
 
 #[napi(object)]
@@ -113,6 +115,7 @@ fn to_options(o: Option<NativeFileOptions>) -> Result<Options> {
         sample,
         null_tokens: o.null_tokens,
         preview_rows: o.preview_rows.map(|n| n as usize),
+        varchar_code_page: o.code_page,
     })
 }
 

@@ -47,6 +47,10 @@ pub struct InspectArgs {
     /// Infer from the first N data rows only (default: the whole file).
     #[arg(long, value_name = "N")]
     sample: Option<u64>,
+    /// The target collation's code page (`1252`, `65001`, `windows-1250` …): text it holds
+    /// is proposed as varchar (lengths in its bytes) instead of nvarchar.
+    #[arg(long, value_name = "CP")]
+    code_page: Option<String>,
     /// A value that means NULL (repeatable; replaces the defaults NULL, NA, N/A, \N).
     #[arg(long = "null", value_name = "TOKEN")]
     null_tokens: Vec<String>,
@@ -88,6 +92,7 @@ impl InspectArgs {
             sample: self.sample,
             null_tokens: (!self.null_tokens.is_empty()).then(|| self.null_tokens.clone()),
             preview_rows: None,
+            varchar_code_page: self.code_page.clone(),
         }
     }
 }

@@ -372,3 +372,37 @@ fn quote_and_escape_flags_override_the_detection() {
         .to_string()
         .contains("is not an escape style"));
 }
+
+/// `--code-page 1252`: accented French text that code page holds is varchar in its bytes (one a
+/// character); Chinese names are not in it and stay nvarchar, the widening naming the row.
+#[test]
+fn code_page_proposes_varchar_for_text_the_target_code_page_holds() {
+    let default = schema(&json("windows-1252-accents.csv", &[]));
+    assert_eq!(
+        default[0],
+        ("nom".to_string(), "nvarchar(8)".to_string(), false)
+    );
+    let v = json("windows-1252-accents.csv", &["--code-page", "1252"]);
+    let cp = schema(&v);
+    assert_eq!(cp[0], ("nom".to_string(), "varchar(8)".to_string(), false));
+    assert_eq!(cp[1].1, "varchar(8)", "Besançon: 8 bytes in windows-1252");
+    let v = json("excel-unicode-text.txt", &["--code-page", "windows-1252"]);
+    let name = &v["columns"][0];
+    assert_eq!(name["sqlType"].as_str(), Some("nvarchar(17)"), "{name}");
+    let widening = &name["evidence"]["widenings"][0];
+    assert_eq!(widening["value"].as_str(), Some("陈静"), "{name}");
+    assert!(
+        widening["reason"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("not in windows-1252"),
+        "{name}"
+    );
+    let (code, _, err) =
+        inspect_cli(&[&testdata("windows-1252-accents.csv"), "--code-page", "437x"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("windows-1252-accents.csv") && err.contains("437x"),
+        "{err}"
+    );
+}

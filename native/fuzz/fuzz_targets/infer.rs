@@ -62,6 +62,12 @@ fuzz_target!(|data: &[u8]| {
             DateOrder::DayFirst
         },
         narrow_integers: flags & 4 != 0,
+        // The varchar code page path: a single-byte and a double-byte code page.
+        varchar_code_page: match (flags >> 6) & 3 {
+            1 => sluice_files::inspect::code_page_encoding("1252").ok(),
+            2 => sluice_files::inspect::code_page_encoding("932").ok(),
+            _ => None,
+        },
     };
     let header: Option<Vec<String>> = (flags & 8 != 0).then(|| {
         records

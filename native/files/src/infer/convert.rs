@@ -140,7 +140,16 @@ pub fn convert<'a>(
     let s = trim_spaces(text);
     match rule.sql_type {
         SqlType::VarChar(limit) => {
-            fits(text, text.len() as u64, limit, rule).map(|()| Converted::Text(text))
+            // A varchar counts bytes of its collation's code page: one a character in
+            // windows-1252, one or two in Shift_JIS, one to four in UTF-8. That is known only
+            // where the value is encoded into the column, which checks the exact length; here
+            // a value is refused only when even one byte a character is too long.
+            let length = if text.is_ascii() {
+                text.len()
+            } else {
+                text.chars().count()
+            };
+            fits(text, length as u64, limit, rule).map(|()| Converted::Text(text))
         }
         SqlType::NVarChar(limit) => {
             // ASCII (most text) is one UTF-16 unit per byte.

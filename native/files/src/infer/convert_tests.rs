@@ -259,3 +259,22 @@ fn errors_name_the_value_and_the_expected_type() {
     assert_eq!(e.expected, SqlType::Int);
     assert_eq!(e.to_string(), "\"abc\" is not a valid int value");
 }
+
+/// A varchar's length is in its collation's code page, which only the encoder knows: convert
+/// refuses a value only when it has more characters than the column has bytes.
+#[test]
+fn varchar_lengths_count_characters_until_the_code_page_is_known() {
+    let r = |n| rule(SqlType::VarChar(Some(n)));
+    assert_eq!(
+        convert(Field::Text("Besançon"), &r(8)),
+        Ok(Converted::Text("Besançon"))
+    );
+    assert_eq!(
+        convert(Field::Text("Besançon"), &r(7)).map_err(|e| e.reason),
+        Err(ConvertFailure::TooLong { length: 8 })
+    );
+    assert_eq!(
+        convert(Field::Text("abcdefgh"), &r(7)).map_err(|e| e.reason),
+        Err(ConvertFailure::TooLong { length: 8 })
+    );
+}

@@ -58,6 +58,10 @@ pub struct Options {
     pub null_tokens: Option<Vec<String>>,
     /// Data rows a preview shows (default [`DEFAULT_PREVIEW_ROWS`]).
     pub preview_rows: Option<usize>,
+    /// The code page of the target collation (`1252`, `windows-1252`, `65001`, `utf-8` …): a
+    /// text column whose every value it holds is proposed as `varchar` (lengths in its bytes)
+    /// rather than `nvarchar`. Default: non-ASCII text is `nvarchar`.
+    pub varchar_code_page: Option<String>,
 }
 
 impl Options {
@@ -185,3 +189,29 @@ pub struct Progress {
 
 #[cfg(test)]
 mod inspect_tests;
+
+/// The encoding of a code page as SQL Server collations name them: a number (`1252`, `932`,
+/// `65001`) or an encoding label (`windows-1252`, `utf-8`).
+pub fn code_page_encoding(label: &str) -> Result<&'static encoding_rs::Encoding, String> {
+    let label = label.trim();
+    let named = match label.trim_start_matches("cp").trim_start_matches("CP") {
+        "65001" => Some("utf-8"),
+        "874" => Some("windows-874"),
+        "932" => Some("shift_jis"),
+        "936" => Some("gbk"),
+        "949" => Some("euc-kr"),
+        "950" => Some("big5"),
+        n @ ("1250" | "1251" | "1252" | "1253" | "1254" | "1255" | "1256" | "1257" | "1258") => {
+            return encoding_rs::Encoding::for_label(format!("windows-{n}").as_bytes())
+                .ok_or_else(|| format!("code page {label:?} is not known"));
+        }
+        _ => None,
+    };
+    encoding_rs::Encoding::for_label(named.unwrap_or(label).as_bytes())
+        .filter(|e| *e == encoding_rs::UTF_8 || e.is_ascii_compatible())
+        .ok_or_else(|| {
+            format!(
+                "code page {label:?} is not one a SQL Server collation uses (give 1252, 1250 … 1258, 874, 932, 936, 949, 950, 65001 or a label such as windows-1252)"
+            )
+        })
+}

@@ -227,6 +227,9 @@ fn with_source<J: SourceJob>(path: &Path, options: &Options, job: J) -> Result<J
         column: None,
         kind: ReadErrorKind::Invalid(m),
     };
+    if let Some(label) = options.varchar_code_page.as_deref() {
+        super::code_page_encoding(label).map_err(invalid)?;
+    }
     match sniff(path)? {
         FileKind::Text => {
             if options.sheet.is_some() || options.range.is_some() {
@@ -381,11 +384,17 @@ fn start<S: RowSource>(
         }
     };
     let data_from = data_from.min(fields.len());
+    // Checked in `with_source`, with the file's name.
+    let varchar_code_page = options
+        .varchar_code_page
+        .as_deref()
+        .and_then(|label| super::code_page_encoding(label).ok());
     let infer_options = InferOptions {
         nulls: match &options.null_tokens {
             Some(t) => NullPolicy::new(t.iter().cloned(), true),
             None => NullPolicy::default(),
         },
+        varchar_code_page,
         ..InferOptions::default()
     };
     let mut inferrer = Inferrer::new(infer_options, names);

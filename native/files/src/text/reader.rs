@@ -347,6 +347,11 @@ impl<R: Read + Seek> TextReader<R> {
             lines.feed(chunk.get(..n).unwrap_or_default());
             at += n as u64;
         }
+        // csv-core drops a UTF-8 BOM from the very start of what it reads: a fresh parser at a
+        // record starting with EF BB BF (text in a single-byte code page, say) would lose it.
+        // One empty line first makes it a parser that has read, as the sequential one had.
+        let (mut out, mut ends) = ([0u8; 4], [0usize; 2]);
+        let _ = self.parser.read_record(b"\n", &mut out, &mut ends);
         self.buf_offset = offset - start;
         self.line = 1 + lines.lines;
         self.after_cr = lines.last_cr;

@@ -100,3 +100,21 @@ fn line_counts_agree_with_the_reader_across_chunk_borders() {
     c.feed(b"\n");
     assert_eq!(c.lines(), 5);
 }
+
+/// csv-core drops a BOM at the start of what it parses: a record that begins with the bytes
+/// EF BB BF (here `ï»¿` in windows-1252) must not lose them when a reader seeks to it.
+#[test]
+fn a_record_starting_with_bom_bytes_reads_the_same_after_a_seek() {
+    for bytes in [
+        &b"ab\n\xef\xbb\xbf\n"[..],
+        b"\xff\xff&\n\xef\xbb\xbf",
+        b"a,b\n\xef\xbb\xbfx,y\n",
+    ] {
+        let all = rest(&mut open(bytes, &TextOptions::default()));
+        for (k, rec) in all.iter().enumerate() {
+            let mut r = open(bytes, &TextOptions::default());
+            assert!(r.seek_to_offset(rec.2.unwrap()).unwrap());
+            assert_eq!(rest(&mut r), all[k + 1..], "{bytes:?} after record {k}");
+        }
+    }
+}

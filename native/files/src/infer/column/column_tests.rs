@@ -144,6 +144,75 @@ fn text_after_numbers_widens_to_varchar_sized_by_every_value() {
     assert!(c.evidence.widenings[0].reason.contains("int cannot hold"));
 }
 
+fn in_code_page(values: &[&str], cp: &'static encoding_rs::Encoding) -> ColumnSchema {
+    let options = InferOptions {
+        varchar_code_page: Some(cp),
+        ..InferOptions::default()
+    };
+    infer_with("value", values, options)
+}
+
+/// With the target collation's code page given, text that code page holds is varchar, its
+/// length in the code page's bytes; the first value it cannot hold makes nvarchar, and is
+/// named with its row.
+#[test]
+fn text_a_target_code_page_holds_is_varchar_in_its_bytes() {
+    let c = in_code_page(&["abc", "Straße €5", "naïve"], encoding_rs::WINDOWS_1252);
+    assert_eq!(c.sql_type, SqlType::VarChar(Some(9)), "{c:?}");
+    assert_eq!((c.evidence.max_length, c.evidence.longest_row), (9, 3));
+    assert!(steps(&c).is_empty());
+    assert!(
+        c.evidence
+            .notes
+            .iter()
+            .any(|n| n.contains("windows-1252 holds every value")),
+        "{:?}",
+        c.evidence.notes
+    );
+
+    let c = in_code_page(
+        &["abc", "Straße", "Ελληνικά", "ok"],
+        encoding_rs::WINDOWS_1252,
+    );
+    assert_eq!(c.sql_type, SqlType::NVarChar(Some(8)));
+    assert_eq!(
+        c.evidence
+            .widenings
+            .iter()
+            .map(|w| (w.row, w.value.as_str(), w.reason.as_str()))
+            .collect::<Vec<_>>(),
+        [(
+            4,
+            "Ελληνικά",
+            "not in windows-1252: nvarchar holds every character"
+        )]
+    );
+
+    // Greek fits windows-1253; a UTF-8 collation holds everything, in UTF-8 bytes.
+    assert_eq!(
+        in_code_page(&["Ελληνικά"], encoding_rs::WINDOWS_1253).sql_type,
+        SqlType::VarChar(Some(8))
+    );
+    assert_eq!(
+        in_code_page(&["Straße", "𝒜"], encoding_rs::UTF_8).sql_type,
+        SqlType::VarChar(Some(7))
+    );
+    // Shift_JIS: two bytes a kanji.
+    assert_eq!(
+        in_code_page(&["日本語"], encoding_rs::SHIFT_JIS).sql_type,
+        SqlType::VarChar(Some(6))
+    );
+    // ASCII columns are varchar as before; numbers stay numbers.
+    assert_eq!(
+        in_code_page(&["a", "bc"], encoding_rs::WINDOWS_1252).sql_type,
+        SqlType::VarChar(Some(2))
+    );
+    assert_eq!(
+        in_code_page(&["1", "2"], encoding_rs::WINDOWS_1252).sql_type,
+        SqlType::Int
+    );
+}
+
 #[test]
 fn non_ascii_text_is_nvarchar_in_utf16_units() {
     let c = infer(&["abc", "Straße", "𝒜𝒜"]);

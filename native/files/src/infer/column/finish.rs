@@ -117,12 +117,24 @@ impl ColumnState {
                 }
             }
             Candidate::Guid => SqlType::UniqueIdentifier,
-            Candidate::Text if self.first_non_ascii.is_some() => {
-                SqlType::nvarchar_for(self.max_utf16)
-            }
+            Candidate::Text if self.first_non_ascii.is_some() => match settings.varchar_code_page {
+                Some(cp) if self.first_not_in_code_page.is_none() => {
+                    notes.push(format!(
+                        "varchar: {} holds every value (lengths in its bytes)",
+                        cp.name()
+                    ));
+                    SqlType::varchar_for(self.code_page_bytes)
+                }
+                _ => SqlType::nvarchar_for(self.max_utf16),
+            },
             Candidate::Text => SqlType::varchar_for(self.max_bytes),
         };
         let in_utf16 = matches!(sql_type, SqlType::NVarChar(_));
+        // A non-ASCII column proposed as varchar counts its length in the code page's bytes.
+        let in_code_page = self.cand == Candidate::Text
+            && self.first_non_ascii.is_some()
+            && !in_utf16
+            && settings.varchar_code_page.is_some();
         let evidence = Evidence {
             rows: self.rows,
             values: self.values,
@@ -136,18 +148,22 @@ impl ColumnState {
             max,
             max_length: if in_utf16 {
                 self.max_utf16
+            } else if in_code_page {
+                self.code_page_bytes
             } else {
                 self.max_bytes
             },
             length_unit: if in_utf16 { "utf16CodeUnits" } else { "bytes" },
             longest_row: if in_utf16 {
                 self.max_utf16_row
+            } else if in_code_page {
+                self.code_page_bytes_row
             } else {
                 self.max_bytes_row
             },
             distinct: self.distinct.clone(),
             distinct_complete: !self.distinct_overflow,
-            widenings: self.widenings_with(extra_steps, in_utf16),
+            widenings: self.widenings_with(extra_steps, in_utf16, settings),
             first_non_ascii: if in_utf16 {
                 self.first_non_ascii.clone()
             } else {
@@ -174,16 +190,35 @@ impl ColumnState {
     /// The widenings in row order, with `extra` steps decided at the end (bit → int for a
     /// flag-named column), and for an `nvarchar` column the step from `varchar` that its first
     /// non-ASCII value forced.
-    fn widenings_with(&self, extra: Vec<Widening>, in_utf16: bool) -> Vec<Widening> {
+    fn widenings_with(
+        &self,
+        extra: Vec<Widening>,
+        in_utf16: bool,
+        settings: &InferOptions,
+    ) -> Vec<Widening> {
         let mut steps = extra;
         steps.extend(self.widenings.iter().cloned());
-        if let (true, Some(first)) = (in_utf16, &self.first_non_ascii) {
+        // The value that made it nvarchar: the first one the varchar code page cannot hold,
+        // or without a code page the first that is not ASCII.
+        let forced = match settings.varchar_code_page {
+            Some(cp) => self.first_not_in_code_page.as_ref().map(|e| {
+                (
+                    e,
+                    format!("not in {}: nvarchar holds every character", cp.name()),
+                )
+            }),
+            None => self
+                .first_non_ascii
+                .as_ref()
+                .map(|e| (e, "not ASCII: nvarchar holds every character".to_string())),
+        };
+        if let (true, Some((first, reason))) = (in_utf16, forced) {
             steps.push(Widening {
                 from: "varchar".to_string(),
                 to: "nvarchar".to_string(),
                 row: first.row,
                 value: first.value.clone(),
-                reason: "not ASCII: nvarchar holds every character".to_string(),
+                reason,
             });
         }
         steps.sort_by_key(|w| w.row);

@@ -57,6 +57,11 @@ pub struct InferOptions {
     pub default_date_order: DateOrder,
     /// Propose `tinyint`/`smallint` for small ranges (default: `int` at least).
     pub narrow_integers: bool,
+    /// The code page of the target's collation (`windows-1252` for `Latin1_General_*`, UTF-8
+    /// for a `*_UTF8` collation …): a text column whose every value that code page holds is
+    /// proposed as `varchar`, its length in that code page's bytes, rather than `nvarchar`.
+    /// `None` (the default): non-ASCII text is `nvarchar`.
+    pub varchar_code_page: Option<&'static encoding_rs::Encoding>,
 }
 
 impl Default for InferOptions {
@@ -65,6 +70,7 @@ impl Default for InferOptions {
             nulls: NullPolicy::default(),
             default_date_order: DateOrder::MonthFirst,
             narrow_integers: false,
+            varchar_code_page: None,
         }
     }
 }

@@ -23,6 +23,30 @@ fn int_digits_of(v: i64) -> u8 {
     }
 }
 
+/// Bytes `s` takes in `cp`, or `None` when `cp` has no character for one of its characters.
+/// ASCII is one byte a character in every code page SQL Server collations use; anything else
+/// is encoded through a small stack buffer (no allocation).
+pub(crate) fn code_page_len(cp: &'static encoding_rs::Encoding, s: &str) -> Option<u64> {
+    if s.is_ascii() || cp == encoding_rs::UTF_8 {
+        return Some(s.len() as u64);
+    }
+    let mut encoder = cp.new_encoder();
+    let mut buf = [0u8; 256];
+    let mut rest = s;
+    let mut total = 0u64;
+    loop {
+        let (result, read, written) =
+            encoder.encode_from_utf8_without_replacement(rest, &mut buf, true);
+        total += written as u64;
+        rest = rest.get(read..)?;
+        match result {
+            encoding_rs::EncoderResult::InputEmpty => return Some(total),
+            encoding_rs::EncoderResult::OutputFull => {}
+            encoding_rs::EncoderResult::Unmappable(_) => return None,
+        }
+    }
+}
+
 /// Most values kept in [`ColumnState::distinct`].
 pub(crate) const DISTINCT_LIMIT: usize = 5;
 
@@ -56,6 +80,11 @@ pub(crate) struct ColumnState {
     pub(super) max_bytes_row: u64,
     pub(super) max_utf16_row: u64,
     pub(super) first_non_ascii: Option<Example>,
+    /// With a varchar code page: the longest value in that code page's bytes, and the first
+    /// value it cannot hold.
+    pub(super) code_page_bytes: u64,
+    pub(super) code_page_bytes_row: u64,
+    pub(super) first_not_in_code_page: Option<Example>,
     pub(super) distinct: Vec<String>,
     pub(super) distinct_overflow: bool,
     // Integers (exact while the candidate is Int).
@@ -108,6 +137,9 @@ impl ColumnState {
             max_bytes_row: 0,
             max_utf16_row: 0,
             first_non_ascii: None,
+            code_page_bytes: 0,
+            code_page_bytes_row: 0,
+            first_not_in_code_page: None,
             distinct: Vec::new(),
             distinct_overflow: false,
             int_min: i64::MAX,
@@ -162,6 +194,9 @@ impl ColumnState {
                 self.values += 1;
                 let typed = self.observe_text(s, row);
                 self.track_text(s, row, typed);
+                if let Some(cp) = settings.varchar_code_page {
+                    self.track_code_page(s, row, cp);
+                }
             }
             Field::Text(_) | Field::Empty => {
                 self.empties += 1;
@@ -191,6 +226,9 @@ impl ColumnState {
                 let text = render_cell(field);
                 let shown = text.as_ref().map_or("", CellText::as_str);
                 self.track_text(shown, row, false);
+                if let Some(cp) = settings.varchar_code_page {
+                    self.track_code_page(shown, row, cp);
+                }
                 let value = sheet_value(field, text);
                 self.absorb(value, shown, row);
             }
@@ -277,6 +315,21 @@ impl ColumnState {
         }
         if !self.distinct_overflow {
             self.track_distinct(raw, row);
+        }
+    }
+
+    /// The value's length in the varchar code page, or the note that the code page cannot
+    /// hold it (after which nothing more is measured: the column is `nvarchar`).
+    fn track_code_page(&mut self, raw: &str, row: u64, cp: &'static encoding_rs::Encoding) {
+        if self.first_not_in_code_page.is_some() {
+            return;
+        }
+        match code_page_len(cp, raw) {
+            Some(n) if n > self.code_page_bytes => {
+                (self.code_page_bytes, self.code_page_bytes_row) = (n, row);
+            }
+            Some(_) => {}
+            None => self.first_not_in_code_page = Some(Example::new(row, raw)),
         }
     }
 
