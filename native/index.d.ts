@@ -201,6 +201,8 @@ export interface NativeFileOptions {
   sample?: number
   nullTokens?: Array<string>
   previewRows?: number
+  /** The target collation's code page (`1252`, `65001`, `windows-1250` …). */
+  codePage?: string
 }
 
 /** The options of `sluice load`, camelCase. */
