@@ -114,7 +114,7 @@ test('a sample stops early and says so', async () => {
   assert.equal(r.complete, false)
 })
 
-test('codePage: text the target collation\'s code page holds is varchar in its bytes', async () => {
+test("codePage: text the target collation's code page holds is varchar in its bytes", async () => {
   const file = join(testdata, 'windows-1252-accents.csv')
   const plain = await inspect(file)
   assert.equal(plain.columns[0]?.sqlType, 'nvarchar(8)')
