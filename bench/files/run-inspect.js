@@ -43,9 +43,10 @@ const median = (xs) => {
 }
 
 /** Runs cmd under /usr/bin/time -v; returns wall s, peak RSS MiB, and the program's own figures. */
-function once(cmd, args, parse) {
+function once(cmd, args, parse, env) {
   const r = spawnSync('/usr/bin/time', ['-v', cmd, ...args], {
     cwd: ROOT,
+    env: { ...process.env, ...env },
     encoding: 'utf8',
     maxBuffer: 64 << 20,
     stdio: ['ignore', parse ? 'pipe' : 'ignore', 'pipe'],
@@ -62,9 +63,9 @@ function once(cmd, args, parse) {
 
 const jsonLine = (out) => JSON.parse(out.trim().split('\n').at(-1))
 const results = []
-function measure(label, file, cmd, args, parse, { runs = RUNS, rows } = {}) {
+function measure(label, file, cmd, args, parse, { runs = RUNS, rows, env } = {}) {
   const all = []
-  for (let i = 0; i < runs; i++) all.push(once(cmd, args, parse))
+  for (let i = 0; i < runs; i++) all.push(once(cmd, args, parse, env))
   const wall = median(all.map((r) => r.wall))
   const inner = median(all.map((r) => r.seconds ?? r.wall))
   const rss = median(all.map((r) => r.rss))
@@ -73,7 +74,13 @@ function measure(label, file, cmd, args, parse, { runs = RUNS, rows } = {}) {
   const bytes = fs.statSync(file).size
   const row = {
     label,
-    command: `/usr/bin/time -v ${[rel(cmd), ...args.map(rel)].join(' ')}`,
+    command: `${
+      env
+        ? `${Object.entries(env)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' ')} `
+        : ''
+    }/usr/bin/time -v ${[rel(cmd), ...args.map(rel)].join(' ')}`,
     wall,
     inner,
     cpu,
@@ -108,7 +115,12 @@ fs.readFileSync(CSV) // warm the page cache
 measure('cat (read the file, into a pipe)', CSV, '/bin/sh', ['-c', `cat '${CSV}' | wc -c > /dev/null`], null, { rows: csvRows })
 const csvc = measure('Rust csv crate, split only (ByteRecord)', CSV, ex('read_csv'), ['csv-crate', CSV], csvCrate)
 const prev = measure('Sluice preview (open, detect, first 100 rows)', CSV, ex('inspect_bench'), ['preview', CSV], jsonLine)
-const infer = measure('Sluice whole-file inference (1 core)', CSV, ex('inspect_bench'), ['inspect', CSV], jsonLine)
+// One core (SLUICE_READ_AHEAD=0): the "MB/s on one core" figure. Default: a second thread reads
+// and splits while the first infers (sluice_files::read_ahead) — two threads, as DuckDB uses.
+const infer1 = measure('Sluice whole-file inference, 1 core (SLUICE_READ_AHEAD=0)', CSV, ex('inspect_bench'), ['inspect', CSV], jsonLine, {
+  env: { SLUICE_READ_AHEAD: '0' },
+})
+const infer = measure('Sluice whole-file inference (read-ahead: 2 threads)', CSV, ex('inspect_bench'), ['inspect', CSV], jsonLine)
 const duckFull = measure(
   'DuckDB read_csv sniff, sample_size=-1',
   CSV,
@@ -142,7 +154,17 @@ try {
 }
 
 const cal = measure('xlsx: calamine streaming cell reader alone', XLSX, ex('sheet_bench'), ['calamine-stream', XLSX], sheetBench)
-const sxl = measure('xlsx: Sluice whole-sheet inference', XLSX, ex('inspect_bench'), ['inspect', XLSX], jsonLine)
+const sxl1 = measure(
+  'xlsx: Sluice whole-sheet inference, 1 core (SLUICE_READ_AHEAD=0)',
+  XLSX,
+  ex('inspect_bench'),
+  ['inspect', XLSX],
+  jsonLine,
+  {
+    env: { SLUICE_READ_AHEAD: '0' },
+  },
+)
+const sxl = measure('xlsx: Sluice whole-sheet inference (read-ahead: 2 threads)', XLSX, ex('inspect_bench'), ['inspect', XLSX], jsonLine)
 const loadAfter = os.loadavg()
 
 // ---- the report
@@ -180,15 +202,15 @@ lines.push('')
 lines.push('| target | measured | verdict |')
 lines.push('|---|---|---|')
 lines.push(
-  `| whole-file inference ≥ 400 MB/s on one core | ${i0(infer.mbps)} MB/s (${i0(fs.statSync(CSV).size / 1e6 / infer.cpu)} MB per CPU second) | ${verdict(infer.mbps >= 400)} |`,
+  `| whole-file inference ≥ 400 MB/s on one core | ${i0(infer1.mbps)} MB/s with SLUICE_READ_AHEAD=0 (${i0(fs.statSync(CSV).size / 1e6 / infer1.cpu)} MB per CPU second); ${i0(infer.mbps)} MB/s with the read-ahead thread | ${verdict(infer1.mbps >= 400)} |`,
 )
 const vsDuck = duckFull.inner / infer.inner
 lines.push(
-  `| ≥ 3× DuckDB's full-file sniff (sample_size=-1) | ${f(vsDuck)}× (${f(duckFull.inner, 3)} s vs ${f(infer.inner, 3)} s; DuckDB uses both cores: ${f(duckFull.cpu)} CPU s vs ${f(infer.cpu)}) | ${verdict(vsDuck >= 3)} |`,
+  `| ≥ 3× DuckDB's full-file sniff (sample_size=-1) | ${f(vsDuck)}× (${f(duckFull.inner, 3)} s vs ${f(infer.inner, 3)} s, both on two threads: ${f(duckFull.cpu)} CPU s vs ${f(infer.cpu)}); on one core ${f(duckFull.inner / infer1.inner)}× | ${verdict(vsDuck >= 3)} |`,
 )
 const xr = sxl.rowsPerSec / cal.rowsPerSec
 lines.push(
-  `| xlsx inference ≥ 80% of calamine's streaming reader | ${(xr * 100).toFixed(0)}% (${i0(sxl.rowsPerSec)} vs ${i0(cal.rowsPerSec)} rows/s); by CPU time ${((cal.cpu / sxl.cpu) * 100).toFixed(0)}% (${f(cal.cpu)} vs ${f(sxl.cpu)} CPU s, start-up included) | ${verdict(xr >= 0.8)} |`,
+  `| xlsx inference ≥ 80% of calamine's streaming reader | ${(xr * 100).toFixed(0)}% (${i0(sxl.rowsPerSec)} vs ${i0(cal.rowsPerSec)} rows/s, calamine on the read-ahead thread); on one core ${((sxl1.rowsPerSec / cal.rowsPerSec) * 100).toFixed(0)}%; by CPU time ${((cal.cpu / sxl.cpu) * 100).toFixed(0)}% (${f(cal.cpu)} vs ${f(sxl.cpu)} CPU s, start-up included) | ${verdict(xr >= 0.8)} |`,
 )
 lines.push(`| xlsx inference < 50 MiB for 200,000 rows | ${i0(sxl.rss)} MiB | ${verdict(sxl.rss < 50)} |`)
 lines.push(
@@ -199,7 +221,9 @@ lines.push(
   `| peak memory flat (within 20%) from 198 MB to ≥ 2 GB | inference ${i0(infer.rss)} → ${i0(bigInfer.rss)} MiB (${((flat - 1) * 100).toFixed(0)}%); preview ${i0(prev.rss)} → ${i0(bigPrev.rss)} MiB | ${verdict(flat <= 1.2 && bigPrev.rss <= prev.rss * 1.2)} |`,
 )
 lines.push('')
-lines.push(`Sluice's whole-file inference takes ${f(infer.inner / csvc.inner)}× the time of the csv crate merely splitting the same file.`)
+lines.push(
+  `Sluice's whole-file inference takes ${f(infer1.inner / csvc.inner)}× the time of the csv crate merely splitting the same file on one core, ${f(infer.inner / csvc.inner)}× with the read-ahead thread.`,
+)
 lines.push('')
 lines.push(
   'Schemas proposed (same file): Sluice `' +
