@@ -40,6 +40,15 @@ fn drops_after_this_row(shared: &Shared) -> bool {
     cfg.faults.drop_after_rows.is_some_and(|n| seen > n) && shared.fire(Fault::DropAfterRows)
 }
 
+/// The answer to a bulk-load stream that does not decode.
+fn unreadable(e: &DecodeError) -> Outcome {
+    error(
+        4804,
+        16,
+        format!("The bulk-load stream could not be read: {e}"),
+    )
+}
+
 fn error(number: u32, class: u8, message: String) -> Outcome {
     Outcome::Error(SqlError {
         number,
@@ -113,11 +122,7 @@ pub(crate) async fn receive(
                     Ok(None) => {}
                     Err(DecodeError::Incomplete) => break,
                     Err(e) => {
-                        problem = Some(error(
-                            4804,
-                            16,
-                            format!("The bulk-load stream could not be read: {e}"),
-                        ));
+                        problem = Some(unreadable(&e));
                         continue;
                     }
                 }
@@ -160,13 +165,7 @@ pub(crate) async fn receive(
                     }
                 }
                 Err(DecodeError::Incomplete) => break,
-                Err(e) => {
-                    problem = Some(error(
-                        4804,
-                        16,
-                        format!("The bulk-load stream could not be read: {e}"),
-                    ))
-                }
+                Err(e) => problem = Some(unreadable(&e)),
             }
         }
         if eom {
