@@ -98,25 +98,7 @@ impl Collation {
     /// The converter for [`Collation::code_page`]; `None` when the code page is unknown or has no
     /// converter here (the DOS code pages 437 and 850 of a few old `SQL_*` collations).
     pub fn encoding(self) -> Option<&'static Encoding> {
-        use encoding_rs::*;
-        Some(match self.code_page()? {
-            65001 => UTF_8,
-            874 => WINDOWS_874,
-            932 => SHIFT_JIS,
-            936 => GBK,
-            949 => EUC_KR,
-            950 => BIG5,
-            1250 => WINDOWS_1250,
-            1251 => WINDOWS_1251,
-            1252 => WINDOWS_1252,
-            1253 => WINDOWS_1253,
-            1254 => WINDOWS_1254,
-            1255 => WINDOWS_1255,
-            1256 => WINDOWS_1256,
-            1257 => WINDOWS_1257,
-            1258 => WINDOWS_1258,
-            _ => return None,
-        })
+        encoding_of_code_page(self.code_page()?)
     }
 
     /// Decodes `char`/`varchar` bytes. Byte sequences the code page does not define become
@@ -164,6 +146,35 @@ impl Collation {
 fn first_unmappable(enc: &'static Encoding, s: &str) -> Option<char> {
     let mut tmp = [0u8; 4];
     s.chars().find(|c| enc.encode(c.encode_utf8(&mut tmp)).2)
+}
+
+/// The code pages of `char`/`varchar` data that [`encoding_of_code_page`] converts.
+pub const CODE_PAGES: [u16; 15] = [
+    65001, 874, 932, 936, 949, 950, 1250, 1251, 1252, 1253, 1254, 1255, 1256, 1257, 1258,
+];
+
+/// The converter for a Windows code page that SQL Server collations use (65001 for UTF-8);
+/// `None` for the others.
+pub fn encoding_of_code_page(code_page: u16) -> Option<&'static Encoding> {
+    use encoding_rs::*;
+    Some(match code_page {
+        65001 => UTF_8,
+        874 => WINDOWS_874,
+        932 => SHIFT_JIS,
+        936 => GBK,
+        949 => EUC_KR,
+        950 => BIG5,
+        1250 => WINDOWS_1250,
+        1251 => WINDOWS_1251,
+        1252 => WINDOWS_1252,
+        1253 => WINDOWS_1253,
+        1254 => WINDOWS_1254,
+        1255 => WINDOWS_1255,
+        1256 => WINDOWS_1256,
+        1257 => WINDOWS_1257,
+        1258 => WINDOWS_1258,
+        _ => return None,
+    })
 }
 
 /// SQL collations (non-zero SortId) each fix a code page; ids from SQL Server's sort-order table

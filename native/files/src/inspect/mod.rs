@@ -191,27 +191,26 @@ pub struct Progress {
 mod inspect_tests;
 
 /// The encoding of a code page as SQL Server collations name them: a number (`1252`, `932`,
-/// `65001`) or an encoding label (`windows-1252`, `utf-8`).
+/// `65001`, through the table the TDS codec uses for collations) or the label of one of those
+/// encodings (`windows-1252`, `utf-8`).
 pub fn code_page_encoding(label: &str) -> Result<&'static encoding_rs::Encoding, String> {
     let label = label.trim();
-    let named = match label.trim_start_matches("cp").trim_start_matches("CP") {
-        "65001" => Some("utf-8"),
-        "874" => Some("windows-874"),
-        "932" => Some("shift_jis"),
-        "936" => Some("gbk"),
-        "949" => Some("euc-kr"),
-        "950" => Some("big5"),
-        n @ ("1250" | "1251" | "1252" | "1253" | "1254" | "1255" | "1256" | "1257" | "1258") => {
-            return encoding_rs::Encoding::for_label(format!("windows-{n}").as_bytes())
-                .ok_or_else(|| format!("code page {label:?} is not known"));
-        }
-        _ => None,
+    let number = label
+        .strip_prefix("cp")
+        .or(label.strip_prefix("CP"))
+        .unwrap_or(label);
+    let found = match number.parse::<u16>() {
+        Ok(n) => tds::collation::encoding_of_code_page(n),
+        // A label counts when it names one of those encodings.
+        Err(_) => encoding_rs::Encoding::for_label(label.as_bytes()).filter(|e| {
+            tds::collation::CODE_PAGES
+                .iter()
+                .any(|&cp| tds::collation::encoding_of_code_page(cp) == Some(*e))
+        }),
     };
-    encoding_rs::Encoding::for_label(named.unwrap_or(label).as_bytes())
-        .filter(|e| *e == encoding_rs::UTF_8 || e.is_ascii_compatible())
-        .ok_or_else(|| {
-            format!(
-                "code page {label:?} is not one a SQL Server collation uses (give 1252, 1250 … 1258, 874, 932, 936, 949, 950, 65001 or a label such as windows-1252)"
-            )
-        })
+    found.ok_or_else(|| {
+        format!(
+            "code page {label:?} is not one a SQL Server collation uses (give 1252, 1250 … 1258, 874, 932, 936, 949, 950, 65001 or a label such as windows-1252)"
+        )
+    })
 }

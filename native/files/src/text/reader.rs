@@ -364,13 +364,13 @@ impl<R: Read + Seek> TextReader<R> {
 /// Line terminators in a stream fed in pieces: LF, CR and CRLF each end one line (as the
 /// reader counts them), a CRLF split between two pieces too.
 #[derive(Debug, Default)]
-struct LineCount {
-    lines: u64,
+pub(crate) struct LineCount {
+    pub(crate) lines: u64,
     last_cr: bool,
 }
 
 impl LineCount {
-    fn feed(&mut self, bytes: &[u8]) {
+    pub(crate) fn feed(&mut self, bytes: &[u8]) {
         for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
             let after_cr = match i.checked_sub(1) {
                 Some(j) => bytes.get(j) == Some(&b'\r'),
@@ -383,21 +383,6 @@ impl LineCount {
         if let Some(&b) = bytes.last() {
             self.last_cr = b == b'\r';
         }
-    }
-}
-
-/// [`LineCount`] for the tests.
-#[cfg(test)]
-#[derive(Debug, Default)]
-pub(crate) struct LineCountProbe(LineCount);
-
-#[cfg(test)]
-impl LineCountProbe {
-    pub(crate) fn feed(&mut self, bytes: &[u8]) {
-        self.0.feed(bytes);
-    }
-    pub(crate) fn lines(&self) -> u64 {
-        self.0.lines
     }
 }
 
