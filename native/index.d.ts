@@ -223,6 +223,11 @@ export interface NativeLoadOptions {
   allowDrift?: boolean
   /** `false`: no journal table and no resume (`--no-journal`). */
   journal?: boolean
+  /**
+   * `false`: infer the column types again even when the inference cache holds them for
+   * these unchanged files (`--no-cache`).
+   */
+  inferCache?: boolean
   sheet?: string
   delimiter?: string
   encoding?: string

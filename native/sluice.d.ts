@@ -337,6 +337,11 @@ export interface LoadFileOptions {
   allowDrift?: boolean
   /** `false` (`--no-journal`): batches commit without the journal table; no `resume` later. */
   journal?: boolean
+  /**
+   * `false` (`--no-cache`): infer the column types again even when the inference cache holds
+   * them for these unchanged files (from an earlier load, dry run or `inspect`).
+   */
+  inferCache?: boolean
   sheet?: string
   delimiter?: string
   encoding?: string

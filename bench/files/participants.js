@@ -59,53 +59,70 @@ const fileClient = (script, ctx, port, file, rows) => [
   String(ctx.batch),
 ]
 
+/** `sluice load FILE … --append --json` into dbo.bench. */
+const sluiceLoad = (ctx, port, file, extra = []) => [
+  process.execPath,
+  SLUICE_BIN,
+  'load',
+  file,
+  '--connection',
+  connectionString(port),
+  '--table',
+  'dbo.bench',
+  '--append',
+  '--batch-size',
+  String(ctx.batch),
+  '--json',
+  ...extra,
+]
+
+/** A state directory of the participant's own (its inference cache), under the run's work directory. */
+const stateEnv = (ctx, key) => ({ ...process.env, SLUICE_STATE_DIR: path.join(ctx.work, `state-${key}`) })
+
 /**
  * Each participant: `input` (which file it reads: csv, xlsx or tsv), `server` (needs a fresh
  * sink server), `table` (the runner creates dbo.bench before the timed run), `argv(ctx, port)`,
- * `parse(stdout)`, optional `env(ctx, port)`, `available(ctx)` (a reason string when it cannot run).
+ * `parse(stdout)`, optional `env(ctx, port)`, `prepare(ctx)` (an argv run untimed, with the same env, before
+ * the timed run: `sluice inspect` for the inspected loads), `available(ctx)` (a reason string when it cannot run).
  */
 const PARTICIPANTS = {
   'sluice-csv': {
-    label: 'Sluice file path, CSV (`sluice load`)',
+    label: 'Sluice file path, CSV (`sluice load`, never inspected: inference pass + load pass)',
     input: 'csv',
     server: true,
     table: true,
-    argv: (ctx, port) => [
-      process.execPath,
-      SLUICE_BIN,
-      'load',
-      ctx.csv,
-      '--connection',
-      connectionString(port),
-      '--table',
-      'dbo.bench',
-      '--append',
-      '--batch-size',
-      String(ctx.batch),
-      '--json',
-    ],
+    argv: (ctx, port) => sluiceLoad(ctx, port, ctx.csv, ['--no-cache']),
+    parse: parseSluiceLoad,
+    available: (ctx) => ctx.sluiceLoad,
+  },
+  'sluice-csv-inspected': {
+    label: 'Sluice file path, CSV, after `sluice inspect` (types from the inference cache: one pass)',
+    input: 'csv',
+    server: true,
+    table: true,
+    prepare: (ctx) => [process.execPath, SLUICE_BIN, 'inspect', ctx.csv, '--json'],
+    env: (ctx) => stateEnv(ctx, 'sluice-csv-inspected'),
+    argv: (ctx, port) => sluiceLoad(ctx, port, ctx.csv),
     parse: parseSluiceLoad,
     available: (ctx) => ctx.sluiceLoad,
   },
   'sluice-xlsx': {
-    label: 'Sluice file path, xlsx (`sluice load`)',
+    label: 'Sluice file path, xlsx (`sluice load`, never inspected: inference pass + load pass)',
     input: 'xlsx',
     server: true,
     table: true,
-    argv: (ctx, port) => [
-      process.execPath,
-      SLUICE_BIN,
-      'load',
-      ctx.xlsx,
-      '--connection',
-      connectionString(port),
-      '--table',
-      'dbo.bench',
-      '--append',
-      '--batch-size',
-      String(ctx.batch),
-      '--json',
-    ],
+    argv: (ctx, port) => sluiceLoad(ctx, port, ctx.xlsx, ['--no-cache']),
+    parse: parseSluiceLoad,
+    available: (ctx) => ctx.sluiceLoad,
+  },
+  'sluice-xlsx-inspected': {
+    label: 'Sluice file path, xlsx, after `sluice inspect` (types from the inference cache: one pass)',
+    input: 'xlsx',
+    server: true,
+    table: true,
+    prepare: (ctx) => [process.execPath, SLUICE_BIN, 'inspect', ctx.xlsx, '--json'],
+    env: (ctx) => stateEnv(ctx, 'sluice-xlsx-inspected'),
+    argv: (ctx, port) => sluiceLoad(ctx, port, ctx.xlsx),
     parse: parseSluiceLoad,
     available: (ctx) => ctx.sluiceLoad,
   },

@@ -61,9 +61,9 @@ function parseArgs(argv) {
 }
 
 /** Runs a setup command (not measured) and stops the benchmark if it fails. */
-function mustRun(cmd, args, what) {
+function mustRun(cmd, args, what, env = process.env) {
   m.log(what)
-  const r = spawnSync(cmd, args, { cwd: m.ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+  const r = spawnSync(cmd, args, { cwd: m.ROOT, encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'] })
   if (r.status !== 0) throw new Error(`${what} failed: ${r.stderr || r.stdout}`)
   return r.stdout
 }
@@ -126,6 +126,18 @@ async function runOnce(a, ctx, key, input = null) {
       mustRun(process.execPath, [m.SLUICE_BIN, 'query', '--connection', connectionString(port), schema], 'CREATE TABLE dbo.bench')
     }
     const argv = p.argv({ ...ctx, [p.input]: file }, port)
+    if (p.prepare) {
+      const [cmd, ...args] = p.prepare({ ...ctx, [p.input]: file })
+      mustRun(
+        cmd,
+        args,
+        `${key}: ${p
+          .prepare({ ...ctx, [p.input]: file })
+          .slice(1, 3)
+          .join(' ')}`,
+        p.env?.(ctx, port),
+      )
+    }
     if (a.quietWait > 0) await m.waitQuiet(a.quietWait)
     const s0 = server ? m.procCpu(server.pid) : 0
     const b0 = m.machineBusy()
@@ -240,7 +252,7 @@ async function main() {
   m.requireTime()
   const t0 = Date.now()
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-loadbench-'))
-  const ctx = { batch: a.batch, rows: a.rows, xlsxRows: a.xlsxRows, freetdsEnv: (port) => freetdsEnv(work, port) }
+  const ctx = { work, batch: a.batch, rows: a.rows, xlsxRows: a.xlsxRows, freetdsEnv: (port) => freetdsEnv(work, port) }
   try {
     Object.assign(ctx, await prepareFiles(a))
     probe(ctx)

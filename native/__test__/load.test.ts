@@ -8,7 +8,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { after, before, test } from 'node:test'
-import { type Client, connect, loadFile, type SluiceError } from '@sluice/native'
+import { type Client, connect, inspect, loadFile, type SluiceError } from '@sluice/native'
 import { SLUICE, startServer, type TestServer } from '../../test/helpers/server'
 
 let server: TestServer
@@ -181,4 +181,41 @@ test('sluice load --json prints progress lines and the summary last; exit codes 
     cli([f, '--table', 't', '--create', '--connection', 'Server=127.0.0.1,1;User ID=sa;Password=x;Connect Timeout=2'], {}).status,
     4,
   )
+})
+
+test('a load after an inspection reads the file once: its types come from the inference cache', async () => {
+  const f = file('cached.csv', 'id,placed,amount\n1,31/01/2024,12.50\n2,01/02/2024,7.25\n')
+  const inspection = await inspect(f)
+  assert.equal(inspection.rowCount, 2)
+  const r = await loadFile({ file: f, connection: conn(), table: 'dbo.cached', create: true })
+  assert.ok(
+    r.notes.some((n) => n.includes('inference cache') && n.includes('inspectFile')),
+    r.notes.join('\n'),
+  )
+  const again = await loadFile({ file: f, connection: conn(), table: 'dbo.cached2', create: true, inferCache: false })
+  assert.ok(!again.notes.some((n) => n.includes('inference cache')), again.notes.join('\n'))
+  const c = await client()
+  const q = (t: string) => `SELECT id, CONVERT(varchar(10), placed, 23), amount FROM ${t} ORDER BY id`
+  assert.deepEqual((await c.query(q('dbo.cached'))).rows, (await c.query(q('dbo.cached2'))).rows)
+  assert.deepEqual((await c.query(q('dbo.cached'))).rows[0], [1, '2024-01-31', '12.50'])
+  await c.close()
+
+  // The command line: `sluice inspect` then `sluice load`, in a state directory of their own.
+  const env = { SLUICE_CONNECTION: conn(), SLUICE_STATE_DIR: path.join(dir, 'state-cache') }
+  const g = file('cached-cli.csv', 'a,b\n1,x\n2,y\n')
+  const ins = spawnSync(process.execPath, [SLUICE, 'inspect', g, '--json'], { encoding: 'utf8', env: { ...process.env, ...env } })
+  assert.equal(ins.status, 0, ins.stderr)
+  assert.ok(fs.readdirSync(path.join(dir, 'state-cache', 'inferred')).length === 1)
+  const ld = cli([g, '--table', 'cached_cli', '--create', '--json'], env)
+  assert.equal(ld.status, 0, ld.stderr)
+  const last = JSON.parse(ld.stdout.trim().split('\n').at(-1)!)
+  assert.equal(last.rowsLoaded, 2)
+  assert.ok(
+    last.notes.some((n: string) => n.includes('inference cache') && n.includes('sluice inspect')),
+    JSON.stringify(last.notes),
+  )
+  // SLUICE_INFER_CACHE=0 turns it off.
+  const off = cli([g, '--table', 'cached_cli2', '--create', '--json'], { ...env, SLUICE_INFER_CACHE: '0' })
+  assert.equal(off.status, 0, off.stderr)
+  assert.ok(!(JSON.parse(off.stdout.trim().split('\n').at(-1)!).notes ?? []).some((n: string) => n.includes('inference cache')))
 })

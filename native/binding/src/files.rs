@@ -202,7 +202,14 @@ pub fn inspect_file(
                 f.call(info, ThreadsafeFunctionCallMode::NonBlocking);
             }
         };
-        inspect::inspect(PathBuf::from(path).as_path(), &options, &mut report, &flag)
+        // Kept for the load that usually follows (it then reads the file once, not twice).
+        sluice_load::infer_cache::inspect_and_keep(
+            PathBuf::from(path).as_path(),
+            &options,
+            &mut report,
+            &flag,
+            "an inspection (inspectFile)",
+        )
     });
     Ok(FileInspection {
         cancel,

@@ -32,6 +32,9 @@ pub struct NativeLoadOptions {
     pub allow_drift: Option<bool>,
     /// `false`: no journal table and no resume (`--no-journal`).
     pub journal: Option<bool>,
+    /// `false`: infer the column types again even when the inference cache holds them for
+    /// these unchanged files (`--no-cache`).
+    pub infer_cache: Option<bool>,
     pub sheet: Option<String>,
     pub delimiter: Option<String>,
     pub encoding: Option<String>,
@@ -177,6 +180,7 @@ fn request(o: NativeLoadOptions) -> std::result::Result<LoadRequest, LoadError> 
         resume: o.resume.unwrap_or(false),
         allow_drift: o.allow_drift.unwrap_or(false),
         journal: o.journal.unwrap_or(true),
+        infer_cache: o.infer_cache.unwrap_or(true),
         sheet: o.sheet,
         delimiter,
         encoding: o.encoding,

@@ -11,7 +11,7 @@ use std::sync::atomic::AtomicBool;
 
 use clap::Args;
 use sluice_files::infer::{ColumnSchema, Evidence};
-use sluice_files::inspect::{self, HeaderSetting, Inspection, Options, Progress};
+use sluice_files::inspect::{HeaderSetting, Inspection, Options, Progress};
 use sluice_files::text::{EscapeStyle, QuoteSetting};
 use sluice_files::{ReadError, ReadErrorKind};
 
@@ -136,7 +136,14 @@ pub(crate) fn execute(a: &InspectArgs, bar: bool, out: &mut dyn Write, err: &mut
                 let _ = err.flush();
             }
         };
-        inspect::inspect(&a.file, &options, &mut on_progress, &cancel)
+        // Kept for the load that usually follows (it then reads the file once, not twice).
+        sluice_load::infer_cache::inspect_and_keep(
+            &a.file,
+            &options,
+            &mut on_progress,
+            &cancel,
+            "sluice inspect",
+        )
     };
     if bar {
         let _ = write!(err, "\r\x1b[2K");

@@ -77,6 +77,10 @@ pub struct LoadArgs {
     /// such a load cannot be resumed.
     #[arg(long)]
     no_journal: bool,
+    /// Infer the column types again even when the inference cache holds them for these
+    /// unchanged files (from an earlier load, dry run or `sluice inspect`).
+    #[arg(long)]
+    no_cache: bool,
     /// The sheet of a spreadsheet (name or 1-based position).
     #[arg(long)]
     sheet: Option<String>,
@@ -127,6 +131,7 @@ fn request(a: &LoadArgs) -> Result<LoadRequest, LoadError> {
         resume: a.resume,
         allow_drift: a.allow_drift,
         journal: !a.no_journal,
+        infer_cache: !a.no_cache,
         sheet: a.sheet.clone(),
         delimiter: a.delimiter.as_deref().map(delimiter).transpose()?,
         encoding: a.encoding.clone(),

@@ -8,6 +8,7 @@ use std::sync::atomic::AtomicBool;
 use sluice_files::infer::{ColumnSchema, HeaderChoice};
 use sluice_files::ReadErrorKind;
 
+use crate::infer_cache::{self, ReadSettings};
 use crate::multi_file::{infer_files, MultiFileOptions};
 use crate::row_pass::cancelled;
 use crate::source::{read_error, with_source, SourceSpec};
@@ -31,8 +32,14 @@ pub(crate) struct Inferred {
 }
 
 /// Infers one schema over `specs` (every spec carries the same reading settings; the first's
-/// are used), then opens the first file once more for the reject file's header and delimiter.
-pub(crate) fn infer(specs: &[SourceSpec], cancel: &AtomicBool) -> Result<Inferred, LoadError> {
+/// are used) — or takes it from the inference cache when `use_cache` and the files are
+/// unchanged since it was inferred — then opens the first file once more for the reject
+/// file's header and delimiter.
+pub(crate) fn infer(
+    specs: &[SourceSpec],
+    cancel: &AtomicBool,
+    use_cache: bool,
+) -> Result<Inferred, LoadError> {
     let Some(first) = specs.first() else {
         return Err(LoadError::usage("no file to load"));
     };
@@ -47,13 +54,43 @@ pub(crate) fn infer(specs: &[SourceSpec], cancel: &AtomicBool) -> Result<Inferre
         ..Default::default()
     };
     let paths: Vec<PathBuf> = specs.iter().map(|s| s.path.clone()).collect();
-    let found = infer_files(&paths, &options, &mut |_| {}, cancel).map_err(|e| {
-        if matches!(e.kind, ReadErrorKind::Cancelled) {
-            cancelled()
-        } else {
-            read_error(e)
+    let use_cache = use_cache && infer_cache::enabled_by_env();
+    let settings = ReadSettings::of_spec(first);
+    let dir = infer_cache::cache_dir();
+    let mut notes = Vec::new();
+    let hit = if use_cache {
+        infer_cache::lookup(&dir, &paths, &settings)
+    } else {
+        None
+    };
+    let found = match hit {
+        Some(hit) => {
+            notes.push(format!(
+                "column types from the inference cache (inferred by {}; the file{} unchanged since: \
+                 size, modification time, first MiB); --no-cache infers them again",
+                hit.by,
+                if paths.len() == 1 { " is" } else { "s are" }
+            ));
+            hit.inspection
         }
-    })?;
+        None => {
+            // Identities taken before reading: a file changing meanwhile never matches them.
+            let before = use_cache
+                .then(|| infer_cache::identities_now(&paths))
+                .flatten();
+            let found = infer_files(&paths, &options, &mut |_| {}, cancel).map_err(|e| {
+                if matches!(e.kind, ReadErrorKind::Cancelled) {
+                    cancelled()
+                } else {
+                    read_error(e)
+                }
+            })?;
+            if let Some(ids) = before {
+                infer_cache::store(&dir, &ids, &settings, &found, "a load");
+            }
+            found
+        }
+    };
     let files: Vec<FilePlan> = found
         .files
         .iter()
@@ -74,7 +111,6 @@ pub(crate) fn infer(specs: &[SourceSpec], cancel: &AtomicBool) -> Result<Inferre
     let (raw_header, delimiter) = with_source(&first_spec, |_, info| {
         Ok((info.raw_header.clone(), info.delimiter))
     })?;
-    let mut notes = Vec::new();
     if specs.len() > 1 {
         notes.push(format!(
             "one schema inferred over all {} files (columns matched by name, types widened across them)",

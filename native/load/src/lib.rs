@@ -15,6 +15,7 @@
 pub mod cell;
 pub mod drift;
 pub mod hooks;
+pub mod infer_cache;
 mod infer_pass;
 pub mod journal;
 pub mod mapping;
@@ -38,6 +39,8 @@ pub use run::load;
 pub use summary::{Account, FileSummary, LoadError, LoadErrorKind, LoadSummary};
 pub use template::Template;
 
+#[cfg(test)]
+mod cache_load_tests;
 #[cfg(test)]
 mod load_tests;
 #[cfg(test)]

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sluice_files::infer::{
     default_names, detect_header, header_names, ColumnSchema, HeaderChoice, InferOptions, Inferrer,
     RecordSample,
@@ -75,7 +75,7 @@ impl Default for MultiFileOptions {
 }
 
 /// One file's part.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FileSummary {
     pub path: PathBuf,
@@ -91,7 +91,7 @@ pub struct FileSummary {
 }
 
 /// A widening, with the file it happened in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FileWidening {
     /// The combined column's name.
@@ -221,7 +221,8 @@ pub fn infer_files(
             for (i, record) in fields.iter().enumerate().skip(skip) {
                 widen_to(&mut names, &mut map, &mut header, record.len());
                 let row = sample.row_number(i).unwrap_or(0);
-                let arranged: Vec<Field<'_>> = map
+                let reach = rows::width_of(&map, record.len());
+                let arranged: Vec<Field<'_>> = map[..reach]
                     .iter()
                     .map(|j| {
                         j.and_then(|j| record.get(j).copied())
@@ -325,6 +326,49 @@ pub fn infer_files(
         evidence_files,
         rows: total_rows,
     })
+}
+
+/// The several-files result [`infer_files`] gives for the one file `path`, made from a
+/// whole-file inspection of it (`sluice inspect`, the app's inspection), so that the load after
+/// an inspection need not read the file for its types again. The caller makes sure the
+/// inspection read every row with the load's settings (see `infer_cache::store_inspection`).
+pub fn from_inspection(path: &Path, found: &sluice_files::inspect::Inspection) -> MultiInspection {
+    let mut row_map = RowMap::default();
+    row_map.start_file();
+    let shown = [display_name(path)];
+    let mut columns = found.columns.clone();
+    let mut widenings = Vec::new();
+    let mut evidence_files = Vec::with_capacity(columns.len());
+    for c in &mut columns {
+        for w in &c.evidence.widenings {
+            if w.row > 0 {
+                widenings.push(FileWidening {
+                    column: c.name.clone(),
+                    file: path.to_path_buf(),
+                    row: w.row,
+                    from: w.from.clone(),
+                    to: w.to.clone(),
+                    value: w.value.clone(),
+                });
+            }
+        }
+        evidence_files.push(rows::localise(c, &row_map, &shown));
+    }
+    MultiInspection {
+        files: vec![FileSummary {
+            path: path.to_path_buf(),
+            rows: found.row_count,
+            bytes_read: found.bytes_read,
+            has_header: found.has_header,
+            header_evidence: found.detection.header.clone(),
+            columns: found.columns.iter().map(|c| c.name.clone()).collect(),
+            missing_columns: Vec::new(),
+        }],
+        columns,
+        widenings,
+        evidence_files,
+        rows: found.row_count,
+    }
 }
 
 /// Puts the file's column `j`, named `name`, in the combined order: the first combined column

@@ -40,6 +40,9 @@ pub struct LoadRequest {
     /// Commit each batch with a journal row (the default), so that `--resume` can settle a
     /// batch in doubt. `false` (`--no-journal`): no journal table, no state file, no resume.
     pub journal: bool,
+    /// Take the column types from the inference cache when the files are unchanged since they
+    /// were inferred (see [`crate::infer_cache`]); `false` (`--no-cache`) infers them again.
+    pub infer_cache: bool,
 }
 
 impl Default for LoadRequest {
@@ -63,6 +66,7 @@ impl Default for LoadRequest {
             escape: None,
             table_lock: true,
             journal: true,
+            infer_cache: true,
         }
     }
 }

@@ -64,7 +64,8 @@ pub async fn load(
     let inferred = {
         let specs = specs.clone();
         let cancel = control.cancelled.clone();
-        tokio::task::spawn_blocking(move || infer(&specs, &cancel))
+        let use_cache = req.infer_cache;
+        tokio::task::spawn_blocking(move || infer(&specs, &cancel, use_cache))
             .await
             .map_err(|e| LoadError::input(format!("the inference stopped: {e}")))??
     };

@@ -1,6 +1,6 @@
 //! The evidence behind a proposed column type, as the CLI and the app show it.
 
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize};
 
 use super::parse::DateOrder;
 
@@ -8,7 +8,7 @@ use super::parse::DateOrder;
 pub const EXAMPLE_CHARS: usize = 100;
 
 /// A value quoted from the file, with the row it is on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Example {
     pub row: u64,
@@ -27,7 +27,7 @@ impl Example {
 }
 
 /// One step from a narrower candidate type to a wider one, and the value that forced it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Widening {
     pub from: String,
@@ -38,7 +38,7 @@ pub struct Widening {
 }
 
 /// How the day/month order of a date column was decided.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DateOrderEvidence {
     pub order: DateOrder,
@@ -50,7 +50,7 @@ pub struct DateOrderEvidence {
 }
 
 /// Where a decimal's precision and scale come from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DecimalEvidence {
     /// Most digits before the point, and the first row that has that many.
@@ -62,7 +62,7 @@ pub struct DecimalEvidence {
 }
 
 /// Everything behind one column's proposed type.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Evidence {
     /// Records observed (every record counts for every column).
@@ -86,7 +86,8 @@ pub struct Evidence {
     /// The longest value, in `length_unit`s (bytes for `varchar` and the non-text types,
     /// UTF-16 code units for `nvarchar`).
     pub max_length: u64,
-    pub length_unit: &'static str,
+    #[serde(deserialize_with = "length_unit")]
+    pub length_unit: LengthUnit,
     /// The first row with a value of `max_length` (0 when there are no values).
     pub longest_row: u64,
     /// Up to five distinct values, in order of first appearance.
@@ -104,4 +105,21 @@ pub struct Evidence {
     pub fraction_digits_set_by: Option<Example>,
     /// Other remarks (the 0/1 flag rule, a column without values …).
     pub notes: Vec<String>,
+}
+
+/// A unit name (`bytes`, `utf16CodeUnits`). An alias, so that serde's derive does not take the
+/// `'static` reference for a string borrowed from the input.
+pub type LengthUnit = &'static str;
+
+/// The unit names [`Evidence::length_unit`] is written with, read back as the same `'static`
+/// strings (an evidence read from a cache compares equal to the one written).
+fn length_unit<'de, D: Deserializer<'de>>(deserializer: D) -> Result<&'static str, D::Error> {
+    let unit = String::deserialize(deserializer)?;
+    match unit.as_str() {
+        "utf16CodeUnits" => Ok("utf16CodeUnits"),
+        "bytes" => Ok("bytes"),
+        other => Err(serde::de::Error::custom(format!(
+            "unknown length unit {other:?}"
+        ))),
+    }
 }

@@ -87,6 +87,14 @@ impl serde::Serialize for SqlType {
     }
 }
 
+/// Read back from its spelling (`decimal(12,2)`), as [`SqlType::from_str`] reads it.
+impl<'de> serde::Deserialize<'de> for SqlType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let spelling = String::deserialize(deserializer)?;
+        spelling.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

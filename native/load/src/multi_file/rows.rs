@@ -2,7 +2,7 @@
 //! unique across the files (file k's rows are shifted past the last row of the files before
 //! it); afterwards each row in the evidence is turned back into (file, row in that file).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sluice_files::infer::{ColumnSchema, Evidence};
 use sluice_files::{Field, ReadError, RowSource};
 
@@ -58,8 +58,10 @@ impl RowSource for Combined<'_> {
     fn row_number(&self) -> u64 {
         self.offset.saturating_add(self.inner.row_number())
     }
+    /// Up to the last combined column this record has a field for: columns past the end of
+    /// a short (ragged) record are missing, as they are when one file is inferred alone.
     fn len(&self) -> usize {
-        self.map.len()
+        width_of(&self.map, self.inner.len())
     }
     fn field(&self, i: usize) -> Field<'_> {
         match self.map.get(i).copied().flatten() {
@@ -78,9 +80,17 @@ impl RowSource for Combined<'_> {
     }
 }
 
+/// How many combined columns a record of `width` fields reaches: one past the last combined
+/// column whose field it has.
+pub(crate) fn width_of(map: &[Option<usize>], width: usize) -> usize {
+    map.iter()
+        .rposition(|j| j.is_some_and(|j| j < width))
+        .map_or(0, |i| i + 1)
+}
+
 /// The file (an index into the run's files) each row quoted in a column's evidence is in,
 /// for the rows whose evidence has no room for a file name.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EvidenceFiles {
     pub longest: Option<usize>,

@@ -18,7 +18,7 @@
 use super::calendar::{days_from_civil, NANOS_PER_DAY};
 
 /// Which of day and month comes first in numeric dates such as `05/03/2024`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum DateOrder {
     DayFirst,
