@@ -110,3 +110,57 @@ async fn a_dry_run_leaves_the_inference_for_the_load_after_it() {
     assert!(from_cache(&real), "{:?}", real.notes);
     assert_eq!(count(&h, "dbo.x").await, 2);
 }
+
+/// `sluice inspect --template` then `sluice load --map`: the template spells out the detected
+/// delimiter, encoding and header, and the load still takes the inspection's types.
+#[tokio::test]
+async fn a_load_with_the_template_an_inspection_made_takes_the_inspections_types() {
+    use crate::template::{InspectedFile, SourceSettings, Template};
+    use sluice_files::infer::nulls::DEFAULT_NULL_TOKENS;
+    use sluice_files::inspect::Options;
+    use sluice_files::text::{TextOptions, TextReader};
+
+    let h = server(Duration::ZERO).await;
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "semi.csv",
+        b"id;name;paid\r\n1;Ann;12,50\r\n2;Bob;7,25\r\n",
+    );
+    let options = Options::default();
+    let found = crate::infer_cache::inspect_and_keep(
+        &f,
+        &options,
+        &mut |_| {},
+        &std::sync::atomic::AtomicBool::new(false),
+        "sluice inspect",
+    )
+    .expect("inspects");
+    let nulls: Vec<String> = DEFAULT_NULL_TOKENS.iter().map(|t| t.to_string()).collect();
+    let reader = TextReader::open(&f, &TextOptions::default()).unwrap();
+    let source = SourceSettings::from_text_detection(reader.detection(), found.has_header, &nulls);
+    assert_eq!(source.delimiter.as_deref(), Some(";"));
+    let template = Template::from_inspection(&InspectedFile {
+        path: &f,
+        source: &source,
+        columns: &found.columns,
+    });
+    let s = load(
+        LoadRequest {
+            template: Some(template),
+            ..request(&h, vec![f], "dbo.semi", LoadMode::Create)
+        },
+        None,
+        LoadControl::default(),
+    )
+    .await
+    .expect("loads");
+    assert!(
+        s.notes
+            .iter()
+            .any(|n| n.contains("inference cache") && n.contains("sluice inspect")),
+        "{:?}",
+        s.notes
+    );
+    assert_eq!(count(&h, "dbo.semi").await, 2);
+}

@@ -4,10 +4,13 @@
 //!
 //! # Why it is safe
 //! An entry is keyed by the files' identities (canonical path, size, modification time in
-//! nanoseconds, SHA-256 of the first MiB — the identity `--resume` trusts) and by every
-//! setting that changes what the inference sees (delimiter, encoding, quote, escape, sheet,
-//! header choice) and by the build's inference rules ([`INFER_RULES`]), and it is used only when every file still has the identity it was read
-//! with. A file rewritten in place while keeping its size and modification time to the
+//! nanoseconds, SHA-256 of the first MiB — the identity `--resume` trusts) and by the build's
+//! inference rules ([`INFER_RULES`]). It is used only when every file still has the identity
+//! it was read with, and when the load reads the files as that inference did: each setting
+//! that changes what the inference sees (delimiter, encoding, quote, escape, sheet, header) is
+//! the one given then, or, where that one was detected, the value detected — so the settings a
+//! template made by `sluice inspect --template` spells out still match the inspection. A file
+//! rewritten in place while keeping its size and modification time to the
 //! nanosecond would escape that; even then nothing is loaded silently wrong: the load pass
 //! converts every value under the column's rule, and a value that does not fit is a rejected
 //! row naming its row, column and value, never a changed one.
@@ -21,9 +24,7 @@
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use sluice_files::infer::{
-    ColumnRule, ColumnSchema, DateOrder, Evidence, HeaderChoice, NullPolicy, SqlType,
-};
+use sluice_files::infer::{ColumnRule, ColumnSchema, DateOrder, Evidence, NullPolicy, SqlType};
 use sluice_files::inspect::{HeaderSetting, Inspection, Options as InspectOptions};
 use sluice_files::text::{EscapeStyle, QuoteSetting};
 
@@ -41,59 +42,74 @@ pub const INFER_RULES: &str = env!("SLUICE_INFER_RULES");
 /// Entries kept.
 pub const MAX_ENTRIES: usize = 64;
 
-/// What the inference saw besides the bytes: the settings given (a detected one is detected
-/// again the same way from the same bytes).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// How files are read: the settings a caller gave (`None`: detected), or — as an entry's
+/// `effective` settings — what the reading used in the end. Spelled one way whatever the
+/// source (a command-line flag, a template, an inspection).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReadSettings {
     pub delimiter: Option<u8>,
+    /// Lower case (`utf-8`, `windows-1252`).
     pub encoding: Option<String>,
+    /// The quote character, or `none` for quoting off.
     pub quote: Option<String>,
+    /// `double` or `backslash`.
     pub escape: Option<String>,
     pub sheet: Option<String>,
-    /// `detect`, `present` or `absent`.
-    pub header: &'static str,
+    pub has_header: Option<bool>,
 }
 
 impl ReadSettings {
-    /// The settings of a load's source spec.
+    /// The settings a load's source spec gives.
     pub fn of_spec(spec: &SourceSpec) -> ReadSettings {
         ReadSettings::new(
             spec.delimiter,
-            spec.encoding.clone(),
+            spec.encoding.as_deref(),
             spec.quote,
             spec.escape,
             spec.sheet.clone(),
-            match spec.has_header {
-                None => HeaderChoice::Detect,
-                Some(true) => HeaderChoice::Present,
-                Some(false) => HeaderChoice::Absent,
-            },
+            spec.has_header,
         )
     }
 
     pub fn new(
         delimiter: Option<u8>,
-        encoding: Option<String>,
+        encoding: Option<&str>,
         quote: Option<QuoteSetting>,
         escape: Option<EscapeStyle>,
         sheet: Option<String>,
-        header: HeaderChoice,
+        has_header: Option<bool>,
     ) -> ReadSettings {
         ReadSettings {
             delimiter,
-            // Labels name the same encoding in many spellings; the cache only needs one key
-            // per spelling, a miss costs one inference.
             encoding: encoding.map(|e| e.trim().to_ascii_lowercase()),
-            quote: quote.map(|q| format!("{q:?}")),
-            escape: escape.map(|e| format!("{e:?}")),
+            quote: quote.map(|q| match q {
+                QuoteSetting::Char(b) => char::from(b).to_string(),
+                QuoteSetting::Off => "none".to_string(),
+            }),
+            escape: escape.map(|e| match e {
+                EscapeStyle::Doubled => "double".to_string(),
+                EscapeStyle::Backslash => "backslash".to_string(),
+            }),
             sheet,
-            header: match header {
-                HeaderChoice::Detect => "detect",
-                HeaderChoice::Present => "present",
-                HeaderChoice::Absent => "absent",
-            },
+            has_header,
         }
+    }
+
+    /// True when reading with `self` reads as an entry inferred with `given` did, which in the
+    /// end read with `effective`: each setting is the one given then, or — where it was
+    /// detected then — the value detected (detection of the same bytes by the same build
+    /// finds it again, so giving it changes nothing).
+    fn reads_as(&self, given: &ReadSettings, effective: &ReadSettings) -> bool {
+        fn same<T: PartialEq>(now: &Option<T>, given: &Option<T>, effective: &Option<T>) -> bool {
+            now == given || (given.is_none() && now.is_some() && now == effective)
+        }
+        same(&self.delimiter, &given.delimiter, &effective.delimiter)
+            && same(&self.encoding, &given.encoding, &effective.encoding)
+            && same(&self.quote, &given.quote, &effective.quote)
+            && same(&self.escape, &given.escape, &effective.escape)
+            && same(&self.sheet, &given.sheet, &effective.sheet)
+            && same(&self.has_header, &given.has_header, &effective.has_header)
     }
 }
 
@@ -149,6 +165,9 @@ struct Entry {
     version: u32,
     /// The files as they were read, checked again on use.
     identities: Vec<FileIdentity>,
+    /// The settings the inference was given, and those it read with in the end.
+    given: ReadSettings,
+    effective: ReadSettings,
     /// Who inferred it (`a load`, `sluice inspect` …), for the load's note.
     by: String,
     files: Vec<FileSummary>,
@@ -168,10 +187,9 @@ pub fn enabled_by_env() -> bool {
     std::env::var_os("SLUICE_INFER_CACHE").is_none_or(|v| v != "0")
 }
 
-/// The entry's file name for these identities and settings.
-fn key(identities: &[FileIdentity], settings: &ReadSettings) -> String {
-    let text =
-        serde_json::to_vec(&(CACHE_VERSION, INFER_RULES, identities, settings)).unwrap_or_default();
+/// The entry's file name for these files (one entry per set of files: the last inference).
+fn key(identities: &[FileIdentity]) -> String {
+    let text = serde_json::to_vec(&(CACHE_VERSION, INFER_RULES, identities)).unwrap_or_default();
     let mut hex = sha256_hex(&text);
     hex.truncate(32);
     hex
@@ -187,12 +205,16 @@ pub struct Hit {
     pub by: String,
 }
 
-/// The cached inference of `paths` read with `settings`, when every file is unchanged.
+/// The cached inference of `paths` read with `settings`, when every file is unchanged and
+/// `settings` read them as that inference did.
 pub fn lookup(dir: &Path, paths: &[PathBuf], settings: &ReadSettings) -> Option<Hit> {
     let ids = identities(paths)?;
-    let text = std::fs::read(dir.join(format!("{}.json", key(&ids, settings)))).ok()?;
+    let text = std::fs::read(dir.join(format!("{}.json", key(&ids)))).ok()?;
     let entry: Entry = serde_json::from_slice(&text).ok()?;
-    if entry.version != CACHE_VERSION || entry.identities != ids || entry.files.len() != paths.len()
+    if entry.version != CACHE_VERSION
+        || entry.identities != ids
+        || entry.files.len() != paths.len()
+        || !settings.reads_as(&entry.given, &entry.effective)
     {
         return None;
     }
@@ -222,19 +244,23 @@ pub fn lookup(dir: &Path, paths: &[PathBuf], settings: &ReadSettings) -> Option<
     })
 }
 
-/// Keeps `found` for later loads of `paths` read with `settings`. Best effort: returns whether
-/// it was written. `identities` are the files' identities taken BEFORE the inference read them
-/// (a file that changed meanwhile then no longer matches, and the entry is never used).
+/// Keeps `found`, inferred with the settings `given` and read in the end with `effective`, for
+/// later loads of the same files. Best effort: returns whether it was written. `identities`
+/// are the files' identities taken BEFORE the inference read them (a file that changed
+/// meanwhile then no longer matches, and the entry is never used).
 pub fn store(
     dir: &Path,
     identities: &[FileIdentity],
-    settings: &ReadSettings,
+    given: &ReadSettings,
+    effective: &ReadSettings,
     found: &MultiInspection,
     by: &str,
 ) -> bool {
     let entry = Entry {
         version: CACHE_VERSION,
         identities: identities.to_vec(),
+        given: given.clone(),
+        effective: effective.clone(),
         by: by.to_string(),
         files: found.files.clone(),
         columns: found.columns.iter().map(CachedColumn::from).collect(),
@@ -263,7 +289,7 @@ pub fn store(
     if std::fs::create_dir_all(dir).is_err() {
         return false;
     }
-    let path = dir.join(format!("{}.json", key(identities, settings)));
+    let path = dir.join(format!("{}.json", key(identities)));
     let tmp = path.with_extension("json.tmp");
     let written = std::fs::write(&tmp, text).is_ok() && std::fs::rename(&tmp, &path).is_ok();
     if !written {
@@ -285,9 +311,9 @@ pub fn store_inspection(
     found: &Inspection,
     by: &str,
 ) -> bool {
-    let header = match options.header {
-        HeaderSetting::Detect => HeaderChoice::Detect,
-        HeaderSetting::Absent => HeaderChoice::Absent,
+    let has_header = match options.header {
+        HeaderSetting::Detect => None,
+        HeaderSetting::Absent => Some(false),
         HeaderSetting::Row(_) => return false,
     };
     if !found.complete
@@ -298,16 +324,42 @@ pub fn store_inspection(
     {
         return false;
     }
-    let settings = ReadSettings::new(
+    let given = ReadSettings::new(
         options.delimiter,
-        options.encoding.clone(),
+        options.encoding.as_deref(),
         options.quote,
         options.escape,
         options.sheet.clone(),
-        header,
+        has_header,
+    );
+    let text = found.sheet.is_none();
+    let effective = ReadSettings::new(
+        found
+            .delimiter
+            .as_deref()
+            .and_then(|d| d.bytes().next())
+            .filter(|_| text),
+        found.encoding.as_deref().filter(|_| text),
+        text.then(|| {
+            found
+                .quote
+                .as_deref()
+                .and_then(|q| q.bytes().next())
+                .map_or(QuoteSetting::Off, QuoteSetting::Char)
+        }),
+        found.escape.filter(|_| text),
+        found.sheet.clone(),
+        Some(found.has_header),
     );
     let multi = from_inspection(path, found);
-    store(dir, std::slice::from_ref(identity), &settings, &multi, by)
+    store(
+        dir,
+        std::slice::from_ref(identity),
+        &given,
+        &effective,
+        &multi,
+        by,
+    )
 }
 
 /// [`sluice_files::inspect::inspect`], keeping a whole-file result in the cache (unless

@@ -1,8 +1,6 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
-use sluice_files::infer::HeaderChoice;
-
 use super::*;
 use crate::multi_file::{infer_files, MultiFileOptions};
 
@@ -22,14 +20,27 @@ fn infer(paths: &[PathBuf]) -> MultiInspection {
     .expect("infers")
 }
 
+/// Nothing given: everything detected.
 fn detect() -> ReadSettings {
-    ReadSettings::new(None, None, None, None, None, HeaderChoice::Detect)
+    ReadSettings::default()
 }
 
-fn store_now(dir: &Path, paths: &[PathBuf], settings: &ReadSettings) -> MultiInspection {
+/// What a tab-separated UTF-8 file with a header is read with in the end.
+fn tsv_effective() -> ReadSettings {
+    ReadSettings::new(
+        Some(b'\t'),
+        Some("UTF-8"),
+        Some(QuoteSetting::Char(b'"')),
+        Some(EscapeStyle::Doubled),
+        None,
+        Some(true),
+    )
+}
+
+fn store_now(dir: &Path, paths: &[PathBuf], given: &ReadSettings) -> MultiInspection {
     let ids = identities_now(paths).expect("identities");
     let found = infer(paths);
-    assert!(store(dir, &ids, settings, &found, "a test"));
+    assert!(store(dir, &ids, given, &tsv_effective(), &found, "a test"));
     found
 }
 
@@ -119,44 +130,43 @@ fn a_changed_file_misses_the_cache() {
     assert!(lookup(&cache, &paths, &detect()).is_none(), "same size");
 }
 
-/// An entry is for the settings it was read with: another delimiter, encoding, quote,
-/// sheet or header choice infers again.
+/// An entry is for the settings it was read with: a setting given now must be the one given
+/// then, or, where that one was detected, the value detected (as a template made from an
+/// inspection spells them out); anything else infers again.
 #[test]
-fn other_read_settings_miss_the_cache() {
+fn a_setting_given_must_be_the_one_the_inference_read_with() {
     let dir = tempfile::tempdir().unwrap();
     let paths = vec![testdata("export.tsv")];
     store_now(dir.path(), &paths, &detect());
-    assert!(lookup(dir.path(), &paths, &detect()).is_some());
+    let hit = |s: ReadSettings| lookup(dir.path(), &paths, &s).is_some();
+    assert!(hit(detect()));
+    // The detected values, given (case aside): the same reading.
+    assert!(hit(tsv_effective()));
+    assert!(hit(ReadSettings::new(
+        Some(b'\t'),
+        Some("utf-8"),
+        None,
+        None,
+        None,
+        Some(true)
+    )));
+    // Other values: another reading.
     for other in [
-        ReadSettings::new(Some(b'\t'), None, None, None, None, HeaderChoice::Detect),
-        ReadSettings::new(
-            None,
-            Some("utf-8".into()),
-            None,
-            None,
-            None,
-            HeaderChoice::Detect,
-        ),
-        ReadSettings::new(
-            None,
-            None,
-            Some(QuoteSetting::Off),
-            None,
-            None,
-            HeaderChoice::Detect,
-        ),
-        ReadSettings::new(
-            None,
-            None,
-            None,
-            None,
-            Some("2".into()),
-            HeaderChoice::Detect,
-        ),
-        ReadSettings::new(None, None, None, None, None, HeaderChoice::Absent),
+        ReadSettings::new(Some(b','), None, None, None, None, None),
+        ReadSettings::new(None, Some("windows-1252"), None, None, None, None),
+        ReadSettings::new(None, None, Some(QuoteSetting::Off), None, None, None),
+        ReadSettings::new(None, None, None, Some(EscapeStyle::Backslash), None, None),
+        ReadSettings::new(None, None, None, None, Some("2".into()), None),
+        ReadSettings::new(None, None, None, None, None, Some(false)),
     ] {
-        assert!(lookup(dir.path(), &paths, &other).is_none(), "{other:?}");
+        assert!(!hit(other.clone()), "{other:?}");
     }
+
+    // Inferred with a delimiter given: a load that leaves it to detection may detect another.
+    let given = ReadSettings::new(Some(b'\t'), None, None, None, None, None);
+    store_now(dir.path(), &paths, &given);
+    assert!(hit(given));
+    assert!(!hit(detect()));
 }
 
 /// A damaged or foreign entry is a miss, never an error or a panic.

@@ -63,6 +63,7 @@ pub(crate) fn infer(
     } else {
         None
     };
+    let mut keep = None;
     let found = match hit {
         Some(hit) => {
             notes.push(format!(
@@ -75,20 +76,16 @@ pub(crate) fn infer(
         }
         None => {
             // Identities taken before reading: a file changing meanwhile never matches them.
-            let before = use_cache
+            keep = use_cache
                 .then(|| infer_cache::identities_now(&paths))
                 .flatten();
-            let found = infer_files(&paths, &options, &mut |_| {}, cancel).map_err(|e| {
+            infer_files(&paths, &options, &mut |_| {}, cancel).map_err(|e| {
                 if matches!(e.kind, ReadErrorKind::Cancelled) {
                     cancelled()
                 } else {
                     read_error(e)
                 }
-            })?;
-            if let Some(ids) = before {
-                infer_cache::store(&dir, &ids, &settings, &found, "a load");
-            }
-            found
+            })?
         }
     };
     let files: Vec<FilePlan> = found
@@ -108,9 +105,19 @@ pub(crate) fn infer(
         has_header: files.first().map(|f| f.has_header),
         ..first.clone()
     };
-    let (raw_header, delimiter) = with_source(&first_spec, |_, info| {
-        Ok((info.raw_header.clone(), info.delimiter))
+    let (raw_header, delimiter, mut read_as) = with_source(&first_spec, |_, info| {
+        Ok((
+            info.raw_header.clone(),
+            info.delimiter,
+            info.read_as.clone(),
+        ))
     })?;
+    if let Some(ids) = keep {
+        // The header decision, when every file's agrees (else a given one never matches).
+        let first_header = files.first().map(|f| f.has_header);
+        read_as.has_header = first_header.filter(|h| files.iter().all(|f| f.has_header == *h));
+        infer_cache::store(&dir, &ids, &settings, &read_as, &found, "a load");
+    }
     if specs.len() > 1 {
         notes.push(format!(
             "one schema inferred over all {} files (columns matched by name, types widened across them)",

@@ -11,6 +11,8 @@ use sluice_files::sheet::{SheetOptions, Workbook};
 use sluice_files::text::{EscapeStyle, QuoteSetting, TextOptions, TextReader};
 use sluice_files::{Field, ReadError, RowSource};
 
+use crate::infer_cache::ReadSettings;
+
 /// Records looked at to decide whether record 1 is a header.
 const HEADER_SAMPLE: usize = 50;
 
@@ -41,6 +43,8 @@ pub struct SourceInfo {
     pub is_sheet: bool,
     /// The reader went straight to `SourceSpec::resume_offset`.
     pub resumed_at: Option<u64>,
+    /// The settings the file is read with in the end (detected where not given).
+    pub read_as: crate::infer_cache::ReadSettings,
 }
 
 impl SourceSpec {
@@ -81,6 +85,12 @@ pub fn with_source<T>(
         if info.has_header {
             reader.advance().map_err(read_error)?;
         }
+        let mut info = info;
+        info.read_as = ReadSettings {
+            sheet: Some(reader.sheet_name().to_string()),
+            has_header: Some(info.has_header),
+            ..Default::default()
+        };
         return f(&mut reader, &info);
     }
     let mut reader = TextReader::open(&spec.path, &spec.text_options()).map_err(read_error)?;
@@ -91,6 +101,20 @@ pub fn with_source<T>(
         reader.advance().map_err(read_error)?;
     }
     let mut info = info;
+    let detected = reader.detection();
+    info.read_as = ReadSettings::new(
+        Some(detected.dialect.delimiter),
+        Some(detected.encoding.name),
+        Some(
+            detected
+                .dialect
+                .quote
+                .map_or(QuoteSetting::Off, QuoteSetting::Char),
+        ),
+        Some(detected.dialect.escape),
+        None,
+        Some(info.has_header),
+    );
     if let Some(offset) = spec.resume_offset {
         if reader.seek_to_offset(offset).map_err(read_error)? {
             info.resumed_at = Some(offset);
@@ -141,6 +165,7 @@ fn sniff(
         delimiter,
         is_sheet,
         resumed_at: None,
+        read_as: ReadSettings::default(),
     })
 }
 
