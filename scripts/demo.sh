@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job: start the TDS test server, create a table and insert a few rows over TLS,
 # bulk-load 200,000 generated rows from JS (progress, bad rows skipped and reported), then load
-# a 200,000-row CSV file straight from disk with `sluice load` (types inferred, table created),
+# a 200,000-row CSV file straight from disk: `sluice inspect` infers its types (kept as a template),
+# `sluice load` creates the table and loads it,
 # and read them back with typed results. Point SLUICE_CONNECTION at a real SQL Server or
 # Azure SQL database to run the same load there instead of the test server.
 set -euo pipefail
@@ -41,7 +42,11 @@ trap 'cleanup; rm -rf "$tmp"' EXIT
 echo "+ node bench/files/make-csv.js --rows 200000 --out $tmp/orders.csv"
 node bench/files/make-csv.js --rows 200000 --out "$tmp/orders.csv" >/dev/null
 run "DROP TABLE IF EXISTS dbo.demo_file"
-echo "+ sluice load $tmp/orders.csv --table dbo.demo_file --create"
-node bin/sluice.js load "$tmp/orders.csv" --table dbo.demo_file --create
+# Inspect first (types, with the evidence), keeping the mapping as a template: the load after it
+# takes the inspection's types from the inference cache and reads the file once.
+echo "+ sluice inspect $tmp/orders.csv --template $tmp/orders.sluice.json"
+node bin/sluice.js inspect "$tmp/orders.csv" --template "$tmp/orders.sluice.json"
+echo "+ sluice load $tmp/orders.csv --map $tmp/orders.sluice.json --table dbo.demo_file --create"
+node bin/sluice.js load "$tmp/orders.csv" --map "$tmp/orders.sluice.json" --table dbo.demo_file --create
 run "SELECT COUNT(*) AS orders, MIN(born) AS first_born, MAX(created) AS last_created FROM dbo.demo_file"
 run "SELECT TOP 3 id, amount, flag, born, name FROM dbo.demo_file ORDER BY id"
