@@ -290,7 +290,10 @@ pub fn store(
         return false;
     }
     let path = dir.join(format!("{}.json", key(identities)));
-    let tmp = path.with_extension("json.tmp");
+    // A name of this writer's own: two loads storing the same entry at once never mix bytes.
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = path.with_extension(format!("{}-{n}.tmp", std::process::id()));
     let written = std::fs::write(&tmp, text).is_ok() && std::fs::rename(&tmp, &path).is_ok();
     if !written {
         let _ = std::fs::remove_file(&tmp);
@@ -387,15 +390,25 @@ pub fn identities_now(paths: &[PathBuf]) -> Option<Vec<FileIdentity>> {
     identities(paths)
 }
 
-/// Removes the oldest entries beyond `keep`.
+/// Removes the oldest entries beyond `keep`, and what a writer that died left (a `.tmp` file
+/// older than an hour).
 fn prune(dir: &Path, keep: usize) {
     let Ok(read) = std::fs::read_dir(dir) else {
         return;
     };
-    let mut entries: Vec<(std::time::SystemTime, PathBuf)> = read
+    let dated: Vec<(std::time::SystemTime, PathBuf)> = read
         .filter_map(Result::ok)
-        .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
         .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for (t, p) in &dated {
+        if p.extension().is_some_and(|x| x == "tmp") && *t < hour_ago {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+    let mut entries: Vec<(std::time::SystemTime, PathBuf)> = dated
+        .into_iter()
+        .filter(|(_, p)| p.extension().is_some_and(|x| x == "json"))
         .collect();
     if entries.len() <= keep {
         return;

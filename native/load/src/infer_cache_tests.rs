@@ -211,7 +211,21 @@ fn the_oldest_entries_beyond_the_limit_are_removed() {
             .set_modified(t)
             .unwrap();
     }
+    // A writer that died an hour ago left its temporary file; one writing now keeps its own.
+    let stale = dir.path().join("abc.json.1-0.tmp");
+    let live = dir.path().join("abc.json.1-1.tmp");
+    std::fs::write(&stale, "{").unwrap();
+    std::fs::write(&live, "{").unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&stale)
+        .unwrap()
+        .set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(7200))
+        .unwrap();
     prune(dir.path(), 3);
+    assert!(!stale.exists());
+    assert!(live.exists());
+    std::fs::remove_file(&live).unwrap();
     let mut left: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
         .flatten()
