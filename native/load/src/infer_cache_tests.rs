@@ -235,6 +235,14 @@ fn the_oldest_entries_beyond_the_limit_are_removed() {
     assert_eq!(left, ["2.json", "3.json", "4.json"]);
 }
 
+/// Inspects `path` as `sluice inspect` does and offers the result to the cache in `dir`.
+fn inspect_and_store(dir: &Path, path: &Path, options: &InspectOptions) -> bool {
+    let id = FileIdentity::of(path).unwrap();
+    let found = sluice_files::inspect::inspect(path, options, &mut |_| {}, &AtomicBool::new(false))
+        .unwrap();
+    store_inspection(dir, &id, path, options, &found, "sluice inspect")
+}
+
 /// A whole-file inspection stored for the load is what the load's own inference would have
 /// found (the same inferrer over the same records): over the hand-written and exported files.
 #[test]
@@ -258,21 +266,7 @@ fn an_inspection_gives_the_entry_the_loads_own_inference_would() {
         "dates1904.xlsx",
     ] {
         let path = testdata(name);
-        let id = FileIdentity::of(&path).unwrap();
-        let inspection =
-            sluice_files::inspect::inspect(&path, &options, &mut |_| {}, &AtomicBool::new(false))
-                .expect(name);
-        assert!(
-            store_inspection(
-                dir.path(),
-                &id,
-                &path,
-                &options,
-                &inspection,
-                "sluice inspect"
-            ),
-            "{name}"
-        );
+        assert!(inspect_and_store(dir.path(), &path, &options), "{name}");
         let hit = lookup(dir.path(), std::slice::from_ref(&path), &detect()).expect(name);
         assert_eq!(hit.by, "sluice inspect");
         assert_eq!(hit.inspection, infer(&[path]), "{name}");
@@ -284,7 +278,6 @@ fn an_inspection_gives_the_entry_the_loads_own_inference_would() {
 fn a_sampled_or_customised_inspection_is_not_kept() {
     let dir = tempfile::tempdir().unwrap();
     let path = testdata("export.tsv");
-    let id = FileIdentity::of(&path).unwrap();
     for options in [
         InspectOptions {
             sample: Some(1),
@@ -303,18 +296,8 @@ fn a_sampled_or_customised_inspection_is_not_kept() {
             ..Default::default()
         },
     ] {
-        let inspection =
-            sluice_files::inspect::inspect(&path, &options, &mut |_| {}, &AtomicBool::new(false))
-                .unwrap();
         assert!(
-            !store_inspection(
-                dir.path(),
-                &id,
-                &path,
-                &options,
-                &inspection,
-                "sluice inspect"
-            ),
+            !inspect_and_store(dir.path(), &path, &options),
             "{options:?}"
         );
     }
