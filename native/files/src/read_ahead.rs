@@ -13,8 +13,12 @@
 //! keeps its place in the stream: the error comes out where the reader gave it, and the records
 //! after it follow if the reader goes on.
 
-use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{
+    channel, sync_channel, Receiver, Sender, SyncSender, TryRecvError, TrySendError,
+};
 
+use crate::infer::{convert, ColumnRule, ConvertError, Converted};
 use crate::{Field, ReadError, RowSource, SheetDateTime};
 
 /// Records per block: large enough that handing a block over costs nothing per record, small
@@ -42,11 +46,15 @@ pub enum Mode {
 
 /// How the read-ahead copies records.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct ReadAheadOptions {
+pub struct ReadAheadOptions<'a> {
     /// Copy each record's raw bytes too, for [`RowSource::raw_record`] (a load that writes a
     /// reject file needs them; the inference does not).
     pub keep_raw: bool,
     pub mode: Mode,
+    /// Convert field `i` under `convert[i]` on the reader thread too (a load: the caller then
+    /// only encodes), handed out by [`RowSource::converted`]; `None` for a field: not converted.
+    /// The very `convert` the caller would run, so the values and errors are the same.
+    pub convert: Option<&'a [Option<ColumnRule>]>,
 }
 
 impl Mode {
@@ -66,20 +74,24 @@ impl Mode {
 /// [`Mode`]), else directly. The reader thread stops when `f` returns, wherever it is.
 pub fn with_read_ahead<T>(
     src: &mut (dyn RowSource + Send),
-    options: ReadAheadOptions,
+    options: ReadAheadOptions<'_>,
     f: impl FnOnce(&mut dyn RowSource) -> T,
 ) -> T {
     if !options.mode.enabled() {
         return f(src);
     }
+    // Declared outside the scope: the reader thread borrows it.
+    let starved = AtomicBool::new(false);
     std::thread::scope(|scope| {
         let (full_tx, full_rx) = sync_channel::<Block>(DEPTH);
         let (empty_tx, empty_rx) = channel::<Block>();
-        let keep_raw = options.keep_raw;
-        scope.spawn(move || produce(src, keep_raw, &full_tx, &empty_rx));
+        let (keep_raw, rules) = (options.keep_raw, options.convert);
+        let waits = &starved;
+        scope.spawn(move || produce(src, keep_raw, rules, waits, &full_tx, &empty_rx));
         let mut ahead = ReadAhead {
             full: full_rx,
             empty: empty_tx,
+            starved: &starved,
             block: Block::default(),
             at: None,
             ended: false,
@@ -101,6 +113,79 @@ enum Slot {
     Float(f64),
     Bool(bool),
     DateTime(SheetDateTime),
+}
+
+impl Slot {
+    /// The field this slot holds, its text in `text`.
+    #[inline]
+    fn field(self, text: &str) -> Field<'_> {
+        match self {
+            Slot::Empty => Field::Empty,
+            Slot::Text { start, end } => Field::Text(text.get(start..end).unwrap_or_default()),
+            Slot::Error { start, end } => Field::Error(text.get(start..end).unwrap_or_default()),
+            Slot::Int(v) => Field::Int(v),
+            Slot::Float(v) => Field::Float(v),
+            Slot::Bool(v) => Field::Bool(v),
+            Slot::DateTime(v) => Field::DateTime(v),
+        }
+    }
+}
+
+/// One field converted on the reader thread.
+#[derive(Debug, Clone, Copy)]
+enum Prepared {
+    /// Not converted here: the caller converts the field.
+    Unset,
+    /// A value that borrows nothing.
+    Value(Converted<'static>),
+    /// Text: this range of the block's text.
+    Text { start: usize, end: usize },
+    /// The conversion failed: the block's error at this index.
+    Failed(usize),
+}
+
+/// `v` as a value that borrows nothing, when it is one (text is kept as a range instead).
+#[inline]
+fn detach(v: Converted<'_>) -> Option<Converted<'static>> {
+    Some(match v {
+        Converted::Null => Converted::Null,
+        Converted::Int(n) => Converted::Int(n),
+        Converted::Decimal { mantissa, scale } => Converted::Decimal { mantissa, scale },
+        Converted::Float(f) => Converted::Float(f),
+        Converted::Bool(b) => Converted::Bool(b),
+        Converted::Date { days } => Converted::Date { days },
+        Converted::DateTime { days, nanos } => Converted::DateTime { days, nanos },
+        Converted::DateTimeOffset {
+            days,
+            nanos,
+            offset_minutes,
+        } => Converted::DateTimeOffset {
+            days,
+            nanos,
+            offset_minutes,
+        },
+        Converted::Time { nanos } => Converted::Time { nanos },
+        Converted::Guid(g) => Converted::Guid(g),
+        Converted::CellText(cell) => Converted::CellText(match cell {
+            Field::Int(v) => Field::Int(v),
+            Field::Float(v) => Field::Float(v),
+            Field::Bool(v) => Field::Bool(v),
+            Field::DateTime(v) => Field::DateTime(v),
+            Field::Empty | Field::Text(_) | Field::Error(_) => return None,
+        }),
+        Converted::Text(_) => return None,
+    })
+}
+
+/// Where `part` (a slice of `text`) lies in `text`.
+#[inline]
+fn range_in(text: &str, part: &str) -> Option<(usize, usize)> {
+    if part.is_empty() {
+        return Some((0, 0));
+    }
+    let start = (part.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
+    let end = start.checked_add(part.len())?;
+    (end <= text.len()).then_some((start, end))
 }
 
 /// One copied record: where its fields and raw bytes are in the block.
@@ -131,6 +216,9 @@ struct Block {
     text: String,
     raw: Vec<u8>,
     cells: Vec<Slot>,
+    /// With rules to convert by: one per cell.
+    prepared: Vec<Prepared>,
+    errors: Vec<ConvertError>,
     records: Vec<Record>,
     tail: Tail,
     /// The reader's bytes read when it gave the tail.
@@ -148,13 +236,15 @@ impl Block {
         self.text.clear();
         self.raw.clear();
         self.cells.clear();
+        self.prepared.clear();
+        self.errors.clear();
         self.records.clear();
         self.tail = Tail::More;
         self.tail_bytes = 0;
     }
 
-    /// Copies the source's current record.
-    fn push(&mut self, src: &dyn RowSource, keep_raw: bool) {
+    /// Copies the source's current record (and converts the fields `rules` name).
+    fn push(&mut self, src: &dyn RowSource, keep_raw: bool, rules: Option<&[Option<ColumnRule>]>) {
         let cells_start = self.cells.len();
         for i in 0..src.len() {
             let slot = match src.field(i) {
@@ -182,6 +272,9 @@ impl Block {
             };
             self.cells.push(slot);
         }
+        if let Some(rules) = rules {
+            self.convert(cells_start, rules);
+        }
         let raw = match (keep_raw, src.raw_record()) {
             (true, Some(r)) => {
                 let start = self.raw.len();
@@ -200,6 +293,30 @@ impl Block {
         });
     }
 
+    /// Converts the record's fields from cell `cells_start` on, each under its rule.
+    #[inline]
+    fn convert(&mut self, cells_start: usize, rules: &[Option<ColumnRule>]) {
+        let cells = self.cells.get(cells_start..).unwrap_or_default();
+        for (i, &slot) in cells.iter().enumerate() {
+            let prepared = match rules.get(i) {
+                Some(Some(rule)) => match convert(slot.field(&self.text), rule) {
+                    Ok(Converted::Text(t)) => {
+                        range_in(&self.text, t).map_or(Prepared::Unset, |(start, end)| {
+                            Prepared::Text { start, end }
+                        })
+                    }
+                    Ok(v) => detach(v).map_or(Prepared::Unset, Prepared::Value),
+                    Err(e) => {
+                        self.errors.push(*e);
+                        Prepared::Failed(self.errors.len() - 1)
+                    }
+                },
+                _ => Prepared::Unset,
+            };
+            self.prepared.push(prepared);
+        }
+    }
+
     fn is_full(&self) -> bool {
         self.records.len() >= BLOCK_RECORDS || self.text.len() >= BLOCK_TEXT
     }
@@ -207,19 +324,32 @@ impl Block {
 
 /// The reader thread: fills blocks until the end, handing each over when full, at an error
 /// or at the end. Returns when the data ended or the caller went away.
+///
+/// With rules to convert by, the thread converts the first `ahead` fields of each record and
+/// leaves the rest to the caller, and moves that line block by block so that neither thread
+/// waits for the other: one more field when a full block finds the caller still busy (the
+/// queue is full), one fewer when the caller found no block waiting (`starved`).
 fn produce(
     src: &mut (dyn RowSource + Send),
     keep_raw: bool,
+    rules: Option<&[Option<ColumnRule>]>,
+    starved: &AtomicBool,
     full: &SyncSender<Block>,
     empty: &Receiver<Block>,
 ) {
+    let fields = rules.map_or(0, <[_]>::len);
+    let mut ahead = fields / 2;
     loop {
         let mut block = empty.try_recv().unwrap_or_default();
         block.clear();
+        if starved.swap(false, Ordering::Relaxed) {
+            ahead = ahead.saturating_sub(1);
+        }
+        let rules = rules.map(|r| r.get(..ahead).unwrap_or(r));
         loop {
             match src.advance() {
                 Ok(true) => {
-                    block.push(&*src, keep_raw);
+                    block.push(&*src, keep_raw, rules);
                     if block.is_full() {
                         break;
                     }
@@ -237,16 +367,26 @@ fn produce(
             }
         }
         let end = matches!(block.tail, Tail::End);
-        if full.send(block).is_err() || end {
+        let sent = match full.try_send(block) {
+            Ok(()) => Ok(()),
+            Err(TrySendError::Full(block)) => {
+                ahead = (ahead + 1).min(fields);
+                full.send(block).map_err(drop)
+            }
+            Err(TrySendError::Disconnected(_)) => Err(()),
+        };
+        if sent.is_err() || end {
             return;
         }
     }
 }
 
 /// The caller's side: a [`RowSource`] over the blocks the reader thread hands over.
-struct ReadAhead {
+struct ReadAhead<'a> {
     full: Receiver<Block>,
     empty: Sender<Block>,
+    /// Set when the caller had to wait for a block (the reader thread then converts less).
+    starved: &'a AtomicBool,
     block: Block,
     /// The current record's index in `block`.
     at: Option<usize>,
@@ -255,13 +395,13 @@ struct ReadAhead {
     bytes_read: u64,
 }
 
-impl ReadAhead {
+impl ReadAhead<'_> {
     fn current(&self) -> Option<&Record> {
         self.at.and_then(|i| self.block.records.get(i))
     }
 }
 
-impl RowSource for ReadAhead {
+impl RowSource for ReadAhead<'_> {
     fn advance(&mut self) -> Result<bool, ReadError> {
         loop {
             if self.ended {
@@ -292,7 +432,14 @@ impl RowSource for ReadAhead {
                 }
                 Tail::More => {}
             }
-            let Ok(next_block) = self.full.recv() else {
+            let next = match self.full.try_recv() {
+                Err(TryRecvError::Empty) => {
+                    self.starved.store(true, Ordering::Relaxed);
+                    self.full.recv().ok()
+                }
+                r => r.ok(),
+            };
+            let Some(next_block) = next else {
                 // The reader thread stopped without an end (it cannot, short of a panic,
                 // which the scope reports): treat as the end.
                 self.ended = true;
@@ -317,23 +464,24 @@ impl RowSource for ReadAhead {
         let Some(r) = self.current() else {
             return Field::Empty;
         };
-        let slot = r
-            .cells_start
+        r.cells_start
             .checked_add(i)
             .filter(|&k| k < r.cells_end)
-            .and_then(|k| self.block.cells.get(k));
-        match slot {
-            None | Some(Slot::Empty) => Field::Empty,
-            Some(&Slot::Text { start, end }) => {
-                Field::Text(self.block.text.get(start..end).unwrap_or_default())
+            .and_then(|k| self.block.cells.get(k))
+            .map_or(Field::Empty, |slot| slot.field(&self.block.text))
+    }
+
+    #[inline]
+    fn converted(&self, i: usize) -> Option<Result<Converted<'_>, &ConvertError>> {
+        let r = self.current()?;
+        let k = r.cells_start.checked_add(i).filter(|&k| k < r.cells_end)?;
+        match *self.block.prepared.get(k)? {
+            Prepared::Unset => None,
+            Prepared::Value(v) => Some(Ok(v)),
+            Prepared::Text { start, end } => {
+                Some(Ok(Converted::Text(self.block.text.get(start..end)?)))
             }
-            Some(&Slot::Error { start, end }) => {
-                Field::Error(self.block.text.get(start..end).unwrap_or_default())
-            }
-            Some(&Slot::Int(v)) => Field::Int(v),
-            Some(&Slot::Float(v)) => Field::Float(v),
-            Some(&Slot::Bool(v)) => Field::Bool(v),
-            Some(&Slot::DateTime(v)) => Field::DateTime(v),
+            Prepared::Failed(e) => self.block.errors.get(e).map(Err),
         }
     }
 

@@ -43,10 +43,11 @@ fn events(src: &mut dyn RowSource) -> Vec<String> {
     }
 }
 
-fn always(keep_raw: bool) -> ReadAheadOptions {
+fn always(keep_raw: bool) -> ReadAheadOptions<'static> {
     ReadAheadOptions {
         keep_raw,
         mode: Mode::Always,
+        convert: None,
     }
 }
 
@@ -206,8 +207,150 @@ fn never_mode_reads_the_source_itself() {
         ReadAheadOptions {
             keep_raw: false,
             mode: Mode::Never,
+            convert: None,
         },
         |src| events(src),
     );
     assert_eq!(ahead, events(&mut text_reader(&csv)));
+}
+
+/// Each field converted under `rules` as the caller would, side by side with what the source
+/// hands out converted (`None` where it converted nothing). `pause`: the caller is slow (it
+/// sleeps a little every thousand records), so the reader thread takes on more fields.
+fn conversions(src: &mut dyn RowSource, rules: &[Option<ColumnRule>], pause: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut n = 0u64;
+    while let Ok(true) = src.advance() {
+        n += 1;
+        if pause && n.is_multiple_of(1000) {
+            std::thread::sleep(std::time::Duration::from_millis(3));
+        }
+        for (i, rule) in rules.iter().enumerate() {
+            let ahead = src.converted(i).map(|r| r.map_err(Clone::clone));
+            let here = rule
+                .as_ref()
+                .map(|rule| convert(src.field(i), rule).map_err(|e| *e));
+            let past = if i >= src.len() {
+                " (past the end)"
+            } else {
+                ""
+            };
+            out.push(format!(
+                "row {} field {i}{past}: {ahead:?} / {here:?}",
+                src.row_number()
+            ));
+        }
+    }
+    out
+}
+
+/// The reader thread converts with the caller's `convert` under the caller's rules: every
+/// value, text range and error is the one the caller would get, across many blocks, ragged
+/// rows, NULL tokens, empty fields, spreadsheet cells into character columns, and fields left
+/// without a rule; and converting ahead changes nothing else a caller sees.
+#[test]
+fn values_converted_ahead_are_the_ones_convert_gives() {
+    use crate::infer::{DateOrder, NullPolicy, SqlType};
+    let rule = |sql_type| {
+        Some(ColumnRule {
+            sql_type,
+            date_order: DateOrder::DayFirst,
+            nulls: NullPolicy::default(),
+        })
+    };
+    let rules = vec![
+        rule(SqlType::Int),
+        rule(SqlType::NVarChar(Some(20))),
+        None,
+        rule(SqlType::Decimal {
+            precision: 6,
+            scale: 2,
+        }),
+        rule(SqlType::Date),
+        rule(SqlType::VarChar(Some(12))),
+    ];
+    let mut records = Vec::new();
+    for i in 0..40_000i64 {
+        let text: &'static str = match i % 9 {
+            0 => "plain",
+            1 => " padded ",
+            2 => "NULL",
+            3 => "Zoë",
+            4 => "a value far too long for twenty",
+            _ => "",
+        };
+        let date: &'static str = match i % 5 {
+            0 => "31/01/2024",
+            1 => "2024-13-01",
+            2 => "",
+            _ => "05/03/2024",
+        };
+        let amount: &'static str = match i % 4 {
+            0 => "12.5",
+            1 => "12.345",
+            2 => "99999",
+            _ => "N/A",
+        };
+        let mut r = vec![
+            if i % 11 == 0 {
+                Field::Text("x")
+            } else {
+                Field::Int(i)
+            },
+            if text.is_empty() {
+                Field::Empty
+            } else {
+                Field::Text(text)
+            },
+            Field::Text("unruled"),
+            Field::Text(amount),
+            Field::Text(date),
+            match i % 3 {
+                0 => Field::Float(2.5),
+                1 => Field::Bool(true),
+                _ => Field::Error("#N/A"),
+            },
+        ];
+        if i % 13 == 0 {
+            r.truncate(3);
+        }
+        records.push(r);
+    }
+    let direct = conversions(&mut VecSource::new(records.clone(), 2), &rules, false);
+    assert!(
+        direct.iter().all(|l| l.contains(": None / ")),
+        "no read-ahead: nothing converted"
+    );
+    let options = ReadAheadOptions {
+        convert: Some(&rules),
+        ..always(false)
+    };
+    for pause in [false, true] {
+        let ahead = with_read_ahead(&mut VecSource::new(records.clone(), 2), options, |src| {
+            conversions(src, &rules, pause)
+        });
+        assert_eq!(ahead.len(), direct.len());
+        let mut converted = 0;
+        for line in &ahead {
+            let (a, h) = line.split_once(" / ").unwrap();
+            let a = a.split_once(": ").unwrap().1;
+            if a != "None" {
+                converted += 1;
+                assert_eq!(a, h, "{line}");
+            } else if pause {
+                // The last tenth: a slow caller has had the reader thread take on every field
+                // with a rule by then.
+                let row: u64 = line[4..].split(' ').next().unwrap().parse().unwrap();
+                assert!(
+                    row < 36_000 || h == "None" || line.contains("(past the end)"),
+                    "{line}"
+                );
+            }
+        }
+        assert!(converted > 0, "pause {pause}: {converted}");
+    }
+    // Everything else comes out as without conversion.
+    let plain = events(&mut VecSource::new(records.clone(), 2));
+    let with = with_read_ahead(&mut VecSource::new(records, 2), options, |src| events(src));
+    assert_eq!(plain, with);
 }

@@ -1,5 +1,6 @@
 //! The one interface every reader offers: a lending cursor over rows.
 
+use crate::infer::{ConvertError, Converted};
 use crate::{Field, ReadError};
 
 /// A cursor over a file's records. After [`advance`](RowSource::advance) returns `Ok(true)`,
@@ -30,6 +31,13 @@ pub trait RowSource {
     /// from there: [`crate::text::TextReader::seek_to_offset`]), where the format has such a
     /// thing and the reader knows it exactly (delimited text read without transcoding).
     fn resume_offset(&self) -> Option<u64> {
+        None
+    }
+    /// Field `i` of the current record already converted under the rule the source was given
+    /// for it (a read-ahead converts on its own thread: `ReadAheadOptions::convert`), or
+    /// `None`: the caller converts the field itself.
+    #[inline]
+    fn converted(&self, _i: usize) -> Option<Result<Converted<'_>, &ConvertError>> {
         None
     }
 }

@@ -189,15 +189,61 @@ fn fill(
     // Where a spreadsheet cell bound for a character column is written as text.
     let mut scratch = CellText::default();
     for (tc, col) in columns.iter().zip(wire) {
-        let v = convert(field(tc, src), &tc.rule).map_err(|e| convert_error(tc, &e))?;
+        let v = value(tc, src)?;
         encode_cell(col, to_cell(v, &mut scratch), buf)?;
     }
     Ok(())
 }
 
+/// The column's value in the current record: converted already by the read-ahead thread, or
+/// converted here (the same `convert` under the same rule either way).
+#[inline]
+fn value<'s>(
+    tc: &'s TargetColumn,
+    src: &'s dyn RowSource,
+) -> Result<sluice_files::infer::Converted<'s>, CellError> {
+    if let ValueSource::Field(i) = tc.source {
+        if let Some(done) = src.converted(i) {
+            return done.map_err(|e| convert_error(tc, e));
+        }
+    }
+    convert(field(tc, src), &tc.rule).map_err(|e| convert_error(tc, &e))
+}
+
+/// Per field of a file, the rule the read-ahead thread converts it by: the rule of the one
+/// target column it feeds (`map`: combined column → the file's field). A field feeding no
+/// column, or several with other rules, is left to the pass.
+pub fn rules_by_field(
+    columns: &[TargetColumn],
+    map: &[Option<usize>],
+) -> Vec<Option<sluice_files::infer::ColumnRule>> {
+    let mut rules: Vec<Option<sluice_files::infer::ColumnRule>> = Vec::new();
+    let mut mixed = Vec::new();
+    for tc in columns {
+        let ValueSource::Field(c) = tc.source else {
+            continue;
+        };
+        let Some(j) = map.get(c).copied().flatten() else {
+            continue;
+        };
+        if rules.len() <= j {
+            rules.resize(j + 1, None);
+        }
+        match rules.get_mut(j) {
+            Some(slot @ None) if !mixed.contains(&j) => *slot = Some(tc.rule.clone()),
+            Some(slot) if slot.as_ref() != Some(&tc.rule) => {
+                *slot = None;
+                mixed.push(j);
+            }
+            _ => {}
+        }
+    }
+    rules
+}
+
 fn convert_only(columns: &[TargetColumn], src: &dyn RowSource) -> Result<(), CellError> {
     for tc in columns {
-        let v = convert(field(tc, src), &tc.rule).map_err(|e| convert_error(tc, &e))?;
+        let v = value(tc, src)?;
         if matches!(v, sluice_files::infer::Converted::Null) && !tc.nullable {
             return Err(CellError {
                 column: tc.name.clone(),

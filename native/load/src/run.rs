@@ -25,7 +25,7 @@ use crate::progress::{LoadProgress, OnProgress, ProgressState, ReadCounters};
 use crate::recording;
 use crate::reject_file::{self, RejectWriter};
 use crate::request::{spec, LoadControl, LoadRequest};
-use crate::row_pass::{cancelled, Pass, PassEnd, Sink};
+use crate::row_pass::{cancelled, rules_by_field, Pass, PassEnd, Sink};
 use crate::source::{with_source, SourceSpec};
 use crate::state_file::mapping_hash;
 use crate::summary::{Account, FileSummary, LoadError, LoadErrorKind, LoadSummary};
@@ -379,9 +379,13 @@ pub async fn load(
         for (i, spec) in specs.iter().enumerate() {
             worker_counters.file.store(i as u64, Ordering::Relaxed);
             let map = field_maps.get(i).cloned().unwrap_or_default();
+            // The read-ahead thread converts each field under its column's rule, so that this
+            // one only encodes.
+            let rules = rules_by_field(&columns, &map);
             // The raw bytes of each record go along only when a reject file may need them.
             let read_ahead = ReadAheadOptions {
                 keep_raw: pass.rejects.is_some(),
+                convert: Some(&rules),
                 ..Default::default()
             };
             // A resumed (single-file) load goes straight to the first record not committed
