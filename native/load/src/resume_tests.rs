@@ -79,7 +79,7 @@ async fn load(
     let mut reader = TextReader::open(file, &TextOptions::default()).expect("opens");
     assert!(reader.advance().expect("header"), "the header");
     let (state, spec) = if run.resume {
-        let mut rp = ResumePoint::load(state_dir, file, TARGET, &mapping())
+        let mut rp = ResumePoint::load(state_dir, &[file.to_path_buf()], TARGET, &mapping())
             .expect("may resume")
             .expect("a recorded load");
         rp.settle(&mut conn).await.expect("journal read");
@@ -99,7 +99,7 @@ async fn load(
             LoadState {
                 version: STATE_VERSION,
                 load_id: load_id.clone(),
-                file: file_id,
+                files: vec![file_id.into()],
                 target: TARGET.into(),
                 mapping_sha256: mapping(),
                 created_table: true,
@@ -227,7 +227,7 @@ async fn stop_then_resume(faults: Faults, cancel_at: Option<u64>, kind: BulkFail
     assert_whole_file(&h).await;
     let id = FileIdentity::of(&file).unwrap();
     assert!(
-        StateFile::open(&StateFile::path_for(&states, &id, TARGET))
+        StateFile::open(&StateFile::path_for(&states, &[id.path.clone()], TARGET))
             .unwrap()
             .is_none(),
         "a finished load leaves no state"
@@ -290,14 +290,21 @@ async fn a_resume_is_refused_when_the_file_or_the_mapping_changed() {
         resume: false,
     };
     load(&h, &file, &states, run).await.expect_err("stops");
-    let e = ResumePoint::load(&states, &file, TARGET, "another mapping").expect_err("refused");
+    let e = ResumePoint::load(
+        &states,
+        std::slice::from_ref(&file),
+        TARGET,
+        "another mapping",
+    )
+    .expect_err("refused");
     assert!(matches!(e, ResumeError::MappingChanged), "{e}");
     // Same size, other content: the head hash and the time tell.
     let text = std::fs::read_to_string(&file)
         .unwrap()
         .replace("row 7\"", "row 8\"");
     std::fs::write(&file, text).unwrap();
-    let e = ResumePoint::load(&states, &file, TARGET, &mapping()).expect_err("refused");
+    let e = ResumePoint::load(&states, std::slice::from_ref(&file), TARGET, &mapping())
+        .expect_err("refused");
     let ResumeError::FileChanged { differences, .. } = &e else {
         panic!("{e}");
     };
@@ -308,9 +315,14 @@ async fn a_resume_is_refused_when_the_file_or_the_mapping_changed() {
         "{e}"
     );
     // Nothing recorded for another table.
-    assert!(ResumePoint::load(&states, &file, "dbo.other", &mapping())
-        .unwrap()
-        .is_none());
+    assert!(ResumePoint::load(
+        &states,
+        std::slice::from_ref(&file),
+        "dbo.other",
+        &mapping()
+    )
+    .unwrap()
+    .is_none());
 }
 
 #[tokio::test]
@@ -323,7 +335,7 @@ async fn an_in_doubt_batch_without_a_journal_is_refused() {
         LoadState {
             version: STATE_VERSION,
             load_id: "x".into(),
-            file: id,
+            files: vec![id.into()],
             target: TARGET.into(),
             mapping_sha256: mapping(),
             created_table: false,
@@ -334,7 +346,8 @@ async fn an_in_doubt_batch_without_a_journal_is_refused() {
     )
     .unwrap();
     st.set_in_doubt(Some(1)).unwrap();
-    let e = ResumePoint::load(dir.path(), &file, TARGET, &mapping()).expect_err("refused");
+    let e = ResumePoint::load(dir.path(), std::slice::from_ref(&file), TARGET, &mapping())
+        .expect_err("refused");
     assert!(
         matches!(
             e,
