@@ -227,9 +227,13 @@ async fn stop_then_resume(faults: Faults, cancel_at: Option<u64>, kind: BulkFail
     assert_whole_file(&h).await;
     let id = FileIdentity::of(&file).unwrap();
     assert!(
-        StateFile::open(&StateFile::path_for(&states, &[id.path.clone()], TARGET))
-            .unwrap()
-            .is_none(),
+        StateFile::open(&StateFile::path_for(
+            &states,
+            std::slice::from_ref(&id.path),
+            TARGET
+        ))
+        .unwrap()
+        .is_none(),
         "a finished load leaves no state"
     );
 }
@@ -357,5 +361,106 @@ async fn an_in_doubt_batch_without_a_journal_is_refused() {
             }
         ),
         "{e}"
+    );
+}
+
+/// Where a load of three files goes on, from the record counts its state file holds: the
+/// first file not read to its end, or the one whose records run past the last committed.
+#[test]
+fn the_next_record_is_placed_in_a_file_by_the_recorded_counts() {
+    use crate::state_file::{CommittedBatch, FileRead};
+    let dir = tempfile::tempdir().unwrap();
+    let paths: Vec<PathBuf> = ["a.csv", "b.csv", "c.csv"]
+        .iter()
+        .map(|n| {
+            let p = dir.path().join(n);
+            std::fs::write(&p, "id\n1\n").unwrap();
+            p
+        })
+        .collect();
+    let files = paths
+        .iter()
+        .map(|p| FileIdentity::of(p).unwrap().into())
+        .collect();
+    let mut st = StateFile::create(
+        dir.path(),
+        LoadState {
+            version: STATE_VERSION,
+            load_id: "x".into(),
+            files,
+            target: TARGET.into(),
+            mapping_sha256: mapping(),
+            created_table: true,
+            journal: None,
+            batches: vec![],
+            in_doubt_batch: None,
+        },
+    )
+    .unwrap();
+    let batch = |batch, first_row, last_row, rows| CommittedBatch {
+        batch,
+        first_row,
+        last_row,
+        next_offset: Some(77),
+        rows,
+    };
+    let read = |records, rejected| FileRead { records, rejected };
+    // Nothing committed: the first record of the first file.
+    let rp = ResumePoint { state: st };
+    let at = rp.resume_at().unwrap();
+    assert_eq!(
+        (at.file, at.records_before, at.skip, at.offset),
+        (0, 0, 0, None)
+    );
+    st = rp.state;
+    // Batch 1 ends inside a (its count not known yet): a, record 1,000, at the offset.
+    st.record_batch(batch(1, 1, 1_000, 999)).unwrap();
+    let rp = ResumePoint { state: st };
+    let at = rp.resume_at().unwrap();
+    assert_eq!(
+        (at.file, at.records_before, at.skip, at.offset),
+        (0, 0, 1_000, Some(77))
+    );
+    assert_eq!(at.committed, vec![read(1_000, 1)]);
+    st = rp.state;
+    // a had 1,200 records (1 rejected, in batch 1), b is being read; batch 2 ends in b.
+    st.record_file_read(0, read(1_200, 1)).unwrap();
+    st.record_batch(batch(2, 1_001, 2_000, 998)).unwrap();
+    let rp = ResumePoint { state: st };
+    let at = rp.resume_at().unwrap();
+    assert_eq!(
+        (at.file, at.records_before, at.skip, at.offset),
+        (1, 1_200, 800, Some(77))
+    );
+    // Three rejected in all: one was a's, two are b's committed part.
+    assert_eq!(at.committed, vec![read(1_200, 1), read(800, 2)]);
+    st = rp.state;
+    // b ends exactly at record 2,000: c from its first record, no offset (it was b's).
+    st.record_file_read(1, read(800, 2)).unwrap();
+    let rp = ResumePoint { state: st };
+    let at = rp.resume_at().unwrap();
+    assert_eq!(
+        (at.file, at.records_before, at.skip, at.offset),
+        (2, 2_000, 0, None)
+    );
+    st = rp.state;
+    // Every file read and committed: nothing to read.
+    st.record_file_read(2, read(0, 0)).unwrap();
+    let rp = ResumePoint { state: st };
+    assert_eq!(rp.resume_at().unwrap().file, 3);
+    st = rp.state;
+    // Counts that fall short of what committed are refused, not guessed.
+    st.record_batch(batch(3, 2_001, 2_005, 5)).unwrap();
+    let rp = ResumePoint { state: st };
+    assert!(
+        matches!(
+            rp.resume_at(),
+            Err(ResumeError::SourceShorter {
+                expected: 2_005,
+                found: 2_000
+            })
+        ),
+        "{:?}",
+        rp.resume_at()
     );
 }

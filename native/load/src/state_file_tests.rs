@@ -39,7 +39,7 @@ fn a_state_is_written_whole_and_read_back_with_each_batch() {
     f.record_batch(b).unwrap();
     let back = StateFile::open(&StateFile::path_for(
         dir.path(),
-        &[id.path.clone()],
+        std::slice::from_ref(&id.path),
         "DBO.T ",
     ))
     .unwrap()
@@ -146,7 +146,7 @@ fn a_version_1_state_reads_as_a_load_of_one_file() {
         "batches": [{ "batch": 1, "firstRow": 1, "lastRow": 1, "nextOffset": 13, "rows": 1 }],
         "inDoubtBatch": 2
     });
-    let path = StateFile::path_for(dir.path(), &[id.path.clone()], "dbo.t");
+    let path = StateFile::path_for(dir.path(), std::slice::from_ref(&id.path), "dbo.t");
     std::fs::write(&path, serde_json::to_vec(&v1).unwrap()).unwrap();
     let back = StateFile::open(&path).unwrap().expect("read");
     assert_eq!(back.state.version, STATE_VERSION);
