@@ -144,6 +144,22 @@ impl Recording {
         self.recorder.run(self.spec.clone())
     }
 
+    /// The summary's note on what a resumed run does not load again (`None`: not resumed).
+    pub fn resumed_note(&self, files: &[PathBuf]) -> Option<String> {
+        let ((rows, batches), at) = (self.before?, self.resume_at.as_ref()?);
+        let head = format!("resumed: {rows} row(s) in {batches} batch(es) were committed before");
+        Some(match files.get(at.file) {
+            _ if files.len() == 1 => format!("{head}; {} record(s) of the file skipped", at.skip),
+            Some(f) => format!(
+                "{head}; {} file(s) committed whole and not read again; {} record(s) of {} skipped",
+                at.file,
+                at.skip,
+                f.display()
+            ),
+            None => format!("{head}; every file was committed whole, none is read again"),
+        })
+    }
+
     /// What the load pass records in the state file as it goes.
     pub fn marks(&self) -> FileMarks {
         FileMarks {

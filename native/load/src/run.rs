@@ -25,7 +25,6 @@ use crate::progress::{LoadProgress, OnProgress, ProgressState, ReadCounters};
 use crate::recording;
 use crate::reject_file::{self, RejectWriter};
 use crate::request::{spec, LoadControl, LoadRequest};
-use crate::resume::ResumeAt;
 use crate::row_pass::{cancelled, Pass, PassEnd, Sink};
 use crate::source::{with_source, SourceSpec};
 use crate::state_file::{mapping_hash, FileRead};
@@ -308,11 +307,7 @@ pub async fn load(
         );
     }
     let resume_at = recording.as_ref().and_then(|r| r.resume_at.clone());
-    if let (Some((rows, batches)), Some(at)) =
-        (recording.as_ref().and_then(|r| r.before), &resume_at)
-    {
-        notes.push(resumed_note(rows, batches, at, &req.files));
-    }
+    notes.extend(recording.as_ref().and_then(|r| r.resumed_note(&req.files)));
     let session = match (&wire, req.dry_run) {
         (Some(cols), false) => {
             let hints = BulkOptions {
@@ -605,19 +600,4 @@ pub async fn load(
         }
         e
     })
-}
-
-/// The summary's note on what a resumed run did not load again.
-fn resumed_note(rows: u64, batches: u64, at: &ResumeAt, files: &[std::path::PathBuf]) -> String {
-    let head = format!("resumed: {rows} row(s) in {batches} batch(es) were committed before");
-    match files.get(at.file) {
-        _ if files.len() == 1 => format!("{head}; {} record(s) of the file skipped", at.skip),
-        Some(f) => format!(
-            "{head}; {} file(s) committed whole and not read again; {} record(s) of {} skipped",
-            at.file,
-            at.skip,
-            f.display()
-        ),
-        None => format!("{head}; every file was committed whole, none is read again"),
-    }
 }
