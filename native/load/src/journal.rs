@@ -8,7 +8,10 @@
 //! whether it committed ([`crate::resume::ResumePoint::settle`]); every other failure rolls the
 //! batch back (the server rolls back a transaction whose connection ends). So a resumed load
 //! neither loses nor duplicates a row — as long as nothing else writes the journal rows of the
-//! load, and the journal table is not dropped between the runs.
+//! load, and the journal table is not dropped between the runs. With several files the same
+//! holds (the batch may straddle two files): its journal row's record number, counted over the
+//! files in order, and the files' record counts in the state file place the next record (see
+//! `crate::resume`), so the state file must not be edited or lost between the runs either.
 //!
 //! # The cost
 //! Two extra round trips per batch (`BEGIN TRAN`; the journal INSERT + COMMIT) and one small
