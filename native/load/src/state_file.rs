@@ -15,9 +15,11 @@
 //! order, and, when known, its byte offset in its file. Which file that record is in follows
 //! from the files' record counts, which the load pass writes here as it finishes reading each
 //! file — before any record of the next file is sent (see `crate::resume::ResumeAt`). It is
-//! rewritten after each committed batch and each file read, atomically: written to
-//! `<key>.json.tmp`, flushed, then renamed over the old one, so a crash leaves the old state or
-//! the new, never half of one. A load that finishes removes it.
+//! rewritten after each committed batch, atomically: written to `<key>.json.tmp`, flushed, then
+//! renamed over the old one, so a crash leaves the old state or the new, never half of one. The
+//! files' record counts are also appended, a line per file, to `<key>.files` and flushed (one
+//! whole rewrite per file would make a load of thousands of small files quadratic); a line cut
+//! short is ignored. A load that finishes removes both.
 //!
 //! Version 2 (several files). Version-1 files (one `file`) are still read, as a one-file load.
 
@@ -382,8 +384,20 @@ impl StateFile {
             state,
             removed: false,
         };
+        // The counts an older record of the same files left behind are not this load's.
+        remove_if_there(&f.marks_path()).map_err(|error| StateError::Io {
+            path: f.marks_path(),
+            error,
+        })?;
         f.write()?;
         Ok(f)
+    }
+
+    /// `<key>.files`: the files' record counts, a line each as the load pass finishes a file
+    /// (appended, not rewritten, so that a load of thousands of small files does not write its
+    /// whole state once per file).
+    fn marks_path(&self) -> PathBuf {
+        self.path.with_extension("files")
     }
 
     /// The recorded state at `path`, if there is one.
@@ -402,11 +416,22 @@ impl StateFile {
             path: path.to_path_buf(),
             error,
         })?;
-        Ok(Some(StateFile {
+        let mut f = StateFile {
             path: path.to_path_buf(),
             state,
             removed: false,
-        }))
+        };
+        match std::fs::read(f.marks_path()) {
+            Ok(marks) => apply_marks(&mut f.state, &marks),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(error) => {
+                return Err(StateError::Io {
+                    path: f.marks_path(),
+                    error,
+                })
+            }
+        }
+        Ok(Some(f))
     }
 
     pub fn path(&self) -> &Path {
@@ -431,7 +456,19 @@ impl StateFile {
             Some(f) if !self.removed && f.read != Some(read) => f.read = Some(read),
             _ => return Ok(()),
         }
-        self.write()
+        let path = self.marks_path();
+        let io = |error| StateError::Io {
+            path: path.clone(),
+            error,
+        };
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .map_err(io)?;
+        f.write_all(format!("{index} {} {}\n", read.records, read.rejected).as_bytes())
+            .map_err(io)?;
+        f.sync_data().map_err(io)
     }
 
     /// Notes the batch left in doubt when the load stopped (`None` once settled).
@@ -452,14 +489,10 @@ impl StateFile {
     /// write it back.
     pub fn remove_now(&mut self) -> Result<(), StateError> {
         self.removed = true;
-        match std::fs::remove_file(&self.path) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(error) => Err(StateError::Io {
-                path: self.path.clone(),
-                error,
-            }),
+        for path in [self.path.clone(), self.marks_path()] {
+            remove_if_there(&path).map_err(|error| StateError::Io { path, error })?;
         }
+        Ok(())
     }
 
     /// Write + flush + rename: the file is always a whole state.
@@ -478,6 +511,34 @@ impl StateFile {
         f.sync_all().map_err(io)?;
         drop(f);
         std::fs::rename(&tmp, &self.path).map_err(io)
+    }
+}
+
+fn remove_if_there(path: &Path) -> std::io::Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
+/// Applies the lines of a `<key>.files` log (`index records rejected`) to `state`. Only whole
+/// lines count: a line cut short by a crash was never followed by a record of the next file
+/// (the pass waits for the line to be on disk), so nothing relies on it.
+fn apply_marks(state: &mut LoadState, marks: &[u8]) {
+    for line in marks.split_inclusive(|&b| b == b'\n') {
+        let Some(line) = line.strip_suffix(b"\n") else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(line);
+        let mut words = text.split(' ').map(str::parse::<u64>);
+        let (Some(Ok(i)), Some(Ok(records)), Some(Ok(rejected)), None) =
+            (words.next(), words.next(), words.next(), words.next())
+        else {
+            continue;
+        };
+        if let Some(f) = usize::try_from(i).ok().and_then(|i| state.files.get_mut(i)) {
+            f.read = Some(FileRead { records, rejected });
+        }
     }
 }
 

@@ -194,4 +194,27 @@ fn a_file_read_to_its_end_is_recorded_with_its_counts() {
     let back = StateFile::open(f.path()).unwrap().expect("recorded");
     assert_eq!(back.state.files[0].read, Some(read));
     assert_eq!(back.state.files.len(), 1);
+    // The count is appended to <key>.files, not written by rewriting the state; a line cut
+    // short by a crash (no newline) is not taken.
+    let marks = f.path().with_extension("files");
+    assert_eq!(std::fs::read_to_string(&marks).unwrap(), "0 2 1\n");
+    std::fs::write(&marks, "0 2 1\n0 3").unwrap();
+    let back = StateFile::open(f.path()).unwrap().expect("recorded");
+    assert_eq!(back.state.files[0].read, Some(read));
+    std::fs::write(&marks, "0 3 0\nnot a line\n9 1 1\n").unwrap();
+    let back = StateFile::open(f.path()).unwrap().expect("recorded");
+    assert_eq!(
+        back.state.files[0].read,
+        Some(FileRead {
+            records: 3,
+            rejected: 0
+        })
+    );
+    // A new load of the same files starts without the old counts; a finished one leaves none.
+    let again = StateFile::create(dir.path(), back.state.clone()).unwrap();
+    assert!(!marks.exists());
+    let mut again = again;
+    again.record_file_read(0, read).unwrap();
+    again.remove_now().unwrap();
+    assert!(!marks.exists() && !again.path().exists());
 }
