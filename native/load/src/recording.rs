@@ -125,16 +125,12 @@ pub struct FileMarks {
 }
 
 impl FileMarks {
-    /// File `index` was read to its end. Called before any record of the next file is read;
-    /// an error must stop the load (a resume places the next record by these counts).
-    pub fn file_read(&self, index: usize, read: FileRead) -> Result<(), LoadError> {
+    /// File `index` was read to its end. Called before any record of the next file is read
+    /// (a resume places the next record by these counts; the journal writes them to disk
+    /// before a batch commits, and a batch whose counts cannot be written does not commit).
+    pub fn file_read(&self, index: usize, read: FileRead) {
         self.recorder
-            .with_state(|s| s.record_file_read(index, read))
-            .map_err(|e| {
-                LoadError::input(format!(
-                    "{e}; the load stops before the next file, so that --resume can tell where it stopped"
-                ))
-            })
+            .with_state(|s| s.record_file_read(index, read));
     }
 }
 
@@ -181,6 +177,10 @@ impl Recording {
     /// The load stopped: an in-doubt batch is noted for the resume to settle. Returns a note
     /// for the summary.
     pub fn stopped(&self, f: &BulkFailure) -> String {
+        // The files read to their end so far: the resume need not open them again even when
+        // no batch holding a later record committed. (Not needed for correctness: without
+        // them the resume reads such a file from the committed point and finds it ended.)
+        let _ = self.recorder.with_state(StateFile::flush_marks);
         if let Some(b) = f.in_doubt_batch {
             let batch = self.spec.batches_before + b;
             let _ = self.recorder.with_state(|s| s.set_in_doubt(Some(batch)));

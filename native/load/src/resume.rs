@@ -19,12 +19,14 @@
 //! Records are numbered over all the files in order, and a journal row keeps that number only
 //! (`last_row`, plus the byte offset of the next record in its file). The file a number falls
 //! in comes from the record counts the state file holds for the files read to their end
-//! ([`crate::state_file::FileRead`]); the load pass writes a file's count before it reads the
-//! next file, and stops the load if it cannot. So when a batch commits whose last record is in
-//! file *k* — the in-doubt batch too, known from its journal row — the counts of every file
-//! before *k* are already on disk, and [`ResumeAt`] places the next record in exactly one file
-//! at one record (the offset belongs to that file: it was taken from the same reader, at the
-//! same moment, as the record number).
+//! ([`crate::state_file::FileRead`]): the load pass records a file's count before it reads the
+//! next file, and the journal's `before_commit` hook writes the counts recorded so far to disk
+//! before each batch's journal row and COMMIT are sent (a batch whose counts cannot be written
+//! is rolled back). So when a batch commits whose last record is in file *k* — the in-doubt
+//! batch too, known from its journal row — the counts of every file before *k* are already on
+//! disk, and [`ResumeAt`] places the next record in exactly one file at one record (the offset
+//! belongs to that file: it was taken from the same reader, at the same moment, as the record
+//! number).
 
 use crate::state_file::{CommittedBatch, FileIdentity, FileRead, StateError, StateFile};
 use sluice_client::bulk::{read_journal, JournalSpec};

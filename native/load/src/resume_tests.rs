@@ -424,7 +424,7 @@ fn the_next_record_is_placed_in_a_file_by_the_recorded_counts() {
     assert_eq!(at.committed, vec![read(1_000, 1)]);
     st = rp.state;
     // a had 1,200 records (1 rejected, in batch 1), b is being read; batch 2 ends in b.
-    st.record_file_read(0, read(1_200, 1)).unwrap();
+    st.record_file_read(0, read(1_200, 1));
     st.record_batch(batch(2, 1_001, 2_000, 998)).unwrap();
     let rp = ResumePoint { state: st };
     let at = rp.resume_at().unwrap();
@@ -436,7 +436,7 @@ fn the_next_record_is_placed_in_a_file_by_the_recorded_counts() {
     assert_eq!(at.committed, vec![read(1_200, 1), read(800, 2)]);
     st = rp.state;
     // b ends exactly at record 2,000: c from its first record, no offset (it was b's).
-    st.record_file_read(1, read(800, 2)).unwrap();
+    st.record_file_read(1, read(800, 2));
     let rp = ResumePoint { state: st };
     let at = rp.resume_at().unwrap();
     assert_eq!(
@@ -445,7 +445,7 @@ fn the_next_record_is_placed_in_a_file_by_the_recorded_counts() {
     );
     st = rp.state;
     // Every file read and committed: nothing to read.
-    st.record_file_read(2, read(0, 0)).unwrap();
+    st.record_file_read(2, read(0, 0));
     let rp = ResumePoint { state: st };
     assert_eq!(rp.resume_at().unwrap().file, 3);
     st = rp.state;

@@ -455,13 +455,10 @@ pub async fn load(
                         break;
                     }
                     // Its record count goes to the state file before the next file is read.
-                    let counted = FileRead {
-                        records: pass.record - start,
-                        rejected: before.rejected + rejected,
-                    };
-                    if let Err(e) = marks.as_ref().map_or(Ok(()), |m| m.file_read(i, counted)) {
-                        failure = Some(e);
-                        break;
+                    if let Some(m) = &marks {
+                        let records = pass.record - start;
+                        let rejected = before.rejected + rejected;
+                        m.file_read(i, FileRead { records, rejected });
                     }
                 }
                 Err(e) => {

@@ -13,13 +13,15 @@
 //! the load in the journal table), whether this load created the table, and every committed
 //! batch with its source position: the number of the next record, counted over all the files in
 //! order, and, when known, its byte offset in its file. Which file that record is in follows
-//! from the files' record counts, which the load pass writes here as it finishes reading each
-//! file — before any record of the next file is sent (see `crate::resume::ResumeAt`). It is
+//! from the files' record counts, which the load pass records as it finishes reading each
+//! file and which reach the disk before any batch holding a later record can commit (see
+//! `crate::resume`). It is
 //! rewritten after each committed batch, atomically: written to `<key>.json.tmp`, flushed, then
 //! renamed over the old one, so a crash leaves the old state or the new, never half of one. The
-//! files' record counts are also appended, a line per file, to `<key>.files` and flushed (one
-//! whole rewrite per file would make a load of thousands of small files quadratic); a line cut
-//! short is ignored. A load that finishes removes both.
+//! files' record counts are appended, a line per file, to `<key>.files`, flushed once before
+//! each batch's COMMIT (a write per file, let alone a whole rewrite per file, would make a load
+//! of thousands of small files slow); a line cut short is ignored. A load that finishes removes
+//! both.
 //!
 //! Version 2 (several files). Version-1 files (one `file`) are still read, as a one-file load.
 
@@ -333,6 +335,8 @@ pub struct StateFile {
     pub state: LoadState,
     /// The load ended and the file is gone: nothing writes it again.
     removed: bool,
+    /// Files' counts recorded since the last [`StateFile::flush_marks`], as `<key>.files` lines.
+    pending_marks: String,
 }
 
 /// A state file that cannot be read or written.
@@ -383,6 +387,7 @@ impl StateFile {
             path,
             state,
             removed: false,
+            pending_marks: String::new(),
         };
         // The counts an older record of the same files left behind are not this load's.
         remove_if_there(&f.marks_path()).map_err(|error| StateError::Io {
@@ -420,6 +425,7 @@ impl StateFile {
             path: path.to_path_buf(),
             state,
             removed: false,
+            pending_marks: String::new(),
         };
         match std::fs::read(f.marks_path()) {
             Ok(marks) => apply_marks(&mut f.state, &marks),
@@ -449,12 +455,22 @@ impl StateFile {
         self.write()
     }
 
-    /// Records that the load pass read file `index` to its end (before it sends any record of
-    /// the next file) and rewrites the state file.
-    pub fn record_file_read(&mut self, index: usize, read: FileRead) -> Result<(), StateError> {
+    /// Records that the load pass read file `index` to its end (before it reads any record of
+    /// the next file). It reaches the disk with [`StateFile::flush_marks`], which the journal
+    /// calls before each batch's COMMIT is sent: the counts a batch's record number is placed
+    /// by are on disk before the batch can commit (one flush per batch, not one per file).
+    pub fn record_file_read(&mut self, index: usize, read: FileRead) {
         match self.state.files.get_mut(index) {
             Some(f) if !self.removed && f.read != Some(read) => f.read = Some(read),
-            _ => return Ok(()),
+            _ => return,
+        }
+        self.pending_marks += &format!("{index} {} {}\n", read.records, read.rejected);
+    }
+
+    /// Appends the counts recorded since the last flush to `<key>.files` and flushes it.
+    pub fn flush_marks(&mut self) -> Result<(), StateError> {
+        if self.removed || self.pending_marks.is_empty() {
+            return Ok(());
         }
         let path = self.marks_path();
         let io = |error| StateError::Io {
@@ -466,9 +482,10 @@ impl StateFile {
             .append(true)
             .open(&path)
             .map_err(io)?;
-        f.write_all(format!("{index} {} {}\n", read.records, read.rejected).as_bytes())
-            .map_err(io)?;
-        f.sync_data().map_err(io)
+        f.write_all(self.pending_marks.as_bytes()).map_err(io)?;
+        f.sync_data().map_err(io)?;
+        self.pending_marks.clear();
+        Ok(())
     }
 
     /// Notes the batch left in doubt when the load stopped (`None` once settled).

@@ -188,15 +188,20 @@ fn a_file_read_to_its_end_is_recorded_with_its_counts() {
         records: 2,
         rejected: 1,
     };
-    f.record_file_read(0, read).unwrap();
+    f.record_file_read(0, read);
     // An index past the files changes nothing.
-    f.record_file_read(5, read).unwrap();
+    f.record_file_read(5, read);
+    let marks = f.path().with_extension("files");
+    assert!(
+        !marks.exists(),
+        "written when a batch is about to commit, not before"
+    );
+    f.flush_marks().unwrap();
     let back = StateFile::open(f.path()).unwrap().expect("recorded");
     assert_eq!(back.state.files[0].read, Some(read));
     assert_eq!(back.state.files.len(), 1);
     // The count is appended to <key>.files, not written by rewriting the state; a line cut
     // short by a crash (no newline) is not taken.
-    let marks = f.path().with_extension("files");
     assert_eq!(std::fs::read_to_string(&marks).unwrap(), "0 2 1\n");
     std::fs::write(&marks, "0 2 1\n0 3").unwrap();
     let back = StateFile::open(f.path()).unwrap().expect("recorded");
@@ -214,7 +219,8 @@ fn a_file_read_to_its_end_is_recorded_with_its_counts() {
     let again = StateFile::create(dir.path(), back.state.clone()).unwrap();
     assert!(!marks.exists());
     let mut again = again;
-    again.record_file_read(0, read).unwrap();
+    again.record_file_read(0, read);
+    again.flush_marks().unwrap();
     again.remove_now().unwrap();
     assert!(!marks.exists() && !again.path().exists());
 }
