@@ -140,6 +140,10 @@ export interface LoadFileCounts {
   rowsRead: number
   rowsLoaded: number
   rowsRejected: number
+  /** A resumed load: rows of this file earlier runs loaded (the counts above are this run's). */
+  rowsLoadedBefore: number
+  /** A resumed load: rows of this file earlier runs rejected inside committed batches. */
+  rowsRejectedBefore: number
 }
 
 export interface LoadFileResult {

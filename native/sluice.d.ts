@@ -376,7 +376,19 @@ export interface LoadFileResult {
   batches: number
   elapsedMs: number
   dryRun: boolean
-  files: { path: string; rowsRead: number; rowsLoaded: number; rowsRejected: number }[]
+  /**
+   * Per file, this run's counts (they add up to the totals above); a resumed load adds what
+   * earlier runs committed of each file (`rowsLoadedBefore`, `rowsRejectedBefore`; a file they
+   * committed whole is not read again, its run counts are 0).
+   */
+  files: {
+    path: string
+    rowsRead: number
+    rowsLoaded: number
+    rowsRejected: number
+    rowsLoadedBefore: number
+    rowsRejectedBefore: number
+  }[]
   rejectFile?: string | null
   notes: string[]
 }

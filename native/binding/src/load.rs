@@ -65,6 +65,10 @@ pub struct LoadFileCounts {
     pub rows_read: f64,
     pub rows_loaded: f64,
     pub rows_rejected: f64,
+    /// A resumed load: rows of this file earlier runs loaded (the counts above are this run's).
+    pub rows_loaded_before: f64,
+    /// A resumed load: rows of this file earlier runs rejected inside committed batches.
+    pub rows_rejected_before: f64,
 }
 
 #[napi(object)]
@@ -245,6 +249,8 @@ fn summary(s: LoadSummary) -> LoadFileResult {
                 rows_read: f.rows_read as f64,
                 rows_loaded: f.rows_loaded as f64,
                 rows_rejected: f.rows_rejected as f64,
+                rows_loaded_before: f.rows_loaded_before as f64,
+                rows_rejected_before: f.rows_rejected_before as f64,
             })
             .collect(),
         reject_file: s.reject_file,

@@ -227,8 +227,13 @@ fn report_summary(s: &LoadSummary, json: bool) -> i32 {
         );
         if s.files.len() > 1 {
             for f in &s.files {
+                // A resumed load: what earlier runs committed of the file, beside this run's.
+                let before = match (f.rows_loaded_before, f.rows_rejected_before) {
+                    (0, 0) => String::new(),
+                    (l, r) => format!(" (before the resume: {l} loaded, {r} rejected)"),
+                };
                 println!(
-                    "  {}: {} read, {} loaded, {} rejected",
+                    "  {}: {} read, {} loaded, {} rejected{before}",
                     f.path, f.rows_read, f.rows_loaded, f.rows_rejected
                 );
             }

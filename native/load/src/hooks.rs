@@ -7,14 +7,10 @@ use crate::request::LoadRequest;
 use crate::template::Template;
 use crate::LoadError;
 
-/// `--resume`: continue the recorded load of this file into this table (`recording.rs` does
-/// the work once connected). Only a single-file load that sends rows is recorded.
+/// `--resume`: continue the recorded load of these files (the same list, in the same order)
+/// into this table (`recording.rs` does the work once connected). Every journaled load that
+/// sends rows is recorded, of one file or several.
 pub fn resume(req: &LoadRequest) -> Result<(), LoadError> {
-    if req.files.len() != 1 {
-        return Err(LoadError::usage(
-            "--resume continues the load of one file; loads of several files are not recorded",
-        ));
-    }
     if req.dry_run {
         return Err(LoadError::usage(
             "--resume and --dry-run do not go together",

@@ -49,3 +49,5 @@ mod quote_load_tests;
 mod resume_load_tests;
 #[cfg(test)]
 mod several_files_tests;
+#[cfg(test)]
+mod several_resume_tests;

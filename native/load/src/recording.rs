@@ -1,28 +1,27 @@
 //! How `run::load` records a load for `--resume` and resumes one: the glue between the load
 //! runner and the state file, the journal and the resume point (`resume.rs`).
 //!
-//! Every load of one file that sends rows is journaled and keeps a state file; `--resume`
-//! needs both. (Loads of several files are not recorded yet: `--resume` refuses them.)
+//! Every load that sends rows — of one file or several — is journaled (unless `--no-journal`)
+//! and keeps a state file; `--resume` needs both.
 
 use crate::journal::JournalRecorder;
-use crate::resume::{ResumeError, ResumePoint};
+use crate::resume::{ResumeAt, ResumeError, ResumePoint};
 use crate::state_file::{
-    new_load_id, state_dir, FileIdentity, JournalTable, LoadState, StateFile, STATE_VERSION,
+    new_load_id, state_dir, FileIdentity, FileRead, JournalTable, LoadState, StateFile,
+    STATE_VERSION,
 };
 use crate::summary::LoadError;
 use sluice_client::bulk::{BulkFailure, JournalRun, JournalSpec, JOURNAL_TABLE};
 use sluice_client::Connection;
-use std::path::Path;
+use std::path::PathBuf;
 
-/// A load being recorded: the journal for its bulk session and what to skip in the source.
+/// A load being recorded: the journal for its bulk session and where the source goes on.
 pub struct Recording {
     recorder: JournalRecorder,
     spec: JournalSpec,
-    /// Data records committed by earlier runs (skip them).
-    pub skip: u64,
-    /// Where the first record after them starts in the file, when the reader recorded it:
-    /// the resumed run goes straight there instead of reading the committed part.
-    pub skip_offset: Option<u64>,
+    /// Where a resumed run goes on (`None` for a fresh load: at the first record of the
+    /// first file).
+    pub resume_at: Option<ResumeAt>,
     /// Rows and batches committed by earlier runs, when resumed.
     pub before: Option<(u64, u64)>,
     /// Rows rejected inside the batches earlier runs committed (they used up part of the
@@ -34,21 +33,23 @@ fn refused(e: ResumeError) -> LoadError {
     LoadError::input(format!("--resume: {e}"))
 }
 
-/// `--resume`: the recorded load of `file` into `table`, checked and settled against the
-/// journal. Its table exists (this load made it or it was there): do not create or truncate.
+/// `--resume`: the recorded load of `files` (in this order) into `table`, checked and settled
+/// against the journal. Its table exists (this load made it or it was there): do not create
+/// or truncate.
 pub async fn resume(
     conn: &mut Connection,
-    file: &Path,
+    files: &[PathBuf],
     table: &str,
     mapping_sha256: &str,
 ) -> Result<ResumePoint, LoadError> {
     let dir = state_dir();
-    let mut rp = ResumePoint::load(&dir, file, table, mapping_sha256)
+    let mut rp = ResumePoint::load(&dir, files, table, mapping_sha256)
         .map_err(refused)?
         .ok_or_else(|| {
+            let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
             LoadError::usage(format!(
                 "--resume: no recorded load of {} into {table} (state files are in {})",
-                file.display(),
+                names.join(", "),
                 dir.display()
             ))
         })?;
@@ -59,7 +60,7 @@ pub async fn resume(
 /// Starts recording: a fresh state file, or the resumed one going on.
 pub fn start(
     resumed: Option<ResumePoint>,
-    file: &Path,
+    files: &[PathBuf],
     table: &str,
     schema: &str,
     mapping_sha256: &str,
@@ -69,30 +70,33 @@ pub fn start(
         let spec = rp
             .journal_spec()
             .ok_or_else(|| LoadError::input("--resume: the recorded load kept no journal"))?;
-        let skip_offset = rp.skip_to_offset();
-        let (skip, before, rejected_before) = (
-            rp.skip_records(),
+        let resume_at = rp.resume_at().map_err(refused)?;
+        let (before, rejected_before) = (
             Some((rp.rows_committed(), rp.batches_committed())),
             rp.rows_rejected_committed(),
         );
         return Ok(Recording {
             recorder: JournalRecorder::new(rp.state),
             spec,
-            skip,
-            skip_offset,
+            resume_at: Some(resume_at),
             before,
             rejected_before,
         });
     }
-    let file_id =
-        FileIdentity::of(file).map_err(|e| LoadError::input(format!("{}: {e}", file.display())))?;
-    let load_id = new_load_id(&file_id, table);
+    let ids = files
+        .iter()
+        .map(|f| FileIdentity::of(f).map_err(|e| LoadError::input(format!("{}: {e}", f.display()))))
+        .collect::<Result<Vec<_>, _>>()?;
+    let Some(first) = ids.first() else {
+        return Err(LoadError::usage("no file to load"));
+    };
+    let load_id = new_load_id(first, table);
     let state = StateFile::create(
         &state_dir(),
         LoadState {
             version: STATE_VERSION,
             load_id: load_id.clone(),
-            file: file_id,
+            files: ids.into_iter().map(Into::into).collect(),
             target: table.to_string(),
             mapping_sha256: mapping_sha256.to_string(),
             created_table,
@@ -108,17 +112,55 @@ pub fn start(
     Ok(Recording {
         recorder: JournalRecorder::new(state),
         spec: JournalSpec::new(schema, &load_id),
-        skip: 0,
-        skip_offset: None,
+        resume_at: None,
         before: None,
         rejected_before: 0,
     })
+}
+
+/// The load pass's hold on the state file: it records each file it read to the end.
+#[derive(Clone)]
+pub struct FileMarks {
+    recorder: JournalRecorder,
+}
+
+impl FileMarks {
+    /// File `index` was read to its end. Called before any record of the next file is read
+    /// (a resume places the next record by these counts; the journal writes them to disk
+    /// before a batch commits, and a batch whose counts cannot be written does not commit).
+    pub fn file_read(&self, index: usize, read: FileRead) {
+        self.recorder
+            .with_state(|s| s.record_file_read(index, read));
+    }
 }
 
 impl Recording {
     /// The journal to hand to `BulkSession::start_journaled`.
     pub fn journal(&self) -> JournalRun {
         self.recorder.run(self.spec.clone())
+    }
+
+    /// The summary's note on what a resumed run does not load again (`None`: not resumed).
+    pub fn resumed_note(&self, files: &[PathBuf]) -> Option<String> {
+        let ((rows, batches), at) = (self.before?, self.resume_at.as_ref()?);
+        let head = format!("resumed: {rows} row(s) in {batches} batch(es) were committed before");
+        Some(match files.get(at.file) {
+            _ if files.len() == 1 => format!("{head}; {} record(s) of the file skipped", at.skip),
+            Some(f) => format!(
+                "{head}; {} file(s) committed whole and not read again; {} record(s) of {} skipped",
+                at.file,
+                at.skip,
+                f.display()
+            ),
+            None => format!("{head}; every file was committed whole, none is read again"),
+        })
+    }
+
+    /// What the load pass records in the state file as it goes.
+    pub fn marks(&self) -> FileMarks {
+        FileMarks {
+            recorder: self.recorder.clone(),
+        }
     }
 
     /// The load finished: its state file goes.
@@ -135,6 +177,10 @@ impl Recording {
     /// The load stopped: an in-doubt batch is noted for the resume to settle. Returns a note
     /// for the summary.
     pub fn stopped(&self, f: &BulkFailure) -> String {
+        // The files read to their end so far: the resume need not open them again even when
+        // no batch holding a later record committed. (Not needed for correctness: without
+        // them the resume reads such a file from the committed point and finds it ended.)
+        let _ = self.recorder.with_state(StateFile::flush_marks);
         if let Some(b) = f.in_doubt_batch {
             let batch = self.spec.batches_before + b;
             let _ = self.recorder.with_state(|s| s.set_in_doubt(Some(batch)));

@@ -79,7 +79,7 @@ async fn load(
     let mut reader = TextReader::open(file, &TextOptions::default()).expect("opens");
     assert!(reader.advance().expect("header"), "the header");
     let (state, spec) = if run.resume {
-        let mut rp = ResumePoint::load(state_dir, file, TARGET, &mapping())
+        let mut rp = ResumePoint::load(state_dir, &[file.to_path_buf()], TARGET, &mapping())
             .expect("may resume")
             .expect("a recorded load");
         rp.settle(&mut conn).await.expect("journal read");
@@ -99,7 +99,7 @@ async fn load(
             LoadState {
                 version: STATE_VERSION,
                 load_id: load_id.clone(),
-                file: file_id,
+                files: vec![file_id.into()],
                 target: TARGET.into(),
                 mapping_sha256: mapping(),
                 created_table: true,
@@ -227,9 +227,13 @@ async fn stop_then_resume(faults: Faults, cancel_at: Option<u64>, kind: BulkFail
     assert_whole_file(&h).await;
     let id = FileIdentity::of(&file).unwrap();
     assert!(
-        StateFile::open(&StateFile::path_for(&states, &id, TARGET))
-            .unwrap()
-            .is_none(),
+        StateFile::open(&StateFile::path_for(
+            &states,
+            std::slice::from_ref(&id.path),
+            TARGET
+        ))
+        .unwrap()
+        .is_none(),
         "a finished load leaves no state"
     );
 }
@@ -290,14 +294,21 @@ async fn a_resume_is_refused_when_the_file_or_the_mapping_changed() {
         resume: false,
     };
     load(&h, &file, &states, run).await.expect_err("stops");
-    let e = ResumePoint::load(&states, &file, TARGET, "another mapping").expect_err("refused");
+    let e = ResumePoint::load(
+        &states,
+        std::slice::from_ref(&file),
+        TARGET,
+        "another mapping",
+    )
+    .expect_err("refused");
     assert!(matches!(e, ResumeError::MappingChanged), "{e}");
     // Same size, other content: the head hash and the time tell.
     let text = std::fs::read_to_string(&file)
         .unwrap()
         .replace("row 7\"", "row 8\"");
     std::fs::write(&file, text).unwrap();
-    let e = ResumePoint::load(&states, &file, TARGET, &mapping()).expect_err("refused");
+    let e = ResumePoint::load(&states, std::slice::from_ref(&file), TARGET, &mapping())
+        .expect_err("refused");
     let ResumeError::FileChanged { differences, .. } = &e else {
         panic!("{e}");
     };
@@ -308,9 +319,14 @@ async fn a_resume_is_refused_when_the_file_or_the_mapping_changed() {
         "{e}"
     );
     // Nothing recorded for another table.
-    assert!(ResumePoint::load(&states, &file, "dbo.other", &mapping())
-        .unwrap()
-        .is_none());
+    assert!(ResumePoint::load(
+        &states,
+        std::slice::from_ref(&file),
+        "dbo.other",
+        &mapping()
+    )
+    .unwrap()
+    .is_none());
 }
 
 #[tokio::test]
@@ -323,7 +339,7 @@ async fn an_in_doubt_batch_without_a_journal_is_refused() {
         LoadState {
             version: STATE_VERSION,
             load_id: "x".into(),
-            file: id,
+            files: vec![id.into()],
             target: TARGET.into(),
             mapping_sha256: mapping(),
             created_table: false,
@@ -334,7 +350,8 @@ async fn an_in_doubt_batch_without_a_journal_is_refused() {
     )
     .unwrap();
     st.set_in_doubt(Some(1)).unwrap();
-    let e = ResumePoint::load(dir.path(), &file, TARGET, &mapping()).expect_err("refused");
+    let e = ResumePoint::load(dir.path(), std::slice::from_ref(&file), TARGET, &mapping())
+        .expect_err("refused");
     assert!(
         matches!(
             e,
@@ -344,5 +361,106 @@ async fn an_in_doubt_batch_without_a_journal_is_refused() {
             }
         ),
         "{e}"
+    );
+}
+
+/// Where a load of three files goes on, from the record counts its state file holds: the
+/// first file not read to its end, or the one whose records run past the last committed.
+#[test]
+fn the_next_record_is_placed_in_a_file_by_the_recorded_counts() {
+    use crate::state_file::{CommittedBatch, FileRead};
+    let dir = tempfile::tempdir().unwrap();
+    let paths: Vec<PathBuf> = ["a.csv", "b.csv", "c.csv"]
+        .iter()
+        .map(|n| {
+            let p = dir.path().join(n);
+            std::fs::write(&p, "id\n1\n").unwrap();
+            p
+        })
+        .collect();
+    let files = paths
+        .iter()
+        .map(|p| FileIdentity::of(p).unwrap().into())
+        .collect();
+    let mut st = StateFile::create(
+        dir.path(),
+        LoadState {
+            version: STATE_VERSION,
+            load_id: "x".into(),
+            files,
+            target: TARGET.into(),
+            mapping_sha256: mapping(),
+            created_table: true,
+            journal: None,
+            batches: vec![],
+            in_doubt_batch: None,
+        },
+    )
+    .unwrap();
+    let batch = |batch, first_row, last_row, rows| CommittedBatch {
+        batch,
+        first_row,
+        last_row,
+        next_offset: Some(77),
+        rows,
+    };
+    let read = |records, rejected| FileRead { records, rejected };
+    // Nothing committed: the first record of the first file.
+    let rp = ResumePoint { state: st };
+    let at = rp.resume_at().unwrap();
+    assert_eq!(
+        (at.file, at.records_before, at.skip, at.offset),
+        (0, 0, 0, None)
+    );
+    st = rp.state;
+    // Batch 1 ends inside a (its count not known yet): a, record 1,000, at the offset.
+    st.record_batch(batch(1, 1, 1_000, 999)).unwrap();
+    let rp = ResumePoint { state: st };
+    let at = rp.resume_at().unwrap();
+    assert_eq!(
+        (at.file, at.records_before, at.skip, at.offset),
+        (0, 0, 1_000, Some(77))
+    );
+    assert_eq!(at.committed, vec![read(1_000, 1)]);
+    st = rp.state;
+    // a had 1,200 records (1 rejected, in batch 1), b is being read; batch 2 ends in b.
+    st.record_file_read(0, read(1_200, 1));
+    st.record_batch(batch(2, 1_001, 2_000, 998)).unwrap();
+    let rp = ResumePoint { state: st };
+    let at = rp.resume_at().unwrap();
+    assert_eq!(
+        (at.file, at.records_before, at.skip, at.offset),
+        (1, 1_200, 800, Some(77))
+    );
+    // Three rejected in all: one was a's, two are b's committed part.
+    assert_eq!(at.committed, vec![read(1_200, 1), read(800, 2)]);
+    st = rp.state;
+    // b ends exactly at record 2,000: c from its first record, no offset (it was b's).
+    st.record_file_read(1, read(800, 2));
+    let rp = ResumePoint { state: st };
+    let at = rp.resume_at().unwrap();
+    assert_eq!(
+        (at.file, at.records_before, at.skip, at.offset),
+        (2, 2_000, 0, None)
+    );
+    st = rp.state;
+    // Every file read and committed: nothing to read.
+    st.record_file_read(2, read(0, 0));
+    let rp = ResumePoint { state: st };
+    assert_eq!(rp.resume_at().unwrap().file, 3);
+    st = rp.state;
+    // Counts that fall short of what committed are refused, not guessed.
+    st.record_batch(batch(3, 2_001, 2_005, 5)).unwrap();
+    let rp = ResumePoint { state: st };
+    assert!(
+        matches!(
+            rp.resume_at(),
+            Err(ResumeError::SourceShorter {
+                expected: 2_005,
+                found: 2_000
+            })
+        ),
+        "{:?}",
+        rp.resume_at()
     );
 }

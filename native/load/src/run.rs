@@ -27,7 +27,7 @@ use crate::reject_file::{self, RejectWriter};
 use crate::request::{spec, LoadControl, LoadRequest};
 use crate::row_pass::{cancelled, rules_by_field, Pass, PassEnd, Sink};
 use crate::source::{with_source, SourceSpec};
-use crate::state_file::mapping_hash;
+use crate::state_file::{mapping_hash, FileRead};
 use crate::summary::{Account, FileSummary, LoadError, LoadErrorKind, LoadSummary};
 use crate::target;
 use crate::template::LoadMode;
@@ -51,8 +51,8 @@ pub async fn load(
     if req.resume {
         hooks::resume(&req)?;
     }
-    // One file that sends rows is recorded (state file + journal) so that it can be resumed.
-    let recorded = req.files.len() == 1 && !req.dry_run && req.journal;
+    // A load that sends rows is recorded (state file + journal) so that it can be resumed.
+    let recorded = !req.dry_run && req.journal;
     let specs: Vec<SourceSpec> = req.files.iter().map(|p| spec(&req, p)).collect();
     let bytes_total = req
         .files
@@ -93,11 +93,9 @@ pub async fn load(
         .map_err(|e| LoadError::client("connecting", &e))?;
     let quoted = quote_multipart(&parts);
     let mapping_sha = mapping_hash(&(&req.template, &inferred.schema));
-    let resumed = match (&req.resume, req.files.first()) {
-        (true, Some(file)) => {
-            Some(recording::resume(&mut conn, file, &req.table, &mapping_sha).await?)
-        }
-        _ => None,
+    let resumed = match req.resume {
+        true => Some(recording::resume(&mut conn, &req.files, &req.table, &mapping_sha).await?),
+        false => None,
     };
     // A resumed load goes on into the table its first run made or emptied: never again.
     let mode = if resumed.is_some() {
@@ -291,10 +289,10 @@ pub async fn load(
     let mut rejects = reject_path
         .as_ref()
         .map(|p| RejectWriter::new(p, inferred.delimiter, inferred.raw_header.clone()));
-    let recording = match (&wire, req.dry_run, recorded, req.files.first()) {
-        (Some(_), false, true, Some(file)) => Some(recording::start(
+    let recording = match (&wire, req.dry_run, recorded) {
+        (Some(_), false, true) => Some(recording::start(
             resumed,
-            file,
+            &req.files,
             &req.table,
             journal_schema,
             &mapping_sha,
@@ -308,12 +306,8 @@ pub async fn load(
                 .to_string(),
         );
     }
-    if let Some((rows, batches)) = recording.as_ref().and_then(|r| r.before) {
-        notes.push(format!(
-            "resumed: {rows} row(s) in {batches} batch(es) were committed before; {} record(s) of the file skipped",
-            recording.as_ref().map_or(0, |r| r.skip)
-        ));
-    }
+    let resume_at = recording.as_ref().and_then(|r| r.resume_at.clone());
+    notes.extend(recording.as_ref().and_then(|r| r.resumed_note(&req.files)));
     let session = match (&wire, req.dry_run) {
         (Some(cols), false) => {
             let hints = BulkOptions {
@@ -352,11 +346,7 @@ pub async fn load(
 
     let rt = tokio::runtime::Handle::current();
     let max_errors = req.max_errors;
-    let skip = recording.as_ref().map_or(0, |r| r.skip);
-    let skip_offset = recording
-        .as_ref()
-        .and_then(|r| r.skip_offset)
-        .filter(|_| skip > 0);
+    let marks = recording.as_ref().map(recording::Recording::marks);
     let rejected_before = recording.as_ref().map_or(0, |r| r.rejected_before);
     let cancel = control.cancelled.clone();
     let worker_counters = counters.clone();
@@ -369,7 +359,7 @@ pub async fn load(
             rejects: rejects.as_mut(),
             max_errors,
             rejected: rejected_before,
-            skip,
+            skip: 0,
             record: 0,
         };
         let mut files = Vec::new();
@@ -378,6 +368,34 @@ pub async fn load(
         let mut failure = None;
         for (i, spec) in specs.iter().enumerate() {
             worker_counters.file.store(i as u64, Ordering::Relaxed);
+            // A resumed load does not read the files its earlier runs committed whole.
+            if let Some(c) = resume_at
+                .as_ref()
+                .filter(|at| i < at.file)
+                .and_then(|at| at.committed.get(i))
+            {
+                files.push(FileSummary {
+                    path: spec.path.display().to_string(),
+                    rows_loaded_before: c.records.saturating_sub(c.rejected),
+                    rows_rejected_before: c.rejected,
+                    ..Default::default()
+                });
+                let size = std::fs::metadata(&spec.path).map_or(0, |m| m.len());
+                worker_counters
+                    .bytes_done
+                    .fetch_add(size, Ordering::Relaxed);
+                continue;
+            }
+            // The file where it stopped: its committed records are skipped.
+            let here = resume_at.as_ref().filter(|at| at.file == i);
+            if let Some(at) = here {
+                pass.record = at.records_before;
+                pass.skip = at.skip;
+            }
+            let start = pass.record;
+            let before = here
+                .and_then(|at| at.committed.get(i).copied())
+                .unwrap_or_default();
             let map = field_maps.get(i).cloned().unwrap_or_default();
             // The read-ahead thread converts each field under its column's rule, so that this
             // one only encodes.
@@ -388,17 +406,17 @@ pub async fn load(
                 convert: Some(&rules),
                 ..Default::default()
             };
-            // A resumed (single-file) load goes straight to the first record not committed
-            // when the reader can; otherwise the pass reads and drops the committed ones.
+            // A resumed load goes straight to the first record not committed when the reader
+            // can; otherwise the pass reads and drops the committed ones.
             let spec = &SourceSpec {
-                resume_offset: skip_offset.filter(|_| i == 0),
+                resume_offset: here.and_then(|at| at.offset),
                 ..spec.clone()
             };
             let r = with_source(spec, |src, info| {
                 if let Some(offset) = info.resumed_at {
-                    pass.record = pass.skip;
+                    pass.record += pass.skip;
                     pass.skip = 0;
-                    went_to = Some(offset);
+                    went_to = Some((offset, spec.path.display().to_string()));
                 }
                 // A second thread reads and splits the file while this one converts and encodes.
                 with_read_ahead(src, read_ahead, |src| {
@@ -433,10 +451,18 @@ pub async fn load(
                         rows_read: read,
                         rows_loaded: read - rejected,
                         rows_rejected: rejected,
+                        rows_loaded_before: before.records.saturating_sub(before.rejected),
+                        rows_rejected_before: before.rejected,
                     });
                     if e != PassEnd::Done {
                         end = e;
                         break;
+                    }
+                    // Its record count goes to the state file before the next file is read.
+                    if let Some(m) = &marks {
+                        let records = pass.record - start;
+                        let rejected = before.rejected + rejected;
+                        m.file_read(i, FileRead { records, rejected });
                     }
                 }
                 Err(e) => {
@@ -473,9 +499,9 @@ pub async fn load(
     if let Some(t) = ticker {
         t.abort();
     }
-    if let Some(offset) = went_to {
+    if let Some((offset, path)) = went_to {
         notes.push(format!(
-            "the reader went straight to byte {offset}, the first record not committed (none read again)"
+            "the reader went straight to byte {offset} of {path}, the first record not committed (none read again)"
         ));
     }
     let rows_read = counters.rows_read.load(Ordering::Relaxed);

@@ -4,16 +4,26 @@
 //! `$SLUICE_STATE_DIR/<key>.json` when `SLUICE_STATE_DIR` is set; otherwise
 //! `$XDG_STATE_HOME/sluice/loads/<key>.json`, falling back to `~/.local/state/sluice/loads`
 //! (on Windows `%LOCALAPPDATA%\sluice\loads`). `<key>` is the first 32 hex digits of the
-//! SHA-256 of the file's canonical path and the target table, so one file loading into one
-//! table has one state file, whatever the working directory.
+//! SHA-256 of the files' canonical paths, in order, and the target table ([`state_key`]), so
+//! one list of files loading into one table has one state file, whatever the working directory.
 //!
 //! # What it holds
-//! The file's identity (canonical path, size, modification time, SHA-256 of its first MiB), the
-//! target, a hash of the mapping, the load id (which names the load in the journal table),
-//! whether this load created the table, and every committed batch with its source position (the
-//! next record's number and, when known, its byte offset). It is rewritten after each committed
-//! batch, atomically: written to `<key>.json.tmp`, flushed, then renamed over the old one, so a
-//! crash leaves the old state or the new, never half of one. A load that finishes removes it.
+//! Each file's identity (canonical path, size, modification time, SHA-256 of its first MiB) in
+//! the order of the command line, the target, a hash of the mapping, the load id (which names
+//! the load in the journal table), whether this load created the table, and every committed
+//! batch with its source position: the number of the next record, counted over all the files in
+//! order, and, when known, its byte offset in its file. Which file that record is in follows
+//! from the files' record counts, which the load pass records as it finishes reading each
+//! file and which reach the disk before any batch holding a later record can commit (see
+//! `crate::resume`). It is
+//! rewritten after each committed batch, atomically: written to `<key>.json.tmp`, flushed, then
+//! renamed over the old one, so a crash leaves the old state or the new, never half of one. The
+//! files' record counts are appended, a line per file, to `<key>.files`, flushed once before
+//! each batch's COMMIT (a write per file, let alone a whole rewrite per file, would make a load
+//! of thousands of small files slow); a line cut short is ignored. A load that finishes removes
+//! both.
+//!
+//! Version 2 (several files). Version-1 files (one `file`) are still read, as a one-file load.
 
 use ring::digest::{Context, SHA256};
 use serde::{Deserialize, Serialize};
@@ -24,8 +34,8 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
-/// The state format this build writes and reads.
-pub const STATE_VERSION: u32 = 1;
+/// The state format this build writes (it reads this one and version 1).
+pub const STATE_VERSION: u32 = 2;
 
 /// How much of the file's head is hashed: enough to notice a regenerated export, cheap to read.
 pub const HEAD_BYTES: u64 = 1 << 20;
@@ -165,6 +175,34 @@ impl From<&JournalEntry> for CommittedBatch {
     }
 }
 
+/// What the load pass counted in a file it read to the end: its data records and, of them,
+/// the rows rejected (all runs of the load together).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileRead {
+    pub records: u64,
+    pub rejected: u64,
+}
+
+/// One file of the load: its identity and, once the load pass read it to the end, its counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordedFile {
+    // Not flattened: serde's flatten cannot carry the u128 modification time.
+    pub identity: FileIdentity,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read: Option<FileRead>,
+}
+
+impl From<FileIdentity> for RecordedFile {
+    fn from(identity: FileIdentity) -> Self {
+        RecordedFile {
+            identity,
+            read: None,
+        }
+    }
+}
+
 /// Where the journal table of a load is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -179,7 +217,8 @@ pub struct JournalTable {
 pub struct LoadState {
     pub version: u32,
     pub load_id: String,
-    pub file: FileIdentity,
+    /// The files, in the order they load.
+    pub files: Vec<RecordedFile>,
     /// The target table as the user named it (`[schema.]name`).
     pub target: String,
     pub mapping_sha256: String,
@@ -195,7 +234,62 @@ pub struct LoadState {
     pub in_doubt_batch: Option<u64>,
 }
 
+/// Version 1: a load of one file.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LoadStateV1 {
+    load_id: String,
+    file: FileIdentity,
+    target: String,
+    mapping_sha256: String,
+    created_table: bool,
+    #[serde(default)]
+    journal: Option<JournalTable>,
+    batches: Vec<CommittedBatch>,
+    #[serde(default)]
+    in_doubt_batch: Option<u64>,
+}
+
+impl From<LoadStateV1> for LoadState {
+    fn from(v1: LoadStateV1) -> Self {
+        LoadState {
+            version: STATE_VERSION,
+            load_id: v1.load_id,
+            files: vec![v1.file.into()],
+            target: v1.target,
+            mapping_sha256: v1.mapping_sha256,
+            created_table: v1.created_table,
+            journal: v1.journal,
+            batches: v1.batches,
+            in_doubt_batch: v1.in_doubt_batch,
+        }
+    }
+}
+
+/// Reads a state of either version (a version-1 state becomes a one-file version 2).
+fn parse_state(bytes: &[u8]) -> Result<LoadState, String> {
+    #[derive(Deserialize)]
+    struct Version {
+        version: u32,
+    }
+    let v: Version = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+    match v.version {
+        1 => serde_json::from_slice::<LoadStateV1>(bytes)
+            .map(LoadState::from)
+            .map_err(|e| e.to_string()),
+        STATE_VERSION => serde_json::from_slice(bytes).map_err(|e| e.to_string()),
+        n => Err(format!(
+            "version {n} (this build reads 1 and {STATE_VERSION})"
+        )),
+    }
+}
+
 impl LoadState {
+    /// The files' canonical paths, in order.
+    pub fn paths(&self) -> Vec<PathBuf> {
+        self.files.iter().map(|f| f.identity.path.clone()).collect()
+    }
+
     pub fn rows_committed(&self) -> u64 {
         self.batches.iter().map(|b| b.rows).sum()
     }
@@ -213,12 +307,25 @@ impl LoadState {
     }
 }
 
-/// The state file's key for a file (canonical path) and a target.
-pub fn state_key(canonical_path: &Path, target: &str) -> String {
-    let mut id = canonical_path.to_string_lossy().into_owned().into_bytes();
-    id.push(0);
-    id.extend_from_slice(target.trim().to_lowercase().as_bytes());
+/// The state file's key for files (canonical paths, in order) and a target. One file keeps
+/// the key of version 1 (its path, NUL, the target), so a version-1 state is found; several
+/// are told apart from one by a leading NUL (no path starts with one).
+pub fn state_key(canonical_paths: &[PathBuf], target: &str) -> String {
+    let mut id = Vec::new();
+    if canonical_paths.len() != 1 {
+        id.push(0);
+    }
+    for p in canonical_paths {
+        id.extend_from_slice(p.to_string_lossy().as_bytes());
+        id.push(0);
+    }
+    id.extend_from_slice(normal_target(target).as_bytes());
     sha256_hex(&id)[..32].to_string()
+}
+
+/// The target as keys compare it (case and surrounding blanks aside).
+fn normal_target(target: &str) -> String {
+    target.trim().to_lowercase()
 }
 
 /// A state file on disk and its contents.
@@ -228,6 +335,8 @@ pub struct StateFile {
     pub state: LoadState,
     /// The load ended and the file is gone: nothing writes it again.
     removed: bool,
+    /// Files' counts recorded since the last [`StateFile::flush_marks`], as `<key>.files` lines.
+    pending_marks: String,
 }
 
 /// A state file that cannot be read or written.
@@ -243,15 +352,33 @@ pub enum StateError {
 }
 
 impl StateFile {
-    /// The state file of `file` (already identified) loading into `target`, under `dir`.
-    pub fn path_for(dir: &Path, file: &FileIdentity, target: &str) -> PathBuf {
-        dir.join(format!("{}.json", state_key(&file.path, target)))
+    /// The state file of `files` (canonical paths, in order) loading into `target`, under `dir`.
+    pub fn path_for(dir: &Path, files: &[PathBuf], target: &str) -> PathBuf {
+        dir.join(format!("{}.json", state_key(files, target)))
+    }
+
+    /// The recorded loads into `target` under `dir` other than the one at `except` (to tell a
+    /// user whose `--resume` found nothing that the files or their order differ). Unreadable
+    /// entries are passed over: this only explains a refusal.
+    pub fn others_into(dir: &Path, target: &str, except: &Path) -> Vec<LoadState> {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return Vec::new();
+        };
+        let target = normal_target(target);
+        entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "json") && p != except)
+            .filter_map(|p| Self::open(&p).ok().flatten())
+            .filter(|s| normal_target(&s.state.target) == target)
+            .map(|s| s.state)
+            .collect()
     }
 
     /// Starts the record of a new load (written at once, replacing any older record of the
     /// same file and table).
     pub fn create(dir: &Path, state: LoadState) -> Result<StateFile, StateError> {
-        let path = Self::path_for(dir, &state.file, &state.target);
+        let path = Self::path_for(dir, &state.paths(), &state.target);
         std::fs::create_dir_all(dir).map_err(|error| StateError::Io {
             path: dir.to_path_buf(),
             error,
@@ -260,9 +387,22 @@ impl StateFile {
             path,
             state,
             removed: false,
+            pending_marks: String::new(),
         };
+        // The counts an older record of the same files left behind are not this load's.
+        remove_if_there(&f.marks_path()).map_err(|error| StateError::Io {
+            path: f.marks_path(),
+            error,
+        })?;
         f.write()?;
         Ok(f)
+    }
+
+    /// `<key>.files`: the files' record counts, a line each as the load pass finishes a file
+    /// (appended, not rewritten, so that a load of thousands of small files does not write its
+    /// whole state once per file).
+    fn marks_path(&self) -> PathBuf {
+        self.path.with_extension("files")
     }
 
     /// The recorded state at `path`, if there is one.
@@ -277,24 +417,27 @@ impl StateFile {
                 })
             }
         };
-        let state: LoadState = serde_json::from_slice(&bytes).map_err(|e| StateError::Corrupt {
+        let state = parse_state(&bytes).map_err(|error| StateError::Corrupt {
             path: path.to_path_buf(),
-            error: e.to_string(),
+            error,
         })?;
-        if state.version != STATE_VERSION {
-            return Err(StateError::Corrupt {
-                path: path.to_path_buf(),
-                error: format!(
-                    "version {} (this build reads {STATE_VERSION})",
-                    state.version
-                ),
-            });
-        }
-        Ok(Some(StateFile {
+        let mut f = StateFile {
             path: path.to_path_buf(),
             state,
             removed: false,
-        }))
+            pending_marks: String::new(),
+        };
+        match std::fs::read(f.marks_path()) {
+            Ok(marks) => apply_marks(&mut f.state, &marks),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(error) => {
+                return Err(StateError::Io {
+                    path: f.marks_path(),
+                    error,
+                })
+            }
+        }
+        Ok(Some(f))
     }
 
     pub fn path(&self) -> &Path {
@@ -310,6 +453,39 @@ impl StateFile {
         self.state.batches.push(batch);
         self.state.batches.sort_by_key(|b| b.batch);
         self.write()
+    }
+
+    /// Records that the load pass read file `index` to its end (before it reads any record of
+    /// the next file). It reaches the disk with [`StateFile::flush_marks`], which the journal
+    /// calls before each batch's COMMIT is sent: the counts a batch's record number is placed
+    /// by are on disk before the batch can commit (one flush per batch, not one per file).
+    pub fn record_file_read(&mut self, index: usize, read: FileRead) {
+        match self.state.files.get_mut(index) {
+            Some(f) if !self.removed && f.read != Some(read) => f.read = Some(read),
+            _ => return,
+        }
+        self.pending_marks += &format!("{index} {} {}\n", read.records, read.rejected);
+    }
+
+    /// Appends the counts recorded since the last flush to `<key>.files` and flushes it.
+    pub fn flush_marks(&mut self) -> Result<(), StateError> {
+        if self.removed || self.pending_marks.is_empty() {
+            return Ok(());
+        }
+        let path = self.marks_path();
+        let io = |error| StateError::Io {
+            path: path.clone(),
+            error,
+        };
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .map_err(io)?;
+        f.write_all(self.pending_marks.as_bytes()).map_err(io)?;
+        f.sync_data().map_err(io)?;
+        self.pending_marks.clear();
+        Ok(())
     }
 
     /// Notes the batch left in doubt when the load stopped (`None` once settled).
@@ -330,14 +506,10 @@ impl StateFile {
     /// write it back.
     pub fn remove_now(&mut self) -> Result<(), StateError> {
         self.removed = true;
-        match std::fs::remove_file(&self.path) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(error) => Err(StateError::Io {
-                path: self.path.clone(),
-                error,
-            }),
+        for path in [self.path.clone(), self.marks_path()] {
+            remove_if_there(&path).map_err(|error| StateError::Io { path, error })?;
         }
+        Ok(())
     }
 
     /// Write + flush + rename: the file is always a whole state.
@@ -359,6 +531,34 @@ impl StateFile {
     }
 }
 
+fn remove_if_there(path: &Path) -> std::io::Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
+/// Applies the lines of a `<key>.files` log (`index records rejected`) to `state`. Only whole
+/// lines count: a line cut short by a crash was never followed by a record of the next file
+/// (the pass waits for the line to be on disk), so nothing relies on it.
+fn apply_marks(state: &mut LoadState, marks: &[u8]) {
+    for line in marks.split_inclusive(|&b| b == b'\n') {
+        let Some(line) = line.strip_suffix(b"\n") else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(line);
+        let mut words = text.split(' ').map(str::parse::<u64>);
+        let (Some(Ok(i)), Some(Ok(records)), Some(Ok(rejected)), None) =
+            (words.next(), words.next(), words.next(), words.next())
+        else {
+            continue;
+        };
+        if let Some(f) = usize::try_from(i).ok().and_then(|i| state.files.get_mut(i)) {
+            f.read = Some(FileRead { records, rejected });
+        }
+    }
+}
+
 /// A new load id: unique per load, stable across its resumes.
 pub fn new_load_id(file: &FileIdentity, target: &str) -> String {
     let now = std::time::SystemTime::now()
@@ -373,129 +573,5 @@ pub fn new_load_id(file: &FileIdentity, target: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn sample(dir: &Path) -> (PathBuf, FileIdentity) {
-        let p = dir.join("data.csv");
-        std::fs::write(&p, "id,label\n1,a\n2,b\n").unwrap();
-        let id = FileIdentity::of(&p).unwrap();
-        (p, id)
-    }
-
-    fn state(file: FileIdentity) -> LoadState {
-        LoadState {
-            version: STATE_VERSION,
-            load_id: new_load_id(&file, "dbo.t"),
-            file,
-            target: "dbo.t".into(),
-            mapping_sha256: mapping_hash(&["id", "label"]),
-            created_table: true,
-            journal: None,
-            batches: vec![],
-            in_doubt_batch: None,
-        }
-    }
-
-    #[test]
-    fn a_state_is_written_whole_and_read_back_with_each_batch() {
-        let dir = tempfile::tempdir().unwrap();
-        let (_, id) = sample(dir.path());
-        let mut f = StateFile::create(dir.path(), state(id.clone())).unwrap();
-        let b = CommittedBatch {
-            batch: 1,
-            first_row: 1,
-            last_row: 2,
-            next_offset: Some(17),
-            rows: 2,
-        };
-        f.record_batch(b).unwrap();
-        f.record_batch(b).unwrap();
-        let back = StateFile::open(&StateFile::path_for(dir.path(), &id, "DBO.T "))
-            .unwrap()
-            .expect("recorded");
-        assert_eq!(back.state.batches, vec![b]);
-        assert!(back.state.created_table);
-        assert!(!f.path().with_extension("json.tmp").exists());
-        f.remove().unwrap();
-        assert!(StateFile::open(back.path()).unwrap().is_none());
-    }
-
-    /// The runner may call its commit callback after the load removed the state file (it
-    /// still holds the state): the file must not come back, or a later `--resume` would find
-    /// a finished load.
-    #[test]
-    fn a_removed_state_file_is_not_written_again_by_a_late_batch() {
-        let dir = tempfile::tempdir().unwrap();
-        let (_, id) = sample(dir.path());
-        let mut f = StateFile::create(dir.path(), state(id)).unwrap();
-        let path = f.path().to_path_buf();
-        assert!(path.exists());
-        f.remove_now().unwrap();
-        assert!(!path.exists());
-        f.record_batch(CommittedBatch {
-            batch: 3,
-            first_row: 1,
-            last_row: 9,
-            next_offset: None,
-            rows: 9,
-        })
-        .unwrap();
-        assert!(
-            !path.exists(),
-            "a late batch wrote the finished load's state back"
-        );
-    }
-
-    #[test]
-    fn a_changed_file_is_described() {
-        let dir = tempfile::tempdir().unwrap();
-        let (p, before) = sample(dir.path());
-        std::fs::write(&p, "id,label\n1,a\n2,c\n").unwrap();
-        let after = FileIdentity::of(&p).unwrap();
-        let d = before.differences(&after);
-        assert!(d.iter().any(|d| d.starts_with("content:")), "{d:?}");
-        std::fs::write(&p, "id,label\n1,a\n").unwrap();
-        let shorter = FileIdentity::of(&p).unwrap();
-        assert!(before
-            .differences(&shorter)
-            .iter()
-            .any(|d| d == "size: recorded 17 bytes, now 13 bytes"));
-        assert!(before.differences(&before).is_empty());
-    }
-
-    #[test]
-    fn a_garbled_state_file_is_an_error_naming_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("x.json");
-        std::fs::write(&p, "{ not json").unwrap();
-        let e = StateFile::open(&p).expect_err("garbled");
-        assert!(e.to_string().contains("x.json"), "{e}");
-    }
-
-    #[test]
-    fn the_state_dir_follows_the_environment() {
-        let env = |pairs: &'static [(&'static str, &'static str)]| {
-            move |name: &str| {
-                pairs
-                    .iter()
-                    .find(|(k, _)| *k == name)
-                    .map(|(_, v)| OsString::from(v))
-            }
-        };
-        assert_eq!(
-            state_dir_from(env(&[("SLUICE_STATE_DIR", "/s"), ("XDG_STATE_HOME", "/x")])),
-            PathBuf::from("/s")
-        );
-        if !cfg!(windows) {
-            assert_eq!(
-                state_dir_from(env(&[("XDG_STATE_HOME", "/x"), ("HOME", "/h")])),
-                PathBuf::from("/x/sluice/loads")
-            );
-            assert_eq!(
-                state_dir_from(env(&[("SLUICE_STATE_DIR", ""), ("HOME", "/h")])),
-                PathBuf::from("/h/.local/state/sluice/loads")
-            );
-        }
-    }
-}
+#[path = "state_file_tests.rs"]
+mod tests;

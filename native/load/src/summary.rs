@@ -10,6 +10,17 @@ pub struct FileSummary {
     pub rows_read: u64,
     pub rows_loaded: u64,
     pub rows_rejected: u64,
+    /// A resumed load: rows of this file that earlier runs loaded (the counts above are this
+    /// run's, so that they add up to the summary's).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub rows_loaded_before: u64,
+    /// A resumed load: rows of this file that earlier runs rejected in committed batches.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub rows_rejected_before: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// A finished load. Always `rows_read = rows_loaded + rows_rejected` (in a dry run,

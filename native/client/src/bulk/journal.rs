@@ -107,13 +107,21 @@ pub type CommitCallback = Box<dyn FnMut(&JournalEntry) + Send + 'static>;
 pub struct JournalRun {
     pub spec: JournalSpec,
     pub on_commit: Option<CommitCallback>,
+    /// Called with the batch's journal row before it and the COMMIT are sent (the caller
+    /// makes durable what a resume needs to read that row); an error stops the load with the
+    /// batch rolled back.
+    pub before_commit: Option<BeforeCommit>,
 }
+
+/// See [`JournalRun::before_commit`].
+pub type BeforeCommit = Box<dyn FnMut(&JournalEntry) -> std::io::Result<()> + Send + 'static>;
 
 impl JournalRun {
     pub fn new(spec: JournalSpec) -> Self {
         JournalRun {
             spec,
             on_commit: None,
+            before_commit: None,
         }
     }
 }

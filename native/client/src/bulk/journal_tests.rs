@@ -251,3 +251,55 @@ async fn a_journal_inside_the_callers_transaction_is_refused() {
     assert_eq!(f.kind, BulkFailureKind::Source);
     assert!(f.to_string().contains("open transaction"), "{f}");
 }
+
+/// The caller's hook runs before each batch's journal row and COMMIT are sent (with that row);
+/// when it fails, the batch is rolled back and the load stops there, nothing in doubt.
+#[tokio::test]
+async fn a_failing_before_commit_hook_rolls_its_batch_back_and_stops_the_load() {
+    let h = server(Faults::default()).await;
+    let mut c = connect(&h).await;
+    c.execute("CREATE TABLE dbo.t (id int NOT NULL, label nvarchar(20) NULL)")
+        .await
+        .expect("table");
+    let asked = Arc::new(Mutex::new(Vec::new()));
+    let log = asked.clone();
+    let mut run = JournalRun::new(JournalSpec::new("dbo", "L"));
+    run.before_commit = Some(Box::new(move |e: &JournalEntry| {
+        log.lock().unwrap().push((e.batch, e.last_row));
+        match e.batch {
+            2 => Err(std::io::Error::other("the state file could not be written")),
+            _ => Ok(()),
+        }
+    }));
+    let opts = BulkCopyOptions {
+        batch_size: 1_000,
+        ..Default::default()
+    };
+    let mut s = match begin_journaled(c, "dbo.t", &opts, SessionOptions::default(), run).await {
+        Ok(s) => s,
+        Err((e, _)) => panic!("begin: {e}"),
+    };
+    for i in 0..2_500u64 {
+        s.encoder.set_source_position(SourcePosition {
+            next_row: i + 2,
+            next_offset: None,
+        });
+        let label = format!("row {i}");
+        if s.push_row(&[Cell::Int(i as i64), Cell::Text(&label)])
+            .await
+            .is_err()
+        {
+            break;
+        }
+    }
+    let f = s.finish().await.result.expect_err("batch 2's hook fails");
+    assert!(f.to_string().contains("could not be written"), "{f}");
+    assert_eq!((f.rows_committed, f.in_doubt_batch), (1_000, None), "{f}");
+    assert_eq!(*asked.lock().unwrap(), vec![(1, 1_000), (2, 2_000)]);
+    assert_eq!(scalar(&h, "SELECT COUNT(*) FROM dbo.t").await, 1_000);
+    let mut c = connect(&h).await;
+    let journal = read_journal(&mut c, "dbo", JOURNAL_TABLE, "L")
+        .await
+        .expect("journal");
+    assert_eq!(journal.len(), 1);
+}

@@ -24,8 +24,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use encoder::{BulkEncoder, Chunk, EncoderClosed};
 pub use journal::{
-    read_journal, CommitCallback, JournalEntry, JournalRun, JournalSpec, SourcePosition,
-    JOURNAL_TABLE,
+    read_journal, BeforeCommit, CommitCallback, JournalEntry, JournalRun, JournalSpec,
+    SourcePosition, JOURNAL_TABLE,
 };
 pub use plan::{prepare, BulkCopyOptions, BulkPlan, ColumnMapping};
 pub use runner::{run, run_journaled, BulkFailure, BulkFailureKind, BulkSummary};

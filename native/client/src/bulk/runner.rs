@@ -366,6 +366,12 @@ async fn commit_journaled(
         source_end_offset: position.and_then(|p| p.next_offset),
         rows,
     };
+    if let Some(f) = journal.before_commit.as_mut() {
+        if let Err(e) = f(&entry) {
+            // Nothing of the batch commits: `run` rolls the open transaction back.
+            return Err((BulkFailureKind::Source, Error::Io(e), Fate::Failed));
+        }
+    }
     let sql = journal.spec.record_and_commit_sql(&entry);
     st.committing = true;
     let outcome = conn.execute_statement(&sql, std::future::pending()).await;
