@@ -4,7 +4,8 @@
 //!
 //! The reader thread copies each record into a [`Block`]: the text of its fields appended to one
 //! `String`, a small slot per field, and per record its row number and bytes read (and, when
-//! asked, its raw bytes for a reject file). A few blocks go round between the two threads and
+//! asked, its raw bytes for a reject file; and, when the reader offers them, its fields' bytes
+//! in the file's single-byte code page, for a writer that copies them as they are). A few blocks go round between the two threads and
 //! are reused, so memory stays flat whatever the file's size, and there is still no object per
 //! row or per value. The caller sees an ordinary [`RowSource`]: records, row numbers, errors and
 //! the end come out in the reader's order, exactly as the reader gave them.
@@ -14,6 +15,8 @@
 //! after it follow if the reader goes on.
 
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
+
+use encoding_rs::Encoding;
 
 use crate::{Field, ReadError, RowSource, SheetDateTime};
 
@@ -109,6 +112,9 @@ struct Record {
     cells_start: usize,
     cells_end: usize,
     raw: Option<(usize, usize)>,
+    /// The code page of [`RowSource::record_code_page`] and where the record's fields start
+    /// in the block's `code_page_fields`.
+    code_page: Option<(&'static Encoding, usize)>,
     row: u64,
     bytes_read: u64,
     resume_offset: Option<u64>,
@@ -130,6 +136,10 @@ enum Tail {
 struct Block {
     text: String,
     raw: Vec<u8>,
+    /// Fields' bytes in their code page, for the records that offer them.
+    code_page_bytes: Vec<u8>,
+    /// One (start, end) in `code_page_bytes` per field of such a record.
+    code_page_fields: Vec<(usize, usize)>,
     cells: Vec<Slot>,
     records: Vec<Record>,
     tail: Tail,
@@ -145,8 +155,13 @@ impl Block {
         if self.raw.capacity() > KEEP_CAPACITY {
             self.raw = Vec::new();
         }
+        if self.code_page_bytes.capacity() > KEEP_CAPACITY {
+            self.code_page_bytes = Vec::new();
+        }
         self.text.clear();
         self.raw.clear();
+        self.code_page_bytes.clear();
+        self.code_page_fields.clear();
         self.cells.clear();
         self.records.clear();
         self.tail = Tail::More;
@@ -190,14 +205,36 @@ impl Block {
             }
             _ => None,
         };
+        let code_page = self.push_code_page_bytes(src);
         self.records.push(Record {
             cells_start,
             cells_end: self.cells.len(),
             raw,
+            code_page,
             row: src.row_number(),
             bytes_read: src.bytes_read(),
             resume_offset: src.resume_offset(),
         });
+    }
+
+    /// Copies the current record's fields' code-page bytes, when the source offers them for
+    /// every field.
+    fn push_code_page_bytes(&mut self, src: &dyn RowSource) -> Option<(&'static Encoding, usize)> {
+        let encoding = src.record_code_page()?;
+        let first = self.code_page_fields.len();
+        let bytes_at = self.code_page_bytes.len();
+        for i in 0..src.len() {
+            let Some(b) = src.field_code_page_bytes(i) else {
+                self.code_page_fields.truncate(first);
+                self.code_page_bytes.truncate(bytes_at);
+                return None;
+            };
+            let start = self.code_page_bytes.len();
+            self.code_page_bytes.extend_from_slice(b);
+            self.code_page_fields
+                .push((start, self.code_page_bytes.len()));
+        }
+        Some((encoding, first))
     }
 
     fn is_full(&self) -> bool {
@@ -335,6 +372,20 @@ impl RowSource for ReadAhead {
             Some(&Slot::Bool(v)) => Field::Bool(v),
             Some(&Slot::DateTime(v)) => Field::DateTime(v),
         }
+    }
+
+    fn record_code_page(&self) -> Option<&'static Encoding> {
+        Some(self.current()?.code_page?.0)
+    }
+
+    fn field_code_page_bytes(&self, i: usize) -> Option<&[u8]> {
+        let r = self.current()?;
+        let (_, first) = r.code_page?;
+        if i >= r.cells_end.saturating_sub(r.cells_start) {
+            return None;
+        }
+        let &(start, end) = self.block.code_page_fields.get(first.checked_add(i)?)?;
+        self.block.code_page_bytes.get(start..end)
     }
 
     fn raw_record(&self) -> Option<&[u8]> {

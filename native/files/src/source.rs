@@ -1,5 +1,7 @@
 //! The one interface every reader offers: a lending cursor over rows.
 
+use encoding_rs::Encoding;
+
 use crate::{Field, ReadError};
 
 /// A cursor over a file's records. After [`advance`](RowSource::advance) returns `Ok(true)`,
@@ -22,6 +24,22 @@ pub trait RowSource {
     /// The current record's original bytes exactly as in the file (its encoding and quoting,
     /// without the line terminator), where the format has such a thing (delimited text).
     fn raw_record(&self) -> Option<&[u8]> {
+        None
+    }
+    /// The single-byte code page (windows-1252, say) the current record's text was decoded
+    /// from, when [`field_code_page_bytes`](RowSource::field_code_page_bytes) offers its fields
+    /// as they are in the file: a writer whose target takes that code page copies those bytes
+    /// instead of encoding the text again, and any other target transcodes them once. `None`
+    /// for UTF-8 and transcoded files, spreadsheets, a record that needed no decoding (all
+    /// ASCII: its text is its bytes) or that held a byte the code page does not define.
+    fn record_code_page(&self) -> Option<&'static Encoding> {
+        None
+    }
+    /// Field `i` of the current record as its bytes in
+    /// [`record_code_page`](RowSource::record_code_page), unquoted and unescaped: exactly the
+    /// bytes [`field`](RowSource::field)'s text is decoded from. `None` when that is `None`,
+    /// or past the end.
+    fn field_code_page_bytes(&self, _i: usize) -> Option<&[u8]> {
         None
     }
     /// Bytes of the file consumed so far (for progress).

@@ -2,6 +2,7 @@
 
 use sluice_files::infer::cell_text::{render_cell, CellText};
 use sluice_files::infer::Converted;
+use sluice_files::RowSource;
 use tds::bulk::Cell;
 
 /// The cell for a converted value. `CellText` (a spreadsheet number or date in a character
@@ -33,6 +34,16 @@ pub fn to_cell<'a>(v: Converted<'a>, scratch: &'a mut CellText) -> Cell<'a> {
             Cell::Text(scratch.as_str())
         }
     }
+}
+
+/// Field `i` of the current record as the bytes the file holds it in, when they are a
+/// single-byte code page's (see [`RowSource::record_code_page`]): the text converted from that
+/// field, without the decoded copy. `None` for every other source and record.
+#[inline]
+pub fn code_page_cell(src: &dyn RowSource, i: usize) -> Option<Cell<'_>> {
+    let encoding = src.record_code_page()?;
+    let bytes = src.field_code_page_bytes(i)?;
+    Some(Cell::CodePage { bytes, encoding })
 }
 
 #[cfg(test)]

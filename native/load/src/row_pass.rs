@@ -9,12 +9,12 @@ use std::sync::Arc;
 use bytes::BytesMut;
 use sluice_client::bulk::{BulkEncoder, SourcePosition};
 use sluice_files::infer::cell_text::CellText;
-use sluice_files::infer::convert;
+use sluice_files::infer::{convert, Converted};
 use sluice_files::{Field, RowSource};
-use tds::bulk::{encode_cell, BulkColumn, CellError};
+use tds::bulk::{encode_cell, BulkColumn, Cell, CellError};
 use tokio::runtime::Handle;
 
-use crate::cell::to_cell;
+use crate::cell::{code_page_cell, to_cell};
 use crate::mapping::{TargetColumn, ValueSource};
 use crate::progress::ReadCounters;
 use crate::reject_file::{RejectWriter, Rejected};
@@ -190,7 +190,15 @@ fn fill(
     let mut scratch = CellText::default();
     for (tc, col) in columns.iter().zip(wire) {
         let v = convert(field(tc, src), &tc.rule).map_err(|e| convert_error(tc, &e))?;
-        encode_cell(col, to_cell(v, &mut scratch), buf)?;
+        // Text the file holds in a single-byte code page goes as those bytes (copied as they
+        // are into a varchar of that page, transcoded once into any other column).
+        let cell = match (v, &tc.source) {
+            (Converted::Text(t), &ValueSource::Field(i)) if !t.is_empty() => {
+                code_page_cell(src, i).unwrap_or(Cell::Text(t))
+            }
+            _ => to_cell(v, &mut scratch),
+        };
+        encode_cell(col, cell, buf)?;
     }
     Ok(())
 }

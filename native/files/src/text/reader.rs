@@ -431,6 +431,14 @@ impl<R: Read> RowSource for TextReader<R> {
         }
     }
 
+    fn record_code_page(&self) -> Option<&'static encoding_rs::Encoding> {
+        self.decode.code_page()
+    }
+
+    fn field_code_page_bytes(&self, i: usize) -> Option<&[u8]> {
+        self.decode.code_page_field(i)
+    }
+
     fn raw_record(&self) -> Option<&[u8]> {
         match self.transcoder {
             None => self.buf.get(self.rec_start..self.rec_end),
