@@ -39,6 +39,8 @@ pub use summary::{Account, FileSummary, LoadError, LoadErrorKind, LoadSummary};
 pub use template::Template;
 
 #[cfg(test)]
+mod code_page_load_tests;
+#[cfg(test)]
 mod load_tests;
 #[cfg(test)]
 mod quote_load_tests;

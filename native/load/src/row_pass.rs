@@ -221,3 +221,7 @@ fn convert_only(columns: &[TargetColumn], src: &dyn RowSource) -> Result<(), Cel
 pub fn cancelled() -> LoadError {
     LoadError::new(LoadErrorKind::Cancelled, "the load was cancelled")
 }
+
+#[cfg(test)]
+#[path = "row_pass_tests.rs"]
+mod tests;
