@@ -13,7 +13,7 @@
 mod typed;
 
 use super::chars::{binary_column, char_column, put_binary, put_chars, Src, StackText};
-use super::code_page_text::{decoded, put_code_page_text};
+use super::code_page_text::{decoded, decoded_text, put_code_page_text};
 use super::BulkColumn;
 use crate::token::token_type;
 use crate::types::{SqlType, TypeInfo};
@@ -130,7 +130,7 @@ fn write_cell(col: &BulkColumn, cell: Cell<'_>, buf: &mut BytesMut) -> Result<()
         Cell::CodePage { bytes, encoding } => match char_column(ty) {
             Some((collation, frame)) => put_code_page_text(collation, frame, bytes, encoding, buf),
             // Numbers, dates and the like as text in a code page: rare, decoded once.
-            None => write_text(ty, &decoded(bytes, encoding), buf),
+            None => write_text(ty, &decoded_text(bytes, encoding)?, buf),
         },
         Cell::Utf16(units) => match char_column(ty) {
             Some((collation, frame)) => put_chars(collation, frame, Src::Utf16(units), buf),
@@ -186,7 +186,7 @@ fn write_variant_cell(cell: Cell<'_>, buf: &mut BytesMut) -> Result<(), String> 
         Cell::Int(n) => i32::try_from(n).map_or(Value::BigInt(n), Value::Int),
         Cell::Float(f) => Value::Float(f),
         Cell::Text(s) => Value::String(s.to_string()),
-        Cell::CodePage { bytes, encoding } => Value::String(decoded(bytes, encoding)),
+        Cell::CodePage { bytes, encoding } => Value::String(decoded_text(bytes, encoding)?),
         Cell::Utf16(u) => Value::String(
             String::from_utf16(u)
                 .map_err(|_| "invalid UTF-16 text (unpaired surrogate)".to_string())?,

@@ -242,8 +242,16 @@ fn not_a_character(bytes: &[u8], encoding: &'static Encoding) -> String {
     }
 }
 
-/// The text of a code-page cell for an error message or a non-character column (only built
-/// there).
+/// The text of a code-page cell for a column that takes it as text to parse (a number, a date,
+/// sql_variant): decoded once, refusing a byte that is no character of the page.
+pub(super) fn decoded_text(bytes: &[u8], encoding: &'static Encoding) -> Result<String, String> {
+    encoding
+        .decode_without_bom_handling_and_without_replacement(bytes)
+        .map(|t| t.into_owned())
+        .ok_or_else(|| not_a_character(bytes, encoding))
+}
+
+/// The text of a code-page cell for an error message (only built there).
 pub(super) fn decoded(bytes: &[u8], encoding: &'static Encoding) -> String {
     encoding.decode_without_bom_handling(bytes).0.into_owned()
 }

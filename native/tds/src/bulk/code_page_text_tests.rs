@@ -231,6 +231,9 @@ fn code_page_text_into_other_types_reads_as_its_text() {
         enc(SqlType::Variant, cp(b"\xE9", WINDOWS_1252)),
         enc(SqlType::Variant, Cell::Text("é"))
     );
+    // A byte that is no character of the page is refused here too, not replaced.
+    let e = try_enc(SqlType::Variant, cp(b"\xAA", WINDOWS_1253)).unwrap_err();
+    assert_eq!(e.reason, "byte 0xAA is not a character of windows-1253");
     // Empty text is an empty value, not NULL.
     assert_eq!(enc(varchar(4, CP1252), cp(b"", WINDOWS_1252)), [0, 0]);
 }
