@@ -17,34 +17,53 @@ use std::sync::OnceLock;
 /// UTF-16 units decoded per step on the stack (a varchar of another code page).
 const CHUNK: usize = 256;
 
-/// Which bytes 0x80–0xFF are characters of each single-byte code page a collation uses.
+/// What the bytes 0x80–0xFF of each single-byte code page a collation uses decode to, as
+/// encoding_rs decodes them, tabulated once: the UTF-16 unit, or 0 for a byte the page leaves
+/// undefined (no page maps a byte above 0x7F to U+0000).
 struct HighBytes {
     encoding: &'static Encoding,
-    mapped: [bool; 128],
+    units: [u16; 128],
+    /// Every byte is a character (windows-1252): nothing to check.
+    all: bool,
 }
 
-fn high_bytes(encoding: &'static Encoding) -> Option<&'static [bool; 128]> {
+impl HighBytes {
+    /// The UTF-16 unit of byte `b`; 0 when the page does not define it.
+    #[inline]
+    fn unit(&self, b: u8) -> u16 {
+        match b.checked_sub(0x80) {
+            None => u16::from(b),
+            Some(i) => self.units.get(usize::from(i)).copied().unwrap_or(0),
+        }
+    }
+}
+
+fn high_bytes(encoding: &'static Encoding) -> Option<&'static HighBytes> {
     static TABLES: OnceLock<Vec<HighBytes>> = OnceLock::new();
     let tables = TABLES.get_or_init(|| {
         CODE_PAGES
             .iter()
             .filter_map(|&cp| crate::collation::encoding_of_code_page(cp))
-            .filter(|e| e.is_single_byte())
+            .filter(|e| is_single_byte_text(e))
             .map(|encoding| {
-                let mut mapped = [false; 128];
-                for (b, m) in (0x80u8..=0xFF).zip(mapped.iter_mut()) {
-                    *m = encoding
-                        .decode_without_bom_handling_and_without_replacement(&[b])
-                        .is_some();
+                let mut units = [0u16; 128];
+                for (b, u) in (0x80u8..=0xFF).zip(units.iter_mut()) {
+                    let bytes = [b];
+                    let text = encoding.decode_without_bom_handling_and_without_replacement(&bytes);
+                    let ch = text.as_deref().and_then(|t| t.chars().next());
+                    *u = ch
+                        .and_then(|c| u16::try_from(u32::from(c)).ok())
+                        .unwrap_or(0);
                 }
-                HighBytes { encoding, mapped }
+                HighBytes {
+                    encoding,
+                    units,
+                    all: units.iter().all(|&u| u != 0),
+                }
             })
             .collect()
     });
-    tables
-        .iter()
-        .find(|t| t.encoding == encoding)
-        .map(|t| &t.mapped)
+    tables.iter().find(|t| t.encoding == encoding)
 }
 
 /// Whether `encoding` is one a [`super::Cell::CodePage`] may carry: single-byte and
@@ -104,10 +123,8 @@ fn put_as_is(bytes: &[u8], encoding: &'static Encoding, buf: &mut BytesMut) -> R
 /// The first byte of `bytes` that is no character of the single-byte `encoding`.
 fn first_undefined(bytes: &[u8], encoding: &'static Encoding) -> Option<u8> {
     match high_bytes(encoding) {
-        Some(mapped) => bytes
-            .iter()
-            .copied()
-            .find(|&b| b >= 0x80 && !mapped.get(usize::from(b - 0x80)).copied().unwrap_or(false)),
+        Some(t) if t.all => None,
+        Some(t) => bytes.iter().copied().find(|&b| t.unit(b) == 0 && b != 0),
         // A page no collation uses: each byte on its own.
         None => bytes.iter().copied().find(|&b| {
             encoding
@@ -117,8 +134,23 @@ fn first_undefined(bytes: &[u8], encoding: &'static Encoding) -> Option<u8> {
     }
 }
 
-/// Decoded straight into the buffer as UTF-16LE: one unit per byte.
+/// Decoded straight into the buffer as UTF-16LE, one unit per byte: through the page's table
+/// where it has one (every collation's page), else encoding_rs through a stack chunk (the
+/// buffer's bytes need not be aligned for `u16`).
 fn put_utf16(bytes: &[u8], encoding: &'static Encoding, buf: &mut BytesMut) -> Result<(), String> {
+    let at = buf.len();
+    if let Some(t) = high_bytes(encoding) {
+        buf.resize(at.saturating_add(bytes.len().saturating_mul(2)), 0);
+        let dst = buf.get_mut(at..).unwrap_or_default();
+        for (pair, &b) in dst.chunks_exact_mut(2).zip(bytes) {
+            let u = t.unit(b);
+            if u == 0 && b != 0 {
+                return Err(undefined_byte(b, encoding));
+            }
+            pair.copy_from_slice(&u.to_le_bytes());
+        }
+        return Ok(());
+    }
     buf.reserve(bytes.len().saturating_mul(2));
     let mut decoder = encoding.new_decoder_without_bom_handling();
     each_utf16_chunk(&mut decoder, bytes, encoding, |units| {
