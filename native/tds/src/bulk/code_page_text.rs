@@ -17,24 +17,22 @@ use std::sync::OnceLock;
 /// UTF-16 units decoded per step on the stack (a varchar of another code page).
 const CHUNK: usize = 256;
 
-/// What the bytes 0x80–0xFF of each single-byte code page a collation uses decode to, as
-/// encoding_rs decodes them, tabulated once: the UTF-16 unit, or 0 for a byte the page leaves
-/// undefined (no page maps a byte above 0x7F to U+0000).
+/// What each byte of each single-byte code page a collation uses decodes to, as encoding_rs
+/// decodes it, tabulated once: the UTF-16 unit, or 0 for a byte the page leaves undefined (only
+/// byte 0 is U+0000).
 struct HighBytes {
     encoding: &'static Encoding,
-    units: [u16; 128],
+    units: [u16; 256],
     /// Every byte is a character (windows-1252): nothing to check.
     all: bool,
 }
 
 impl HighBytes {
-    /// The UTF-16 unit of byte `b`; 0 when the page does not define it.
+    /// The UTF-16 unit of byte `b`; 0 when the page does not define it (or `b` is 0).
     #[inline]
     fn unit(&self, b: u8) -> u16 {
-        match b.checked_sub(0x80) {
-            None => u16::from(b),
-            Some(i) => self.units.get(usize::from(i)).copied().unwrap_or(0),
-        }
+        // A u8 always indexes a 256-entry table.
+        self.units[usize::from(b)]
     }
 }
 
@@ -46,8 +44,8 @@ fn high_bytes(encoding: &'static Encoding) -> Option<&'static HighBytes> {
             .filter_map(|&cp| crate::collation::encoding_of_code_page(cp))
             .filter(|e| is_single_byte_text(e))
             .map(|encoding| {
-                let mut units = [0u16; 128];
-                for (b, u) in (0x80u8..=0xFF).zip(units.iter_mut()) {
+                let mut units = [0u16; 256];
+                for (b, u) in (0u8..=0xFF).zip(units.iter_mut()) {
                     let bytes = [b];
                     let text = encoding.decode_without_bom_handling_and_without_replacement(&bytes);
                     let ch = text.as_deref().and_then(|t| t.chars().next());
@@ -58,7 +56,7 @@ fn high_bytes(encoding: &'static Encoding) -> Option<&'static HighBytes> {
                 HighBytes {
                     encoding,
                     units,
-                    all: units.iter().all(|&u| u != 0),
+                    all: units.iter().skip(1).all(|&u| u != 0),
                 }
             })
             .collect()
@@ -138,16 +136,17 @@ fn first_undefined(bytes: &[u8], encoding: &'static Encoding) -> Option<u8> {
 /// where it has one (every collation's page), else encoding_rs through a stack chunk (the
 /// buffer's bytes need not be aligned for `u16`).
 fn put_utf16(bytes: &[u8], encoding: &'static Encoding, buf: &mut BytesMut) -> Result<(), String> {
-    let at = buf.len();
     if let Some(t) = high_bytes(encoding) {
+        if !t.all {
+            if let Some(b) = first_undefined(bytes, encoding) {
+                return Err(undefined_byte(b, encoding));
+            }
+        }
+        let at = buf.len();
         buf.resize(at.saturating_add(bytes.len().saturating_mul(2)), 0);
         let dst = buf.get_mut(at..).unwrap_or_default();
         for (pair, &b) in dst.chunks_exact_mut(2).zip(bytes) {
-            let u = t.unit(b);
-            if u == 0 && b != 0 {
-                return Err(undefined_byte(b, encoding));
-            }
-            pair.copy_from_slice(&u.to_le_bytes());
+            pair.copy_from_slice(&t.unit(b).to_le_bytes());
         }
         return Ok(());
     }
