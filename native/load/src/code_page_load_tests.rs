@@ -211,3 +211,38 @@ async fn a_cp1252_value_a_greek_varchar_cannot_hold_is_refused_naming_row_column
     assert_eq!(notes[0], in_1252);
     assert_eq!(notes[1], reject_file(&|t| t.as_bytes().to_vec()));
 }
+
+/// UTF-8 text into a UTF-8 collation's varchar: the file's bytes go as they are (tds writes a
+/// `&str` into such a column without converting it), and read back as the same text.
+#[tokio::test]
+async fn utf8_text_into_a_utf8_varchar_travels_as_the_files_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let capture = dir.path().join("capture");
+    std::fs::create_dir(&capture).unwrap();
+    let h = server(Some(&capture)).await;
+    sql(
+        &h,
+        "CREATE TABLE u (id int NOT NULL, \
+         name varchar(40) COLLATE Latin1_General_100_CI_AS_SC_UTF8 NULL, \
+         note varchar(10) COLLATE Latin1_General_100_CI_AS_SC_UTF8 NULL)",
+    )
+    .await;
+    let f = file(dir.path(), "u.csv", TEXT.as_bytes());
+    load(request(&h, f, "u", "utf-8"), None, LoadControl::default())
+        .await
+        .expect("loads");
+    assert_eq!(texts(&h, "u").await, want());
+    let mut stream = Vec::new();
+    for e in std::fs::read_dir(&capture).unwrap() {
+        stream.extend(std::fs::read(e.unwrap().path()).unwrap());
+    }
+    let holds = |b: &[u8]| stream.windows(b.len()).any(|w| w == b);
+    let value = |t: &str| {
+        let mut v = (t.len() as u16).to_le_bytes().to_vec();
+        v.extend_from_slice(t.as_bytes());
+        v
+    };
+    assert!(holds(&value("Café €5")), "{stream:?}");
+    assert!(holds(&value("Straße; \"naïve\"")));
+    assert!(holds(&value("Müller")));
+}
