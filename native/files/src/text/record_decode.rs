@@ -265,16 +265,7 @@ impl RecordDecode {
             }
             Mode::SingleByte(enc) => {
                 if !parsed.is_ascii() {
-                    let replaced = self.decode_fields(|field, alt| {
-                        let at = alt.len();
-                        // A single-byte code page needs at most 3 UTF-8 bytes per byte.
-                        alt.resize(at + field.len() * 3, 0);
-                        let mut decoder = enc.new_decoder_without_bom_handling();
-                        let (_, _, written, replaced) =
-                            decoder.decode_to_utf8(field, &mut alt[at..], true);
-                        alt.truncate(at + written);
-                        u64::from(replaced)
-                    });
+                    let replaced = self.decode_single_byte(enc);
                     self.code_page_clean = replaced == 0;
                 }
             }
@@ -315,6 +306,32 @@ impl RecordDecode {
             self.alt_ends.push(self.alt.len());
             start = end;
         }
+        self.replacements += replaced;
+        self.use_alt = true;
+        replaced
+    }
+
+    /// Decodes a single-byte code page's record field by field into one buffer sized once for
+    /// the record (at most 3 UTF-8 bytes a byte), with one decoder: such a decoder keeps no
+    /// state between calls. Returns the fields that had a replacement.
+    fn decode_single_byte(&mut self, enc: &'static Encoding) -> u64 {
+        self.alt.clear();
+        self.alt_ends.clear();
+        self.alt.resize(self.out_len.saturating_mul(3), 0);
+        let mut decoder = enc.new_decoder_without_bom_handling();
+        let (mut start, mut at, mut replaced) = (0, 0, 0u64);
+        for &end in self.ends.get(..self.nfields).unwrap_or_default() {
+            let field = self.out.get(start..end).unwrap_or_default();
+            let dst = self.alt.get_mut(at..).unwrap_or_default();
+            let (result, _, written, had) = decoder.decode_to_utf8(field, dst, false);
+            // Room for 3 bytes a byte is left for every field still to come.
+            debug_assert!(matches!(result, encoding_rs::CoderResult::InputEmpty));
+            at += written;
+            replaced += u64::from(had);
+            self.alt_ends.push(at);
+            start = end;
+        }
+        self.alt.truncate(at);
         self.replacements += replaced;
         self.use_alt = true;
         replaced
