@@ -220,21 +220,17 @@ impl Block {
     /// Copies the current record's fields' code-page bytes, when the source offers them for
     /// every field.
     fn push_code_page_bytes(&mut self, src: &dyn RowSource) -> Option<(&'static Encoding, usize)> {
-        let encoding = src.record_code_page()?;
         let first = self.code_page_fields.len();
         let bytes_at = self.code_page_bytes.len();
-        for i in 0..src.len() {
-            let Some(b) = src.field_code_page_bytes(i) else {
-                self.code_page_fields.truncate(first);
-                self.code_page_bytes.truncate(bytes_at);
-                return None;
-            };
-            let start = self.code_page_bytes.len();
-            self.code_page_bytes.extend_from_slice(b);
-            self.code_page_fields
-                .push((start, self.code_page_bytes.len()));
+        let encoding =
+            src.copy_code_page_fields(&mut self.code_page_bytes, &mut self.code_page_fields);
+        // One span a field, or none at all: a record never reads another's spans.
+        if encoding.is_none() || self.code_page_fields.len().checked_sub(first) != Some(src.len()) {
+            self.code_page_fields.truncate(first);
+            self.code_page_bytes.truncate(bytes_at);
+            return None;
         }
-        Some((encoding, first))
+        encoding.map(|e| (e, first))
     }
 
     fn is_full(&self) -> bool {

@@ -22,6 +22,17 @@ fn events(src: &mut dyn RowSource) -> Vec<String> {
                         let b = src.field_code_page_bytes(i);
                         let _ = write!(line, "{:?},", b.map(|b| b.escape_ascii().to_string()));
                     }
+                    // All at once gives the same bytes (the reader's own copy, or the
+                    // trait's field-by-field one for the read-ahead).
+                    let (mut bytes, mut spans) = (Vec::new(), Vec::new());
+                    let copied = src.copy_code_page_fields(&mut bytes, &mut spans);
+                    assert_eq!(copied, Some(enc));
+                    let each: Vec<Option<&[u8]>> = (0..src.len())
+                        .map(|i| src.field_code_page_bytes(i))
+                        .collect();
+                    let all: Vec<Option<&[u8]>> =
+                        spans.iter().map(|&(s, e)| bytes.get(s..e)).collect();
+                    assert_eq!(all, each);
                 }
                 let _ = write!(
                     line,

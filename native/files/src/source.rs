@@ -42,6 +42,30 @@ pub trait RowSource {
     fn field_code_page_bytes(&self, _i: usize) -> Option<&[u8]> {
         None
     }
+    /// Appends every field of [`field_code_page_bytes`](RowSource::field_code_page_bytes) to
+    /// `bytes` and each one's `(start, end)` in `bytes` to `spans`, returning the code page;
+    /// `None` (and nothing appended) when [`record_code_page`](RowSource::record_code_page)
+    /// is. For a caller that copies whole records (the read-ahead): a reader may do it in one
+    /// copy.
+    fn copy_code_page_fields(
+        &self,
+        bytes: &mut Vec<u8>,
+        spans: &mut Vec<(usize, usize)>,
+    ) -> Option<&'static Encoding> {
+        let encoding = self.record_code_page()?;
+        let (bytes_at, spans_at) = (bytes.len(), spans.len());
+        for i in 0..self.len() {
+            let Some(b) = self.field_code_page_bytes(i) else {
+                bytes.truncate(bytes_at);
+                spans.truncate(spans_at);
+                return None;
+            };
+            let start = bytes.len();
+            bytes.extend_from_slice(b);
+            spans.push((start, bytes.len()));
+        }
+        Some(encoding)
+    }
     /// Bytes of the file consumed so far (for progress).
     fn bytes_read(&self) -> u64;
     /// The file offset at which the record after the current one starts (a reader can go on

@@ -439,6 +439,14 @@ impl<R: Read> RowSource for TextReader<R> {
         self.decode.code_page_field(i)
     }
 
+    fn copy_code_page_fields(
+        &self,
+        bytes: &mut Vec<u8>,
+        spans: &mut Vec<(usize, usize)>,
+    ) -> Option<&'static encoding_rs::Encoding> {
+        self.decode.copy_code_page_fields(bytes, spans)
+    }
+
     fn raw_record(&self) -> Option<&[u8]> {
         match self.transcoder {
             None => self.buf.get(self.rec_start..self.rec_end),

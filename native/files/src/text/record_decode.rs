@@ -349,6 +349,26 @@ impl RecordDecode {
         }
     }
 
+    /// [`crate::RowSource::copy_code_page_fields`] for the current record: its parsed bytes
+    /// in one copy, and each field's span in them.
+    pub(crate) fn copy_code_page_fields(
+        &self,
+        bytes: &mut Vec<u8>,
+        spans: &mut Vec<(usize, usize)>,
+    ) -> Option<&'static Encoding> {
+        let encoding = self.code_page()?;
+        let parsed = self.out.get(..self.out_len)?;
+        let ends = self.ends.get(..self.nfields)?;
+        let at = bytes.len();
+        bytes.extend_from_slice(parsed);
+        let mut start = at;
+        for &end in ends {
+            spans.push((start, at + end));
+            start = at + end;
+        }
+        Some(encoding)
+    }
+
     /// Field `i` as csv-core parsed it (unquoted, unescaped), in the file's code page: the
     /// bytes [`RecordDecode::field`]'s text was decoded from. `None` unless
     /// [`RecordDecode::code_page`] is `Some`, or past the end.
