@@ -49,6 +49,10 @@ pub struct ReadAheadOptions {
     /// Copy each record's raw bytes too, for [`RowSource::raw_record`] (a load that writes a
     /// reject file needs them; the inference does not).
     pub keep_raw: bool,
+    /// Copy each record's fields in the file's single-byte code page too, where the reader
+    /// offers them ([`RowSource::record_code_page`]): a load whose varchar columns take that
+    /// code page writes those bytes as they are. The inference does not need them.
+    pub keep_code_page: bool,
     pub mode: Mode,
 }
 
@@ -78,8 +82,7 @@ pub fn with_read_ahead<T>(
     std::thread::scope(|scope| {
         let (full_tx, full_rx) = sync_channel::<Block>(DEPTH);
         let (empty_tx, empty_rx) = channel::<Block>();
-        let keep_raw = options.keep_raw;
-        scope.spawn(move || produce(src, keep_raw, &full_tx, &empty_rx));
+        scope.spawn(move || produce(src, options, &full_tx, &empty_rx));
         let mut ahead = ReadAhead {
             full: full_rx,
             empty: empty_tx,
@@ -169,7 +172,7 @@ impl Block {
     }
 
     /// Copies the source's current record.
-    fn push(&mut self, src: &dyn RowSource, keep_raw: bool) {
+    fn push(&mut self, src: &dyn RowSource, options: ReadAheadOptions) {
         let cells_start = self.cells.len();
         for i in 0..src.len() {
             let slot = match src.field(i) {
@@ -197,7 +200,7 @@ impl Block {
             };
             self.cells.push(slot);
         }
-        let raw = match (keep_raw, src.raw_record()) {
+        let raw = match (options.keep_raw, src.raw_record()) {
             (true, Some(r)) => {
                 let start = self.raw.len();
                 self.raw.extend_from_slice(r);
@@ -205,7 +208,10 @@ impl Block {
             }
             _ => None,
         };
-        let code_page = self.push_code_page_bytes(src);
+        let code_page = match options.keep_code_page {
+            true => self.push_code_page_bytes(src),
+            false => None,
+        };
         self.records.push(Record {
             cells_start,
             cells_end: self.cells.len(),
@@ -242,7 +248,7 @@ impl Block {
 /// or at the end. Returns when the data ended or the caller went away.
 fn produce(
     src: &mut (dyn RowSource + Send),
-    keep_raw: bool,
+    options: ReadAheadOptions,
     full: &SyncSender<Block>,
     empty: &Receiver<Block>,
 ) {
@@ -252,7 +258,7 @@ fn produce(
         loop {
             match src.advance() {
                 Ok(true) => {
-                    block.push(&*src, keep_raw);
+                    block.push(&*src, options);
                     if block.is_full() {
                         break;
                     }

@@ -64,6 +64,7 @@ fn events(src: &mut dyn RowSource) -> Vec<String> {
 fn always(keep_raw: bool) -> ReadAheadOptions {
     ReadAheadOptions {
         keep_raw,
+        keep_code_page: true,
         mode: Mode::Always,
     }
 }
@@ -165,6 +166,23 @@ fn code_page_bytes_read_the_same_with_and_without_read_ahead() {
         };
         assert_eq!(cut(&ahead), cut(&direct), "keep_raw {keep_raw}");
     }
+    // Not asked for (the inference): no code-page bytes, everything else the same.
+    let mut reader = open();
+    let options = ReadAheadOptions {
+        keep_code_page: false,
+        ..always(true)
+    };
+    let ahead = with_read_ahead(&mut reader, options, |src| events(src));
+    let without = |v: &[String]| -> Vec<String> {
+        v.iter()
+            .map(|l| match (l.find("] windows-1252 ["), l.find("] raw ")) {
+                (Some(a), Some(b)) => format!("{}{}", &l[..a], &l[b..]),
+                _ => l.clone(),
+            })
+            .collect()
+    };
+    assert!(ahead.iter().all(|l| !l.contains("] windows-1252 [")));
+    assert_eq!(ahead, without(&direct));
 }
 
 #[test]
@@ -263,6 +281,7 @@ fn never_mode_reads_the_source_itself() {
         &mut reader,
         ReadAheadOptions {
             keep_raw: false,
+            keep_code_page: true,
             mode: Mode::Never,
         },
         |src| events(src),

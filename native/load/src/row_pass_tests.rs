@@ -190,9 +190,12 @@ fn read_ahead_on_and_off_encode_the_same_bytes() {
         (Mode::Never, false),
     ] {
         let mut r = reader(&file, "windows-1252");
-        let ahead = with_read_ahead(&mut r, ReadAheadOptions { keep_raw, mode }, |src| {
-            encoded(src)
-        });
+        let options = ReadAheadOptions {
+            keep_raw,
+            keep_code_page: true,
+            mode,
+        };
+        let ahead = with_read_ahead(&mut r, options, encoded);
         assert_eq!(ahead, direct, "{mode:?} keep_raw {keep_raw}");
     }
 }

@@ -381,6 +381,12 @@ pub async fn load(
             // The raw bytes of each record go along only when a reject file may need them.
             let read_ahead = ReadAheadOptions {
                 keep_raw: pass.rejects.is_some(),
+                // A single-byte code page's fields as the file holds them, for varchar
+                // columns (copied as they are into a column of that code page).
+                keep_code_page: pass
+                    .columns
+                    .iter()
+                    .any(|c| matches!(c.rule.sql_type, sluice_files::infer::SqlType::VarChar(_))),
                 ..Default::default()
             };
             // A resumed (single-file) load goes straight to the first record not committed
