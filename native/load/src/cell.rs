@@ -36,12 +36,15 @@ pub fn to_cell<'a>(v: Converted<'a>, scratch: &'a mut CellText) -> Cell<'a> {
     }
 }
 
-/// Field `i` of the current record as the bytes the file holds it in, when they are a
-/// single-byte code page's (see [`RowSource::record_code_page`]): the text converted from that
-/// field, without the decoded copy. `None` for every other source and record.
+/// Field `i` of the current record as the bytes the file holds it in, `encoding` being the
+/// record's [`RowSource::record_code_page`]: the text converted from that field, without the
+/// decoded copy. `None` when the source offers no such bytes.
 #[inline]
-pub fn code_page_cell(src: &dyn RowSource, i: usize) -> Option<Cell<'_>> {
-    let encoding = src.record_code_page()?;
+pub fn code_page_cell<'a>(
+    src: &'a dyn RowSource,
+    i: usize,
+    encoding: &'static encoding_rs::Encoding,
+) -> Option<Cell<'a>> {
     let bytes = src.field_code_page_bytes(i)?;
     Some(Cell::CodePage { bytes, encoding })
 }

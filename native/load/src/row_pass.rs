@@ -188,13 +188,15 @@ fn fill(
 ) -> Result<(), CellError> {
     // Where a spreadsheet cell bound for a character column is written as text.
     let mut scratch = CellText::default();
+    // Asked once a row: most records offer no code-page bytes (UTF-8 files, ASCII records).
+    let code_page = src.record_code_page();
     for (tc, col) in columns.iter().zip(wire) {
         let v = convert(field(tc, src), &tc.rule).map_err(|e| convert_error(tc, &e))?;
         // Text the file holds in a single-byte code page goes as those bytes (copied as they
         // are into a varchar of that page, transcoded once into any other column).
-        let cell = match (v, &tc.source) {
-            (Converted::Text(t), &ValueSource::Field(i)) if !t.is_empty() => {
-                code_page_cell(src, i).unwrap_or(Cell::Text(t))
+        let cell = match (v, &tc.source, code_page) {
+            (Converted::Text(t), &ValueSource::Field(i), Some(encoding)) if !t.is_empty() => {
+                code_page_cell(src, i, encoding).unwrap_or(Cell::Text(t))
             }
             _ => to_cell(v, &mut scratch),
         };

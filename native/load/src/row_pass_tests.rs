@@ -93,7 +93,10 @@ fn a_cp1252_field_reaches_the_buffer_as_the_files_bytes() {
     let mut r = reader(CP1252_FILE, "windows-1252");
     assert!(r.advance().unwrap() && r.advance().unwrap());
     // The cell the pass builds for the varchar is the file's bytes, not decoded text.
-    match code_page_cell(&r, 1) {
+    let encoding = r
+        .record_code_page()
+        .expect("a decoded record offers its bytes");
+    match code_page_cell(&r, 1, encoding) {
         Some(Cell::CodePage { bytes, encoding }) => {
             assert_eq!(bytes, b"Caf\xe9 \"\x80\"");
             assert_eq!(encoding, encoding_rs::WINDOWS_1252);
