@@ -4,7 +4,8 @@
 //!
 //! The reader thread copies each record into a [`Block`]: the text of its fields appended to one
 //! `String`, a small slot per field, and per record its row number and bytes read (and, when
-//! asked, its raw bytes for a reject file). A few blocks go round between the two threads and
+//! asked, its raw bytes for a reject file; and, when the reader offers them, its fields' bytes
+//! in the file's single-byte code page, for a writer that copies them as they are). A few blocks go round between the two threads and
 //! are reused, so memory stays flat whatever the file's size, and there is still no object per
 //! row or per value. The caller sees an ordinary [`RowSource`]: records, row numbers, errors and
 //! the end come out in the reader's order, exactly as the reader gave them.
@@ -17,6 +18,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{
     channel, sync_channel, Receiver, Sender, SyncSender, TryRecvError, TrySendError,
 };
+
+use encoding_rs::Encoding;
 
 use crate::infer::{convert, ColumnRule, ConvertError, Converted};
 use crate::{Field, ReadError, RowSource, SheetDateTime};
@@ -50,6 +53,10 @@ pub struct ReadAheadOptions<'a> {
     /// Copy each record's raw bytes too, for [`RowSource::raw_record`] (a load that writes a
     /// reject file needs them; the inference does not).
     pub keep_raw: bool,
+    /// Copy each record's fields in the file's single-byte code page too, where the reader
+    /// offers them ([`RowSource::record_code_page`]): a load whose varchar columns take that
+    /// code page writes those bytes as they are. The inference does not need them.
+    pub keep_code_page: bool,
     pub mode: Mode,
     /// Convert field `i` under `convert[i]` on the reader thread too (a load: the caller then
     /// only encodes), handed out by [`RowSource::converted`]; `None` for a field: not converted.
@@ -85,9 +92,8 @@ pub fn with_read_ahead<T>(
     std::thread::scope(|scope| {
         let (full_tx, full_rx) = sync_channel::<Block>(DEPTH);
         let (empty_tx, empty_rx) = channel::<Block>();
-        let (keep_raw, rules) = (options.keep_raw, options.convert);
         let waits = &starved;
-        scope.spawn(move || produce(src, keep_raw, rules, waits, &full_tx, &empty_rx));
+        scope.spawn(move || produce(src, options, waits, &full_tx, &empty_rx));
         let mut ahead = ReadAhead {
             full: full_rx,
             empty: empty_tx,
@@ -194,6 +200,9 @@ struct Record {
     cells_start: usize,
     cells_end: usize,
     raw: Option<(usize, usize)>,
+    /// The code page of [`RowSource::record_code_page`] and where the record's fields start
+    /// in the block's `code_page_fields`.
+    code_page: Option<(&'static Encoding, usize)>,
     row: u64,
     bytes_read: u64,
     resume_offset: Option<u64>,
@@ -215,6 +224,10 @@ enum Tail {
 struct Block {
     text: String,
     raw: Vec<u8>,
+    /// Fields' bytes in their code page, for the records that offer them.
+    code_page_bytes: Vec<u8>,
+    /// One (start, end) in `code_page_bytes` per field of such a record.
+    code_page_fields: Vec<(usize, usize)>,
     cells: Vec<Slot>,
     /// With rules to convert by: one per cell.
     prepared: Vec<Prepared>,
@@ -233,8 +246,13 @@ impl Block {
         if self.raw.capacity() > KEEP_CAPACITY {
             self.raw = Vec::new();
         }
+        if self.code_page_bytes.capacity() > KEEP_CAPACITY {
+            self.code_page_bytes = Vec::new();
+        }
         self.text.clear();
         self.raw.clear();
+        self.code_page_bytes.clear();
+        self.code_page_fields.clear();
         self.cells.clear();
         self.prepared.clear();
         self.errors.clear();
@@ -244,7 +262,12 @@ impl Block {
     }
 
     /// Copies the source's current record (and converts the fields `rules` name).
-    fn push(&mut self, src: &dyn RowSource, keep_raw: bool, rules: Option<&[Option<ColumnRule>]>) {
+    fn push(
+        &mut self,
+        src: &dyn RowSource,
+        options: &ReadAheadOptions<'_>,
+        rules: Option<&[Option<ColumnRule>]>,
+    ) {
         let cells_start = self.cells.len();
         for i in 0..src.len() {
             let slot = match src.field(i) {
@@ -275,7 +298,7 @@ impl Block {
         if let Some(rules) = rules {
             self.convert(cells_start, rules);
         }
-        let raw = match (keep_raw, src.raw_record()) {
+        let raw = match (options.keep_raw, src.raw_record()) {
             (true, Some(r)) => {
                 let start = self.raw.len();
                 self.raw.extend_from_slice(r);
@@ -283,10 +306,15 @@ impl Block {
             }
             _ => None,
         };
+        let code_page = match options.keep_code_page {
+            true => self.push_code_page_bytes(src),
+            false => None,
+        };
         self.records.push(Record {
             cells_start,
             cells_end: self.cells.len(),
             raw,
+            code_page,
             row: src.row_number(),
             bytes_read: src.bytes_read(),
             resume_offset: src.resume_offset(),
@@ -317,6 +345,22 @@ impl Block {
         }
     }
 
+    /// Copies the current record's fields' code-page bytes, when the source offers them for
+    /// every field.
+    fn push_code_page_bytes(&mut self, src: &dyn RowSource) -> Option<(&'static Encoding, usize)> {
+        let first = self.code_page_fields.len();
+        let bytes_at = self.code_page_bytes.len();
+        let encoding =
+            src.copy_code_page_fields(&mut self.code_page_bytes, &mut self.code_page_fields);
+        // One span a field, or none at all: a record never reads another's spans.
+        if encoding.is_none() || self.code_page_fields.len().checked_sub(first) != Some(src.len()) {
+            self.code_page_fields.truncate(first);
+            self.code_page_bytes.truncate(bytes_at);
+            return None;
+        }
+        encoding.map(|e| (e, first))
+    }
+
     fn is_full(&self) -> bool {
         self.records.len() >= BLOCK_RECORDS || self.text.len() >= BLOCK_TEXT
     }
@@ -331,13 +375,12 @@ impl Block {
 /// queue is full), one fewer when the caller found no block waiting (`starved`).
 fn produce(
     src: &mut (dyn RowSource + Send),
-    keep_raw: bool,
-    rules: Option<&[Option<ColumnRule>]>,
+    options: ReadAheadOptions<'_>,
     starved: &AtomicBool,
     full: &SyncSender<Block>,
     empty: &Receiver<Block>,
 ) {
-    let fields = rules.map_or(0, <[_]>::len);
+    let fields = options.convert.map_or(0, <[_]>::len);
     let mut ahead = fields / 2;
     loop {
         let mut block = empty.try_recv().unwrap_or_default();
@@ -345,11 +388,11 @@ fn produce(
         if starved.swap(false, Ordering::Relaxed) {
             ahead = ahead.saturating_sub(1);
         }
-        let rules = rules.map(|r| r.get(..ahead).unwrap_or(r));
+        let rules = options.convert.map(|r| r.get(..ahead).unwrap_or(r));
         loop {
             match src.advance() {
                 Ok(true) => {
-                    block.push(&*src, keep_raw, rules);
+                    block.push(&*src, &options, rules);
                     if block.is_full() {
                         break;
                     }
@@ -483,6 +526,20 @@ impl RowSource for ReadAhead<'_> {
             }
             Prepared::Failed(e) => self.block.errors.get(e).map(Err),
         }
+    }
+
+    fn record_code_page(&self) -> Option<&'static Encoding> {
+        Some(self.current()?.code_page?.0)
+    }
+
+    fn field_code_page_bytes(&self, i: usize) -> Option<&[u8]> {
+        let r = self.current()?;
+        let (_, first) = r.code_page?;
+        if i >= r.cells_end.saturating_sub(r.cells_start) {
+            return None;
+        }
+        let &(start, end) = self.block.code_page_fields.get(first.checked_add(i)?)?;
+        self.block.code_page_bytes.get(start..end)
     }
 
     fn raw_record(&self) -> Option<&[u8]> {

@@ -16,6 +16,24 @@ fn events(src: &mut dyn RowSource) -> Vec<String> {
                 for i in 0..=src.len() {
                     let _ = write!(line, "{:?},", src.field(i));
                 }
+                if let Some(enc) = src.record_code_page() {
+                    let _ = write!(line, "] {} [", enc.name());
+                    for i in 0..=src.len() {
+                        let b = src.field_code_page_bytes(i);
+                        let _ = write!(line, "{:?},", b.map(|b| b.escape_ascii().to_string()));
+                    }
+                    // All at once gives the same bytes (the reader's own copy, or the
+                    // trait's field-by-field one for the read-ahead).
+                    let (mut bytes, mut spans) = (Vec::new(), Vec::new());
+                    let copied = src.copy_code_page_fields(&mut bytes, &mut spans);
+                    assert_eq!(copied, Some(enc));
+                    let each: Vec<Option<&[u8]>> = (0..src.len())
+                        .map(|i| src.field_code_page_bytes(i))
+                        .collect();
+                    let all: Vec<Option<&[u8]>> =
+                        spans.iter().map(|&(s, e)| bytes.get(s..e)).collect();
+                    assert_eq!(all, each);
+                }
                 let _ = write!(
                     line,
                     "] raw {:?} bytes {} resume {:?}",
@@ -46,6 +64,7 @@ fn events(src: &mut dyn RowSource) -> Vec<String> {
 fn always(keep_raw: bool) -> ReadAheadOptions<'static> {
     ReadAheadOptions {
         keep_raw,
+        keep_code_page: true,
         mode: Mode::Always,
         convert: None,
     }
@@ -108,6 +127,63 @@ fn a_text_file_reads_the_same_with_and_without_read_ahead() {
         }
     }
     assert!(direct.len() > 5_000, "{}", direct.len());
+}
+
+/// A windows-1252 file's fields come out of the read-ahead with the same code-page bytes the
+/// reader offers: only for records that needed decoding, each field's unquoted bytes.
+#[test]
+fn code_page_bytes_read_the_same_with_and_without_read_ahead() {
+    let text = String::from_utf8(tricky_csv(5_000)).expect("utf-8");
+    // Row 1 of 7 holds a quoted field with doubled quotes and characters outside ASCII.
+    let text = text.replace(",Zoë,", r#","Zoë €5 ""ü""","#);
+    let (csv, _, _) = encoding_rs::WINDOWS_1252.encode(&text);
+    let options = TextOptions {
+        encoding: Some("windows-1252".into()),
+        ..TextOptions::default()
+    };
+    let open = || TextReader::from_bytes("t.csv", csv.to_vec(), &options).expect("opens");
+    let direct = events(&mut open());
+    let with_bytes: Vec<&String> = direct
+        .iter()
+        .filter(|l| l.contains("] windows-1252 ["))
+        .collect();
+    assert_eq!(
+        with_bytes.len(),
+        5_000 / 7 + 1,
+        "one record in 7 is not ASCII"
+    );
+    assert!(
+        with_bytes[0].contains(r#"Some("Zo\\xeb \\x805 \\\"\\xfc\\\""),"#),
+        "{}",
+        with_bytes[0]
+    );
+    for keep_raw in [false, true] {
+        let mut reader = open();
+        let ahead = with_read_ahead(&mut reader, always(keep_raw), |src| events(src));
+        let cut = |v: &[String]| -> Vec<String> {
+            v.iter()
+                .map(|l| l.split(" raw ").next().unwrap_or("").to_string())
+                .collect()
+        };
+        assert_eq!(cut(&ahead), cut(&direct), "keep_raw {keep_raw}");
+    }
+    // Not asked for (the inference): no code-page bytes, everything else the same.
+    let mut reader = open();
+    let options = ReadAheadOptions {
+        keep_code_page: false,
+        ..always(true)
+    };
+    let ahead = with_read_ahead(&mut reader, options, |src| events(src));
+    let without = |v: &[String]| -> Vec<String> {
+        v.iter()
+            .map(|l| match (l.find("] windows-1252 ["), l.find("] raw ")) {
+                (Some(a), Some(b)) => format!("{}{}", &l[..a], &l[b..]),
+                _ => l.clone(),
+            })
+            .collect()
+    };
+    assert!(ahead.iter().all(|l| !l.contains("] windows-1252 [")));
+    assert_eq!(ahead, without(&direct));
 }
 
 #[test]
@@ -206,6 +282,7 @@ fn never_mode_reads_the_source_itself() {
         &mut reader,
         ReadAheadOptions {
             keep_raw: false,
+            keep_code_page: true,
             mode: Mode::Never,
             convert: None,
         },

@@ -1,5 +1,7 @@
 //! The one interface every reader offers: a lending cursor over rows.
 
+use encoding_rs::Encoding;
+
 use crate::infer::{ConvertError, Converted};
 use crate::{Field, ReadError};
 
@@ -24,6 +26,46 @@ pub trait RowSource {
     /// without the line terminator), where the format has such a thing (delimited text).
     fn raw_record(&self) -> Option<&[u8]> {
         None
+    }
+    /// The single-byte code page (windows-1252, say) the current record's text was decoded
+    /// from, when [`field_code_page_bytes`](RowSource::field_code_page_bytes) offers its fields
+    /// as they are in the file: a writer whose target takes that code page copies those bytes
+    /// instead of encoding the text again, and any other target transcodes them once. `None`
+    /// for UTF-8 and transcoded files, spreadsheets, a record that needed no decoding (all
+    /// ASCII: its text is its bytes) or that held a byte the code page does not define.
+    fn record_code_page(&self) -> Option<&'static Encoding> {
+        None
+    }
+    /// Field `i` of the current record as its bytes in
+    /// [`record_code_page`](RowSource::record_code_page), unquoted and unescaped: exactly the
+    /// bytes [`field`](RowSource::field)'s text is decoded from. `None` when that is `None`,
+    /// or past the end.
+    fn field_code_page_bytes(&self, _i: usize) -> Option<&[u8]> {
+        None
+    }
+    /// Appends every field of [`field_code_page_bytes`](RowSource::field_code_page_bytes) to
+    /// `bytes` and each one's `(start, end)` in `bytes` to `spans`, returning the code page;
+    /// `None` (and nothing appended) when [`record_code_page`](RowSource::record_code_page)
+    /// is. For a caller that copies whole records (the read-ahead): a reader may do it in one
+    /// copy.
+    fn copy_code_page_fields(
+        &self,
+        bytes: &mut Vec<u8>,
+        spans: &mut Vec<(usize, usize)>,
+    ) -> Option<&'static Encoding> {
+        let encoding = self.record_code_page()?;
+        let (bytes_at, spans_at) = (bytes.len(), spans.len());
+        for i in 0..self.len() {
+            let Some(b) = self.field_code_page_bytes(i) else {
+                bytes.truncate(bytes_at);
+                spans.truncate(spans_at);
+                return None;
+            };
+            let start = bytes.len();
+            bytes.extend_from_slice(b);
+            spans.push((start, bytes.len()));
+        }
+        Some(encoding)
     }
     /// Bytes of the file consumed so far (for progress).
     fn bytes_read(&self) -> u64;

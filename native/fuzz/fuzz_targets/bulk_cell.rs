@@ -52,7 +52,8 @@ fuzz_target!(|data: &[u8]| {
     };
     let utf16: Vec<u16> = rest.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
     let text = String::from_utf8_lossy(rest);
-    let cell = match kind % 9 {
+    let page = [encoding_rs::WINDOWS_1252, encoding_rs::WINDOWS_1253, encoding_rs::SHIFT_JIS][usize::from(*p % 3)];
+    let cell = match kind % 10 {
         0 => Cell::Null,
         1 => Cell::Bool(rest.first().is_some_and(|b| b & 1 == 1)),
         2 => Cell::Int(i64::from_le_bytes(num(rest))),
@@ -61,10 +62,27 @@ fuzz_target!(|data: &[u8]| {
         5 => Cell::Utf16(&utf16),
         6 => Cell::Bytes(rest),
         7 => Cell::DateMs(f64::from_le_bytes(num(rest))),
+        8 => Cell::CodePage { bytes: rest, encoding: page },
         _ => Cell::Int128(i64::from_le_bytes(num(rest)) as i128 * 1_000_000_007),
     };
     let mut buf = bytes::BytesMut::new();
-    if encode_cell(&col, cell, &mut buf).is_ok() {
+    let encoded = encode_cell(&col, cell, &mut buf);
+    if let Cell::CodePage { bytes, encoding } = cell {
+        // Code-page bytes encode exactly as their decoded text does, and are refused when
+        // they are no text of the page.
+        let got = encoded.as_ref().map(|_| buf.to_vec()).map_err(|e| e.reason.clone());
+        match encoding.decode_without_bom_handling_and_without_replacement(bytes) {
+            Some(text) => {
+                let mut as_text = bytes::BytesMut::new();
+                let want = encode_cell(&col, Cell::Text(&text), &mut as_text)
+                    .map(|_| as_text.to_vec())
+                    .map_err(|e| e.reason);
+                assert_eq!(got, want);
+            }
+            None => assert!(got.is_err(), "bytes that are no text of the page are refused"),
+        }
+    }
+    if encoded.is_ok() {
         let ti = TypeInfo::nullable(ty);
         let mut r = ByteReader::new(&buf);
         decode_value(&ti, &mut r).expect("what the encoder writes decodes");
@@ -73,3 +91,4 @@ fuzz_target!(|data: &[u8]| {
         assert!(buf.is_empty(), "a refused cell writes nothing");
     }
 });
+

@@ -2,6 +2,7 @@
 
 use sluice_files::infer::cell_text::{render_cell, CellText};
 use sluice_files::infer::Converted;
+use sluice_files::RowSource;
 use tds::bulk::Cell;
 
 /// The cell for a converted value. `CellText` (a spreadsheet number or date in a character
@@ -33,6 +34,19 @@ pub fn to_cell<'a>(v: Converted<'a>, scratch: &'a mut CellText) -> Cell<'a> {
             Cell::Text(scratch.as_str())
         }
     }
+}
+
+/// Field `i` of the current record as the bytes the file holds it in, `encoding` being the
+/// record's [`RowSource::record_code_page`]: the text converted from that field, without the
+/// decoded copy. `None` when the source offers no such bytes.
+#[inline]
+pub fn code_page_cell<'a>(
+    src: &'a dyn RowSource,
+    i: usize,
+    encoding: &'static encoding_rs::Encoding,
+) -> Option<Cell<'a>> {
+    let bytes = src.field_code_page_bytes(i)?;
+    Some(Cell::CodePage { bytes, encoding })
 }
 
 #[cfg(test)]

@@ -42,6 +42,8 @@ pub use template::Template;
 #[cfg(test)]
 mod cache_load_tests;
 #[cfg(test)]
+mod code_page_load_tests;
+#[cfg(test)]
 mod load_tests;
 #[cfg(test)]
 mod quote_load_tests;

@@ -9,12 +9,12 @@ use std::sync::Arc;
 use bytes::BytesMut;
 use sluice_client::bulk::{BulkEncoder, SourcePosition};
 use sluice_files::infer::cell_text::CellText;
-use sluice_files::infer::convert;
+use sluice_files::infer::{convert, Converted};
 use sluice_files::{Field, RowSource};
-use tds::bulk::{encode_cell, BulkColumn, CellError};
+use tds::bulk::{encode_cell, BulkColumn, Cell, CellError};
 use tokio::runtime::Handle;
 
-use crate::cell::to_cell;
+use crate::cell::{code_page_cell, to_cell};
 use crate::mapping::{TargetColumn, ValueSource};
 use crate::progress::ReadCounters;
 use crate::reject_file::{RejectWriter, Rejected};
@@ -188,9 +188,19 @@ fn fill(
 ) -> Result<(), CellError> {
     // Where a spreadsheet cell bound for a character column is written as text.
     let mut scratch = CellText::default();
+    // Asked once a row: most records offer no code-page bytes (UTF-8 files, ASCII records).
+    let code_page = src.record_code_page();
     for (tc, col) in columns.iter().zip(wire) {
         let v = value(tc, src)?;
-        encode_cell(col, to_cell(v, &mut scratch), buf)?;
+        // Text the file holds in a single-byte code page goes as those bytes (copied as they
+        // are into a varchar of that page, transcoded once into any other column).
+        let cell = match (v, &tc.source, code_page) {
+            (Converted::Text(t), &ValueSource::Field(i), Some(encoding)) if !t.is_empty() => {
+                code_page_cell(src, i, encoding).unwrap_or(Cell::Text(t))
+            }
+            _ => to_cell(v, &mut scratch),
+        };
+        encode_cell(col, cell, buf)?;
     }
     Ok(())
 }
@@ -198,10 +208,7 @@ fn fill(
 /// The column's value in the current record: converted already by the read-ahead thread, or
 /// converted here (the same `convert` under the same rule either way).
 #[inline]
-fn value<'s>(
-    tc: &'s TargetColumn,
-    src: &'s dyn RowSource,
-) -> Result<sluice_files::infer::Converted<'s>, CellError> {
+fn value<'s>(tc: &'s TargetColumn, src: &'s dyn RowSource) -> Result<Converted<'s>, CellError> {
     if let ValueSource::Field(i) = tc.source {
         if let Some(done) = src.converted(i) {
             return done.map_err(|e| convert_error(tc, e));
@@ -244,7 +251,7 @@ pub fn rules_by_field(
 fn convert_only(columns: &[TargetColumn], src: &dyn RowSource) -> Result<(), CellError> {
     for tc in columns {
         let v = value(tc, src)?;
-        if matches!(v, sluice_files::infer::Converted::Null) && !tc.nullable {
+        if matches!(v, Converted::Null) && !tc.nullable {
             return Err(CellError {
                 column: tc.name.clone(),
                 value: "NULL".into(),
@@ -259,3 +266,7 @@ fn convert_only(columns: &[TargetColumn], src: &dyn RowSource) -> Result<(), Cel
 pub fn cancelled() -> LoadError {
     LoadError::new(LoadErrorKind::Cancelled, "the load was cancelled")
 }
+
+#[cfg(test)]
+#[path = "row_pass_tests.rs"]
+mod tests;

@@ -404,6 +404,12 @@ pub async fn load(
             let read_ahead = ReadAheadOptions {
                 keep_raw: pass.rejects.is_some(),
                 convert: Some(&rules),
+                // A single-byte code page's fields as the file holds them, for varchar
+                // columns (copied as they are into a column of that code page).
+                keep_code_page: pass
+                    .columns
+                    .iter()
+                    .any(|c| matches!(c.rule.sql_type, sluice_files::infer::SqlType::VarChar(_))),
                 ..Default::default()
             };
             // A resumed load goes straight to the first record not committed when the reader

@@ -56,6 +56,8 @@ pub use quote_detect::{quote_name, CANDIDATE_QUOTES};
 pub use reader::{OwnedRecord, TextReader};
 
 #[cfg(test)]
+mod code_page_tests;
+#[cfg(test)]
 mod equivalence_tests;
 #[cfg(test)]
 mod hostile_tests;

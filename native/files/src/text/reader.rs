@@ -431,6 +431,22 @@ impl<R: Read> RowSource for TextReader<R> {
         }
     }
 
+    fn record_code_page(&self) -> Option<&'static encoding_rs::Encoding> {
+        self.decode.code_page()
+    }
+
+    fn field_code_page_bytes(&self, i: usize) -> Option<&[u8]> {
+        self.decode.code_page_field(i)
+    }
+
+    fn copy_code_page_fields(
+        &self,
+        bytes: &mut Vec<u8>,
+        spans: &mut Vec<(usize, usize)>,
+    ) -> Option<&'static encoding_rs::Encoding> {
+        self.decode.copy_code_page_fields(bytes, spans)
+    }
+
     fn raw_record(&self) -> Option<&[u8]> {
         match self.transcoder {
             None => self.buf.get(self.rec_start..self.rec_end),

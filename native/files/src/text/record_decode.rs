@@ -63,6 +63,9 @@ pub(crate) struct RecordDecode {
     use_alt: bool,
     /// `finish_record` has made the current record's fields valid UTF-8.
     valid: bool,
+    /// A single-byte code page's record was decoded without a replacement: its parsed bytes
+    /// are the exact source of its text, and offered as such.
+    code_page_clean: bool,
     /// The raw record re-encoded to the file's encoding (transcoded files only).
     raw: Vec<u8>,
     pub(crate) replacements: u64,
@@ -95,6 +98,7 @@ impl RecordDecode {
             alt_ends: Vec::new(),
             use_alt: false,
             valid: false,
+            code_page_clean: false,
             raw: Vec::new(),
             replacements: 0,
         }
@@ -105,6 +109,7 @@ impl RecordDecode {
         self.nfields = 0;
         self.use_alt = false;
         self.valid = false;
+        self.code_page_clean = false;
     }
 
     /// One csv-core step over `input`; returns the result and the input bytes consumed.
@@ -260,16 +265,8 @@ impl RecordDecode {
             }
             Mode::SingleByte(enc) => {
                 if !parsed.is_ascii() {
-                    self.decode_fields(|field, alt| {
-                        let at = alt.len();
-                        // A single-byte code page needs at most 3 UTF-8 bytes per byte.
-                        alt.resize(at + field.len() * 3, 0);
-                        let mut decoder = enc.new_decoder_without_bom_handling();
-                        let (_, _, written, replaced) =
-                            decoder.decode_to_utf8(field, &mut alt[at..], true);
-                        alt.truncate(at + written);
-                        u64::from(replaced)
-                    });
+                    let replaced = self.decode_single_byte(enc);
+                    self.code_page_clean = replaced == 0;
                 }
             }
             Mode::Transcoded(enc) => {
@@ -296,17 +293,93 @@ impl RecordDecode {
     }
 
     /// Decodes each field with `decode` (which appends to the buffer it is given and returns how
-    /// many replacements it made) and serves fields from the decoded copy.
-    fn decode_fields(&mut self, mut decode: impl FnMut(&[u8], &mut Vec<u8>) -> u64) {
+    /// many replacements it made) and serves fields from the decoded copy. Returns the
+    /// record's replacements.
+    fn decode_fields(&mut self, mut decode: impl FnMut(&[u8], &mut Vec<u8>) -> u64) -> u64 {
         self.alt.clear();
         self.alt_ends.clear();
         let mut start = 0;
+        let mut replaced = 0;
         for &end in &self.ends[..self.nfields] {
             let field = self.out.get(start..end).unwrap_or_default();
-            self.replacements += decode(field, &mut self.alt);
+            replaced += decode(field, &mut self.alt);
             self.alt_ends.push(self.alt.len());
             start = end;
         }
+        self.replacements += replaced;
         self.use_alt = true;
+        replaced
+    }
+
+    /// Decodes a single-byte code page's record field by field into one buffer sized once for
+    /// the record (at most 3 UTF-8 bytes a byte), with one decoder: such a decoder keeps no
+    /// state between calls. Returns the fields that had a replacement.
+    fn decode_single_byte(&mut self, enc: &'static Encoding) -> u64 {
+        self.alt.clear();
+        self.alt_ends.clear();
+        self.alt.resize(self.out_len.saturating_mul(3), 0);
+        let mut decoder = enc.new_decoder_without_bom_handling();
+        let (mut start, mut at, mut replaced) = (0, 0, 0u64);
+        for &end in self.ends.get(..self.nfields).unwrap_or_default() {
+            let field = self.out.get(start..end).unwrap_or_default();
+            let dst = self.alt.get_mut(at..).unwrap_or_default();
+            let (result, _, written, had) = decoder.decode_to_utf8(field, dst, false);
+            // Room for 3 bytes a byte is left for every field still to come.
+            debug_assert!(matches!(result, encoding_rs::CoderResult::InputEmpty));
+            at += written;
+            replaced += u64::from(had);
+            self.alt_ends.push(at);
+            start = end;
+        }
+        self.alt.truncate(at);
+        self.replacements += replaced;
+        self.use_alt = true;
+        replaced
+    }
+
+    /// The code page whose bytes [`RecordDecode::code_page_field`] offers for the current
+    /// record: a single-byte page's record that was decoded (not all ASCII) without a
+    /// replacement.
+    pub(crate) fn code_page(&self) -> Option<&'static Encoding> {
+        match self.mode {
+            Mode::SingleByte(enc) if self.valid && self.use_alt && self.code_page_clean => {
+                Some(enc)
+            }
+            _ => None,
+        }
+    }
+
+    /// [`crate::RowSource::copy_code_page_fields`] for the current record: its parsed bytes
+    /// in one copy, and each field's span in them.
+    pub(crate) fn copy_code_page_fields(
+        &self,
+        bytes: &mut Vec<u8>,
+        spans: &mut Vec<(usize, usize)>,
+    ) -> Option<&'static Encoding> {
+        let encoding = self.code_page()?;
+        let parsed = self.out.get(..self.out_len)?;
+        let ends = self.ends.get(..self.nfields)?;
+        let at = bytes.len();
+        bytes.extend_from_slice(parsed);
+        let mut start = at;
+        for &end in ends {
+            spans.push((start, at + end));
+            start = at + end;
+        }
+        Some(encoding)
+    }
+
+    /// Field `i` as csv-core parsed it (unquoted, unescaped), in the file's code page: the
+    /// bytes [`RecordDecode::field`]'s text was decoded from. `None` unless
+    /// [`RecordDecode::code_page`] is `Some`, or past the end.
+    pub(crate) fn code_page_field(&self, i: usize) -> Option<&[u8]> {
+        self.code_page()?;
+        let ends = self.ends.get(..self.nfields)?;
+        let end = *ends.get(i)?;
+        let start = match i {
+            0 => 0,
+            _ => *ends.get(i - 1)?,
+        };
+        self.out.get(start..end)
     }
 }

@@ -69,6 +69,13 @@ impl RowSource for Combined<'_> {
             None => Field::Empty,
         }
     }
+    fn record_code_page(&self) -> Option<&'static encoding_rs::Encoding> {
+        self.inner.record_code_page()
+    }
+    fn field_code_page_bytes(&self, i: usize) -> Option<&[u8]> {
+        self.inner
+            .field_code_page_bytes(self.map.get(i).copied().flatten()?)
+    }
     fn raw_record(&self) -> Option<&[u8]> {
         self.inner.raw_record()
     }

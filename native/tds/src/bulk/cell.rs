@@ -13,6 +13,7 @@
 mod typed;
 
 use super::chars::{binary_column, char_column, put_binary, put_chars, Src, StackText};
+use super::code_page_text::{decoded, decoded_text, put_code_page_text};
 use super::BulkColumn;
 use crate::token::token_type;
 use crate::types::{SqlType, TypeInfo};
@@ -21,6 +22,7 @@ use crate::value::text::parse_text;
 use crate::value::text::temporal::{coerce_temporal, MAX_DATE};
 use crate::value::{Date, Decimal, Time, Value};
 use bytes::{BufMut, BytesMut};
+use encoding_rs::Encoding;
 
 /// A value as it comes from the source: borrowed, on the stack, never heap-allocated.
 #[derive(Debug, Clone, Copy)]
@@ -31,6 +33,14 @@ pub enum Cell<'a> {
     Float(f64),
     Text(&'a str),
     Utf16(&'a [u16]),
+    /// Text as its bytes in a single-byte, ASCII-compatible code page (a Windows-1252 file's
+    /// field, as parsed): copied as it is into a `varchar` whose collation has that code page,
+    /// else transcoded once into the column's encoding. A byte that is no character of the
+    /// page is refused.
+    CodePage {
+        bytes: &'a [u8],
+        encoding: &'static Encoding,
+    },
     Bytes(&'a [u8]),
     /// A JS Date: milliseconds since 1970-01-01T00:00:00Z.
     DateMs(f64),
@@ -117,6 +127,11 @@ fn write_cell(col: &BulkColumn, cell: Cell<'_>, buf: &mut BytesMut) -> Result<()
         }
         _ if matches!(ty, SqlType::Variant) => write_variant_cell(cell, buf),
         Cell::Text(s) => write_text(ty, s, buf),
+        Cell::CodePage { bytes, encoding } => match char_column(ty) {
+            Some((collation, frame)) => put_code_page_text(collation, frame, bytes, encoding, buf),
+            // Numbers, dates and the like as text in a code page: rare, decoded once.
+            None => write_text(ty, &decoded_text(bytes, encoding)?, buf),
+        },
         Cell::Utf16(units) => match char_column(ty) {
             Some((collation, frame)) => put_chars(collation, frame, Src::Utf16(units), buf),
             None => {
@@ -171,6 +186,7 @@ fn write_variant_cell(cell: Cell<'_>, buf: &mut BytesMut) -> Result<(), String> 
         Cell::Int(n) => i32::try_from(n).map_or(Value::BigInt(n), Value::Int),
         Cell::Float(f) => Value::Float(f),
         Cell::Text(s) => Value::String(s.to_string()),
+        Cell::CodePage { bytes, encoding } => Value::String(decoded_text(bytes, encoding)?),
         Cell::Utf16(u) => Value::String(
             String::from_utf16(u)
                 .map_err(|_| "invalid UTF-16 text (unpaired surrogate)".to_string())?,
@@ -388,7 +404,7 @@ fn write_as_text(ty: &SqlType, cell: Cell<'_>, buf: &mut BytesMut) -> Result<(),
                 .ok_or("cannot format the value as text")?;
             return put_chars(collation, frame, Src::Str(&text), buf);
         }
-        Cell::Null | Cell::Text(_) | Cell::Utf16(_) => None,
+        Cell::Null | Cell::Text(_) | Cell::Utf16(_) | Cell::CodePage { .. } => None,
     }
     .ok_or("cannot format the value as text")?;
     put_chars(collation, frame, Src::Str(text.as_str()), buf)
@@ -464,6 +480,7 @@ fn describe(cell: Cell<'_>) -> String {
         Cell::Int128(n) => n.to_string(),
         Cell::Float(f) => show_float(f),
         Cell::Text(s) => shorten(s),
+        Cell::CodePage { bytes, encoding } => shorten(&decoded(bytes, encoding)),
         Cell::Utf16(u) => shorten(&String::from_utf16_lossy(
             u.get(..=SHOWN_CHARS).unwrap_or(u),
         )),

@@ -107,7 +107,7 @@ pub(super) fn put_binary(frame: Frame, bytes: &[u8], buf: &mut BytesMut) -> Resu
 
 /// Reserves the frame's length fields, lets `write` append the data, then fills them in and
 /// checks the length against the column (`unit` bytes per counted unit).
-fn put_framed(
+pub(super) fn put_framed(
     buf: &mut BytesMut,
     frame: Frame,
     unit: usize,

@@ -20,6 +20,7 @@
 
 mod cell;
 mod chars;
+mod code_page_text;
 mod names;
 mod statement;
 
@@ -175,6 +176,8 @@ pub fn encode_bulk_done(buf: &mut BytesMut) {
 
 #[cfg(test)]
 mod cell_tests;
+#[cfg(test)]
+mod code_page_text_tests;
 #[cfg(test)]
 mod large_tests;
 #[cfg(test)]
