@@ -203,7 +203,13 @@ function report(a, mc, ctx, res, skipped, flat) {
   p('freebcp with `FREETDSCONF` pointing at a freetds.conf whose `[sluice]` entry is 127.0.0.1:PORT, TDS 7.4, encryption off, UTF-8.')
   p()
   p('```sh')
-  for (const r of Object.values(res)) if (r.ok) p(r.command.replace(/Password=[^;]*/, 'Password=…'))
+  for (const r of Object.values(res)) {
+    if (!r.ok) continue
+    // The inspected loads: their inspection ran first, untimed, with the same state directory.
+    if (PARTICIPANTS[r.key]?.prepare)
+      p(`SLUICE_STATE_DIR=DIR node bin/sluice.js inspect ${/ load (\S+)/.exec(r.command)?.[1] ?? 'FILE'} --json   # untimed, then:`)
+    p(`${PARTICIPANTS[r.key]?.prepare ? 'SLUICE_STATE_DIR=DIR ' : ''}${r.command.replace(/Password=[^;]*/, 'Password=…')}`)
+  }
   p('```')
   p()
   p('### Raw runs')
