@@ -21,6 +21,17 @@ pub(crate) async fn server(reply_delay: Duration) -> ServerHandle {
     .expect("server starts")
 }
 
+/// A test server with these fault knobs.
+pub(crate) async fn faulty_server(faults: Faults) -> ServerHandle {
+    start(ServerConfig {
+        port: 0,
+        faults,
+        ..Default::default()
+    })
+    .await
+    .expect("server starts")
+}
+
 pub(crate) fn conn_str(h: &ServerHandle) -> String {
     h.connection_string()
 }

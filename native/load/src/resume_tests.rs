@@ -17,7 +17,7 @@ use sluice_client::bulk::{
 };
 use sluice_files::text::{TextOptions, TextReader};
 use sluice_files::Field;
-use sluice_server::{start, Faults, ServerConfig, ServerHandle};
+use sluice_server::{Faults, ServerHandle};
 use tds::bulk::Cell;
 use tds::value::Value;
 
@@ -25,13 +25,7 @@ const ROWS: u64 = 2_500;
 const TARGET: &str = "dbo.t";
 
 async fn server(faults: Faults) -> ServerHandle {
-    start(ServerConfig {
-        port: 0,
-        faults,
-        ..Default::default()
-    })
-    .await
-    .expect("server starts")
+    crate::load_tests::faulty_server(faults).await
 }
 
 async fn connect(h: &ServerHandle) -> Connection {

@@ -8,7 +8,7 @@
 use super::*;
 use crate::load_tests::{conn_str, sql};
 use crate::template::LoadMode;
-use sluice_server::{start, Faults, ServerConfig, ServerHandle};
+use sluice_server::{Faults, ServerHandle};
 use std::path::{Path, PathBuf};
 use tds::value::Value;
 
@@ -54,13 +54,7 @@ fn request(h: &ServerHandle, files: &[PathBuf], resume: bool) -> LoadRequest {
 }
 
 async fn server(faults: Faults) -> ServerHandle {
-    start(ServerConfig {
-        port: 0,
-        faults,
-        ..Default::default()
-    })
-    .await
-    .expect("server")
+    crate::load_tests::faulty_server(faults).await
 }
 
 /// The ids in the table, sorted.
