@@ -31,6 +31,30 @@ pub(crate) struct Inferred {
     pub files: Vec<FilePlan>,
 }
 
+impl Inferred {
+    /// What a resume checks it goes on with: the template and each column's type and
+    /// conversion rule — what decides the rows' values — not the evidence's wording (an
+    /// inspection and a load may word a note differently).
+    pub(crate) fn mapping_sha(&self, template: Option<&crate::template::Template>) -> String {
+        let columns: Vec<_> = self
+            .schema
+            .iter()
+            .map(|c| {
+                (
+                    &c.name,
+                    &c.proposed_name,
+                    c.sql_type,
+                    c.nullable,
+                    c.rule.date_order,
+                    c.rule.nulls.tokens(),
+                    c.rule.nulls.empty_is_null,
+                )
+            })
+            .collect();
+        crate::state_file::mapping_hash(&(template, &columns))
+    }
+}
+
 /// Infers one schema over `specs` (every spec carries the same reading settings; the first's
 /// are used) — or takes it from the inference cache when `use_cache` and the files are
 /// unchanged since it was inferred — then opens the first file once more for the reject
@@ -157,4 +181,51 @@ pub(crate) fn infer(
         notes,
         files,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::multi_file::{infer_files, MultiFileOptions};
+    use sluice_files::infer::SqlType;
+
+    fn inferred(text: &str) -> Inferred {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("f.csv");
+        std::fs::write(&f, text).unwrap();
+        let found = infer_files(
+            &[f],
+            &MultiFileOptions::default(),
+            &mut |_| {},
+            &AtomicBool::new(false),
+        )
+        .unwrap();
+        Inferred {
+            schema: found.columns,
+            raw_header: None,
+            delimiter: b',',
+            notes: Vec::new(),
+            files: Vec::new(),
+        }
+    }
+
+    /// A resume goes on when the columns' types and rules are the same, whatever the evidence
+    /// says; another type is another mapping.
+    #[test]
+    fn the_mapping_a_resume_checks_is_the_types_and_rules_not_the_evidence() {
+        let a = inferred("id,name\n1,ann\n2,bob\n");
+        let mut worded = inferred("id,name\n1,ann\n2,bob\n");
+        for c in &mut worded.schema {
+            c.evidence.notes.push("worded another way".into());
+            c.evidence.distinct.clear();
+        }
+        assert_eq!(a.mapping_sha(None), worded.mapping_sha(None));
+        let mut retyped = inferred("id,name\n1,ann\n2,bob\n");
+        retyped.schema[0].sql_type = SqlType::BigInt;
+        retyped.schema[0].rule.sql_type = SqlType::BigInt;
+        assert_ne!(a.mapping_sha(None), retyped.mapping_sha(None));
+        let mut renamed = inferred("id,name\n1,ann\n2,bob\n");
+        renamed.schema[1].proposed_name = "who".into();
+        assert_ne!(a.mapping_sha(None), renamed.mapping_sha(None));
+    }
 }

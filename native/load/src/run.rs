@@ -27,7 +27,7 @@ use crate::reject_file::{self, RejectWriter};
 use crate::request::{spec, LoadControl, LoadRequest};
 use crate::row_pass::{cancelled, rules_by_field, Pass, PassEnd, Sink};
 use crate::source::{with_source, SourceSpec};
-use crate::state_file::{mapping_hash, FileRead};
+use crate::state_file::FileRead;
 use crate::summary::{Account, FileSummary, LoadError, LoadErrorKind, LoadSummary};
 use crate::target;
 use crate::template::LoadMode;
@@ -92,7 +92,7 @@ pub async fn load(
         .await
         .map_err(|e| LoadError::client("connecting", &e))?;
     let quoted = quote_multipart(&parts);
-    let mapping_sha = mapping_hash(&(&req.template, &inferred.schema));
+    let mapping_sha = inferred.mapping_sha(req.template.as_ref());
     let resumed = match req.resume {
         true => Some(recording::resume(&mut conn, &req.files, &req.table, &mapping_sha).await?),
         false => None,
