@@ -111,7 +111,11 @@ pub fn start(
     .map_err(|e| LoadError::input(e.to_string()))?;
     Ok(Recording {
         recorder: JournalRecorder::new(state),
-        spec: JournalSpec::new(schema, &load_id),
+        // `run::load` created the journal table before anything changed.
+        spec: JournalSpec {
+            table_ready: true,
+            ..JournalSpec::new(schema, &load_id)
+        },
         resume_at: None,
         before: None,
         rejected_before: 0,

@@ -45,6 +45,9 @@ pub struct JournalSpec {
     pub batches_before: u64,
     /// The source row this run starts at (1-based): the first batch's `first_row`.
     pub first_row: u64,
+    /// The caller created the journal table just before (a load checks it can before it
+    /// changes anything): the runner does not send the `CREATE` again.
+    pub table_ready: bool,
 }
 
 impl JournalSpec {
@@ -55,6 +58,7 @@ impl JournalSpec {
             load_id: load_id.to_string(),
             batches_before: 0,
             first_row: 1,
+            table_ready: false,
         }
     }
 

@@ -303,3 +303,46 @@ async fn a_failing_before_commit_hook_rolls_its_batch_back_and_stops_the_load() 
         .expect("journal");
     assert_eq!(journal.len(), 1);
 }
+
+/// `table_ready`: the caller made the journal table, so the runner sends no `CREATE` — with
+/// the table missing, its first journal row then fails the batch (proof that nothing created
+/// it), while without the flag the runner creates it and the load goes through.
+#[tokio::test]
+async fn a_journal_table_the_caller_made_is_not_created_again() {
+    for ready in [true, false] {
+        let h = server(Faults::default()).await;
+        let mut c = connect(&h).await;
+        c.execute("CREATE TABLE dbo.t (id int NOT NULL, label nvarchar(20) NULL)")
+            .await
+            .expect("table");
+        let run = JournalRun::new(JournalSpec {
+            table_ready: ready,
+            ..JournalSpec::new("dbo", "L")
+        });
+        let mut s = match begin_journaled(
+            c,
+            "dbo.t",
+            &BulkCopyOptions::default(),
+            SessionOptions::default(),
+            run,
+        )
+        .await
+        {
+            Ok(s) => s,
+            Err((e, _)) => panic!("begin: {e}"),
+        };
+        for i in 0..10i64 {
+            if s.push_row(&[Cell::Int(i), Cell::Text("x")]).await.is_err() {
+                break;
+            }
+        }
+        let out = s.finish().await.result;
+        assert_eq!(out.is_ok(), !ready, "ready {ready}: {out:?}");
+        let journal = scalar(
+            &h,
+            "SELECT COUNT(*) FROM sys.tables WHERE name = N'sluice_load_journal'",
+        )
+        .await;
+        assert_eq!(journal, i64::from(!ready), "ready {ready}");
+    }
+}

@@ -213,6 +213,9 @@ async fn open_journal<C: Future<Output = ()>>(
             Fate::None,
         ));
     }
+    if journal.table_ready {
+        return Ok(());
+    }
     conn.execute_statement(&journal.create_sql(), cancel.as_mut())
         .await
         .map(|_| ())
