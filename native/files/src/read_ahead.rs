@@ -14,10 +14,11 @@
 //! keeps its place in the stream: the error comes out where the reader gave it, and the records
 //! after it follow if the reader goes on.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{
     channel, sync_channel, Receiver, Sender, SyncSender, TryRecvError, TrySendError,
 };
+use std::time::Instant;
 
 use encoding_rs::Encoding;
 
@@ -88,7 +89,7 @@ pub fn with_read_ahead<T>(
         return f(src);
     }
     // Declared outside the scope: the reader thread borrows it.
-    let starved = AtomicBool::new(false);
+    let starved = AtomicU64::new(0);
     std::thread::scope(|scope| {
         let (full_tx, full_rx) = sync_channel::<Block>(DEPTH);
         let (empty_tx, empty_rx) = channel::<Block>();
@@ -148,6 +149,28 @@ enum Prepared {
     Text { start: usize, end: usize },
     /// The conversion failed: the block's error at this index.
     Failed(usize),
+}
+
+/// The current record's fields as the reader thread converted them, indexed by field: one
+/// look-up per field, no call through the source per field.
+#[derive(Clone, Copy)]
+pub struct ConvertedRow<'a> {
+    prepared: &'a [Prepared],
+    text: &'a str,
+    errors: &'a [ConvertError],
+}
+
+impl<'a> ConvertedRow<'a> {
+    /// Field `i` converted, or `None` where the reader thread left it to the caller.
+    #[inline]
+    pub fn get(&self, i: usize) -> Option<Result<Converted<'a>, &'a ConvertError>> {
+        match *self.prepared.get(i)? {
+            Prepared::Unset => None,
+            Prepared::Value(v) => Some(Ok(v)),
+            Prepared::Text { start, end } => Some(Ok(Converted::Text(self.text.get(start..end)?))),
+            Prepared::Failed(e) => self.errors.get(e).map(Err),
+        }
+    }
 }
 
 /// `v` as a value that borrows nothing, when it is one (text is kept as a range instead).
@@ -371,23 +394,33 @@ impl Block {
 ///
 /// With rules to convert by, the thread converts the first `ahead` fields of each record and
 /// leaves the rest to the caller, and moves that line block by block so that neither thread
-/// waits for the other: one more field when a full block finds the caller still busy (the
-/// queue is full), one fewer when the caller found no block waiting (`starved`).
+/// waits for the other. Each side adds up the time it spent blocked (this thread on a full
+/// queue, the caller on an empty one, `starved`, in ns); after each block, the side that
+/// waited more since the last block gets work: one more field here when the caller kept this
+/// thread waiting, one fewer when this thread kept the caller waiting.
 fn produce(
     src: &mut (dyn RowSource + Send),
     options: ReadAheadOptions<'_>,
-    starved: &AtomicBool,
+    starved: &AtomicU64,
     full: &SyncSender<Block>,
     empty: &Receiver<Block>,
 ) {
     let fields = options.convert.map_or(0, <[_]>::len);
     let mut ahead = fields / 2;
+    // Nanoseconds this thread waited on a full queue, and the caller's total at the last look.
+    let (mut waited, mut caller_seen) = (0u64, 0u64);
     loop {
         let mut block = empty.try_recv().unwrap_or_default();
         block.clear();
-        if starved.swap(false, Ordering::Relaxed) {
+        let caller = starved.load(Ordering::Relaxed);
+        let caller_waited = caller.saturating_sub(caller_seen);
+        caller_seen = caller;
+        if caller_waited > waited {
             ahead = ahead.saturating_sub(1);
+        } else if waited > caller_waited {
+            ahead = (ahead + 1).min(fields);
         }
+        waited = 0;
         let rules = options.convert.map(|r| r.get(..ahead).unwrap_or(r));
         loop {
             match src.advance() {
@@ -413,8 +446,10 @@ fn produce(
         let sent = match full.try_send(block) {
             Ok(()) => Ok(()),
             Err(TrySendError::Full(block)) => {
-                ahead = (ahead + 1).min(fields);
-                full.send(block).map_err(drop)
+                let t = Instant::now();
+                let sent = full.send(block).map_err(drop);
+                waited = nanos_since(t);
+                sent
             }
             Err(TrySendError::Disconnected(_)) => Err(()),
         };
@@ -424,12 +459,17 @@ fn produce(
     }
 }
 
+fn nanos_since(t: Instant) -> u64 {
+    u64::try_from(t.elapsed().as_nanos()).unwrap_or(u64::MAX)
+}
+
 /// The caller's side: a [`RowSource`] over the blocks the reader thread hands over.
 struct ReadAhead<'a> {
     full: Receiver<Block>,
     empty: Sender<Block>,
-    /// Set when the caller had to wait for a block (the reader thread then converts less).
-    starved: &'a AtomicBool,
+    /// Nanoseconds the caller waited for blocks, in all (the reader thread weighs its own waits
+    /// against it).
+    starved: &'a AtomicU64,
     block: Block,
     /// The current record's index in `block`.
     at: Option<usize>,
@@ -477,8 +517,10 @@ impl RowSource for ReadAhead<'_> {
             }
             let next = match self.full.try_recv() {
                 Err(TryRecvError::Empty) => {
-                    self.starved.store(true, Ordering::Relaxed);
-                    self.full.recv().ok()
+                    let t = Instant::now();
+                    let next = self.full.recv().ok();
+                    self.starved.fetch_add(nanos_since(t), Ordering::Relaxed);
+                    next
                 }
                 r => r.ok(),
             };
@@ -516,16 +558,17 @@ impl RowSource for ReadAhead<'_> {
 
     #[inline]
     fn converted(&self, i: usize) -> Option<Result<Converted<'_>, &ConvertError>> {
+        self.converted_row()?.get(i)
+    }
+
+    #[inline]
+    fn converted_row(&self) -> Option<ConvertedRow<'_>> {
         let r = self.current()?;
-        let k = r.cells_start.checked_add(i).filter(|&k| k < r.cells_end)?;
-        match *self.block.prepared.get(k)? {
-            Prepared::Unset => None,
-            Prepared::Value(v) => Some(Ok(v)),
-            Prepared::Text { start, end } => {
-                Some(Ok(Converted::Text(self.block.text.get(start..end)?)))
-            }
-            Prepared::Failed(e) => self.block.errors.get(e).map(Err),
-        }
+        Some(ConvertedRow {
+            prepared: self.block.prepared.get(r.cells_start..r.cells_end)?,
+            text: &self.block.text,
+            errors: &self.block.errors,
+        })
     }
 
     fn record_code_page(&self) -> Option<&'static Encoding> {

@@ -82,4 +82,12 @@ pub trait RowSource {
     fn converted(&self, _i: usize) -> Option<Result<Converted<'_>, &ConvertError>> {
         None
     }
+    /// All of the current record's fields as [`converted`](RowSource::converted) gives them
+    /// (one call a record instead of one a field), or `None`. Indexed by the field numbers of
+    /// the file the record came from: a source that rearranges fields (the several-files
+    /// `Combined`) hands the file's row on, and its caller maps columns to the file's fields.
+    #[inline]
+    fn converted_row(&self) -> Option<crate::read_ahead::ConvertedRow<'_>> {
+        None
+    }
 }

@@ -60,6 +60,9 @@ pub struct Pass<'a> {
     pub skip: u64,
     /// Data records read so far, skipped ones included: the position the journal records.
     pub record: u64,
+    /// Per target column, the field of the file being read that feeds it (`None`: a
+    /// constant, or a column the file lacks): where its value is in a [`sluice_files::read_ahead::ConvertedRow`].
+    pub file_fields: Vec<Option<usize>>,
 }
 
 impl Pass<'_> {
@@ -99,11 +102,14 @@ impl Pass<'_> {
             }
             let result = match sink {
                 Sink::Session { encoder, .. } => {
-                    encoder.encode_row(|plan, buf| fill(self.columns, &plan.columns, &*src, buf))
+                    let fields = &self.file_fields;
+                    encoder.encode_row(|plan, buf| {
+                        fill(self.columns, fields, &plan.columns, &*src, buf)
+                    })
                 }
                 Sink::Scratch { columns, buf } => {
                     buf.clear();
-                    fill(self.columns, columns, &*src, buf)
+                    fill(self.columns, &self.file_fields, columns, &*src, buf)
                 }
                 Sink::ConvertOnly => convert_only(self.columns, &*src),
             };
@@ -182,6 +188,7 @@ fn convert_error(tc: &TargetColumn, e: &sluice_files::infer::ConvertError) -> Ce
 #[inline]
 fn fill(
     columns: &[TargetColumn],
+    file_fields: &[Option<usize>],
     wire: &[BulkColumn],
     src: &dyn RowSource,
     buf: &mut BytesMut,
@@ -190,8 +197,16 @@ fn fill(
     let mut scratch = CellText::default();
     // Asked once a row: most records offer no code-page bytes (UTF-8 files, ASCII records).
     let code_page = src.record_code_page();
-    for (tc, col) in columns.iter().zip(wire) {
-        let v = value(tc, src)?;
+    let ahead = src.converted_row();
+    for (k, (tc, col)) in columns.iter().zip(wire).enumerate() {
+        let done = match (&ahead, file_fields.get(k)) {
+            (Some(row), Some(Some(j))) => row.get(*j),
+            _ => None,
+        };
+        let v = match done {
+            Some(r) => r.map_err(|e| convert_error(tc, e))?,
+            None => convert(field(tc, src), &tc.rule).map_err(|e| convert_error(tc, &e))?,
+        };
         // Text the file holds in a single-byte code page goes as those bytes (copied as they
         // are into a varchar of that page, transcoded once into any other column).
         let cell = match (v, &tc.source, code_page) {
@@ -215,6 +230,18 @@ fn value<'s>(tc: &'s TargetColumn, src: &'s dyn RowSource) -> Result<Converted<'
         }
     }
     convert(field(tc, src), &tc.rule).map_err(|e| convert_error(tc, &e))
+}
+
+/// Per target column, the field of the file (`map`: combined column → the file's field) that
+/// feeds it, for [`Pass::file_fields`].
+pub fn file_fields(columns: &[TargetColumn], map: &[Option<usize>]) -> Vec<Option<usize>> {
+    columns
+        .iter()
+        .map(|tc| match tc.source {
+            ValueSource::Field(c) => map.get(c).copied().flatten(),
+            ValueSource::Constant(_) => None,
+        })
+        .collect()
 }
 
 /// Per field of a file, the rule the read-ahead thread converts it by: the rule of the one

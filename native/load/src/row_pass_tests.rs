@@ -74,13 +74,19 @@ fn reader(bytes: &[u8], encoding: &str) -> TextReader<std::io::Cursor<Vec<u8>>> 
 }
 
 /// Each data record's cells as `fill` encodes them (the header row skipped).
+/// Each target column fed by the file's field of its own number.
+fn fields(targets: &[TargetColumn]) -> Vec<Option<usize>> {
+    let identity: Vec<Option<usize>> = (0..targets.len()).map(Some).collect();
+    super::file_fields(targets, &identity)
+}
+
 fn encoded(src: &mut dyn RowSource) -> Vec<Vec<u8>> {
     let (targets, wires) = columns();
     let mut rows = Vec::new();
     assert!(src.advance().expect("header"));
     while src.advance().expect("reads") {
         let mut buf = BytesMut::new();
-        fill(&targets, &wires, src, &mut buf).expect("encodes");
+        fill(&targets, &fields(&targets), &wires, src, &mut buf).expect("encodes");
         rows.push(buf.to_vec());
     }
     rows
@@ -159,7 +165,7 @@ impl RowSource for Disagreeing {
 fn the_pass_writes_the_code_page_bytes_not_a_reencoding_of_the_text() {
     let (targets, wires) = columns();
     let mut buf = BytesMut::new();
-    fill(&targets, &wires, &Disagreeing, &mut buf).expect("encodes");
+    fill(&targets, &fields(&targets), &wires, &Disagreeing, &mut buf).expect("encodes");
     // varchar in the same code page: the bytes as they are; nvarchar: those bytes decoded.
     let mut want = vec![4, 1, 0, 0, 0, 5, 0];
     want.extend_from_slice(b"B\xffTES");

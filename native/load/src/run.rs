@@ -25,7 +25,7 @@ use crate::progress::{LoadProgress, OnProgress, ProgressState, ReadCounters};
 use crate::recording;
 use crate::reject_file::{self, RejectWriter};
 use crate::request::{spec, LoadControl, LoadRequest};
-use crate::row_pass::{cancelled, rules_by_field, Pass, PassEnd, Sink};
+use crate::row_pass::{cancelled, file_fields, rules_by_field, Pass, PassEnd, Sink};
 use crate::source::{with_source, SourceSpec};
 use crate::state_file::FileRead;
 use crate::summary::{Account, FileSummary, LoadError, LoadErrorKind, LoadSummary};
@@ -361,6 +361,7 @@ pub async fn load(
             rejected: rejected_before,
             skip: 0,
             record: 0,
+            file_fields: Vec::new(),
         };
         let mut files = Vec::new();
         let mut went_to = None;
@@ -400,6 +401,7 @@ pub async fn load(
             // The read-ahead thread converts each field under its column's rule, so that this
             // one only encodes.
             let rules = rules_by_field(&columns, &map);
+            pass.file_fields = file_fields(&columns, &map);
             // The raw bytes of each record go along only when a reject file may need them.
             let read_ahead = ReadAheadOptions {
                 keep_raw: pass.rejects.is_some(),

@@ -89,6 +89,11 @@ impl RowSource for Combined<'_> {
     fn converted(&self, i: usize) -> Option<Result<Converted<'_>, &ConvertError>> {
         self.inner.converted(self.map.get(i).copied().flatten()?)
     }
+    /// The file's own fields, indexed as in the file (not in the combined order).
+    #[inline]
+    fn converted_row(&self) -> Option<sluice_files::read_ahead::ConvertedRow<'_>> {
+        self.inner.converted_row()
+    }
 }
 
 /// How many combined columns a record of `width` fields reaches: one past the last combined
