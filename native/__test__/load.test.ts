@@ -189,7 +189,7 @@ test('a load after an inspection reads the file once: its types come from the in
   assert.equal(inspection.rowCount, 2)
   const r = await loadFile({ file: f, connection: conn(), table: 'dbo.cached', create: true })
   assert.ok(
-    r.notes.some((n) => n.includes('inference cache') && n.includes('inspectFile')),
+    r.notes.some((n) => n.includes('inference cache') && n.includes('inspect() from JavaScript')),
     r.notes.join('\n'),
   )
   const again = await loadFile({ file: f, connection: conn(), table: 'dbo.cached2', create: true, inferCache: false })

@@ -208,7 +208,7 @@ pub fn inspect_file(
             &options,
             &mut report,
             &flag,
-            "an inspection (inspectFile)",
+            "an inspection (the app's, or inspect() from JavaScript)",
         )
     });
     Ok(FileInspection {

@@ -90,11 +90,16 @@ pub(crate) fn infer(
     let mut keep = None;
     let found = match hit {
         Some(hit) => {
+            let (the_file, is) = if paths.len() == 1 {
+                ("the file", "is")
+            } else {
+                ("the files", "are")
+            };
             notes.push(format!(
-                "column types from the inference cache (inferred by {}; the file{} unchanged since: \
-                 size, modification time, first MiB); --no-cache infers them again",
-                hit.by,
-                if paths.len() == 1 { " is" } else { "s are" }
+                "column types from the inference cache: {} read every row of {the_file}, which {is} \
+                 unchanged since (size, modification time, first MiB), so this load read it once; \
+                 --no-cache (inferCache: false) infers them again",
+                hit.by
             ));
             hit.inspection
         }
@@ -140,7 +145,14 @@ pub(crate) fn infer(
         // The header decision, when every file's agrees (else a given one never matches).
         let first_header = files.first().map(|f| f.has_header);
         read_as.has_header = first_header.filter(|h| files.iter().all(|f| f.has_header == *h));
-        infer_cache::store(&dir, &ids, &settings, &read_as, &found, "a load");
+        infer_cache::store(
+            &dir,
+            &ids,
+            &settings,
+            &read_as,
+            &found,
+            "an earlier load or dry run",
+        );
     }
     if specs.len() > 1 {
         notes.push(format!(
