@@ -60,7 +60,7 @@ pub struct ReadAheadOptions<'a> {
     pub keep_code_page: bool,
     pub mode: Mode,
     /// Convert field `i` under `convert[i]` on the reader thread too (a load: the caller then
-    /// only encodes), handed out by [`RowSource::converted`]; `None` for a field: not converted.
+    /// only encodes), handed out by [`RowSource::converted_row`]; `None` for a field: not converted.
     /// The very `convert` the caller would run, so the values and errors are the same.
     pub convert: Option<&'a [Option<ColumnRule>]>,
 }
@@ -479,11 +479,6 @@ impl RowSource for ReadAhead<'_> {
             .filter(|&k| k < r.cells_end)
             .and_then(|k| self.block.cells.get(k))
             .map_or(Field::Empty, |slot| slot.field(&self.block.text))
-    }
-
-    #[inline]
-    fn converted(&self, i: usize) -> Option<Result<Converted<'_>, &ConvertError>> {
-        self.converted_row()?.get(i)
     }
 
     #[inline]

@@ -303,7 +303,10 @@ fn conversions(src: &mut dyn RowSource, rules: &[Option<ColumnRule>], pause: boo
             std::thread::sleep(std::time::Duration::from_millis(3));
         }
         for (i, rule) in rules.iter().enumerate() {
-            let ahead = src.converted(i).map(|r| r.map_err(Clone::clone));
+            let ahead = src
+                .converted_row()
+                .and_then(|row| row.get(i))
+                .map(|r| r.map_err(Clone::clone));
             let here = rule
                 .as_ref()
                 .map(|rule| convert(src.field(i), rule).map_err(|e| *e));

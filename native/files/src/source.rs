@@ -2,7 +2,6 @@
 
 use encoding_rs::Encoding;
 
-use crate::infer::{ConvertError, Converted};
 use crate::{Field, ReadError};
 
 /// A cursor over a file's records. After [`advance`](RowSource::advance) returns `Ok(true)`,
@@ -75,15 +74,9 @@ pub trait RowSource {
     fn resume_offset(&self) -> Option<u64> {
         None
     }
-    /// Field `i` of the current record already converted under the rule the source was given
-    /// for it (a read-ahead converts on its own thread: `ReadAheadOptions::convert`), or
-    /// `None`: the caller converts the field itself.
-    #[inline]
-    fn converted(&self, _i: usize) -> Option<Result<Converted<'_>, &ConvertError>> {
-        None
-    }
-    /// All of the current record's fields as [`converted`](RowSource::converted) gives them
-    /// (one call a record instead of one a field), or `None`. Indexed by the field numbers of
+    /// The current record's fields already converted, each under the rule the source was
+    /// given for it (a read-ahead converts on its own thread: `ReadAheadOptions::convert`), or
+    /// `None`: the caller converts the fields itself. Indexed by the field numbers of
     /// the file the record came from: a source that rearranges fields (the several-files
     /// `Combined`) hands the file's row on, and its caller maps columns to the file's fields.
     #[inline]

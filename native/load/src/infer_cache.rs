@@ -195,7 +195,8 @@ fn key(identities: &[FileIdentity]) -> String {
     hex
 }
 
-fn identities(paths: &[PathBuf]) -> Option<Vec<FileIdentity>> {
+/// Identities of `paths` now (`None` when a file cannot be read).
+pub fn identities_now(paths: &[PathBuf]) -> Option<Vec<FileIdentity>> {
     paths.iter().map(|p| FileIdentity::of(p).ok()).collect()
 }
 
@@ -208,7 +209,7 @@ pub struct Hit {
 /// The cached inference of `paths` read with `settings`, when every file is unchanged and
 /// `settings` read them as that inference did.
 pub fn lookup(dir: &Path, paths: &[PathBuf], settings: &ReadSettings) -> Option<Hit> {
-    let ids = identities(paths)?;
+    let ids = identities_now(paths)?;
     let text = std::fs::read(dir.join(format!("{}.json", key(&ids)))).ok()?;
     let entry: Entry = serde_json::from_slice(&text).ok()?;
     if entry.version != CACHE_VERSION
@@ -383,11 +384,6 @@ pub fn inspect_and_keep(
         store_inspection(&cache_dir(), &id, path, options, &found, by);
     }
     Ok(found)
-}
-
-/// Identities of `paths` now, for [`store`] (`None` when a file cannot be read).
-pub fn identities_now(paths: &[PathBuf]) -> Option<Vec<FileIdentity>> {
-    identities(paths)
 }
 
 /// Removes the oldest entries beyond `keep`, and what a writer that died left (a `.tmp` file

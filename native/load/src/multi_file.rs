@@ -301,24 +301,7 @@ pub fn infer_files(
     // Names last: a later file may have brought columns (and the flag rule reads them).
     inf.name_columns(names);
     let mut columns = inf.finish();
-    let shown: Vec<String> = paths.iter().map(|p| display_name(p)).collect();
-    let mut widenings = Vec::new();
-    let mut evidence_files = Vec::with_capacity(columns.len());
-    for c in &mut columns {
-        for w in &c.evidence.widenings {
-            if let Some((k, row)) = row_map.locate(w.row) {
-                widenings.push(FileWidening {
-                    column: c.name.clone(),
-                    file: paths.get(k).cloned().unwrap_or_default(),
-                    row,
-                    from: w.from.clone(),
-                    to: w.to.clone(),
-                    value: w.value.clone(),
-                });
-            }
-        }
-        evidence_files.push(rows::localise(c, &row_map, &shown));
-    }
+    let (widenings, evidence_files) = localise_all(&mut columns, &row_map, paths);
     Ok(MultiInspection {
         files,
         columns,
@@ -335,25 +318,12 @@ pub fn infer_files(
 pub fn from_inspection(path: &Path, found: &sluice_files::inspect::Inspection) -> MultiInspection {
     let mut row_map = RowMap::default();
     row_map.start_file();
-    let shown = [display_name(path)];
     let mut columns = found.columns.clone();
-    let mut widenings = Vec::new();
-    let mut evidence_files = Vec::with_capacity(columns.len());
-    for c in &mut columns {
-        for w in &c.evidence.widenings {
-            if w.row > 0 {
-                widenings.push(FileWidening {
-                    column: c.name.clone(),
-                    file: path.to_path_buf(),
-                    row: w.row,
-                    from: w.from.clone(),
-                    to: w.to.clone(),
-                    value: w.value.clone(),
-                });
-            }
-        }
-        evidence_files.push(rows::localise(c, &row_map, &shown));
-    }
+    let (widenings, evidence_files) = localise_all(
+        &mut columns,
+        &row_map,
+        std::slice::from_ref(&path.to_path_buf()),
+    );
     MultiInspection {
         files: vec![FileSummary {
             path: path.to_path_buf(),
@@ -369,6 +339,34 @@ pub fn from_inspection(path: &Path, found: &sluice_files::inspect::Inspection) -
         evidence_files,
         rows: found.row_count,
     }
+}
+
+/// Every widening of every column with its file, and each column's evidence turned to rows of
+/// its own file (`rows::localise`), the files named as `paths` name them.
+fn localise_all(
+    columns: &mut [ColumnSchema],
+    row_map: &RowMap,
+    paths: &[PathBuf],
+) -> (Vec<FileWidening>, Vec<EvidenceFiles>) {
+    let shown: Vec<String> = paths.iter().map(|p| display_name(p)).collect();
+    let mut widenings = Vec::new();
+    let mut evidence_files = Vec::with_capacity(columns.len());
+    for c in columns {
+        for w in &c.evidence.widenings {
+            if let Some((k, row)) = row_map.locate(w.row) {
+                widenings.push(FileWidening {
+                    column: c.name.clone(),
+                    file: paths.get(k).cloned().unwrap_or_default(),
+                    row,
+                    from: w.from.clone(),
+                    to: w.to.clone(),
+                    value: w.value.clone(),
+                });
+            }
+        }
+        evidence_files.push(rows::localise(c, row_map, &shown));
+    }
+    (widenings, evidence_files)
 }
 
 /// Puts the file's column `j`, named `name`, in the combined order: the first combined column

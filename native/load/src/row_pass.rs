@@ -9,7 +9,8 @@ use std::sync::Arc;
 use bytes::BytesMut;
 use sluice_client::bulk::{BulkEncoder, SourcePosition};
 use sluice_files::infer::cell_text::CellText;
-use sluice_files::infer::{convert, Converted};
+use sluice_files::infer::{convert, ColumnRule, Converted};
+use sluice_files::read_ahead::ConvertedRow;
 use sluice_files::{Field, RowSource};
 use tds::bulk::{encode_cell, BulkColumn, Cell, CellError};
 use tokio::runtime::Handle;
@@ -61,7 +62,7 @@ pub struct Pass<'a> {
     /// Data records read so far, skipped ones included: the position the journal records.
     pub record: u64,
     /// Per target column, the field of the file being read that feeds it (`None`: a
-    /// constant, or a column the file lacks): where its value is in a [`sluice_files::read_ahead::ConvertedRow`].
+    /// constant, or a column the file lacks): where its value is in a [`ConvertedRow`].
     pub file_fields: Vec<Option<usize>>,
 }
 
@@ -111,7 +112,7 @@ impl Pass<'_> {
                     buf.clear();
                     fill(self.columns, &self.file_fields, columns, &*src, buf)
                 }
-                Sink::ConvertOnly => convert_only(self.columns, &*src),
+                Sink::ConvertOnly => convert_only(self.columns, &self.file_fields, &*src),
             };
             if let Err(e) = result {
                 rejected += 1;
@@ -199,14 +200,7 @@ fn fill(
     let code_page = src.record_code_page();
     let ahead = src.converted_row();
     for (k, (tc, col)) in columns.iter().zip(wire).enumerate() {
-        let done = match (&ahead, file_fields.get(k)) {
-            (Some(row), Some(Some(j))) => row.get(*j),
-            _ => None,
-        };
-        let v = match done {
-            Some(r) => r.map_err(|e| convert_error(tc, e))?,
-            None => convert(field(tc, src), &tc.rule).map_err(|e| convert_error(tc, &e))?,
-        };
+        let v = value(tc, file_fields.get(k).copied().flatten(), ahead, src)?;
         // Text the file holds in a single-byte code page goes as those bytes (copied as they
         // are into a varchar of that page, transcoded once into any other column).
         let cell = match (v, &tc.source, code_page) {
@@ -220,16 +214,20 @@ fn fill(
     Ok(())
 }
 
-/// The column's value in the current record: converted already by the read-ahead thread, or
-/// converted here (the same `convert` under the same rule either way).
+/// The column's value in the current record: converted already by the read-ahead thread (its
+/// file field `file_field` in `ahead`), or converted here — the same `convert` under the same
+/// rule either way.
 #[inline]
-fn value<'s>(tc: &'s TargetColumn, src: &'s dyn RowSource) -> Result<Converted<'s>, CellError> {
-    if let ValueSource::Field(i) = tc.source {
-        if let Some(done) = src.converted(i) {
-            return done.map_err(|e| convert_error(tc, e));
-        }
+fn value<'s>(
+    tc: &'s TargetColumn,
+    file_field: Option<usize>,
+    ahead: Option<ConvertedRow<'s>>,
+    src: &'s dyn RowSource,
+) -> Result<Converted<'s>, CellError> {
+    match ahead.zip(file_field).and_then(|(row, j)| row.get(j)) {
+        Some(done) => done.map_err(|e| convert_error(tc, e)),
+        None => convert(field(tc, src), &tc.rule).map_err(|e| convert_error(tc, &e)),
     }
-    convert(field(tc, src), &tc.rule).map_err(|e| convert_error(tc, &e))
 }
 
 /// Per target column, the field of the file (`map`: combined column → the file's field) that
@@ -245,19 +243,16 @@ pub fn file_fields(columns: &[TargetColumn], map: &[Option<usize>]) -> Vec<Optio
 }
 
 /// Per field of a file, the rule the read-ahead thread converts it by: the rule of the one
-/// target column it feeds (`map`: combined column → the file's field). A field feeding no
-/// column, or several with other rules, is left to the pass.
+/// target column it feeds (`file_fields`, from [`file_fields`]). A field feeding no column, or
+/// several with other rules, is left to the pass.
 pub fn rules_by_field(
     columns: &[TargetColumn],
-    map: &[Option<usize>],
-) -> Vec<Option<sluice_files::infer::ColumnRule>> {
-    let mut rules: Vec<Option<sluice_files::infer::ColumnRule>> = Vec::new();
+    file_fields: &[Option<usize>],
+) -> Vec<Option<ColumnRule>> {
+    let mut rules: Vec<Option<ColumnRule>> = Vec::new();
     let mut mixed = Vec::new();
-    for tc in columns {
-        let ValueSource::Field(c) = tc.source else {
-            continue;
-        };
-        let Some(j) = map.get(c).copied().flatten() else {
+    for (tc, j) in columns.iter().zip(file_fields) {
+        let Some(j) = *j else {
             continue;
         };
         if rules.len() <= j {
@@ -275,9 +270,14 @@ pub fn rules_by_field(
     rules
 }
 
-fn convert_only(columns: &[TargetColumn], src: &dyn RowSource) -> Result<(), CellError> {
-    for tc in columns {
-        let v = value(tc, src)?;
+fn convert_only(
+    columns: &[TargetColumn],
+    file_fields: &[Option<usize>],
+    src: &dyn RowSource,
+) -> Result<(), CellError> {
+    let ahead = src.converted_row();
+    for (k, tc) in columns.iter().enumerate() {
+        let v = value(tc, file_fields.get(k).copied().flatten(), ahead, src)?;
         if matches!(v, Converted::Null) && !tc.nullable {
             return Err(CellError {
                 column: tc.name.clone(),

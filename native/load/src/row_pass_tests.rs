@@ -195,8 +195,7 @@ fn read_ahead_on_and_off_encode_the_same_bytes() {
     assert!(direct[0].windows(5).any(|w| w == b"Zo\xeb \x80"));
     // The fields converted by the reader thread too (what a load does), or left to the pass.
     let (targets, _) = columns();
-    let identity: Vec<Option<usize>> = (0..targets.len()).map(Some).collect();
-    let rules = super::rules_by_field(&targets, &identity);
+    let rules = super::rules_by_field(&targets, &fields(&targets));
     for (mode, keep_raw, convert) in [
         (Mode::Always, false, None),
         (Mode::Always, true, None),

@@ -400,8 +400,8 @@ pub async fn load(
             let map = field_maps.get(i).cloned().unwrap_or_default();
             // The read-ahead thread converts each field under its column's rule, so that this
             // one only encodes.
-            let rules = rules_by_field(&columns, &map);
             pass.file_fields = file_fields(&columns, &map);
+            let rules = rules_by_field(&columns, &pass.file_fields);
             // The raw bytes of each record go along only when a reject file may need them.
             let read_ahead = ReadAheadOptions {
                 keep_raw: pass.rejects.is_some(),

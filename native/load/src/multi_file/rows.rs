@@ -3,7 +3,7 @@
 //! it); afterwards each row in the evidence is turned back into (file, row in that file).
 
 use serde::{Deserialize, Serialize};
-use sluice_files::infer::{ColumnSchema, ConvertError, Converted, Evidence};
+use sluice_files::infer::{ColumnSchema, Evidence};
 use sluice_files::{Field, ReadError, RowSource};
 
 /// Where each file's rows start in the combined numbering.
@@ -84,10 +84,6 @@ impl RowSource for Combined<'_> {
     }
     fn resume_offset(&self) -> Option<u64> {
         self.inner.resume_offset()
-    }
-    #[inline]
-    fn converted(&self, i: usize) -> Option<Result<Converted<'_>, &ConvertError>> {
-        self.inner.converted(self.map.get(i).copied().flatten()?)
     }
     /// The file's own fields, indexed as in the file (not in the combined order).
     #[inline]
