@@ -260,9 +260,13 @@ test('an AbortSignal cancels the load; committed batches stay, the one in flight
   const c = await client()
   await c.query('CREATE TABLE dbo.cancelled (id int NOT NULL)')
   const ac = new AbortController()
+  let seenCommitted = 0
   async function* rows() {
     for (let i = 0; i < 1_000_000; i++) {
       if (i === 3500) {
+        // Abort only once a batch is known to have committed (a slow machine may not have had
+        // batch 1's answer yet at row 3500); the wait is bounded.
+        for (let t = 0; t < 200 && seenCommitted < 1000; t++) await new Promise((r) => setTimeout(r, 50))
         ac.abort()
         await new Promise((r) => setTimeout(r, 20))
       }
@@ -270,7 +274,10 @@ test('an AbortSignal cancels the load; committed batches stay, the one in flight
     }
   }
   let committed = -1
-  await assert.rejects(c.bulkCopy('dbo.cancelled', rows(), { batchSize: 1000, signal: ac.signal }), (e: SluiceError) => {
+  const onProgress = (p: { rowsCommitted: number }) => {
+    seenCommitted = Math.max(seenCommitted, p.rowsCommitted)
+  }
+  await assert.rejects(c.bulkCopy('dbo.cancelled', rows(), { batchSize: 1000, signal: ac.signal, onProgress }), (e: SluiceError) => {
     assert.equal(e.code, 'ECANCEL')
     committed = e.rowsCommitted!
     assert.equal(e.rowsCommitted, e.batchesCommitted! * 1000)
