@@ -9,7 +9,7 @@ use std::sync::Arc;
 use bytes::BytesMut;
 use sluice_client::bulk::{BulkEncoder, SourcePosition};
 use sluice_files::infer::cell_text::CellText;
-use sluice_files::infer::{convert, ColumnRule, Converted};
+use sluice_files::infer::{convert, ColumnRule, ConvertError, Converted};
 use sluice_files::read_ahead::ConvertedRow;
 use sluice_files::{Field, RowSource};
 use tds::bulk::{encode_cell, BulkColumn, Cell, CellError};
@@ -176,8 +176,21 @@ fn field<'s>(tc: &'s TargetColumn, src: &'s dyn RowSource) -> Field<'s> {
     }
 }
 
+/// A field that did not convert: the reader thread's error, or one made here. Small, so that
+/// the `Result` a field's value travels in stays the size of the value (a `CellError`, three
+/// `String`s, is made only for the row that failed).
+enum Failed<'s> {
+    Ahead(&'s ConvertError),
+    Here(Box<ConvertError>),
+}
+
 #[cold]
-fn convert_error(tc: &TargetColumn, e: &sluice_files::infer::ConvertError) -> CellError {
+#[inline(never)]
+fn failed(tc: &TargetColumn, f: Failed<'_>) -> CellError {
+    let e = match &f {
+        Failed::Ahead(e) => *e,
+        Failed::Here(e) => &**e,
+    };
     CellError {
         column: tc.name.clone(),
         value: e.value.clone(),
@@ -200,7 +213,10 @@ fn fill(
     let code_page = src.record_code_page();
     let ahead = src.converted_row();
     for (k, (tc, col)) in columns.iter().zip(wire).enumerate() {
-        let v = value(tc, file_fields.get(k).copied().flatten(), ahead, src)?;
+        let v = match value(tc, file_fields.get(k).copied().flatten(), ahead, src) {
+            Ok(v) => v,
+            Err(f) => return Err(failed(tc, f)),
+        };
         // Text the file holds in a single-byte code page goes as those bytes (copied as they
         // are into a varchar of that page, transcoded once into any other column).
         let cell = match (v, &tc.source, code_page) {
@@ -223,10 +239,11 @@ fn value<'s>(
     file_field: Option<usize>,
     ahead: Option<ConvertedRow<'s>>,
     src: &'s dyn RowSource,
-) -> Result<Converted<'s>, CellError> {
+) -> Result<Converted<'s>, Failed<'s>> {
     match ahead.zip(file_field).and_then(|(row, j)| row.get(j)) {
-        Some(done) => done.map_err(|e| convert_error(tc, e)),
-        None => convert(field(tc, src), &tc.rule).map_err(|e| convert_error(tc, &e)),
+        Some(Ok(v)) => Ok(v),
+        Some(Err(e)) => Err(Failed::Ahead(e)),
+        None => convert(field(tc, src), &tc.rule).map_err(Failed::Here),
     }
 }
 
@@ -277,7 +294,8 @@ fn convert_only(
 ) -> Result<(), CellError> {
     let ahead = src.converted_row();
     for (k, tc) in columns.iter().enumerate() {
-        let v = value(tc, file_fields.get(k).copied().flatten(), ahead, src)?;
+        let v = value(tc, file_fields.get(k).copied().flatten(), ahead, src)
+            .map_err(|f| failed(tc, f))?;
         if matches!(v, Converted::Null) && !tc.nullable {
             return Err(CellError {
                 column: tc.name.clone(),
