@@ -217,7 +217,24 @@ impl Block {
         rules: Option<&[Option<ColumnRule>]>,
     ) {
         let cells_start = self.cells.len();
-        for i in 0..src.len() {
+        let n = src.len();
+        if let Some((text, ends)) = src.record_text().filter(|(_, ends)| ends.len() == n) {
+            // The whole record's text at once, then a slot per field.
+            let base = self.text.len();
+            self.text.push_str(text);
+            let mut start = 0;
+            for &end in ends {
+                self.cells.push(match end > start {
+                    true => Slot::Text {
+                        start: base + start,
+                        end: base + end,
+                    },
+                    false => Slot::Empty,
+                });
+                start = end;
+            }
+        }
+        for i in (self.cells.len() - cells_start)..n {
             let slot = match src.field(i) {
                 Field::Empty => Slot::Empty,
                 Field::Text(s) => {

@@ -186,6 +186,50 @@ fn code_page_bytes_read_the_same_with_and_without_read_ahead() {
     assert_eq!(ahead, without(&direct));
 }
 
+/// The whole-record text a text reader offers (the read-ahead copies records by it) splits
+/// into exactly the fields it hands out one by one, in UTF-8, a code page and UTF-16; it stands
+/// aside where a quoted empty field is text, not empty.
+#[test]
+fn a_records_text_splits_into_its_fields() {
+    let text = String::from_utf8(tricky_csv(700)).expect("utf-8");
+    let (cp1252, _, _) = encoding_rs::WINDOWS_1252.encode(&text);
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    for (bytes, encoding) in [
+        (text.as_bytes().to_vec(), None),
+        (cp1252.to_vec(), Some("windows-1252")),
+        (utf16, None),
+    ] {
+        let options = TextOptions {
+            encoding: encoding.map(Into::into),
+            ..TextOptions::default()
+        };
+        let mut src = TextReader::from_bytes("t.csv", bytes, &options).expect("opens");
+        let (mut whole, mut records) = (0, 0);
+        while src.advance().expect("reads") {
+            records += 1;
+            let Some((text, ends)) = src.record_text() else {
+                continue;
+            };
+            whole += 1;
+            assert_eq!(ends.len(), src.len(), "row {}", src.row_number());
+            let mut start = 0;
+            for (i, &end) in ends.iter().enumerate() {
+                let field = match &text[start..end] {
+                    "" => Field::Empty,
+                    t => Field::Text(t),
+                };
+                assert_eq!(field, src.field(i), "row {} field {i}", src.row_number());
+                start = end;
+            }
+        }
+        // Row 0 of every 7 has a quoted empty field; the others (and the header line, read
+        // as a record here) come whole.
+        assert_eq!(records, 701, "{encoding:?}");
+        assert_eq!(whole, 701 - 100, "{encoding:?}");
+    }
+}
+
 #[test]
 fn records_longer_than_a_block_hand_over_by_size() {
     // Three records of 700 KiB each: the block's text limit, not its record count, hands

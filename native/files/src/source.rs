@@ -66,6 +66,13 @@ pub trait RowSource {
         }
         Some(encoding)
     }
+    /// The current record's fields as one text and the end of each field in it: field `i` is
+    /// `text[ends[i - 1]..ends[i]]` (from 0 for the first), and an empty one is
+    /// [`Field::Empty`]. For a copier that takes a whole record at once (the read-ahead);
+    /// `None` (the default, and wherever an empty field may be something else): field by field.
+    fn record_text(&self) -> Option<(&str, &[usize])> {
+        None
+    }
     /// Bytes of the file consumed so far (for progress).
     fn bytes_read(&self) -> u64;
     /// The file offset at which the record after the current one starts (a reader can go on

@@ -435,6 +435,15 @@ impl<R: Read> RowSource for TextReader<R> {
         self.decode.code_page()
     }
 
+    /// Where a quoted empty field (`""`, text rather than empty) is in the record, field by
+    /// field instead.
+    fn record_text(&self) -> Option<(&str, &[usize])> {
+        match self.quoted_empty.is_empty() {
+            true => self.decode.record_text(),
+            false => None,
+        }
+    }
+
     fn field_code_page_bytes(&self, i: usize) -> Option<&[u8]> {
         self.decode.code_page_field(i)
     }

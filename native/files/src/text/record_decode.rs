@@ -216,6 +216,25 @@ impl RecordDecode {
         Some(unsafe { std::str::from_utf8_unchecked(s) })
     }
 
+    /// The whole record's text and its fields' ends (see [`crate::RowSource::record_text`]).
+    pub(crate) fn record_text(&self) -> Option<(&str, &[usize])> {
+        if !self.valid {
+            return None;
+        }
+        let (bytes, ends) = if self.use_alt {
+            (self.alt.as_slice(), self.alt_ends.as_slice())
+        } else {
+            (
+                self.out.get(..self.out_len)?,
+                self.ends.get(..self.nfields)?,
+            )
+        };
+        // SAFETY: as in `field`: `valid` means `finish_record` made the whole record valid
+        // UTF-8.
+        debug_assert!(std::str::from_utf8(bytes).is_ok());
+        Some((unsafe { std::str::from_utf8_unchecked(bytes) }, ends))
+    }
+
     /// The raw record of a transcoded file, in the file's encoding.
     pub(crate) fn reencoded_raw(&self) -> &[u8] {
         &self.raw

@@ -603,6 +603,12 @@ mod fast_path_tests {
                     / [1, 100, 1_000_000, 1_000_000_000][(r % 4) as usize]
                     * [1, 100, 1_000_000, 1_000_000_000][(r % 4) as usize],
             });
+            cells.push(Cell::Float(f64::from_bits(next())));
+            cells.push(Cell::Float((r as i64 >> (r % 60)) as f64 / 1e4));
+            cells.push(Cell::Decimal {
+                mantissa: i128::from(r as i64 >> (r % 64)),
+                scale: 4,
+            });
             let g = u128::from(r) << 64 | u128::from(next());
             cells.push(Cell::Guid(g.to_le_bytes()));
         }
@@ -612,6 +618,10 @@ mod fast_path_tests {
             SqlType::Int,
             SqlType::BigInt,
             SqlType::Bit,
+            SqlType::Float,
+            SqlType::Real,
+            SqlType::Money,
+            SqlType::SmallMoney,
             SqlType::Date,
             SqlType::UniqueIdentifier,
         ];
@@ -647,6 +657,14 @@ mod fast_path_tests {
         for (ty, cell) in [
             (SqlType::Int, Cell::Int(42)),
             (SqlType::Bit, Cell::Bool(true)),
+            (SqlType::Float, Cell::Float(-467.543_863_691_389_56)),
+            (
+                SqlType::Money,
+                Cell::Decimal {
+                    mantissa: 805_194_191,
+                    scale: 4,
+                },
+            ),
             (
                 SqlType::Decimal {
                     precision: 12,

@@ -56,8 +56,8 @@ pub(super) fn value_of(ty: &SqlType, cell: Cell<'_>) -> Result<Value, String> {
 }
 
 /// The common exact pairs written straight into the buffer, in the nullable form the bulk
-/// stream uses: an integer into an integer column, a boolean into `bit`, a decimal into a
-/// decimal of the same scale, a date into `date`, a date and time into `datetime2`, a GUID into
+/// stream uses: an integer into an integer column, a float into `float` or `real`, a boolean
+/// into `bit`, a decimal into a decimal of the same scale or into money (scale 4), a date into `date`, a date and time into `datetime2`, a GUID into
 /// `uniqueidentifier`. The bytes are the ones [`value_of`] and the value encoder give (a test
 /// holds them to it); without a [`Value`] in between, a loaded field costs a few stores.
 /// Returns `false`, having written nothing, for anything else, and for a value the column
@@ -91,6 +91,32 @@ pub(super) fn put_direct(ty: &SqlType, cell: Cell<'_>, buf: &mut BytesMut) -> bo
             }
             Err(_) => return false,
         },
+        (Cell::Float(f), SqlType::Float) if f.is_finite() => {
+            buf.put_u8(8);
+            buf.put_f64_le(f);
+        }
+        (Cell::Float(f), SqlType::Real) if (f as f32).is_finite() => {
+            buf.put_u8(4);
+            buf.put_f32_le(f as f32);
+        }
+        (Cell::Decimal { mantissa, scale: 4 }, SqlType::Money) => match i64::try_from(mantissa) {
+            // High 32 bits first, then the low 32 (MS-TDS 2.2.5.5.1.4).
+            Ok(m) => {
+                buf.put_u8(8);
+                buf.put_i32_le((m >> 32) as i32);
+                buf.put_u32_le(m as u32);
+            }
+            Err(_) => return false,
+        },
+        (Cell::Decimal { mantissa, scale: 4 }, SqlType::SmallMoney) => {
+            match i32::try_from(mantissa) {
+                Ok(m) => {
+                    buf.put_u8(4);
+                    buf.put_i32_le(m);
+                }
+                Err(_) => return false,
+            }
+        }
         (Cell::Bool(b), SqlType::Bit) => {
             buf.put_u8(1);
             buf.put_u8(u8::from(b));
