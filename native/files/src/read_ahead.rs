@@ -140,7 +140,7 @@ impl Slot {
 
 mod prepared;
 pub use prepared::ConvertedRow;
-use prepared::{detach, range_in, Prepared};
+use prepared::{range_in, Prepared};
 
 /// One copied record: where its fields and raw bytes are in the block.
 #[derive(Debug, Clone, Copy)]
@@ -293,18 +293,15 @@ impl Block {
         for (i, &slot) in cells.iter().enumerate() {
             let prepared = match rules.get(i) {
                 Some(Some(rule)) => match convert(slot.field(&self.text), rule) {
-                    Ok(Converted::Text(t)) => {
-                        range_in(&self.text, t).map_or(Prepared::Unset, |(start, end)| {
-                            Prepared::Text { start, end }
-                        })
-                    }
-                    Ok(v) => detach(v).map_or(Prepared::Unset, Prepared::Value),
+                    Ok(Converted::Text(t)) => range_in(&self.text, t)
+                        .map_or(Prepared::UNSET, |(start, end)| Prepared::text(start, end)),
+                    Ok(v) => Prepared::value(v).unwrap_or(Prepared::UNSET),
                     Err(e) => {
                         self.errors.push(*e);
-                        Prepared::Failed(self.errors.len() - 1)
+                        Prepared::failed(self.errors.len() - 1)
                     }
                 },
-                _ => Prepared::Unset,
+                _ => Prepared::UNSET,
             };
             self.prepared.push(prepared);
         }
