@@ -500,6 +500,7 @@ impl RowSource for ReadAhead<'_> {
         let r = self.current()?;
         Some(ConvertedRow {
             prepared: self.block.prepared.get(r.cells_start..r.cells_end)?,
+            cells: self.block.cells.get(r.cells_start..r.cells_end)?,
             text: &self.block.text,
             errors: &self.block.errors,
         })

@@ -240,11 +240,16 @@ fn value<'s>(
     ahead: Option<ConvertedRow<'s>>,
     src: &'s dyn RowSource,
 ) -> Result<Converted<'s>, Failed<'s>> {
-    match ahead.zip(file_field).and_then(|(row, j)| row.get(j)) {
-        Some(Ok(v)) => Ok(v),
-        Some(Err(e)) => Err(Failed::Ahead(e)),
-        None => convert(field(tc, src), &tc.rule).map_err(Failed::Here),
-    }
+    let field = match ahead.zip(file_field) {
+        Some((row, j)) => match row.get(j) {
+            Some(Ok(v)) => return Ok(v),
+            Some(Err(e)) => return Err(Failed::Ahead(e)),
+            // Left to this thread: the field from the block, without a call through `src`.
+            None => row.field(j),
+        },
+        None => field(tc, src),
+    };
+    convert(field, &tc.rule).map_err(Failed::Here)
 }
 
 /// Per target column, the field of the file (`map`: combined column → the file's field) that

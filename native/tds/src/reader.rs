@@ -129,6 +129,7 @@ pub fn decode_utf16le(bytes: &[u8]) -> DecodeResult<String> {
 /// This is on the bulk path for every character value, so it writes into the buffer's room
 /// rather than one code unit at a time: ASCII text widens byte by byte (the high bytes are the
 /// zeros the room starts with); other text never takes more than two bytes per UTF-8 byte.
+/// (Sixteen-byte widening through `put_slice` measured slower: a call per chunk.)
 pub fn put_utf16le(buf: &mut bytes::BytesMut, s: &str) {
     let start = buf.len();
     let room = s.len().saturating_mul(2);
@@ -155,6 +156,22 @@ pub fn put_utf16le(buf: &mut bytes::BytesMut, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every length around the 16-byte steps, ASCII and not, gives the standard encoding.
+    #[test]
+    fn put_utf16le_is_the_standard_encoding() {
+        let mut text = String::new();
+        for n in 0..70 {
+            for s in [text.clone(), format!("{text}é"), format!("€{text}😀")] {
+                let mut buf = bytes::BytesMut::from(&b"xy"[..]);
+                put_utf16le(&mut buf, &s);
+                let want: Vec<u8> = s.encode_utf16().flat_map(u16::to_le_bytes).collect();
+                assert_eq!(&buf[..2], b"xy");
+                assert_eq!(&buf[2..], &want[..], "{s:?}");
+            }
+            text.push(char::from(b' ' + (n % 90) as u8));
+        }
+    }
 
     #[test]
     fn short_reads_are_incomplete_not_panics() {

@@ -178,6 +178,8 @@ impl Prepared {
 #[derive(Clone, Copy)]
 pub struct ConvertedRow<'a> {
     pub(super) prepared: &'a [Prepared],
+    /// The record's fields as read, one slot per field (as `prepared`).
+    pub(super) cells: &'a [super::Slot],
     pub(super) text: &'a str,
     pub(super) errors: &'a [ConvertError],
 }
@@ -187,6 +189,15 @@ impl<'a> ConvertedRow<'a> {
     #[inline]
     pub fn get(&self, i: usize) -> Option<Result<Converted<'a>, &'a ConvertError>> {
         self.prepared.get(i)?.get(self.text, self.errors)
+    }
+
+    /// Field `i` of the record as read (`Field::Empty` past its end): for the fields the
+    /// reader thread left to the caller, without a call through the source.
+    #[inline]
+    pub fn field(&self, i: usize) -> Field<'a> {
+        self.cells
+            .get(i)
+            .map_or(Field::Empty, |slot| slot.field(self.text))
     }
 }
 
