@@ -62,6 +62,8 @@ mod equivalence_tests;
 #[cfg(test)]
 mod hostile_tests;
 #[cfg(test)]
+mod plain_split_tests;
+#[cfg(test)]
 mod reader_tests;
 #[cfg(test)]
 mod seek_tests;

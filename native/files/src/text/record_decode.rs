@@ -126,6 +126,39 @@ impl RecordDecode {
         (res, nin)
     }
 
+    /// The fields of `line`, a record without quotes, split at `delimiter` as csv-core splits
+    /// it. `false` (the record left empty) when it has more than `max_fields` fields.
+    pub(crate) fn take_plain(&mut self, line: &[u8], delimiter: u8, max_fields: usize) -> bool {
+        if self.out.len() < line.len() {
+            self.out.resize(line.len() + 64, 0);
+        }
+        let mut start = 0;
+        let ends = memchr::memchr_iter(delimiter, line).chain(std::iter::once(line.len()));
+        for end in ends {
+            let (Some(field), Some(out)) = (
+                line.get(start..end),
+                self.out.get_mut(self.out_len..self.out_len + (end - start)),
+            ) else {
+                self.start_record();
+                return false;
+            };
+            out.copy_from_slice(field);
+            self.out_len += field.len();
+            if self.nfields == self.ends.len() && !self.grow_ends(max_fields) {
+                self.start_record();
+                return false;
+            }
+            let Some(slot) = self.ends.get_mut(self.nfields) else {
+                self.start_record();
+                return false;
+            };
+            *slot = self.out_len;
+            self.nfields += 1;
+            start = end + 1;
+        }
+        true
+    }
+
     /// Grows the field output. It never holds more than the record's raw bytes, so the record
     /// limit bounds it too.
     pub(crate) fn grow_output(&mut self, raw_len: usize, max_record_bytes: usize) {

@@ -7,6 +7,7 @@ use csv_core::ReadRecordResult;
 
 use super::{error, TextReader, BUF_SIZE};
 use crate::text::input::InputError;
+use crate::text::options::EscapeStyle;
 use crate::text::quoted_empty::find_quoted_empty;
 use crate::{ReadError, ReadErrorKind};
 
@@ -141,9 +142,47 @@ impl<R: Read> TextReader<R> {
         }
     }
 
+    /// A record that lies on one line in the buffer and has no quote character (most records
+    /// of most files): split at the delimiter with memchr, exactly as csv-core splits such a
+    /// record, without its byte-at-a-time state machine. Consumes the record and its
+    /// terminator byte and returns `true`; returns `false` having consumed nothing for anything
+    /// else (a quote, a line the buffer does not hold whole, a limit reached, backslash
+    /// escapes, the first record a new parser sees), which csv-core then reads.
+    fn split_plain_line(&mut self) -> bool {
+        let dialect = &self.settings.dialect;
+        if !self.plain_split || !self.parser_read || dialect.escape == EscapeStyle::Backslash {
+            return false;
+        }
+        let Some(input) = self.buf.get(self.pos..self.len) else {
+            return false;
+        };
+        let stop = match dialect.quote {
+            Some(q) => memchr::memchr3(b'\n', b'\r', q, input),
+            None => memchr::memchr2(b'\n', b'\r', input),
+        };
+        let Some(end) = stop else {
+            return false;
+        };
+        if !matches!(input.get(end), Some(b'\n' | b'\r')) || end > self.settings.max_record_bytes {
+            return false;
+        }
+        let line = input.get(..end).unwrap_or_default();
+        if !self
+            .decode
+            .take_plain(line, dialect.delimiter, self.settings.max_fields)
+        {
+            return false;
+        }
+        self.pos += end + 1;
+        true
+    }
+
     /// Runs csv-core over the buffer until one record is complete.
     fn parse_record(&mut self) -> Result<(), ReadError> {
         self.decode.start_record();
+        if self.split_plain_line() {
+            return self.end_record(false);
+        }
         // At the end of the file a final "\n" is fed: it ends a record left open by a missing
         // last newline, and is swallowed as data by a quote that is never closed.
         let mut final_newline = false;
@@ -165,39 +204,14 @@ impl<R: Read> TextReader<R> {
             };
             let synthetic = self.pos >= self.len;
             let (res, nin) = self.decode.parse(&mut self.parser, input);
+            self.parser_read = true;
             if synthetic {
                 final_newline = final_newline || nin > 0;
             } else {
                 self.pos += nin;
             }
             match res {
-                ReadRecordResult::Record => {
-                    // A real record ends with the one terminator byte csv-core consumed.
-                    let last = if synthetic {
-                        None
-                    } else {
-                        self.pos.checked_sub(1)
-                    };
-                    self.rec_end = last.unwrap_or(self.pos).max(self.rec_start);
-                    self.after_cr = last.and_then(|i| self.buf.get(i)) == Some(&b'\r');
-                    let limit = self.settings.max_record_bytes;
-                    if self.rec_end - self.rec_start > limit {
-                        let kind = ReadErrorKind::FieldTooLong { limit };
-                        let at =
-                            self.file_offset(self.buf_offset + (self.rec_start + limit) as u64);
-                        return Err(self.err(at, Some(self.decode.field_at_output(limit)), kind));
-                    }
-                    if self.decode.fields() > self.settings.max_fields {
-                        let limit = self.settings.max_fields;
-                        let at = self.file_offset(self.buf_offset + self.rec_start as u64);
-                        return Err(self.err(
-                            at,
-                            Some(limit + 1),
-                            ReadErrorKind::TooManyFields { limit },
-                        ));
-                    }
-                    return Ok(());
-                }
+                ReadRecordResult::Record => return self.end_record(synthetic),
                 ReadRecordResult::InputEmpty => {
                     let limit = self.settings.max_record_bytes;
                     if self.pos - self.rec_start > limit {
@@ -231,6 +245,31 @@ impl<R: Read> TextReader<R> {
                 }
             }
         }
+    }
+
+    /// A record is complete (`synthetic`: ended by the newline fed at the end of the file):
+    /// where its raw bytes end, and the limits.
+    fn end_record(&mut self, synthetic: bool) -> Result<(), ReadError> {
+        // A real record ends with the one terminator byte consumed.
+        let last = if synthetic {
+            None
+        } else {
+            self.pos.checked_sub(1)
+        };
+        self.rec_end = last.unwrap_or(self.pos).max(self.rec_start);
+        self.after_cr = last.and_then(|i| self.buf.get(i)) == Some(&b'\r');
+        let limit = self.settings.max_record_bytes;
+        if self.rec_end - self.rec_start > limit {
+            let kind = ReadErrorKind::FieldTooLong { limit };
+            let at = self.file_offset(self.buf_offset + (self.rec_start + limit) as u64);
+            return Err(self.err(at, Some(self.decode.field_at_output(limit)), kind));
+        }
+        if self.decode.fields() > self.settings.max_fields {
+            let limit = self.settings.max_fields;
+            let at = self.file_offset(self.buf_offset + self.rec_start as u64);
+            return Err(self.err(at, Some(limit + 1), ReadErrorKind::TooManyFields { limit }));
+        }
+        Ok(())
     }
 
     pub(super) fn advance_inner(&mut self) -> Result<bool, ReadError> {
