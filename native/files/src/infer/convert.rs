@@ -38,10 +38,11 @@ pub struct ColumnRule {
 pub enum Converted<'a> {
     Null,
     Int(i64),
-    /// `mantissa / 10^scale`, at the column's scale.
+    /// `mantissa / 10^scale`, at the column's scale. (`scale` first: with the word tag the
+    /// fields keep their order, and this order makes the value 32 bytes, not 48.)
     Decimal {
-        mantissa: i128,
         scale: u8,
+        mantissa: i128,
     },
     Float(f64),
     Bool(bool),
