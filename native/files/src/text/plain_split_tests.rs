@@ -12,7 +12,7 @@ fn events(bytes: &[u8], options: &TextOptions, plain_split: bool) -> Vec<String>
         Ok(r) => r,
         Err(e) => return vec![format!("open: {e}")],
     };
-    r.plain_split = plain_split;
+    r.set_plain_split(plain_split);
     let mut out = Vec::new();
     for _ in 0..100_000 {
         match r.advance() {
