@@ -101,6 +101,7 @@ pub fn with_read_ahead<T>(
             starved: &starved,
             block: Block::default(),
             at: None,
+            cells: 0..0,
             ended: false,
             bytes_read: 0,
         };
@@ -412,6 +413,9 @@ struct ReadAhead<'a> {
     block: Block,
     /// The current record's index in `block`.
     at: Option<usize>,
+    /// The current record's cells in `block.cells` (empty when there is none): `field` and
+    /// `len`, called for every field, look nowhere else.
+    cells: std::ops::Range<usize>,
     ended: bool,
     /// Bytes read as of the last record handed out (kept across blocks).
     bytes_read: u64,
@@ -430,10 +434,12 @@ impl RowSource for ReadAhead<'_> {
                 return Ok(false);
             }
             let next = self.at.map_or(0, |i| i + 1);
+            self.cells = 0..0;
             if next < self.block.records.len() {
                 self.at = Some(next);
                 if let Some(r) = self.block.records.get(next) {
                     self.bytes_read = r.bytes_read;
+                    self.cells = r.cells_start..r.cells_end;
                 }
                 return Ok(true);
             }
@@ -480,19 +486,15 @@ impl RowSource for ReadAhead<'_> {
     }
 
     fn len(&self) -> usize {
-        self.current()
-            .map_or(0, |r| r.cells_end.saturating_sub(r.cells_start))
+        self.cells.len()
     }
 
+    #[inline]
     fn field(&self, i: usize) -> Field<'_> {
-        let Some(r) = self.current() else {
-            return Field::Empty;
-        };
-        r.cells_start
-            .checked_add(i)
-            .filter(|&k| k < r.cells_end)
-            .and_then(|k| self.block.cells.get(k))
-            .map_or(Field::Empty, |slot| slot.field(&self.block.text))
+        match self.block.cells.get(self.cells.clone()).and_then(|c| c.get(i)) {
+            Some(slot) => slot.field(&self.block.text),
+            None => Field::Empty,
+        }
     }
 
     #[inline]
