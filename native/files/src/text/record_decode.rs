@@ -129,33 +129,75 @@ impl RecordDecode {
     /// The fields of `line`, a record without quotes, split at `delimiter` as csv-core splits
     /// it. `false` (the record left empty) when it has more than `max_fields` fields.
     pub(crate) fn take_plain(&mut self, line: &[u8], delimiter: u8, max_fields: usize) -> bool {
-        if self.out.len() < line.len() {
+        // Eight bytes at a time (SWAR): a word without the delimiter is copied whole; in one
+        // with it, the bytes before it end the field. Word stores may run up to 7 bytes past
+        // the field's end (overwritten by what follows), hence the slack.
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+        if self.out.len() < line.len() + 8 {
             self.out.resize(line.len() + 64, 0);
         }
-        let mut start = 0;
-        let ends = memchr::memchr_iter(delimiter, line).chain(std::iter::once(line.len()));
-        for end in ends {
-            let (Some(field), Some(out)) = (
-                line.get(start..end),
-                self.out.get_mut(self.out_len..self.out_len + (end - start)),
-            ) else {
+        let splat = ONES.wrapping_mul(u64::from(delimiter));
+        let (mut i, mut o) = (0, self.out_len);
+        loop {
+            let word = line
+                .get(i..i + 8)
+                .and_then(|w| <[u8; 8]>::try_from(w).ok());
+            let Some(word) = word else {
+                break;
+            };
+            let Some(dst) = self.out.get_mut(o..o + 8) else {
                 self.start_record();
                 return false;
             };
-            out.copy_from_slice(field);
-            self.out_len += field.len();
-            if self.nfields == self.ends.len() && !self.grow_ends(max_fields) {
-                self.start_record();
+            dst.copy_from_slice(&word);
+            let x = u64::from_le_bytes(word) ^ splat;
+            // 0x80 in exactly the bytes equal to the delimiter (no borrow between bytes).
+            let hits = !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
+            if hits == 0 {
+                i += 8;
+                o += 8;
+                continue;
+            }
+            let before = (hits.trailing_zeros() / 8) as usize;
+            o += before;
+            i += before + 1;
+            if !self.end_field(o, max_fields) {
                 return false;
             }
-            let Some(slot) = self.ends.get_mut(self.nfields) else {
+        }
+        for &b in line.get(i..).unwrap_or_default() {
+            if b == delimiter {
+                if !self.end_field(o, max_fields) {
+                    return false;
+                }
+                continue;
+            }
+            let Some(dst) = self.out.get_mut(o) else {
                 self.start_record();
                 return false;
             };
-            *slot = self.out_len;
-            self.nfields += 1;
-            start = end + 1;
+            *dst = b;
+            o += 1;
         }
+        self.end_field(o, max_fields)
+    }
+
+    /// Ends the current field at output offset `end`; `false` (the record left empty) past
+    /// `max_fields`.
+    #[inline]
+    fn end_field(&mut self, end: usize, max_fields: usize) -> bool {
+        if self.nfields == self.ends.len() && !self.grow_ends(max_fields) {
+            self.start_record();
+            return false;
+        }
+        let Some(slot) = self.ends.get_mut(self.nfields) else {
+            self.start_record();
+            return false;
+        };
+        *slot = end;
+        self.out_len = end;
+        self.nfields += 1;
         true
     }
 
