@@ -491,7 +491,12 @@ impl RowSource for ReadAhead<'_> {
 
     #[inline]
     fn field(&self, i: usize) -> Field<'_> {
-        match self.block.cells.get(self.cells.clone()).and_then(|c| c.get(i)) {
+        match self
+            .block
+            .cells
+            .get(self.cells.clone())
+            .and_then(|c| c.get(i))
+        {
             Some(slot) => slot.field(&self.block.text),
             None => Field::Empty,
         }

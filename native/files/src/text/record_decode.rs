@@ -140,9 +140,7 @@ impl RecordDecode {
         let splat = ONES.wrapping_mul(u64::from(delimiter));
         let (mut i, mut o) = (0, self.out_len);
         loop {
-            let word = line
-                .get(i..i + 8)
-                .and_then(|w| <[u8; 8]>::try_from(w).ok());
+            let word = line.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok());
             let Some(word) = word else {
                 break;
             };
