@@ -266,27 +266,15 @@ impl RecordDecode {
 
     /// Field `i` as text; `None` past the end.
     pub(crate) fn field(&self, i: usize) -> Option<&str> {
-        if !self.valid {
-            return None;
-        }
-        let (bytes, ends) = if self.use_alt {
-            (self.alt.as_slice(), self.alt_ends.as_slice())
-        } else {
-            (&self.out[..self.out_len], &self.ends[..self.nfields])
-        };
+        let (text, ends) = self.record_text()?;
         let end = *ends.get(i)?;
         let start = match i {
             0 => 0,
             _ => *ends.get(i - 1)?,
         };
-        let s = bytes.get(start..end)?;
-        // SAFETY: `finish_record` has checked (strict UTF-8), replaced (lossy UTF-8) or decoded
-        // (code pages, transcoded streams) the whole record into valid UTF-8 before any field is
-        // handed out, and csv-core splits fields only at ASCII delimiter bytes, which are always
-        // character boundaries. `valid` is set only once that is done, and cleared when the
-        // next record starts.
-        debug_assert!(std::str::from_utf8(s).is_ok());
-        Some(unsafe { std::str::from_utf8_unchecked(s) })
+        // csv-core and the plain split end fields only at ASCII delimiter bytes, which are
+        // always character boundaries.
+        text.get(start..end)
     }
 
     /// The whole record's text and its fields' ends (see [`crate::RowSource::record_text`]).
@@ -302,8 +290,10 @@ impl RecordDecode {
                 self.ends.get(..self.nfields)?,
             )
         };
-        // SAFETY: as in `field`: `valid` means `finish_record` made the whole record valid
-        // UTF-8.
+        // SAFETY: `finish_record` has checked (strict UTF-8), replaced (lossy UTF-8) or decoded
+        // (code pages, transcoded streams) the whole record into valid UTF-8 before any field is
+        // handed out. `valid` is set only once that is done, and cleared when the next record
+        // starts.
         debug_assert!(std::str::from_utf8(bytes).is_ok());
         Some((unsafe { std::str::from_utf8_unchecked(bytes) }, ends))
     }

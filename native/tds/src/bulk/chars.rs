@@ -211,14 +211,33 @@ fn encode_legacy(
         Src::Utf16(u) => encoder.max_buffer_length_from_utf16_without_replacement(u.len()),
     }
     .ok_or("the text is too long to encode")?;
+    let result = into_room(buf, max, |dst| {
+        let (result, _, written) = match src {
+            Src::Str(s) => encoder.encode_from_utf8_without_replacement(s, dst, true),
+            Src::Utf16(u) => encoder.encode_from_utf16_without_replacement(u, dst, true),
+        };
+        (result, written)
+    });
+    encoded(result, code_page)
+}
+
+/// Lets `write` fill up to `room` bytes at the end of `buf` (zeroed first) and keeps the
+/// `written` it reports: an encoder that writes into a slice writes straight into the buffer.
+pub(super) fn into_room<R>(
+    buf: &mut BytesMut,
+    room: usize,
+    write: impl FnOnce(&mut [u8]) -> (R, usize),
+) -> R {
     let at = buf.len();
-    buf.resize(at.saturating_add(max), 0);
-    let dst = buf.get_mut(at..).unwrap_or_default();
-    let (result, _, written) = match src {
-        Src::Str(s) => encoder.encode_from_utf8_without_replacement(s, dst, true),
-        Src::Utf16(u) => encoder.encode_from_utf16_without_replacement(u, dst, true),
-    };
-    buf.truncate(at + written);
+    buf.resize(at.saturating_add(room), 0);
+    let (r, written) = write(buf.get_mut(at..).unwrap_or_default());
+    buf.truncate(at.saturating_add(written));
+    r
+}
+
+/// An encoder's answer for a column of `code_page`: a character the page lacks is refused
+/// (the server would turn it into `?`).
+pub(super) fn encoded(result: EncoderResult, code_page: u16) -> Result<(), String> {
     match result {
         EncoderResult::InputEmpty => Ok(()),
         EncoderResult::Unmappable(ch) => {

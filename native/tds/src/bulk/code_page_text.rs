@@ -8,10 +8,10 @@
 //! leaves a few bytes of some pages undefined (0xAA in windows-1253, for example), and such a
 //! byte is refused here rather than handed to the server, as decoding would have refused it.
 
-use super::chars::{put_chars, put_framed, Frame, Src};
-use crate::collation::{CharsetError, Collation, CODE_PAGES};
+use super::chars::{encoded, into_room, put_chars, put_framed, Frame, Src};
+use crate::collation::{Collation, CODE_PAGES};
 use bytes::{BufMut, BytesMut};
-use encoding_rs::{Decoder, DecoderResult, EncoderResult, Encoding, UTF_8};
+use encoding_rs::{Decoder, DecoderResult, Encoding, UTF_8};
 use std::sync::OnceLock;
 
 /// UTF-16 units decoded per step on the stack (a varchar of another code page).
@@ -166,11 +166,10 @@ fn put_utf8(bytes: &[u8], encoding: &'static Encoding, buf: &mut BytesMut) -> Re
     let room = decoder
         .max_utf8_buffer_length_without_replacement(bytes.len())
         .ok_or("the text is too long to decode")?;
-    let at = buf.len();
-    buf.resize(at.saturating_add(room), 0);
-    let dst = buf.get_mut(at..).unwrap_or_default();
-    let (result, read, written) = decoder.decode_to_utf8_without_replacement(bytes, dst, true);
-    buf.truncate(at + written);
+    let (result, read) = into_room(buf, room, |dst| {
+        let (result, read, written) = decoder.decode_to_utf8_without_replacement(bytes, dst, true);
+        ((result, read), written)
+    });
     match result {
         DecoderResult::InputEmpty => Ok(()),
         DecoderResult::Malformed(_, _) => Err(bad_at(bytes, read, encoding)),
@@ -194,20 +193,14 @@ fn put_other_page(
         let room = encoder
             .max_buffer_length_from_utf16_without_replacement(units.len())
             .ok_or("the text is too long to encode")?;
-        let at = buf.len();
-        buf.resize(at.saturating_add(room), 0);
-        let dst = buf.get_mut(at..).unwrap_or_default();
         // A single-byte page decodes to BMP characters only: no surrogate pair is split
         // between chunks, so each chunk is complete text.
-        let (result, _, written) = encoder.encode_from_utf16_without_replacement(units, dst, false);
-        buf.truncate(at + written);
-        match result {
-            EncoderResult::InputEmpty => Ok(()),
-            EncoderResult::Unmappable(ch) => {
-                Err(CharsetError::Unrepresentable { ch, code_page }.to_string())
-            }
-            EncoderResult::OutputFull => Err("internal error: encoder output full".into()),
-        }
+        let result = into_room(buf, room, |dst| {
+            let (result, _, written) =
+                encoder.encode_from_utf16_without_replacement(units, dst, false);
+            (result, written)
+        });
+        encoded(result, code_page)
     })
 }
 
